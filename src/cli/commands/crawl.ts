@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { runCrawl } from '../../main/run-crawl.js';
+import { resolveCrawlSettings } from '../../main/settings.js';
+import type { CrawlFlags } from '../../main/settings.js';
+import { ERROR_CATALOGUE } from '../../domain/errors.js';
+import { writeStdout } from '../output.js';
+
+export function registerCrawl(program: Command): void {
+  program
+    .command('crawl')
+    .description('Crawl a directory: detect issues, generate and validate fixes, apply the confident ones (--apply), queue the rest for review.')
+    .argument('[dir]', 'directory to crawl', '.')
+    .option('--apply', 'write fixes whose confidence reaches the threshold')
+    .option('--format <format>', 'report format: terminal, json or sarif', 'terminal')
+    .option('--fail-on <severity>', 'exit with code 1 when an issue at or above this severity is found (critical, high, medium, low)')
+    .option('--threshold <n>', 'confidence (0..1) a fix needs to be applied; default from .roach.yml or 0.9')
+    .option('--validate-with-tests', "run the project's own test command on an isolated copy to validate fixes")
+    .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)')
+    .option('--config <file>', 'config file (default: <dir>/.roach.yml)')
+    .option('--threads <n>', 'analysis worker threads (default: one per core)')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .action(async (dir: string, flags: CrawlFlags) => {
+      const settings = await resolveCrawlSettings(dir, flags);
+      const bar =
+        settings.progress && process.stderr.isTTY
+          ? new cliProgress.SingleBar({ stream: process.stderr, format: 'analyzing {bar} {value}/{total} files', hideCursor: true }, cliProgress.Presets.shades_classic)
+          : null;
+      let started = false;
+      try {
+        const run = await runCrawl(settings, {
+          color: process.stdout.isTTY === true,
+          onProgress: bar
+            ? (done, total) => {
+                if (!started) {
+                  bar.start(total, 0);
+                  started = true;
+                }
+                bar.update(done);
+              }
+            : undefined,
+        });
+        if (started) bar?.stop();
+        await writeStdout(run.output);
+        if (run.gateFailed) process.exitCode = ERROR_CATALOGUE.CR_ERR_FINDINGS_AT_THRESHOLD.exit;
+      } finally {
+        if (started) bar?.stop();
+      }
+    });
+}

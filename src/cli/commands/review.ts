@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { approveFix, rejectFix } from '../../pipeline/fix-actions.js';
+import type { StoredFix } from '../../pipeline/ports.js';
+import { RoachError } from '../../domain/errors.js';
+import { withProject } from '../../main/project-session.js';
+import { writeStdout } from '../output.js';
+import { actorName } from '../actor.js';
+
+interface ProjectFlags {
+  readonly dir: string;
+  readonly dataDir?: string;
+  readonly json?: boolean;
+}
+
+function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+function line(fix: StoredFix): string {
+  return `${shortId(fix.id)}  ${fix.confidence.toFixed(2)}  ${fix.safety.padEnd(6)}  ${fix.severity.padEnd(8)}  ${fix.ruleId}  ${fix.filePath}:${fix.line}`;
+}
+
+function details(fix: StoredFix): string {
+  const steps = fix.validation.map((s) => `  ${s.passed ? 'passed' : 'FAILED'}  ${s.step}/${s.name}${s.detail ? `: ${s.detail.split('\n')[0]}` : ''}`);
+  return [
+    `fix ${fix.id}  [${fix.status}]`,
+    `rule ${fix.ruleId} (${fix.severity}) at ${fix.filePath}:${fix.line}: ${fix.message}`,
+    `strategy ${fix.strategy}, ${fix.safety}, confidence ${fix.confidence}${fix.statusReason ? ` (${fix.statusReason})` : ''}`,
+    'validation:',
+    ...(steps.length > 0 ? steps : ['  (none recorded)']),
+    '',
+    fix.diff,
+  ].join('\n');
+}
+
+function projectOptions(command: Command): Command {
+  return command
+    .option('--dir <dir>', 'the crawled project', '.')
+    .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)');
+}
+
+export function registerReview(program: Command): void {
+  const review = program.command('review').description('List, show, approve or reject fixes waiting for review.');
+  projectOptions(review.command('list', { isDefault: true }).description('list pending fixes'))
+    .option('--json', 'print JSON')
+    .action(async (flags: ProjectFlags) => {
+      const fixes = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+      if (flags.json) return writeStdout(`${JSON.stringify(fixes.map(({ diff: _diff, ...rest }) => rest), null, 2)}\n`);
+      if (fixes.length === 0) return writeStdout('No fixes waiting for review.\n');
+      await writeStdout(`${fixes.length} fix(es) waiting for review:\nid        conf  safety  severity  rule  location\n${fixes.map(line).join('\n')}\n`);
+    });
+  projectOptions(review.command('show').description('show one fix as a unified diff with its validation record').argument('<fix-id>'))
+    .action(async (fixId: string, flags: ProjectFlags) => {
+      const fix = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.getFix(deps.project, fixId));
+      if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${fixId} in this project (or the prefix is ambiguous).`);
+      await writeStdout(`${details(fix)}\n`);
+    });
+  projectOptions(review.command('approve').description('apply a pending fix (same safety checks as automatic fixes)').argument('<fix-id>'))
+    .action(async (fixId: string, flags: ProjectFlags) => {
+      const fix = await withProject(flags.dir, flags.dataDir, (deps) => approveFix(deps, fixId, actorName()));
+      await writeStdout(`Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.\n`);
+    });
+  projectOptions(review.command('reject').description('reject a pending fix').argument('<fix-id>'))
+    .option('--reason <text>', 'why (recorded with the fix)')
+    .action(async (fixId: string, flags: ProjectFlags & { reason?: string }) => {
+      const fix = await withProject(flags.dir, flags.dataDir, (deps) => rejectFix(deps, fixId, actorName(), flags.reason ?? null));
+      await writeStdout(`Rejected fix ${shortId(fix.id)}.\n`);
+    });
+}

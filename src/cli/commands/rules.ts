@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadRules } from '../../engine/rules.js';
+import { runRuleTests } from '../../engine/rule-tests.js';
+import type { CaseResult } from '../../engine/rule-tests.js';
+import { writeStdout } from '../output.js';
+
+export function registerRules(program: Command): void {
+  const rules = program.command('rules').description('List the rule pack or run rule test cases.');
+  rules
+    .command('list')
+    .description('list every rule with severity, category, CWE and fix')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const set = await loadRules();
+      const rows = set.rules.map((r) => r.definition);
+      if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
+      const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix.safety}` : ''}`);
+      await writeStdout(`${lines.join('\n')}\n${rows.length} rules\n`);
+    });
+  rules
+    .command('test')
+    .description('run the test cases beside each rule (built-in pack plus rules in [dir])')
+    .argument('[dir]', 'extra folder of rule files')
+    .action(async (dir: string | undefined) => {
+      const set = await loadRules({ extraDirs: dir ? [path.resolve(dir)] : [] });
+      const results: CaseResult[] = [];
+      for (const rule of set.rules) {
+        if (dir && !path.resolve(rule.sourceFile).startsWith(path.resolve(dir))) continue;
+        results.push(...(await runRuleTests(rule)));
+      }
+      const counts = new Map<string, number>();
+      for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+      const failures = results.filter((r) => r.outcome !== 'Validated');
+      const lines = failures.map((r) => `${r.outcome.padEnd(9)} ${r.ruleId} ${r.kind}#${r.index}: ${r.detail}`);
+      const summary = ['Validated', 'Noisy', 'Missing', 'Wrong', 'Error'].map((o) => `${counts.get(o) ?? 0} ${o}`).join(', ');
+      await writeStdout(`${lines.join('\n')}${lines.length ? '\n' : ''}${summary}\n`);
+      if (failures.length > 0) process.exitCode = 1;
+    });
+}

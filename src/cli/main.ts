@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { isRoachError } from '../domain/errors.js';
+import { TOOL_VERSION } from '../main/version.js';
+import { registerCrawl } from './commands/crawl.js';
+import { registerReview } from './commands/review.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerRules } from './commands/rules.js';
+
+/** Exit code for failures that are bugs, not bad input (sysexits EX_SOFTWARE). */
+const EXIT_INTERNAL = 70;
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command()
+    .name('roach')
+    .description('Code Roach: finds issues in a codebase, fixes what it is sure of, queues the rest for review.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  registerCrawl(program);
+  registerReview(program);
+  registerRollback(program);
+  registerRules(program);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (isRoachError(error)) {
+      process.stderr.write(`roach: ${error.message} [${error.code}]\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`roach: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
+
+const checkCommand = z.strictObject({
+  name: z.string().min(1),
+  run: z.string().min(1),
+  timeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
+});
+
+/** `.roach.yml`: everything optional, every field checked. Unknown keys are errors (typos matter). */
+export const ProjectConfigSchema = z.strictObject({
+  include: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+  maxFileSizeBytes: z.number().int().positive().default(1_048_576),
+  rules: z
+    .strictObject({
+      disabled: z.array(z.string().min(1)).default([]),
+      dirs: z.array(z.string().min(1)).default([]),
+    })
+    .default({ disabled: [], dirs: [] }),
+  fix: z
+    .strictObject({
+      threshold: z.number().min(0).max(1).default(0.9),
+    })
+    .default({ threshold: 0.9 }),
+  validation: z
+    .strictObject({
+      /** Commands run on an isolated copy with the fixes applied (e.g. `npx tsc --noEmit`). */
+      commands: z.array(checkCommand).default([]),
+      /** The project's test command for --validate-with-tests; default: the package.json test script. */
+      testCommand: z.string().min(1).optional(),
+      testTimeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
+    })
+    .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
+});
+export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
+export type CheckCommand = z.infer<typeof checkCommand>;

@@ -1,0 +1,48 @@
+/**
+ * The one catalogue of expected failures. Each code has a message template, the HTTP status the API
+ * will answer with, and the exit code of the CLI. Anything thrown that is not a RoachError is a bug.
+ */
+export const ERROR_CATALOGUE = {
+  CR_ERR_USAGE: { status: 400, exit: 2, doc: 'A command was called with wrong or missing arguments.' },
+  CR_ERR_PATH_NOT_FOUND: { status: 404, exit: 2, doc: 'A path given to Code Roach does not exist.' },
+  CR_ERR_NOT_A_DIRECTORY: { status: 400, exit: 2, doc: 'A directory was expected but a file was given.' },
+  CR_ERR_PATH_UNREADABLE: { status: 403, exit: 2, doc: 'A path exists but cannot be read (permissions).' },
+  CR_ERR_CONFIG_INVALID: { status: 400, exit: 2, doc: 'The project config file is malformed; the message names the field.' },
+  CR_ERR_RULE_INVALID: { status: 500, exit: 2, doc: 'A rule file is malformed; the message names the file and the field.' },
+  CR_ERR_DATA_DIR_LOCKED: { status: 409, exit: 3, doc: 'Another crawl holds the data directory; wait for it or remove a stale lock.' },
+  CR_ERR_STORE_NEWER: { status: 500, exit: 3, doc: 'The database was migrated by a newer Code Roach than this one.' },
+  CR_ERR_STORE_FAILED: { status: 500, exit: 3, doc: 'The store could not be opened or written.' },
+  CR_ERR_FIX_NOT_FOUND: { status: 404, exit: 4, doc: 'No fix with that id exists in this project.' },
+  CR_ERR_FIX_STATE: { status: 409, exit: 4, doc: 'The fix is not in a state that allows this action (e.g. rolling back a fix that was never applied).' },
+  CR_ERR_FILE_CHANGED: { status: 409, exit: 4, doc: 'The file changed since the fix was applied or proposed; nothing was written.' },
+  CR_ERR_APPLY_FAILED: { status: 500, exit: 4, doc: 'Writing a fix failed and the original bytes were restored.' },
+  CR_ERR_CHECK_TIMEOUT: { status: 504, exit: 5, doc: 'A validation command ran past its timeout.' },
+  CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An expected failure with a catalogue code. `details` carries machine-readable context. */
+export class RoachError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RoachError';
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+  }
+
+  get exitCode(): number {
+    return ERROR_CATALOGUE[this.code].exit;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+export function isRoachError(error: unknown): error is RoachError {
+  return error instanceof RoachError;
+}

@@ -1,0 +1,56 @@
+import type { Category, Severity } from './severity.js';
+
+/** Languages the engine can parse. */
+export const LANGUAGES = ['javascript', 'typescript', 'tsx'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A span in a file's decoded text. Lines and columns are 0-based; offsets are UTF-16 code units. */
+export interface SourceRange {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly startOffset: number;
+  readonly endOffset: number;
+}
+
+/** One replacement in one file: the text between `start` and `end` (UTF-16 offsets) becomes `text`. */
+export interface Edit {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export type FixSafety = 'safe' | 'unsafe';
+
+/** A fix the rule itself proposes (from its template), computed while the AST is at hand. */
+export interface TemplateFix {
+  readonly edits: readonly Edit[];
+  readonly safety: FixSafety;
+  readonly template: string;
+}
+
+/** One detected issue at one place. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly cwe: number | null;
+  readonly message: string;
+  /** Project-relative POSIX path. */
+  readonly file: string;
+  readonly language: Language;
+  readonly range: SourceRange;
+  /** The matched source text, trimmed to a sensible length for display. */
+  readonly snippet: string;
+  /** Stable identity of this issue in this file across crawls (survives moved lines). */
+  readonly fingerprint: string;
+  /** Identity of the shape of the problem across files and projects (for learning). */
+  readonly patternFingerprint: string;
+  /** Normalised shape of the match (identifiers and literals abstracted). */
+  readonly shape: string;
+  /** Metavariable bindings of the match, so stored templates can be instantiated again. */
+  readonly bindings: Readonly<Record<string, string>>;
+  readonly templateFix: TemplateFix | null;
+}

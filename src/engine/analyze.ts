@@ -1,0 +1,179 @@
+import { parse } from '@ast-grep/napi';
+import type { SgNode, SgRoot } from '@ast-grep/napi';
+import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
+import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
+import { astGrepLang } from './languages.js';
+import type { CompiledRule, RuleSet } from './rules.js';
+import { nodeShape, nodeTokens } from './shape.js';
+import { expandTemplate } from './template.js';
+
+export const PARSE_ERROR_RULE = 'parse-error';
+const SNIPPET_LIMIT = 200;
+
+export interface SyntaxProblem {
+  readonly range: SourceRange;
+  readonly kind: 'error' | 'missing';
+  /** For a missing node, what the parser expected there. */
+  readonly expected: string | null;
+}
+
+export interface AnalysisResult {
+  readonly findings: Finding[];
+  readonly syntaxProblems: SyntaxProblem[];
+}
+
+function toRange(node: SgNode): SourceRange {
+  const { start, end } = node.range();
+  return {
+    startLine: start.line,
+    startColumn: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    startOffset: start.index,
+    endOffset: end.index,
+  };
+}
+
+/**
+ * Syntax problems in the tree: ERROR nodes, and MISSING nodes that tree-sitter inserts (zero-width
+ * leaves of a kind that always has text, such as a closing parenthesis).
+ */
+export function syntaxProblems(root: SgRoot): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  const visit = (node: SgNode): void => {
+    const kind = String(node.kind());
+    if (kind === 'ERROR') {
+      problems.push({ range: toRange(node), kind: 'error', expected: null });
+      return;
+    }
+    const children = node.children();
+    if (children.length === 0) {
+      const { start, end } = node.range();
+      if (start.index === end.index && kind.length > 0 && !node.isNamed()) {
+        problems.push({ range: toRange(node), kind: 'missing', expected: kind });
+      }
+      return;
+    }
+    for (const child of children) visit(child);
+  };
+  visit(root.root());
+  return problems;
+}
+
+function snippetOf(text: string): string {
+  return text.length > SNIPPET_LIMIT ? `${text.slice(0, SNIPPET_LIMIT)}…` : text;
+}
+
+function bindingsOf(node: SgNode, rule: CompiledRule, source: string): Record<string, string> {
+  const bindings: Record<string, string> = {};
+  for (const name of rule.metavariables) {
+    const single = node.getMatch(name);
+    if (single) {
+      bindings[name] = single.text();
+      continue;
+    }
+    const multiple = node.getMultipleMatches(name);
+    const first = multiple[0];
+    const last = multiple[multiple.length - 1];
+    if (first && last) bindings[`$$${name}`] = source.slice(first.range().start.index, last.range().end.index);
+  }
+  return bindings;
+}
+
+function templateFixOf(node: SgNode, rule: CompiledRule, file: string, source: string): TemplateFix | null {
+  const fix = rule.definition.fix;
+  if (!fix) return null;
+  const range = node.range();
+  const text = expandTemplate(fix.template, node, source);
+  const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
+  return { edits: [edit], safety: fix.safety, template: fix.template };
+}
+
+/**
+ * A deletion that would leave a line holding only white space takes the whole line with it, so
+ * removing `debugger;` does not leave an indented blank line behind.
+ */
+function wholeLineDeletion(file: string, source: string, start: number, end: number): Edit {
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const newline = source.indexOf('\n', end);
+  const lineEnd = newline < 0 ? source.length : newline + 1;
+  const before = source.slice(lineStart, start);
+  const after = source.slice(end, newline < 0 ? source.length : newline).replace(/\r$/, '');
+  if (before.trim() === '' && after.trim() === '') return { file, start: lineStart, end: lineEnd, text: '' };
+  return { file, start, end, text: '' };
+}
+
+export interface AnalyzeInput {
+  readonly text: string;
+  /** Project-relative POSIX path, used in findings and fingerprints. */
+  readonly file: string;
+  readonly language: Language;
+  readonly rules: RuleSet;
+}
+
+/** Runs every rule for the file's language over one parsed tree. Never throws on bad source. */
+export function analyzeSource(input: AnalyzeInput): AnalysisResult {
+  const root = parse(astGrepLang(input.language), input.text);
+  const problems = syntaxProblems(root);
+  const findings: Finding[] = [];
+  const occurrences = new Map<string, number>();
+  const addFinding = (partial: Omit<Finding, 'fingerprint'>, tokens: string): void => {
+    const key = `${partial.ruleId}\0${tokens}`;
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    findings.push({ ...partial, fingerprint: issueFingerprint(partial.ruleId, input.file, tokens, occurrence) });
+  };
+
+  const firstProblem = problems[0];
+  if (firstProblem) {
+    const where = `line ${firstProblem.range.startLine + 1}, column ${firstProblem.range.startColumn + 1}`;
+    const what = firstProblem.kind === 'missing' ? `missing "${firstProblem.expected}"` : 'unexpected syntax';
+    addFinding(
+      {
+        ruleId: PARSE_ERROR_RULE,
+        severity: 'medium',
+        category: 'bug',
+        cwe: null,
+        message: `File does not parse as ${input.language}: ${what} at ${where} (${problems.length} syntax problem${problems.length === 1 ? '' : 's'}); rules ran on the recoverable parts only.`,
+        file: input.file,
+        language: input.language,
+        range: firstProblem.range,
+        snippet: snippetOf(input.text.slice(firstProblem.range.startOffset, firstProblem.range.endOffset)),
+        patternFingerprint: patternFingerprint(PARSE_ERROR_RULE, input.language),
+        shape: input.language,
+        bindings: {},
+        templateFix: null,
+      },
+      `${problems.length}`,
+    );
+  }
+
+  const ordered: { rule: CompiledRule; node: SgNode }[] = [];
+  for (const rule of input.rules.forLanguage(input.language)) {
+    for (const node of root.root().findAll(rule.config)) ordered.push({ rule, node });
+  }
+  ordered.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
+  for (const { rule, node } of ordered) {
+    const shape = nodeShape(node);
+    const { id, severity, category, cwe, message } = rule.definition;
+    addFinding(
+      {
+        ruleId: id,
+        severity,
+        category,
+        cwe: cwe ?? null,
+        message,
+        file: input.file,
+        language: input.language,
+        range: toRange(node),
+        snippet: snippetOf(node.text()),
+        patternFingerprint: patternFingerprint(id, shape),
+        shape,
+        bindings: bindingsOf(node, rule, input.text),
+        templateFix: templateFixOf(node, rule, input.file, input.text),
+      },
+      nodeTokens(node),
+    );
+  }
+  return { findings, syntaxProblems: problems };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
+import { LANGUAGES } from '../domain/finding.js';
+
+/** Short prefix of rule ids per rule folder, so that `javascript/no-eval.yml` is `js/no-eval`. */
+export const RULE_ID_PREFIX: Readonly<Record<string, string>> = Object.freeze({ javascript: 'js' });
+
+const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, {
+  message: 'must not be empty',
+});
+
+/** One rule file: data only. The ast-grep part (`rule`, `constraints`, `utils`) is passed to ast-grep as is. */
+export const RuleFileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z]+\/[a-z0-9]+(-[a-z0-9]+)*$/, 'must look like "js/rule-name"'),
+  languages: z.array(z.enum(LANGUAGES)).min(1),
+  severity: z.enum(SEVERITIES),
+  category: z.enum(CATEGORIES),
+  cwe: z.number().int().positive().optional(),
+  message: z.string().min(1),
+  doc: z.strictObject({
+    rationale: z.string().min(1),
+    bad: z.string().min(1),
+    good: z.string().min(1),
+  }),
+  rule: astGrepRule,
+  constraints: z.record(z.string(), z.unknown()).optional(),
+  utils: z.record(z.string(), z.unknown()).optional(),
+  fix: z
+    .strictObject({
+      template: z.string(),
+      safety: z.enum(['safe', 'unsafe']),
+    })
+    .optional(),
+});
+export type RuleFile = z.infer<typeof RuleFileSchema>;
+
+const testCase = z.strictObject({
+  code: z.string(),
+  language: z.enum(LANGUAGES).optional(),
+  /** For invalid cases of rules with a fix: the whole file after the fix is applied. */
+  output: z.string().optional(),
+  /** For invalid cases: how many findings are expected (default 1). */
+  count: z.number().int().positive().optional(),
+});
+
+/** The test cases beside each rule (`<name>.test.yml`). */
+export const RuleTestFileSchema = z.strictObject({
+  valid: z.array(testCase).min(1),
+  invalid: z.array(testCase).min(1),
+});
+export type RuleTestFile = z.infer<typeof RuleTestFileSchema>;
+export type RuleTestCase = z.infer<typeof testCase>;

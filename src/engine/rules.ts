@@ -1,0 +1,130 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { parse as parseSource } from '@ast-grep/napi';
+import type { NapiConfig } from '@ast-grep/napi';
+import { RoachError } from '../domain/errors.js';
+import { describeZodError } from '../domain/describe-zod-error.js';
+import type { Language } from '../domain/finding.js';
+import { astGrepLang } from './languages.js';
+import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
+import type { RuleFile } from './rule-schema.js';
+
+/** A rule ready to run: its data, the ast-grep config, and the metavariables its fix may use. */
+export interface CompiledRule {
+  readonly definition: RuleFile;
+  readonly sourceFile: string;
+  readonly config: NapiConfig;
+  readonly metavariables: readonly string[];
+}
+
+export interface RuleSet {
+  readonly rules: readonly CompiledRule[];
+  forLanguage(language: Language): readonly CompiledRule[];
+  byId(id: string): CompiledRule | undefined;
+}
+
+/** The built-in pack ships as YAML beside the sources; this works from src/ and from dist/. */
+export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../src/rules', import.meta.url));
+
+async function listRuleFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.yml') && !entry.name.endsWith('.test.yml'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+const METAVARIABLE = /\$\$?\$?([A-Z_][A-Z0-9_]*)/g;
+
+/** Names of metavariables mentioned anywhere in the rule's definition (patterns, constraints). */
+function collectMetavariables(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(METAVARIABLE)) if (match[1]) into.add(match[1]);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectMetavariables(item, into);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      collectMetavariables(key, into);
+      collectMetavariables(item, into);
+    }
+  }
+  return into;
+}
+
+/** Parses and validates one rule file; every problem names the file and the field. */
+export async function loadRuleFile(file: string, rootDir: string): Promise<CompiledRule> {
+  const fail = (why: string): never => {
+    throw new RoachError('CR_ERR_RULE_INVALID', `Invalid rule file ${file}: ${why}`, { file });
+  };
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(file, 'utf8'));
+  } catch (error) {
+    return fail(`not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const parsed = RuleFileSchema.safeParse(raw);
+  if (!parsed.success) return fail(describeZodError(parsed.error));
+  const definition = parsed.data;
+
+  const relative = path.relative(rootDir, file).split(path.sep);
+  const folder = relative.length > 1 ? relative[0] : undefined;
+  const prefix = folder ? RULE_ID_PREFIX[folder] : undefined;
+  const expectedName = path.basename(file, '.yml');
+  if (prefix && definition.id !== `${prefix}/${expectedName}`) {
+    fail(`id: expected "${prefix}/${expectedName}" to match the file name, found "${definition.id}"`);
+  }
+
+  const config: NapiConfig = {
+    rule: definition.rule as NapiConfig['rule'],
+    ...(definition.constraints ? { constraints: definition.constraints as NapiConfig['constraints'] } : {}),
+    ...(definition.utils ? { utils: definition.utils as NapiConfig['utils'] } : {}),
+  };
+  for (const language of definition.languages) {
+    try {
+      parseSource(astGrepLang(language), '').root().findAll(config);
+    } catch (error) {
+      fail(`rule: ast-grep rejects it for ${language} (${(error as Error).message})`);
+    }
+  }
+  const metavariables = [...collectMetavariables([definition.rule, definition.constraints, definition.fix], new Set())];
+  return { definition, sourceFile: file, config, metavariables };
+}
+
+/** Builds a rule set; later ids replace earlier ones, so custom rule folders can override built-ins. */
+export function ruleSetOf(rules: readonly CompiledRule[]): RuleSet {
+  const byId = new Map<string, CompiledRule>();
+  for (const rule of rules) byId.set(rule.definition.id, rule);
+  const all = [...byId.values()];
+  const perLanguage = new Map<Language, CompiledRule[]>();
+  for (const rule of all) {
+    for (const language of rule.definition.languages) {
+      const list = perLanguage.get(language) ?? [];
+      list.push(rule);
+      perLanguage.set(language, list);
+    }
+  }
+  return {
+    rules: all,
+    forLanguage: (language) => perLanguage.get(language) ?? [],
+    byId: (id) => byId.get(id),
+  };
+}
+
+export interface RuleSelection {
+  /** Extra rule directories (user rules) loaded after the built-in pack. */
+  readonly extraDirs?: readonly string[];
+  /** Rule ids switched off. */
+  readonly disabled?: readonly string[];
+}
+
+/** Loads the built-in pack plus any extra folders, minus disabled rules. */
+export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet> {
+  const compiled: CompiledRule[] = [];
+  for (const dir of [BUILTIN_RULES_DIR, ...(selection.extraDirs ?? [])]) {
+    for (const file of await listRuleFiles(dir)) compiled.push(await loadRuleFile(file, dir));
+  }
+  const disabled = new Set(selection.disabled ?? []);
+  return ruleSetOf(compiled.filter((rule) => !disabled.has(rule.definition.id)));
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { isAtLeast } from '../domain/severity.js';
+import { loadRules } from '../engine/rules.js';
+import { crawl } from '../pipeline/crawl.js';
+import type { CrawlReport } from '../pipeline/crawl-report.js';
+import { DEFAULT_STRATEGIES } from '../pipeline/strategies.js';
+import { formatJson } from '../report/json.js';
+import { formatSarif } from '../report/sarif.js';
+import { formatTerminal } from '../report/terminal.js';
+import { openEmbeddedStore } from './embedded-store.js';
+import type { CrawlSettings } from './settings.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface CrawlRun {
+  readonly report: CrawlReport;
+  readonly output: string;
+  /** True when --fail-on is set and an open finding of this crawl is at or above it. */
+  readonly gateFailed: boolean;
+}
+
+/** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
+export async function runCrawl(settings: CrawlSettings, hooks: { onProgress?: (done: number, total: number) => void; color: boolean }): Promise<CrawlRun> {
+  const selection = {
+    extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
+    disabled: settings.config.rules.disabled,
+  };
+  const rules = await loadRules(selection);
+  const opened = await openEmbeddedStore(settings.dataDir);
+  try {
+    const report = await crawl(opened.store, {
+      root: settings.root,
+      include: settings.config.include,
+      exclude: settings.config.exclude,
+      maxFileSizeBytes: settings.config.maxFileSizeBytes,
+      selection,
+      rules,
+      apply: settings.apply,
+      threshold: settings.threshold,
+      checks: settings.checks,
+      strategies: DEFAULT_STRATEGIES,
+      leftOut: [settings.dataDir],
+      threads: settings.threads,
+      onProgress: hooks.onProgress,
+    });
+    const output =
+      settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
+    const failOn = settings.failOn;
+    const gateFailed = failOn !== null && report.findings.some((finding) => isAtLeast(finding.severity, failOn));
+    return { report, output, gateFailed };
+  } finally {
+    await opened.close();
+  }
+}

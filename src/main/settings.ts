@@ -1,0 +1,98 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { RoachError } from '../domain/errors.js';
+import type { Severity } from '../domain/severity.js';
+import { isSeverity } from '../domain/severity.js';
+import { loadProjectConfig } from '../config/load.js';
+import type { ProjectConfig } from '../config/schema.js';
+import type { CheckSpec } from '../pipeline/validate-checks.js';
+import { projectTestCommand } from '../pipeline/validate-checks.js';
+
+export type ReportFormat = 'terminal' | 'json' | 'sarif';
+
+export interface CrawlFlags {
+  readonly apply?: boolean;
+  readonly format?: string;
+  readonly failOn?: string;
+  readonly dataDir?: string;
+  readonly config?: string;
+  readonly threshold?: string;
+  readonly validateWithTests?: boolean;
+  readonly threads?: string;
+  readonly progress?: boolean;
+}
+
+/** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
+export interface CrawlSettings {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly config: Readonly<ProjectConfig>;
+  readonly configFile: string | null;
+  readonly apply: boolean;
+  readonly format: ReportFormat;
+  readonly failOn: Severity | null;
+  readonly threshold: number;
+  readonly checks: readonly CheckSpec[];
+  readonly threads: number | undefined;
+  readonly progress: boolean;
+}
+
+/** Checks that `dir` is an existing, readable directory and returns its absolute path. */
+export async function requireDirectory(dir: string): Promise<string> {
+  const root = path.resolve(dir);
+  let info;
+  try {
+    info = await stat(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RoachError('CR_ERR_PATH_NOT_FOUND', `No such directory: ${root}`, { path: root });
+    throw new RoachError('CR_ERR_PATH_UNREADABLE', `Cannot read ${root}: ${(error as Error).message}`, { path: root });
+  }
+  if (!info.isDirectory()) throw new RoachError('CR_ERR_NOT_A_DIRECTORY', `${root} is a file; roach crawl takes a directory.`, { path: root });
+  return root;
+}
+
+function parseNumber(value: string, flag: string, min: number, max: number, integer: boolean): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new RoachError('CR_ERR_USAGE', `${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${value}".`);
+  }
+  return n;
+}
+
+export function dataDirFor(root: string, flag: string | undefined): string {
+  return flag ? path.resolve(flag) : path.join(root, '.roach');
+}
+
+export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Promise<CrawlSettings> {
+  const root = await requireDirectory(dir);
+  const { config, file } = await loadProjectConfig(root, flags.config);
+  const format = flags.format ?? 'terminal';
+  if (format !== 'terminal' && format !== 'json' && format !== 'sarif') {
+    throw new RoachError('CR_ERR_USAGE', `--format must be terminal, json or sarif, got "${format}".`);
+  }
+  if (flags.failOn !== undefined && !isSeverity(flags.failOn)) {
+    throw new RoachError('CR_ERR_USAGE', `--fail-on must be critical, high, medium or low, got "${flags.failOn}".`);
+  }
+  const checks: CheckSpec[] = config.validation.commands.map((c) => ({ name: c.name, run: c.run, timeoutMs: c.timeoutMs }));
+  if (flags.validateWithTests) {
+    const test = await projectTestCommand(root, config.validation.testCommand);
+    if (!test) {
+      throw new RoachError('CR_ERR_USAGE', `--validate-with-tests: no test command (set validation.testCommand in .roach.yml or a "test" script in package.json).`);
+    }
+    checks.push({ name: 'tests', run: test, timeoutMs: config.validation.testTimeoutMs });
+  }
+  return Object.freeze({
+    root,
+    dataDir: dataDirFor(root, flags.dataDir),
+    config,
+    configFile: file,
+    apply: flags.apply === true,
+    format,
+    failOn: (flags.failOn as Severity | undefined) ?? null,
+    threshold: flags.threshold !== undefined ? parseNumber(flags.threshold, '--threshold', 0, 1, false) : config.fix.threshold,
+    checks: Object.freeze(checks),
+    threads: flags.threads !== undefined ? parseNumber(flags.threads, '--threads', 1, 256, true) : undefined,
+    progress: flags.progress !== false,
+  });
+}

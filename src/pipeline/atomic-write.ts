@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, stat, unlink, chmod, chown } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Temp files are hidden siblings with this marker, so a crawl can ignore and clean them. */
+export const TEMP_MARKER = '.roach-tmp-';
+
+export function isRoachTempFile(name: string): boolean {
+  return name.startsWith('.') && name.includes(TEMP_MARKER);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename durable; some file systems refuse fsync on directories, which is harmless.
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `file` with `bytes` atomically: the bytes go to a temp file in the same directory, are
+ * flushed, get the original's mode (and owner when we may), and are renamed over the original.
+ * A crash at any point leaves either the old file or the new one, never a mix.
+ */
+export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}${TEMP_MARKER}${randomBytes(6).toString('hex')}`);
+  const existing = await stat(file).catch(() => null);
+  const handle = await open(temp, 'wx', existing ? existing.mode & 0o7777 : 0o644);
+  try {
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (existing) {
+      await chmod(temp, existing.mode & 0o7777);
+      await chown(temp, existing.uid, existing.gid).catch(() => undefined);
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+}

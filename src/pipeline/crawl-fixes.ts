@@ -1,0 +1,225 @@
+import { createTwoFilesPatch } from 'diff';
+import type { StrategyName } from '../domain/confidence.js';
+import { fixConfidence } from '../domain/confidence.js';
+import type { Edit, Finding, Language } from '../domain/finding.js';
+import { contentHash } from '../domain/fingerprint.js';
+import { severityRank } from '../domain/severity.js';
+import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
+import type { RuleSet } from '../engine/rules.js';
+import type { FixSummary } from './crawl-report.js';
+import { applyNewFix } from './fix-actions.js';
+import type { FixActionDeps } from './fix-actions.js';
+import type { NewFix, PatternStats, ValidationStep } from './ports.js';
+import { encodeSource, withFileEol } from './source-file.js';
+import type { FixStrategy } from './strategies.js';
+import { proposeFix } from './strategies.js';
+import type { CheckSpec, SourceText } from './validate-checks.js';
+import { validateWithChecks } from './validate-checks.js';
+import { validateInMemory } from './validate-in-memory.js';
+
+export interface AnalyzedSource extends SourceText {
+  readonly language: Language;
+  readonly bytes: Uint8Array;
+  readonly findings: readonly Finding[];
+}
+
+export interface CrawlFixOptions {
+  readonly apply: boolean;
+  readonly threshold: number;
+  readonly checks: readonly CheckSpec[];
+  readonly strategies: readonly FixStrategy[];
+  readonly rules: RuleSet;
+  /** Paths (absolute) kept out of the isolated copy, e.g. the data directory. */
+  readonly leftOut: readonly string[];
+}
+
+interface Candidate {
+  readonly id: string;
+  readonly finding: Finding;
+  readonly issueId: string;
+  readonly strategy: StrategyName;
+  readonly safety: 'safe' | 'unsafe';
+  readonly edits: readonly Edit[];
+  readonly template: string | null;
+  steps: ValidationStep[];
+  verdict: 'passed' | 'unchecked' | 'failed';
+  confidence: number;
+}
+
+function changedLines(edits: readonly Edit[], source: string): number {
+  return edits.reduce((sum, edit) => {
+    const removed = source.slice(edit.start, edit.end).split('\n').length;
+    const added = edit.text === '' ? 0 : edit.text.split('\n').length;
+    return sum + Math.max(removed, added);
+  }, 0);
+}
+
+function diffOf(file: string, before: string, after: string): string {
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
+}
+
+/**
+ * Generates, validates, scores and decides the fixes of one crawl: above the threshold with
+ * --apply they are written (one atomic write per fix, later fixes of a file re-based on earlier
+ * ones); below it, or without --apply, they wait in the review queue.
+ */
+export async function processFixes(
+  deps: FixActionDeps,
+  crawlId: string,
+  sources: ReadonlyMap<string, AnalyzedSource>,
+  issueIds: ReadonlyMap<string, string>,
+  patterns: ReadonlyMap<string, PatternStats>,
+  skipIssues: ReadonlySet<string>,
+  options: CrawlFixOptions,
+): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
+  const summaries: FixSummary[] = [];
+  let declined = 0;
+  const proposals: Candidate[] = [];
+  const ordered = [...sources.values()]
+    .flatMap((source) => source.findings)
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.file.localeCompare(b.file) || a.range.startOffset - b.range.startOffset);
+  for (const finding of ordered) {
+    const issueId = issueIds.get(finding.fingerprint);
+    const source = sources.get(finding.file);
+    if (!issueId || !source || skipIssues.has(issueId)) continue;
+    const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint) });
+    if (!proposal) {
+      declined++;
+      continue;
+    }
+    const edits = proposal.edits.map((edit) => ({ ...edit, text: withFileEol(edit.text, source.info) }));
+    proposals.push({ id: String(proposals.length), finding, issueId, ...proposal, edits, steps: [], verdict: 'unchecked', confidence: 0 });
+  }
+
+  const plan = planFixes(proposals.map((candidate) => ({ id: candidate.id, edits: candidate.edits })));
+  const byId = new Map(proposals.map((candidate) => [candidate.id, candidate]));
+  for (const skipped of plan.skipped) {
+    const candidate = byId.get(skipped.id);
+    if (!candidate) continue;
+    summaries.push(summaryOf(candidate, null, 'skipped-overlap', `${skipped.reason}; retried on the next crawl`));
+  }
+  const accepted = plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
+
+  for (const candidate of accepted) {
+    const source = sources.get(candidate.finding.file);
+    if (!source) continue;
+    const result = validateInMemory({
+      source: source.text,
+      language: source.language,
+      file: candidate.finding.file,
+      edits: candidate.edits,
+      target: candidate.finding,
+      before: source.findings,
+      rules: options.rules,
+    });
+    candidate.steps = result.steps;
+    candidate.verdict = result.passed ? 'unchecked' : 'failed';
+  }
+
+  const checkable = accepted.filter((candidate) => candidate.verdict !== 'failed');
+  const { outcomes, runs } = await validateWithChecks({
+    root: deps.root,
+    leftOut: options.leftOut,
+    checks: options.checks,
+    candidates: checkable.map((candidate) => ({ id: candidate.id, edits: candidate.edits })),
+    sources,
+  });
+  for (const candidate of checkable) {
+    const outcome = outcomes.get(candidate.id);
+    if (!outcome) continue;
+    candidate.steps = [...candidate.steps, ...outcome.steps];
+    candidate.verdict = outcome.verdict;
+  }
+
+  for (const candidate of accepted) {
+    const source = sources.get(candidate.finding.file);
+    const pattern = patterns.get(candidate.finding.patternFingerprint);
+    candidate.confidence = fixConfidence({
+      strategy: candidate.strategy,
+      safety: candidate.safety,
+      successes: pattern?.successes ?? 0,
+      failures: pattern?.failures ?? 0,
+      validation: candidate.verdict,
+      changedLines: source ? changedLines(candidate.edits, source.text) : 1,
+    });
+  }
+
+  // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
+  // against the file as it is after this crawl's writes, so approving them later still works.
+  const perFile = new Map<string, Candidate[]>();
+  for (const candidate of accepted) perFile.set(candidate.finding.file, [...(perFile.get(candidate.finding.file) ?? []), candidate]);
+  for (const [file, candidates] of perFile) {
+    const source = sources.get(file);
+    if (!source) continue;
+    let text = source.text;
+    let bytes = source.bytes;
+    const applied: Edit[] = [];
+    const record = (candidate: Candidate, status: NewFix['status'], reason: string | null, edits: readonly Edit[], before: string, beforeBytes: Uint8Array): { fix: NewFix; after: string; afterBytes: Uint8Array } => {
+      const after = applyEdits(before, edits);
+      const afterBytes = encodeSource(after, source.info);
+      const fix: NewFix = {
+        issueId: candidate.issueId,
+        crawlId,
+        ruleId: candidate.finding.ruleId,
+        patternFingerprint: candidate.finding.patternFingerprint,
+        strategy: candidate.strategy,
+        safety: candidate.safety,
+        edits,
+        template: candidate.template,
+        diff: diffOf(file, before, after),
+        confidence: candidate.confidence,
+        validation: candidate.steps,
+        status,
+        statusReason: reason,
+        files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }],
+      };
+      return { fix, after, afterBytes };
+    };
+
+    for (const candidate of candidates.filter((c) => c.verdict === 'failed')) {
+      const failedStep = candidate.steps.find((step) => !step.passed);
+      const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
+      const { fix } = record(candidate, 'failed_validation', reason, candidate.edits, source.text, source.bytes);
+      const id = await deps.store.insertFix(deps.project, fix);
+      await deps.store.recordPatternOutcome(deps.project, candidate.finding.patternFingerprint, false);
+      summaries.push(summaryOf(candidate, id, 'failed-validation', reason));
+    }
+    const passing = candidates.filter((c) => c.verdict !== 'failed');
+    const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold) : [];
+    for (const candidate of toApply) {
+      const edits = rebaseEdits(candidate.edits, applied);
+      const { fix, after, afterBytes } = record(candidate, 'applying', `confidence ${candidate.confidence} >= threshold ${options.threshold}`, edits, text, bytes);
+      const result = await applyNewFix(deps, fix, [{ path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes }]);
+      if (result.error) {
+        summaries.push(summaryOf(candidate, result.id, 'failed-apply', result.error.message));
+        continue;
+      }
+      applied.push(...candidate.edits);
+      text = after;
+      bytes = afterBytes;
+      summaries.push(summaryOf(candidate, result.id, 'applied', null));
+    }
+    for (const candidate of passing.filter((c) => !toApply.includes(c))) {
+      const reason = options.apply ? `confidence ${candidate.confidence} < threshold ${options.threshold}` : 'crawl ran without --apply';
+      const { fix } = record(candidate, 'pending', reason, rebaseEdits(candidate.edits, applied), text, bytes);
+      const id = await deps.store.insertFix(deps.project, fix);
+      await deps.store.markIssueFixed(deps.project, candidate.issueId, false, 'pending');
+      summaries.push(summaryOf(candidate, id, 'queued', reason));
+    }
+  }
+  return { summaries, declined, checkRuns: runs };
+}
+
+function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSummary['decision'], reason: string | null): FixSummary {
+  return {
+    fixId,
+    ruleId: candidate.finding.ruleId,
+    file: candidate.finding.file,
+    line: candidate.finding.range.startLine + 1,
+    strategy: candidate.strategy,
+    safety: candidate.safety,
+    confidence: candidate.confidence,
+    decision,
+    reason,
+  };
+}

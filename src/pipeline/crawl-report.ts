@@ -1,0 +1,63 @@
+import type { Finding } from '../domain/finding.js';
+import type { Category, Severity } from '../domain/severity.js';
+import type { SkippedFile } from './walk.js';
+
+/** How one generated fix ended in this crawl. */
+export type FixDecision = 'applied' | 'queued' | 'failed-validation' | 'failed-apply' | 'skipped-overlap';
+
+export interface FixSummary {
+  readonly fixId: string | null;
+  readonly ruleId: string;
+  readonly file: string;
+  readonly line: number;
+  readonly strategy: string;
+  readonly safety: 'safe' | 'unsafe';
+  readonly confidence: number;
+  readonly decision: FixDecision;
+  readonly reason: string | null;
+}
+
+export interface FileHealthSummary {
+  readonly file: string;
+  readonly healthScore: number;
+  readonly issueCount: number;
+}
+
+/** Everything a crawl tells its user; reporters (terminal, JSON, SARIF) only format this. */
+export interface CrawlReport {
+  readonly crawlId: string;
+  readonly root: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly files: {
+    readonly walked: number;
+    readonly analyzed: number;
+    readonly unchanged: number;
+    readonly skipped: readonly SkippedFile[];
+    readonly removed: number;
+  };
+  /** Open findings in the files analyzed by this crawl (unchanged files keep theirs in the store). */
+  readonly findings: readonly Finding[];
+  readonly openIssues: {
+    readonly total: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    readonly byCategory: Readonly<Record<Category, number>>;
+  };
+  readonly resolvedIssues: number;
+  readonly fixes: readonly FixSummary[];
+  /** Findings with no fix from any strategy. */
+  readonly fixesDeclined: number;
+  readonly worstFiles: readonly FileHealthSummary[];
+  /** Rule metadata for every rule that produced a finding (SARIF needs it). */
+  readonly rules: readonly RuleMetadata[];
+}
+
+export interface RuleMetadata {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly cwe: number | null;
+  readonly message: string;
+  readonly rationale: string;
+  readonly hasFix: boolean;
+}

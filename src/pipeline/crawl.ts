@@ -1,0 +1,195 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Finding } from '../domain/finding.js';
+import { fileHealthScore } from '../domain/health.js';
+import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
+import type { Category, Severity } from '../domain/severity.js';
+import { PARSE_ERROR_RULE } from '../engine/analyze.js';
+import type { RuleSelection, RuleSet } from '../engine/rules.js';
+import { analyzeAll } from './analyze-pool.js';
+import type { AnalyzeTaskFile } from './analyze-file.js';
+import { processFixes } from './crawl-fixes.js';
+import type { AnalyzedSource } from './crawl-fixes.js';
+import type { CrawlReport, FixSummary, RuleMetadata } from './crawl-report.js';
+import { recoverInterruptedFixes } from './fix-actions.js';
+import type { FileState, PipelineStore } from './ports.js';
+import { decodeSource } from './source-file.js';
+import type { FixStrategy } from './strategies.js';
+import type { CheckSpec } from './validate-checks.js';
+import { walkTree } from './walk.js';
+import type { SkippedFile, WalkedFile } from './walk.js';
+
+export interface CrawlOptions {
+  readonly root: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly maxFileSizeBytes: number;
+  readonly selection: RuleSelection;
+  readonly rules: RuleSet;
+  readonly apply: boolean;
+  readonly threshold: number;
+  readonly checks: readonly CheckSpec[];
+  readonly strategies: readonly FixStrategy[];
+  /** Absolute folders kept out of the walk and of validation copies (the data directory). */
+  readonly leftOut: readonly string[];
+  readonly threads?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+const WORST_FILES = 10;
+
+/** One whole crawl: walk -> skip unchanged -> analyze -> store -> fix -> validate -> decide -> record. */
+export async function crawl(store: PipelineStore, options: CrawlOptions): Promise<CrawlReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const project = await store.ensureProject(options.root, path.basename(options.root));
+  const deps = { store, project, root: options.root };
+  await recoverInterruptedFixes(deps);
+  const crawlId = await store.startCrawl(project, { apply: options.apply, threshold: options.threshold, checks: options.checks.map((c) => c.name) });
+  try {
+    const walked = await walkTree({ ...options, skipDirs: options.leftOut });
+    const previous = await store.fileStates(project);
+    const { tasks, unchangedByStat } = planAnalysis(walked.files, previous);
+    const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress });
+
+    const skipped: SkippedFile[] = [...walked.skipped];
+    const findings: Finding[] = [];
+    const analyzedPaths: string[] = [];
+    const states: FileState[] = [];
+    const walkedByPath = new Map(walked.files.map((file) => [file.path, file]));
+    let unchanged = unchangedByStat;
+    let analyzed = 0;
+    for (const outcome of outcomes) {
+      const file = walkedByPath.get(outcome.path);
+      if (!file) continue;
+      if (outcome.status === 'skipped') {
+        skipped.push({ path: outcome.path, reason: outcome.reason, detail: outcome.detail });
+        analyzedPaths.push(outcome.path);
+        continue;
+      }
+      states.push({ path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, sha256: outcome.sha256, language: file.language });
+      if (outcome.status === 'unchanged') {
+        unchanged++;
+        continue;
+      }
+      analyzed++;
+      analyzedPaths.push(outcome.path);
+      findings.push(...outcome.findings);
+    }
+    const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file));
+
+    const issueIds = await store.upsertIssues(project, crawlId, findings);
+    const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
+    await store.recordPatternOccurrences(project, findings);
+    await store.saveFileStates(project, crawlId, states);
+    await store.forgetFiles(project, removed);
+
+    const sources = await loadSources(options.root, findings, walkedByPath);
+    const patterns = await store.patternStats(project, [...new Set(findings.map((f) => f.patternFingerprint))]);
+    const fixResult = await processFixes(deps, crawlId, sources, issueIds, patterns, await store.issuesHavingFixes(project), {
+      apply: options.apply,
+      threshold: options.threshold,
+      checks: options.checks,
+      strategies: options.strategies,
+      rules: options.rules,
+      leftOut: options.leftOut,
+    });
+
+    const counts = await store.openIssueCounts(project);
+    const health = [...counts].map(([file, bySeverity]) => ({
+      filePath: file,
+      healthScore: fileHealthScore(bySeverity),
+      issueCount: Object.values(bySeverity).reduce((a, b) => a + (b ?? 0), 0),
+    }));
+    await store.recordFileHealth(project, crawlId, health);
+    const openIssues = totals(counts, findings);
+    const report: CrawlReport = {
+      crawlId,
+      root: options.root,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      files: { walked: walked.files.length, analyzed, unchanged, skipped, removed: removed.length },
+      findings,
+      openIssues,
+      resolvedIssues: resolved,
+      fixes: fixResult.summaries,
+      fixesDeclined: fixResult.declined,
+      worstFiles: health
+        .sort((a, b) => a.healthScore - b.healthScore || a.filePath.localeCompare(b.filePath))
+        .slice(0, WORST_FILES)
+        .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
+      rules: ruleMetadata(options.rules, findings),
+    };
+    await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
+    await store.finishCrawl(crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
+    return report;
+  } catch (error) {
+    await store.failCrawl(crawlId, (error as Error).message).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Size+mtime pre-check: files that match the last crawl on both are not even read. */
+function planAnalysis(files: readonly WalkedFile[], previous: ReadonlyMap<string, FileState>): { tasks: AnalyzeTaskFile[]; unchangedByStat: number } {
+  const tasks: AnalyzeTaskFile[] = [];
+  let unchangedByStat = 0;
+  for (const file of files) {
+    const before = previous.get(file.path);
+    if (before && before.sizeBytes === file.sizeBytes && before.mtimeMs === file.mtimeMs) {
+      unchangedByStat++;
+      continue;
+    }
+    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null });
+  }
+  return { tasks, unchangedByStat };
+}
+
+/** Re-reads the files that have findings, for fix generation (workers do not send text back). */
+async function loadSources(root: string, findings: readonly Finding[], walked: ReadonlyMap<string, WalkedFile>): Promise<Map<string, AnalyzedSource>> {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  const sources = new Map<string, AnalyzedSource>();
+  for (const [file, fileFindings] of byFile) {
+    const info = walked.get(file);
+    if (!info || fileFindings.every((f) => f.ruleId === PARSE_ERROR_RULE)) continue;
+    const bytes = await readFile(path.join(root, file)).catch(() => null);
+    if (!bytes) continue;
+    const decoded = decodeSource(bytes);
+    if (!decoded.ok) continue;
+    sources.set(file, { text: decoded.text, info: decoded.info, language: info.language, bytes: new Uint8Array(bytes), findings: fileFindings });
+  }
+  return sources;
+}
+
+function totals(counts: ReadonlyMap<string, Partial<Record<Severity, number>>>, findings: readonly Finding[]): CrawlReport['openIssues'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const perFile of counts.values()) for (const s of SEVERITIES) bySeverity[s] += perFile[s] ?? 0;
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  for (const finding of findings) byCategory[finding.category]++;
+  return { total: SEVERITIES.reduce((sum, s) => sum + bySeverity[s], 0), bySeverity, byCategory };
+}
+
+function ruleMetadata(rules: RuleSet, findings: readonly Finding[]): RuleMetadata[] {
+  const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
+  return ids.flatMap((id) => {
+    const rule = rules.byId(id)?.definition;
+    if (!rule) return [];
+    return [{ id, severity: rule.severity, category: rule.category, cwe: rule.cwe ?? null, message: rule.message, rationale: rule.doc.rationale, hasFix: rule.fix !== undefined }];
+  });
+}
+
+function analyticsOf(report: CrawlReport, fixes: readonly FixSummary[], checkRuns: number): Record<string, unknown> {
+  const byDecision: Record<string, number> = {};
+  for (const fix of fixes) byDecision[fix.decision] = (byDecision[fix.decision] ?? 0) + 1;
+  return {
+    files: { walked: report.files.walked, analyzed: report.files.analyzed, unchanged: report.files.unchanged, skipped: report.files.skipped.length },
+    findings: report.findings.length,
+    openIssues: report.openIssues,
+    resolved: report.resolvedIssues,
+    fixes: byDecision,
+    fixesDeclined: report.fixesDeclined,
+    checkRuns,
+    durationMs: report.durationMs,
+  };
+}

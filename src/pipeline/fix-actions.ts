@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RoachError } from '../domain/errors.js';
+import { contentHash } from '../domain/fingerprint.js';
+import { applyEdits } from '../engine/fixer.js';
+import type { FixFileRecord, NewFix, PipelineStore, ProjectRef, StoredFix } from './ports.js';
+import { decodeSource, encodeSource } from './source-file.js';
+import { writeChange } from './write-fix.js';
+import type { FileChange } from './write-fix.js';
+
+export interface FixActionDeps {
+  readonly store: PipelineStore;
+  readonly project: ProjectRef;
+  readonly root: string;
+}
+
+/**
+ * Records a fix as 'applying' with its original bytes, then writes it. The record exists before the
+ * first byte is written, so a crash in between is recovered by `recoverInterruptedFixes`.
+ */
+export async function applyNewFix(deps: FixActionDeps, fix: NewFix, changes: readonly FileChange[]): Promise<{ id: string; error: RoachError | null }> {
+  const id = await deps.store.insertFix(deps.project, { ...fix, status: 'applying' });
+  try {
+    await writeChange(deps.root, changes);
+  } catch (error) {
+    const roachError = error instanceof RoachError ? error : new RoachError('CR_ERR_APPLY_FAILED', (error as Error).message);
+    await deps.store.setFixStatus(deps.project, id, 'failed_apply', roachError.message, null);
+    await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, false);
+    return { id, error: roachError };
+  }
+  await deps.store.setFixStatus(deps.project, id, 'applied', fix.statusReason, null);
+  await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
+  await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, true);
+  return { id, error: null };
+}
+
+async function requireFix(deps: FixActionDeps, fixId: string): Promise<StoredFix> {
+  const fix = await deps.store.getFix(deps.project, fixId);
+  if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${fixId} in this project (ids are shown by \`roach review\`).`, { fixId });
+  return fix;
+}
+
+async function fixedBytesOf(fix: StoredFix, file: FixFileRecord): Promise<Uint8Array> {
+  const decoded = decodeSource(file.originalBytes);
+  if (!decoded.ok) throw new RoachError('CR_ERR_FIX_STATE', `Stored original of ${file.path} cannot be decoded (${decoded.reason}).`);
+  const bytes = encodeSource(applyEdits(decoded.text, fix.edits.filter((edit) => edit.file === file.path)), decoded.info);
+  if (contentHash(bytes) !== file.fixedSha256) {
+    throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} does not reproduce its recorded result for ${file.path}; refusing to apply it.`);
+  }
+  return bytes;
+}
+
+/** Approves a pending fix: applies it with the same checks as an automatic one, or refuses clearly. */
+export async function approveFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
+  const fix = await requireFix(deps, fixId);
+  if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be approved.`);
+  const files = await deps.store.fixFiles(fix.id);
+  const changes: FileChange[] = [];
+  for (const file of files) {
+    changes.push({ path: file.path, expectedSha256: file.originalSha256, newBytes: await fixedBytesOf(fix, file), restoreBytes: file.originalBytes });
+  }
+  await deps.store.setFixStatus(deps.project, fix.id, 'applying', null, actor);
+  try {
+    await writeChange(deps.root, changes);
+  } catch (error) {
+    // A file changed since: the fix stays pending for a later crawl to supersede; a write failure is final.
+    const changed = error instanceof RoachError && error.code === 'CR_ERR_FILE_CHANGED';
+    await deps.store.setFixStatus(deps.project, fix.id, changed ? 'pending' : 'failed_apply', (error as Error).message, actor);
+    throw error;
+  }
+  await deps.store.setFixStatus(deps.project, fix.id, 'applied', 'approved in review', actor);
+  await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'approved');
+  await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, true);
+  // A fix a human approved becomes the pattern's reusable fix.
+  if (fix.template !== null) await deps.store.setPatternBestFix(deps.project, fix.patternFingerprint, { template: fix.template, safety: fix.safety });
+  return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
+}
+
+export async function rejectFix(deps: FixActionDeps, fixId: string, actor: string, reason: string | null): Promise<StoredFix> {
+  const fix = await requireFix(deps, fixId);
+  if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be rejected.`);
+  await deps.store.setFixStatus(deps.project, fix.id, 'rejected', reason ?? 'rejected in review', actor);
+  await deps.store.markIssueFixed(deps.project, fix.issueId, false, 'rejected');
+  await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, false);
+  return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
+}
+
+/** Restores the exact original bytes of an applied fix; refuses when a file changed since. */
+export async function rollbackFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
+  const fix = await requireFix(deps, fixId);
+  if (fix.status !== 'applied') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}; only applied fixes can be rolled back.`);
+  const files = await deps.store.fixFiles(fix.id);
+  const changes: FileChange[] = [];
+  for (const file of files) {
+    const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+    if (!current || contentHash(current) !== file.fixedSha256) {
+      throw new RoachError(
+        'CR_ERR_FILE_CHANGED',
+        `${file.path} changed since fix ${fix.id} was applied (later fixes or edits); nothing was restored. Roll back later fixes first, or restore by hand.`,
+        { file: file.path },
+      );
+    }
+    changes.push({ path: file.path, expectedSha256: file.fixedSha256, newBytes: file.originalBytes, restoreBytes: current });
+  }
+  await writeChange(deps.root, changes);
+  await deps.store.setFixStatus(deps.project, fix.id, 'rolled_back', 'rolled back on request', actor);
+  await deps.store.markIssueFixed(deps.project, fix.issueId, false, 'none');
+  await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, false);
+  return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
+}
+
+/**
+ * Settles fixes left 'applying' by a process that died mid-write: the atomic rename either happened
+ * (the file holds the fixed bytes: applied) or not (it holds the original: failed, nothing written).
+ */
+export async function recoverInterruptedFixes(deps: FixActionDeps): Promise<number> {
+  const stuck = await deps.store.listFixes(deps.project, ['applying']);
+  for (const fix of stuck) {
+    const files = await deps.store.fixFiles(fix.id);
+    const states = await Promise.all(
+      files.map(async (file) => {
+        const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+        const sha = current ? contentHash(current) : null;
+        return sha === file.fixedSha256 ? 'fixed' : sha === file.originalSha256 ? 'original' : 'other';
+      }),
+    );
+    if (states.every((state) => state === 'fixed')) {
+      await deps.store.setFixStatus(deps.project, fix.id, 'applied', 'completed after an interrupted run', null);
+      await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
+    } else {
+      await deps.store.setFixStatus(deps.project, fix.id, 'failed_apply', `interrupted before the write completed (files: ${states.join(', ')})`, null);
+    }
+  }
+  return stuck.length;
+}

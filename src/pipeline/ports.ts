@@ -1,0 +1,140 @@
+import type { Edit, Finding } from '../domain/finding.js';
+import type { Severity } from '../domain/severity.js';
+import type { StrategyName } from '../domain/confidence.js';
+
+/** What the crawl remembers of a file to skip it next time. */
+export interface FileState {
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+  readonly sha256: string;
+  readonly language: string | null;
+}
+
+export interface ProjectRef {
+  readonly organizationId: string;
+  readonly projectId: string;
+}
+
+export type FixStatus =
+  | 'pending'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'rolled_back'
+  | 'failed_validation'
+  | 'failed_apply'
+  | 'superseded';
+
+/** One recorded validation step: what ran, whether it passed, and what it said. */
+export interface ValidationStep {
+  readonly step: 'reparse' | 'reanalyze' | 'check';
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+  readonly durationMs: number;
+}
+
+export interface FixFileRecord {
+  readonly path: string;
+  readonly originalBytes: Uint8Array;
+  readonly originalSha256: string;
+  readonly fixedSha256: string;
+}
+
+export interface NewFix {
+  readonly issueId: string;
+  readonly crawlId: string | null;
+  readonly ruleId: string;
+  readonly patternFingerprint: string;
+  readonly strategy: StrategyName;
+  readonly safety: 'safe' | 'unsafe';
+  readonly edits: readonly Edit[];
+  /** The template the edits came from (rule or learned), so an approved fix can be reused. */
+  readonly template: string | null;
+  readonly diff: string;
+  readonly confidence: number;
+  readonly validation: readonly ValidationStep[];
+  readonly status: FixStatus;
+  readonly statusReason: string | null;
+  readonly files: readonly FixFileRecord[];
+}
+
+export interface StoredFix extends Omit<NewFix, 'files'> {
+  readonly id: string;
+  readonly filePaths: readonly string[];
+  readonly issueFingerprint: string;
+  readonly filePath: string;
+  readonly line: number;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly createdAt: string;
+  readonly decidedBy: string | null;
+}
+
+export interface StoredIssue {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly ruleId: string;
+  readonly filePath: string;
+  readonly line: number;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly status: 'open' | 'resolved';
+  readonly reviewStatus: 'none' | 'pending' | 'approved' | 'rejected';
+}
+
+export interface PatternStats {
+  readonly fingerprint: string;
+  readonly successes: number;
+  readonly failures: number;
+  readonly deprecated: boolean;
+  /** A reusable fix learned for this pattern: a template over the rule's metavariables. */
+  readonly bestFix: { readonly template: string; readonly safety: 'safe' | 'unsafe' } | null;
+}
+
+export interface FileHealthRecord {
+  readonly filePath: string;
+  readonly healthScore: number;
+  readonly issueCount: number;
+}
+
+export interface CrawlSummaryStats {
+  readonly [key: string]: unknown;
+}
+
+/** Everything the pipeline needs from storage. `store/` implements it; `main/` wires it. */
+export interface PipelineStore {
+  ensureProject(rootPath: string, name: string): Promise<ProjectRef>;
+  startCrawl(project: ProjectRef, options: Record<string, unknown>): Promise<string>;
+  finishCrawl(crawlId: string, stats: CrawlSummaryStats): Promise<void>;
+  failCrawl(crawlId: string, error: string): Promise<void>;
+
+  fileStates(project: ProjectRef): Promise<Map<string, FileState>>;
+  saveFileStates(project: ProjectRef, crawlId: string, states: readonly FileState[]): Promise<void>;
+  forgetFiles(project: ProjectRef, paths: readonly string[]): Promise<void>;
+
+  /** Inserts new issues and refreshes seen ones; returns issue id by fingerprint. */
+  upsertIssues(project: ProjectRef, crawlId: string, findings: readonly Finding[]): Promise<Map<string, string>>;
+  /** Open issues of these files that were not seen in this crawl become resolved. Returns how many. */
+  resolveMissingIssues(project: ProjectRef, crawlId: string, analyzedFiles: readonly string[]): Promise<number>;
+  /** Open issues per file, counted per severity. */
+  openIssueCounts(project: ProjectRef): Promise<Map<string, Partial<Record<Severity, number>>>>;
+
+  patternStats(project: ProjectRef, fingerprints: readonly string[]): Promise<Map<string, PatternStats>>;
+  recordPatternOccurrences(project: ProjectRef, findings: readonly Finding[]): Promise<void>;
+  recordPatternOutcome(project: ProjectRef, fingerprint: string, success: boolean): Promise<void>;
+  setPatternBestFix(project: ProjectRef, fingerprint: string, bestFix: { template: string; safety: 'safe' | 'unsafe' }): Promise<void>;
+
+  /** Issues that already have a pending, applied or rejected fix: a re-crawl proposes nothing new for them. */
+  issuesHavingFixes(project: ProjectRef): Promise<Set<string>>;
+  insertFix(project: ProjectRef, fix: NewFix): Promise<string>;
+  getFix(project: ProjectRef, fixId: string): Promise<StoredFix | null>;
+  fixFiles(fixId: string): Promise<FixFileRecord[]>;
+  listFixes(project: ProjectRef, statuses: readonly FixStatus[]): Promise<StoredFix[]>;
+  setFixStatus(project: ProjectRef, fixId: string, status: FixStatus, reason: string | null, actor: string | null): Promise<void>;
+  markIssueFixed(project: ProjectRef, issueId: string, applied: boolean, reviewStatus: StoredIssue['reviewStatus']): Promise<void>;
+
+  recordFileHealth(project: ProjectRef, crawlId: string, records: readonly FileHealthRecord[]): Promise<void>;
+  recordAnalytics(project: ProjectRef, crawlId: string, metricType: string, value: unknown): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import type { StrategyName } from '../domain/confidence.js';
+import type { Edit, Finding } from '../domain/finding.js';
+import { instantiateTemplate, lineIndent } from '../engine/template.js';
+import type { PatternStats } from './ports.js';
+
+/** A proposed fix before validation: data only. */
+export interface FixProposal {
+  readonly strategy: StrategyName;
+  readonly safety: 'safe' | 'unsafe';
+  readonly edits: readonly Edit[];
+  /** The template it came from, kept so an approved fix can become the pattern's best fix. */
+  readonly template: string | null;
+}
+
+export interface StrategyContext {
+  readonly finding: Finding;
+  /** The decoded text of the finding's file. */
+  readonly source: string;
+  readonly pattern: PatternStats | undefined;
+}
+
+/**
+ * One way of producing a fix. A strategy declines (returns null) when it has nothing trustworthy
+ * to offer: declining is better than a wrong fix. Codebase-aware and LLM strategies plug in here.
+ */
+export interface FixStrategy {
+  readonly name: StrategyName;
+  propose(context: StrategyContext): Promise<FixProposal | null> | FixProposal | null;
+}
+
+/** The rule's own fix template, expanded by the engine while the AST was at hand. */
+export const ruleTemplateStrategy: FixStrategy = {
+  name: 'rule-template',
+  propose: ({ finding }) =>
+    finding.templateFix
+      ? { strategy: 'rule-template', safety: finding.templateFix.safety, edits: finding.templateFix.edits, template: finding.templateFix.template }
+      : null,
+};
+
+/** A stored pattern's best fix (learned from approved fixes), re-instantiated with this match's bindings. */
+export const patternReuseStrategy: FixStrategy = {
+  name: 'pattern-reuse',
+  propose: ({ finding, source, pattern }) => {
+    if (!pattern?.bestFix || pattern.deprecated) return null;
+    const { startOffset, endOffset } = finding.range;
+    const text = instantiateTemplate(pattern.bestFix.template, finding.bindings, lineIndent(source, startOffset));
+    if (text === source.slice(startOffset, endOffset)) return null;
+    return {
+      strategy: 'pattern-reuse',
+      safety: pattern.bestFix.safety,
+      edits: [{ file: finding.file, start: startOffset, end: endOffset, text }],
+      template: pattern.bestFix.template,
+    };
+  },
+};
+
+/** The built-in chain, in the order the product defines: rule template, then learned pattern reuse. */
+export const DEFAULT_STRATEGIES: readonly FixStrategy[] = Object.freeze([ruleTemplateStrategy, patternReuseStrategy]);
+
+/** Asks each strategy in order; the first proposal wins. */
+export async function proposeFix(strategies: readonly FixStrategy[], context: StrategyContext): Promise<FixProposal | null> {
+  for (const strategy of strategies) {
+    const proposal = await strategy.propose(context);
+    if (proposal && proposal.edits.length > 0) return proposal;
+  }
+  return null;
+}

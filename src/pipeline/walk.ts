@@ -1,0 +1,150 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import type { Language } from '../domain/finding.js';
+import { languageOf } from '../engine/languages.js';
+import { isRoachTempFile } from './atomic-write.js';
+
+export interface WalkOptions {
+  readonly root: string;
+  /** Gitignore-style patterns; when non-empty a file must match one to be crawled. */
+  readonly include: readonly string[];
+  /** Gitignore-style patterns of files and folders to leave out. */
+  readonly exclude: readonly string[];
+  readonly maxFileSizeBytes: number;
+  /** Absolute paths never entered (the data directory). */
+  readonly skipDirs?: readonly string[];
+}
+
+export interface WalkedFile {
+  /** Project-relative POSIX path. */
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly language: Language;
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+}
+
+export type SkipReason = 'too-large' | 'symlink-loop' | 'unreadable' | 'binary' | 'invalid-utf8' | 'broken-symlink';
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+export interface WalkResult {
+  readonly files: WalkedFile[];
+  readonly skipped: SkippedFile[];
+}
+
+/** Folders no crawl wants: version control and dependencies. A `.gitignore` can only add to these. */
+const ALWAYS_SKIPPED = ['.git', 'node_modules', '.roach'];
+
+interface Scope {
+  readonly base: string;
+  readonly rules: Ignore;
+}
+
+function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const relative = toPosix(path.relative(scope.base, absolute));
+    if (relative && !relative.startsWith('..') && scope.rules.ignores(isDir ? `${relative}/` : relative)) return true;
+  }
+  return false;
+}
+
+async function gitignoreScope(dir: string): Promise<Scope | null> {
+  try {
+    const text = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    return { base: dir, rules: ignore().add(text) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Lists the files of a tree that Code Roach can analyze, honouring nested `.gitignore` files and the
+ * config's include/exclude patterns, following symlinks but never into a loop, and reporting every
+ * file it had to skip with the reason.
+ */
+export async function walkTree(options: WalkOptions): Promise<WalkResult> {
+  const files: WalkedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const exclude: Scope = { base: options.root, rules: ignore().add([...ALWAYS_SKIPPED, ...options.exclude]) };
+  const include = options.include.length > 0 ? ignore().add([...options.include]) : null;
+  const skipDirs = new Set(options.skipDirs ?? []);
+  const visitedDirs = new Set<string>();
+
+  const visit = async (dir: string, scopes: readonly Scope[]): Promise<void> => {
+    const relativeDir = toPosix(path.relative(options.root, dir));
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (error) {
+      skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
+      return;
+    }
+    if (visitedDirs.has(real)) {
+      skipped.push({ path: relativeDir, reason: 'symlink-loop', detail: `already visited as ${real}` });
+      return;
+    }
+    visitedDirs.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
+      return;
+    }
+    const own = await gitignoreScope(dir);
+    const active = own ? [...scopes, own] : scopes;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const absolute = path.join(dir, entry.name);
+      const relative = toPosix(path.relative(options.root, absolute));
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let info: Awaited<ReturnType<typeof stat>> | null = null;
+      if (entry.isSymbolicLink()) {
+        try {
+          info = await stat(absolute);
+          isDir = info.isDirectory();
+          isFile = info.isFile();
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          skipped.push({ path: relative, reason: code === 'ELOOP' ? 'symlink-loop' : 'broken-symlink', detail: (error as Error).message });
+          continue;
+        }
+      }
+      if (isDir) {
+        if (skipDirs.has(absolute) || isIgnored(active, absolute, true)) continue;
+        await visit(absolute, active);
+        continue;
+      }
+      if (!isFile || isRoachTempFile(entry.name)) continue;
+      const language = languageOf(entry.name);
+      if (!language || isIgnored(active, absolute, false)) continue;
+      if (include && !include.ignores(relative)) continue;
+      try {
+        info ??= await stat(absolute);
+      } catch (error) {
+        skipped.push({ path: relative, reason: 'unreadable', detail: (error as Error).message });
+        continue;
+      }
+      if (info.size > options.maxFileSizeBytes) {
+        skipped.push({ path: relative, reason: 'too-large', detail: `${info.size} bytes > limit ${options.maxFileSizeBytes}` });
+        continue;
+      }
+      files.push({ path: relative, absolutePath: absolute, language, sizeBytes: info.size, mtimeMs: info.mtimeMs });
+    }
+  };
+
+  await visit(options.root, [exclude]);
+  return { files, skipped };
+}

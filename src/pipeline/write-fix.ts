@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RoachError } from '../domain/errors.js';
+import { contentHash } from '../domain/fingerprint.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export interface FileChange {
+  /** Project-relative POSIX path. */
+  readonly path: string;
+  /** What the file must hold now; anything else means someone changed it and nothing is written. */
+  readonly expectedSha256: string;
+  readonly newBytes: Uint8Array;
+  /** Bytes to put back if a later file of the same change fails. */
+  readonly restoreBytes: Uint8Array;
+}
+
+function absolute(root: string, relative: string): string {
+  const file = path.resolve(root, relative);
+  if (file !== root && !file.startsWith(root + path.sep)) {
+    throw new RoachError('CR_ERR_APPLY_FAILED', `Refusing to write ${relative}: it is outside the project root ${root}`, { file: relative });
+  }
+  return file;
+}
+
+/**
+ * Writes a multi-file change as one unit: every file is checked first (unchanged since the fix was
+ * made), then written atomically and read back. If any write or read-back fails, the files already
+ * written get their previous bytes back and CR_ERR_APPLY_FAILED is thrown.
+ */
+export async function writeChange(root: string, changes: readonly FileChange[]): Promise<void> {
+  for (const change of changes) {
+    let current: Uint8Array;
+    try {
+      current = await readFile(absolute(root, change.path));
+    } catch (error) {
+      throw new RoachError('CR_ERR_FILE_CHANGED', `${change.path} cannot be read any more (${(error as Error).message}); nothing was written.`, { file: change.path });
+    }
+    if (contentHash(current) !== change.expectedSha256) {
+      throw new RoachError('CR_ERR_FILE_CHANGED', `${change.path} changed since the fix was made; nothing was written.`, { file: change.path });
+    }
+  }
+  const written: FileChange[] = [];
+  try {
+    for (const change of changes) {
+      const file = absolute(root, change.path);
+      written.push(change);
+      await writeFileAtomic(file, change.newBytes);
+      const readBack = await readFile(file);
+      if (contentHash(readBack) !== contentHash(change.newBytes)) {
+        throw new Error(`read-back of ${change.path} does not match what was written`);
+      }
+    }
+  } catch (error) {
+    const restoreFailures: string[] = [];
+    for (const change of written.reverse()) {
+      await writeFileAtomic(absolute(root, change.path), change.restoreBytes).catch((restoreError: Error) => {
+        restoreFailures.push(`${change.path}: ${restoreError.message}`);
+      });
+    }
+    const suffix = restoreFailures.length > 0 ? ` Restoring also failed for ${restoreFailures.join('; ')}.` : ' Previous contents were restored.';
+    throw new RoachError('CR_ERR_APPLY_FAILED', `Writing the fix failed: ${(error as Error).message}.${suffix}`, {}, { cause: error });
+  }
+}

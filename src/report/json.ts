@@ -1,0 +1,142 @@
+import type { Finding } from '../domain/finding.js';
+import type { Category, Severity } from '../domain/severity.js';
+import type { CrawlReport, FixDecision } from '../pipeline/crawl-report.js';
+import type { SkipReason } from '../pipeline/walk.js';
+
+/**
+ * The JSON report, version 1. Scripts and CI read this, so fields are only ever added within a version;
+ * renaming, removing or changing the meaning of one bumps `schemaVersion`.
+ */
+export interface JsonReport {
+  readonly schemaVersion: 1;
+  readonly crawlId: string;
+  /** Absolute path of the crawled tree; every `file` below is relative to it. */
+  readonly root: string;
+  /** ISO 8601 timestamp. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly files: {
+    readonly walked: number;
+    readonly analyzed: number;
+    readonly unchanged: number;
+    readonly removed: number;
+    readonly skipped: readonly { readonly path: string; readonly reason: SkipReason; readonly detail: string }[];
+  };
+  readonly openIssues: {
+    readonly total: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    readonly byCategory: Readonly<Record<Category, number>>;
+  };
+  readonly resolvedIssues: number;
+  /** Open findings in the files this crawl analyzed (unchanged files are not re-reported). */
+  readonly findings: readonly JsonFinding[];
+  readonly fixes: readonly JsonFix[];
+  /** Findings for which no strategy produced a fix. */
+  readonly fixesDeclined: number;
+  readonly worstFiles: readonly { readonly file: string; readonly healthScore: number; readonly issueCount: number }[];
+}
+
+export interface JsonFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly cwe: number | null;
+  readonly message: string;
+  /** Relative POSIX path. */
+  readonly file: string;
+  /** 1-based, like editors and SARIF. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** 1-based line of the end of the match. */
+  readonly endLine: number;
+  /** 1-based column just past the last character of the match (exclusive, as in SARIF). */
+  readonly endColumn: number;
+  readonly snippet: string;
+  /** Stable identity of this issue in this file across crawls. */
+  readonly fingerprint: string;
+  /** Identity of the problem's shape across files and projects. */
+  readonly patternFingerprint: string;
+  /** True when the rule itself proposes a fix for this match. */
+  readonly fixable: boolean;
+}
+
+export interface JsonFix {
+  readonly fixId: string | null;
+  readonly ruleId: string;
+  readonly file: string;
+  /** As recorded by the pipeline's fix summary. */
+  readonly line: number;
+  readonly strategy: string;
+  readonly safety: 'safe' | 'unsafe';
+  readonly confidence: number;
+  readonly decision: FixDecision;
+  readonly reason: string | null;
+}
+
+/** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */
+function toJsonFinding(finding: Finding): JsonFinding {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    category: finding.category,
+    cwe: finding.cwe,
+    message: finding.message,
+    file: finding.file,
+    line: finding.range.startLine + 1,
+    column: finding.range.startColumn + 1,
+    endLine: finding.range.endLine + 1,
+    endColumn: finding.range.endColumn + 1,
+    snippet: finding.snippet,
+    fingerprint: finding.fingerprint,
+    patternFingerprint: finding.patternFingerprint,
+    fixable: finding.templateFix !== null,
+  };
+}
+
+/**
+ * Builds the version-1 JSON object field by field (never by spreading the report) so that internals added to
+ * `CrawlReport` or `Finding` later, such as bindings or template fixes, cannot leak into a published format.
+ */
+export function toJsonReport(report: CrawlReport): JsonReport {
+  const { files, openIssues } = report;
+  return {
+    schemaVersion: 1,
+    crawlId: report.crawlId,
+    root: report.root,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    files: {
+      walked: files.walked,
+      analyzed: files.analyzed,
+      unchanged: files.unchanged,
+      removed: files.removed,
+      skipped: files.skipped.map(({ path, reason, detail }) => ({ path, reason, detail })),
+    },
+    openIssues: {
+      total: openIssues.total,
+      bySeverity: { ...openIssues.bySeverity },
+      byCategory: { ...openIssues.byCategory },
+    },
+    resolvedIssues: report.resolvedIssues,
+    findings: report.findings.map(toJsonFinding),
+    fixes: report.fixes.map((fix) => ({
+      fixId: fix.fixId,
+      ruleId: fix.ruleId,
+      file: fix.file,
+      line: fix.line,
+      strategy: fix.strategy,
+      safety: fix.safety,
+      confidence: fix.confidence,
+      decision: fix.decision,
+      reason: fix.reason,
+    })),
+    fixesDeclined: report.fixesDeclined,
+    worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
+  };
+}
+
+/** Serialises the crawl for machines (`--format json`): the documented {@link JsonReport} shape, pretty-printed, newline-terminated. */
+export function formatJson(report: CrawlReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

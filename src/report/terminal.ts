@@ -1,0 +1,185 @@
+import type { Finding } from '../domain/finding.js';
+import { CATEGORIES, SEVERITIES, severityRank } from '../domain/severity.js';
+import type { Severity } from '../domain/severity.js';
+import type { CrawlReport, FixDecision } from '../pipeline/crawl-report.js';
+import type { SkippedFile } from '../pipeline/walk.js';
+
+export interface TerminalOptions {
+  /** Emit ANSI colours. The caller decides (TTY, NO_COLOR, --no-color); this formatter never guesses. */
+  readonly color: boolean;
+}
+
+const MAX_SKIPPED_LISTED = 10;
+const MAX_FINDINGS_LISTED = 50;
+const MAX_WORST_FILES = 10;
+
+/** SGR open/close pairs. Plain escape codes rather than `util.styleText`, which is missing before Node 20.12 and drops colour on its own when stdout is not a TTY. */
+const STYLES = {
+  bold: ['1', '22'],
+  dim: ['2', '22'],
+  red: ['31', '39'],
+  yellow: ['33', '39'],
+  cyan: ['36', '39'],
+  green: ['32', '39'],
+} as const;
+type Style = keyof typeof STYLES;
+
+const SEVERITY_STYLES: Readonly<Record<Severity, readonly Style[]>> = {
+  critical: ['bold', 'red'],
+  high: ['red'],
+  medium: ['yellow'],
+  low: ['cyan'],
+};
+
+type Paint = (styles: readonly Style[], text: string) => string;
+
+function painter(color: boolean): Paint {
+  if (!color) return (_styles, text) => text;
+  return (styles, text) =>
+    styles.reduce((inner, style) => `\u001b[${STYLES[style][0]}m${inner}\u001b[${STYLES[style][1]}m`, text);
+}
+
+/**
+ * Paths and messages come from the crawled tree; a file name holding escape sequences must not be able to
+ * drive the user's terminal, and a multi-line message must not break the one-finding-per-line layout.
+ */
+function clean(text: string): string {
+  return (
+    text
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .replace(/\t/g, ' ')
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  );
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${seconds} s`;
+}
+
+function formatScore(score: number): string {
+  return Number.isInteger(score) ? String(score) : score.toFixed(1);
+}
+
+function fileLines(report: CrawlReport, paint: Paint): string[] {
+  const { walked, analyzed, unchanged, skipped, removed } = report.files;
+  const lines = [
+    `${paint(['bold'], 'Files:')} ${walked} walked, ${analyzed} analyzed, ${unchanged} unchanged, ${skipped.length} skipped` +
+      (removed > 0 ? `, ${removed} removed` : ''),
+  ];
+  if (skipped.length === 0) return lines;
+
+  const byReason = new Map<string, SkippedFile[]>();
+  for (const file of skipped) byReason.set(file.reason, [...(byReason.get(file.reason) ?? []), file]);
+  const reasons = [...byReason.keys()].sort();
+  lines.push(`  Skipped by reason: ${reasons.map((reason) => `${reason} ${byReason.get(reason)?.length ?? 0}`).join(', ')}`);
+
+  const listed = reasons
+    .flatMap((reason) => [...(byReason.get(reason) ?? [])].sort((a, b) => a.path.localeCompare(b.path)))
+    .slice(0, MAX_SKIPPED_LISTED);
+  for (const file of listed) {
+    const detail = file.detail ? paint(['dim'], ` (${clean(file.detail)})`) : '';
+    lines.push(`    ${clean(file.path)}  ${file.reason}${detail}`);
+  }
+  if (skipped.length > listed.length) lines.push(`    … and ${skipped.length - listed.length} more`);
+  return lines;
+}
+
+function issueLines(report: CrawlReport, paint: Paint): string[] {
+  const { total, bySeverity, byCategory } = report.openIssues;
+  const severities = SEVERITIES.map((severity) => paint(SEVERITY_STYLES[severity], `${severity} ${bySeverity[severity]}`));
+  const categories = CATEGORIES.filter((category) => byCategory[category] > 0).map(
+    (category) => `${category} ${byCategory[category]}`,
+  );
+  return [
+    `${paint(['bold'], 'Open issues:')} ${total}`,
+    `  By severity: ${severities.join(', ')}`,
+    `  By category: ${categories.length > 0 ? categories.join(', ') : 'none'}`,
+  ];
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.file.localeCompare(b.file) ||
+    a.range.startLine - b.range.startLine ||
+    a.range.startColumn - b.range.startColumn ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+function findingLines(report: CrawlReport, paint: Paint): string[] {
+  if (report.findings.length === 0) return [];
+  const listed = [...report.findings].sort(compareFindings).slice(0, MAX_FINDINGS_LISTED);
+  const width = Math.max(...listed.map((finding) => finding.severity.length));
+  const lines = [
+    paint(['bold'], `Findings (${listed.length < report.findings.length ? `first ${listed.length} of ` : ''}${report.findings.length}):`),
+  ];
+  for (const finding of listed) {
+    const where = `${clean(finding.file)}:${finding.range.startLine + 1}:${finding.range.startColumn + 1}`;
+    const severity = paint(SEVERITY_STYLES[finding.severity], finding.severity.padEnd(width));
+    lines.push(`  ${where}  ${severity}  ${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}`);
+  }
+  return lines;
+}
+
+const DECISION_LABELS: readonly (readonly [FixDecision, string])[] = [
+  ['applied', 'applied'],
+  ['queued', 'queued for review'],
+  ['failed-validation', 'failed validation'],
+  ['failed-apply', 'failed apply'],
+  ['skipped-overlap', 'skipped (overlap)'],
+];
+
+function fixLines(report: CrawlReport, paint: Paint): string[] {
+  const counts = DECISION_LABELS.map(([decision, label]) => {
+    const count = report.fixes.filter((fix) => fix.decision === decision).length;
+    const text = `${count} ${label}`;
+    if (count === 0) return text;
+    if (decision === 'applied') return paint(['green'], text);
+    return decision === 'queued' ? text : paint(['yellow'], text);
+  });
+  return [`${paint(['bold'], 'Fixes:')} ${counts.join(', ')}, ${report.fixesDeclined} declined (no fix)`];
+}
+
+function worstFileLines(report: CrawlReport, paint: Paint): string[] {
+  const listed = report.worstFiles.slice(0, MAX_WORST_FILES);
+  if (listed.length === 0) return [];
+  const width = Math.max(...listed.map((file) => formatScore(file.healthScore).length));
+  return [
+    paint(['bold'], 'Worst files by health score:'),
+    ...listed.map(
+      (file) => `  ${formatScore(file.healthScore).padStart(width)}  ${clean(file.file)}  (${plural(file.issueCount, 'issue')})`,
+    ),
+  ];
+}
+
+/**
+ * Renders a crawl for a person at a terminal: what was looked at, what is wrong (worst first), what was
+ * fixed, and where to look next. It only formats the report, so the same crawl always prints the same text.
+ */
+export function formatTerminal(report: CrawlReport, options: TerminalOptions): string {
+  const paint = painter(options.color);
+  const sections: string[][] = [
+    [`${paint(['bold'], 'Code Roach')} crawl ${clean(report.crawlId)} of ${clean(report.root)}`],
+    fileLines(report, paint),
+    issueLines(report, paint),
+    findingLines(report, paint),
+    [`${paint(['bold'], 'Resolved issues:')} ${report.resolvedIssues}`],
+    fixLines(report, paint),
+    worstFileLines(report, paint),
+    [`Started ${clean(report.startedAt)}, took ${formatDuration(report.durationMs)}`],
+  ];
+  return `${sections
+    .filter((section) => section.length > 0)
+    .map((section) => section.join('\n'))
+    .join('\n\n')}\n`;
+}

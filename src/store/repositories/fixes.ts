@@ -1,0 +1,151 @@
+import type { FixFileRecord, FixStatus, NewFix, ProjectRef, StoredFix } from '../../pipeline/ports.js';
+import type { SqlClient } from '../sql.js';
+
+interface FixRow {
+  id: string;
+  issue_id: string;
+  crawl_id: string | null;
+  rule_id: string;
+  pattern_fingerprint: string;
+  strategy: StoredFix['strategy'];
+  safety: StoredFix['safety'];
+  edits: StoredFix['edits'];
+  template: string | null;
+  diff: string;
+  confidence: number;
+  validation: StoredFix['validation'];
+  status: FixStatus;
+  status_reason: string | null;
+  created_at: Date | string;
+  decided_by: string | null;
+  file_paths: string[] | null;
+  fingerprint: string;
+  file_path: string;
+  line: number;
+  error_severity: StoredFix['severity'];
+  error_message: string;
+}
+
+const SELECT_FIX = `
+  SELECT f.id, f.issue_id, f.crawl_id, f.rule_id, f.pattern_fingerprint, f.strategy, f.safety, f.edits, f.template, f.diff,
+         f.confidence, f.validation, f.status, f.status_reason, f.created_at, f.decided_by,
+         (SELECT array_agg(ff.file_path ORDER BY ff.file_path) FROM fix_files ff WHERE ff.fix_id = f.id) AS file_paths,
+         i.fingerprint, i.file_path, i.line, i.error_severity, i.error_message
+  FROM fixes f JOIN code_roach_issues i ON i.id = f.issue_id`;
+
+function toStoredFix(row: FixRow): StoredFix {
+  return {
+    id: row.id,
+    issueId: row.issue_id,
+    crawlId: row.crawl_id,
+    ruleId: row.rule_id,
+    patternFingerprint: row.pattern_fingerprint,
+    strategy: row.strategy,
+    safety: row.safety,
+    edits: row.edits,
+    template: row.template,
+    diff: row.diff,
+    confidence: Number(row.confidence),
+    validation: row.validation,
+    status: row.status,
+    statusReason: row.status_reason,
+    createdAt: new Date(row.created_at).toISOString(),
+    decidedBy: row.decided_by,
+    filePaths: row.file_paths ?? [],
+    issueFingerprint: row.fingerprint,
+    filePath: row.file_path,
+    line: row.line,
+    severity: row.error_severity,
+    message: row.error_message,
+  };
+}
+
+export async function insertFix(db: SqlClient, project: ProjectRef, fix: NewFix): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO fixes (project_id, issue_id, crawl_id, rule_id, pattern_fingerprint, strategy, safety, edits, template, diff,
+         confidence, validation, status, status_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+      [
+        project.projectId,
+        fix.issueId,
+        fix.crawlId,
+        fix.ruleId,
+        fix.patternFingerprint,
+        fix.strategy,
+        fix.safety,
+        JSON.stringify(fix.edits),
+        fix.template,
+        fix.diff,
+        fix.confidence,
+        JSON.stringify(fix.validation),
+        fix.status,
+        fix.statusReason,
+      ],
+    );
+    if (!row) throw new Error('insertFix: insert returned no row');
+    for (const file of fix.files) {
+      await tx.query(
+        'INSERT INTO fix_files (fix_id, file_path, original_bytes, original_sha256, fixed_sha256) VALUES ($1, $2, $3, $4, $5)',
+        [row.id, file.path, file.originalBytes, file.originalSha256, file.fixedSha256],
+      );
+    }
+    return row.id;
+  });
+}
+
+/** Finds a fix by full id or by a unique id prefix (as shown in `roach review`). */
+export async function getFix(db: SqlClient, project: ProjectRef, fixId: string): Promise<StoredFix | null> {
+  const rows = await db.query<FixRow>(`${SELECT_FIX} WHERE f.project_id = $1 AND f.id::text LIKE $2 || '%' LIMIT 2`, [
+    project.projectId,
+    fixId.toLowerCase(),
+  ]);
+  return rows.length === 1 && rows[0] ? toStoredFix(rows[0]) : null;
+}
+
+export async function listFixes(db: SqlClient, project: ProjectRef, statuses: readonly FixStatus[]): Promise<StoredFix[]> {
+  const rows = await db.query<FixRow>(
+    `${SELECT_FIX} WHERE f.project_id = $1 AND f.status = ANY($2::text[]) ORDER BY f.confidence DESC, f.created_at, f.id`,
+    [project.projectId, statuses],
+  );
+  return rows.map(toStoredFix);
+}
+
+export async function fixFiles(db: SqlClient, fixId: string): Promise<FixFileRecord[]> {
+  const rows = await db.query<{ file_path: string; original_bytes: Uint8Array; original_sha256: string; fixed_sha256: string }>(
+    'SELECT file_path, original_bytes, original_sha256, fixed_sha256 FROM fix_files WHERE fix_id = $1 ORDER BY file_path',
+    [fixId],
+  );
+  return rows.map((row) => ({
+    path: row.file_path,
+    originalBytes: new Uint8Array(row.original_bytes),
+    originalSha256: row.original_sha256,
+    fixedSha256: row.fixed_sha256,
+  }));
+}
+
+export async function setFixStatus(
+  db: SqlClient,
+  project: ProjectRef,
+  fixId: string,
+  status: FixStatus,
+  reason: string | null,
+  actor: string | null,
+): Promise<void> {
+  await db.query(
+    `UPDATE fixes SET status = $3, status_reason = $4, decided_by = COALESCE($5, decided_by),
+       decided_at = CASE WHEN $3 IN ('applied', 'rejected', 'failed_validation', 'failed_apply') THEN now() ELSE decided_at END,
+       applied_at = CASE WHEN $3 = 'applied' THEN now() ELSE applied_at END,
+       rolled_back_at = CASE WHEN $3 = 'rolled_back' THEN now() ELSE rolled_back_at END
+     WHERE project_id = $1 AND id = $2`,
+    [project.projectId, fixId, status, reason, actor],
+  );
+}
+
+export async function issuesHavingFixes(db: SqlClient, project: ProjectRef): Promise<Set<string>> {
+  const rows = await db.query<{ issue_id: string }>(
+    `SELECT DISTINCT issue_id FROM fixes WHERE project_id = $1 AND status IN ('pending', 'applying', 'applied', 'rejected')`,
+    [project.projectId],
+  );
+  return new Set(rows.map((row) => row.issue_id));
+}

@@ -1,0 +1,95 @@
+import type { Finding } from '../../domain/finding.js';
+import type { Severity } from '../../domain/severity.js';
+import type { ProjectRef, StoredIssue } from '../../pipeline/ports.js';
+import type { SqlClient } from '../sql.js';
+import { chunks } from './batch.js';
+
+export async function upsertIssues(db: SqlClient, project: ProjectRef, crawlId: string, findings: readonly Finding[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const chunk of chunks(findings)) {
+    const rows = await db.query<{ id: string; fingerprint: string }>(
+      `INSERT INTO code_roach_issues (project_id, fingerprint, pattern_fingerprint, file_path, line, column_number, end_line,
+         end_column, error_type, error_message, error_severity, category, cwe, snippet, first_seen_crawl_id, last_seen_crawl_id)
+       SELECT $1, r.fp, r.pfp, r.file, r.line, r.col, r.eline, r.ecol, r.rule, r.msg, r.sev, r.cat, r.cwe, r.snip, $2, $2
+       FROM jsonb_to_recordset($3::jsonb) AS r(fp text, pfp text, file text, line integer, col integer, eline integer,
+         ecol integer, rule text, msg text, sev text, cat text, cwe integer, snip text)
+       ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+         line = EXCLUDED.line, column_number = EXCLUDED.column_number, end_line = EXCLUDED.end_line,
+         end_column = EXCLUDED.end_column, error_message = EXCLUDED.error_message, error_severity = EXCLUDED.error_severity,
+         snippet = EXCLUDED.snippet, last_seen_crawl_id = EXCLUDED.last_seen_crawl_id, updated_at = now(),
+         status = 'open', resolved_at = NULL, resolved_by = NULL
+       RETURNING id, fingerprint`,
+      [
+        project.projectId,
+        crawlId,
+        JSON.stringify(
+          chunk.map((f) => ({
+            fp: f.fingerprint,
+            pfp: f.patternFingerprint,
+            file: f.file,
+            line: f.range.startLine + 1,
+            col: f.range.startColumn + 1,
+            eline: f.range.endLine + 1,
+            ecol: f.range.endColumn + 1,
+            rule: f.ruleId,
+            msg: f.message,
+            sev: f.severity,
+            cat: f.category,
+            cwe: f.cwe,
+            snip: f.snippet,
+          })),
+        ),
+      ],
+    );
+    for (const row of rows) ids.set(row.fingerprint, row.id);
+  }
+  return ids;
+}
+
+export async function resolveMissingIssues(db: SqlClient, project: ProjectRef, crawlId: string, analyzedFiles: readonly string[]): Promise<number> {
+  let resolved = 0;
+  for (const chunk of chunks(analyzedFiles)) {
+    const rows = await db.query(
+      `UPDATE code_roach_issues SET status = 'resolved', resolved_at = now(), resolved_by = 'crawl', updated_at = now()
+       WHERE project_id = $1 AND status = 'open' AND file_path = ANY($2::text[])
+         AND last_seen_crawl_id IS DISTINCT FROM $3
+       RETURNING id`,
+      [project.projectId, chunk, crawlId],
+    );
+    resolved += rows.length;
+  }
+  return resolved;
+}
+
+/** Open issues per file, with their count per severity, for file health. */
+export async function openIssueCounts(db: SqlClient, project: ProjectRef): Promise<Map<string, Partial<Record<Severity, number>>>> {
+  const rows = await db.query<{ file_path: string; error_severity: Severity; n: string | number }>(
+    `SELECT file_path, error_severity, count(*) AS n FROM code_roach_issues
+     WHERE project_id = $1 AND status = 'open' GROUP BY file_path, error_severity`,
+    [project.projectId],
+  );
+  const out = new Map<string, Partial<Record<Severity, number>>>();
+  for (const row of rows) {
+    const counts: Partial<Record<Severity, number>> = out.get(row.file_path) ?? {};
+    counts[row.error_severity] = Number(row.n);
+    out.set(row.file_path, counts);
+  }
+  return out;
+}
+
+export async function markIssueFixed(
+  db: SqlClient,
+  project: ProjectRef,
+  issueId: string,
+  applied: boolean,
+  reviewStatus: StoredIssue['reviewStatus'],
+): Promise<void> {
+  await db.query(
+    `UPDATE code_roach_issues SET fix_applied = $3, review_status = $4, updated_at = now(),
+       status = CASE WHEN $3 THEN 'resolved' ELSE 'open' END,
+       resolved_at = CASE WHEN $3 THEN now() ELSE NULL END,
+       resolved_by = CASE WHEN $3 THEN 'fix' ELSE NULL END
+     WHERE project_id = $1 AND id = $2`,
+    [project.projectId, issueId, applied, reviewStatus],
+  );
+}
