@@ -108,5 +108,7 @@ export function fixUntilStable(
     if (plan.accepted.length === 0) return { output, passes: pass - 1, stoppedEarly: false };
     output = applyEdits(output, plan.accepted.flatMap((group) => group.edits));
   }
-  return { output, passes: maxPasses, stoppedEarly: findGroups(output).length > 0 };
+  // Stopped early only if another pass would still change something (groups that can never be
+  // applied, e.g. self-overlapping ones, do not count: the loop above treats them the same way).
+  return { output, passes: maxPasses, stoppedEarly: planFixes(findGroups(output)).accepted.length > 0 };
 }

@@ -9,13 +9,19 @@ const PLACEHOLDER = /\$\$\$([A-Z_][A-Z0-9_]*)|\$([A-Z_][A-Z0-9_]*)/g;
  * as ast-grep does.
  */
 export function instantiateTemplate(template: string, bindings: Readonly<Record<string, string>>, indent = ''): string {
-  const filled = template.replace(PLACEHOLDER, (_whole, list: string | undefined, single: string | undefined) =>
-    list !== undefined ? (bindings[`$$${list}`] ?? '') : (bindings[single ?? ''] ?? ''),
-  );
-  if (!indent || !filled.includes('\n')) return filled;
-  return filled
+  const fill = (text: string): string =>
+    text.replace(PLACEHOLDER, (_whole, list: string | undefined, single: string | undefined) =>
+      list !== undefined ? (bindings[`$$${list}`] ?? '') : (bindings[single ?? ''] ?? ''),
+    );
+  if (!indent) return fill(template);
+  // Only the template's own line breaks get the indentation: bound text is a slice of the source
+  // and already carries the indentation it has there. (Placeholders never span a line break.)
+  return template
     .split('\n')
-    .map((line, index) => (index === 0 || line.length === 0 ? line : indent + line))
+    .map((line, index) => {
+      const filled = fill(line);
+      return index === 0 || filled.length === 0 ? filled : indent + filled;
+    })
     .join('\n');
 }
 

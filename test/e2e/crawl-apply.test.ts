@@ -1,0 +1,119 @@
+import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveFix, rejectFix, rollbackFix } from '../../src/pipeline/fix-actions.js';
+import { cleanupTemp, copyFixture, FIXTURES, run } from '../helpers/project.js';
+import { crawlDir, inProject } from '../helpers/crawl.js';
+
+const SAMPLE = path.join(FIXTURES, 'sample-app');
+
+async function sampleTestsPass(dir: string): Promise<boolean> {
+  const result = await run(process.execPath, ['--test', 'test/'], { cwd: dir });
+  return result.code === 0;
+}
+
+describe('roach crawl --apply on the sample app', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await copyFixture('sample-app');
+  });
+  afterAll(cleanupTemp);
+
+  it('detects the planted issues, applies the safe fixes, queues the unsafe ones', async () => {
+    const report = await crawlDir(dir, { apply: true });
+    const rules = new Set(report.findings.map((f) => `${f.file}:${f.ruleId}`));
+    for (const expected of [
+      'src/stats.js:js/no-debugger',
+      'src/stats.js:js/no-compare-nan',
+      'src/stats.js:js/no-prototype-builtins',
+      'src/stats.js:js/no-extra-boolean-cast',
+      'src/legacy.js:js/no-weak-hash',
+      'src/legacy.js:js/eqeqeq',
+      'src/legacy.js:js/no-var',
+      'src/danger.js:js/no-eval',
+      'src/danger.js:js/no-empty-catch',
+    ]) {
+      expect(rules, expected).toContain(expected);
+    }
+    expect(report.findings.filter((f) => f.file === 'src/clean.js')).toEqual([]);
+
+    const applied = report.fixes.filter((f) => f.decision === 'applied');
+    const queued = report.fixes.filter((f) => f.decision === 'queued');
+    expect(applied.map((f) => f.ruleId).sort()).toEqual(['js/no-compare-nan', 'js/no-debugger', 'js/no-extra-boolean-cast', 'js/no-prototype-builtins']);
+    expect(applied.every((f) => f.safety === 'safe' && f.confidence >= 0.9)).toBe(true);
+    expect(queued.map((f) => f.ruleId).sort()).toEqual(['js/eqeqeq', 'js/no-var', 'js/no-weak-hash']);
+    expect(queued.every((f) => f.confidence < 0.9)).toBe(true);
+
+    const stats = await readFile(path.join(dir, 'src/stats.js'), 'utf8');
+    expect(stats).not.toContain('debugger');
+    expect(stats).toContain('Number.isNaN(value)');
+    expect(stats).toContain('Object.hasOwn(settings, name)');
+    expect(stats).toContain('if (values.length)');
+    // Unsafe fixes were not written.
+    expect(await readFile(path.join(dir, 'src/legacy.js'), 'utf8')).toBe(await readFile(path.join(SAMPLE, 'src/legacy.js'), 'utf8'));
+    expect(await sampleTestsPass(dir)).toBe(true);
+  });
+
+  it('re-crawls incrementally: only changed files are analyzed, fixed issues are resolved, nothing is queued twice', async () => {
+    const report = await crawlDir(dir, { apply: true });
+    expect(report.files.analyzed).toBe(1); // stats.js, rewritten by the fixes
+    expect(report.files.unchanged).toBe(report.files.walked - 1);
+    expect(report.findings.filter((f) => f.file === 'src/stats.js')).toEqual([]);
+    expect(report.fixes).toEqual([]);
+    const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+    expect(pending).toHaveLength(3);
+
+    // Touching a file without changing it is caught by the content hash.
+    const now = new Date();
+    await utimes(path.join(dir, 'src/danger.js'), now, now);
+    const touched = await crawlDir(dir);
+    expect(touched.files.analyzed).toBe(0);
+    expect(touched.files.unchanged).toBe(touched.files.walked);
+  });
+
+  it('review approves one pending fix and rejects another', async () => {
+    const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+    const eqeqeq = pending.find((f) => f.ruleId === 'js/eqeqeq');
+    const md5 = pending.find((f) => f.ruleId === 'js/no-weak-hash');
+    expect(eqeqeq?.diff).toContain('-  return a == b;');
+    expect(eqeqeq?.diff).toContain('+  return a === b;');
+    const approved = await inProject(dir, (deps) => approveFix(deps, eqeqeq?.id.slice(0, 8) ?? '', 'tester'));
+    expect(approved.status).toBe('applied');
+    expect(await readFile(path.join(dir, 'src/legacy.js'), 'utf8')).toContain('return a === b;');
+    const rejected = await inProject(dir, (deps) => rejectFix(deps, md5?.id ?? '', 'tester', 'changes digest length'));
+    expect(rejected.status).toBe('rejected');
+    await expect(inProject(dir, (deps) => approveFix(deps, md5?.id ?? '', 'tester'))).rejects.toMatchObject({ code: 'CR_ERR_FIX_STATE' });
+    expect(await sampleTestsPass(dir)).toBe(true);
+  });
+
+  it('rolls back applied fixes byte for byte, refusing out of order', async () => {
+    const applied = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['applied']));
+    const inStats = applied.filter((f) => f.filePath === 'src/stats.js');
+    expect(inStats).toHaveLength(4);
+    // Applied in order; only the last write on a file can be undone first.
+    const order = [...inStats].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || 0);
+    const attempts = await Promise.allSettled(order.slice(0, -1).map((fix) => inProject(dir, (deps) => rollbackFix(deps, fix.id, 'tester'))));
+    expect(attempts.every((a) => a.status === 'rejected')).toBe(true);
+    for (const fix of [...order].reverse()) {
+      await inProject(dir, (deps) => rollbackFix(deps, fix.id, 'tester'));
+    }
+    const original = await readFile(path.join(SAMPLE, 'src/stats.js'));
+    expect(Buffer.compare(await readFile(path.join(dir, 'src/stats.js')), original)).toBe(0);
+    await expect(inProject(dir, (deps) => rollbackFix(deps, order[0]?.id ?? '', 'tester'))).rejects.toMatchObject({ code: 'CR_ERR_FIX_STATE' });
+
+    // A rolled-back issue is open again on the next crawl and no temp files were left behind.
+    const report = await crawlDir(dir);
+    expect(report.findings.filter((f) => f.file === 'src/stats.js').length).toBeGreaterThanOrEqual(4);
+    const names = await readdir(path.join(dir, 'src'));
+    expect(names.filter((n) => n.includes('.roach-tmp-'))).toEqual([]);
+  });
+
+  it('refuses to roll back a fix whose file was edited since', async () => {
+    const fresh = await copyFixture('sample-app');
+    const report = await crawlDir(fresh, { apply: true });
+    const fix = report.fixes.find((f) => f.decision === 'applied');
+    await writeFile(path.join(fresh, 'src/stats.js'), `${await readFile(path.join(fresh, 'src/stats.js'), 'utf8')}\n// edited by hand\n`);
+    await expect(inProject(fresh, (deps) => rollbackFix(deps, fix?.fixId ?? '', 'tester'))).rejects.toMatchObject({ code: 'CR_ERR_FILE_CHANGED' });
+    expect(await readFile(path.join(fresh, 'src/stats.js'), 'utf8')).toContain('// edited by hand');
+  });
+});

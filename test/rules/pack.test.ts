@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/engine/rules.js';
+import { runRuleTests } from '../../src/engine/rule-tests.js';
+
+const rules = await loadRules();
+
+describe('built-in rule pack', () => {
+  it('has at least 30 JavaScript/TypeScript rules with documentation', () => {
+    expect(rules.rules.length).toBeGreaterThanOrEqual(30);
+    for (const rule of rules.rules) {
+      const { doc, id } = rule.definition;
+      expect(doc.rationale.length, id).toBeGreaterThan(10);
+      if (rule.definition.category === 'security') expect(rule.definition.cwe, `${id} is a security rule without CWE`).toBeDefined();
+    }
+  });
+
+  // Every rule's own cases must come out Validated: Noisy, Missing, Wrong and Error fail the build,
+  // and so does a rule without a test file.
+  it.each(rules.rules.map((rule) => [rule.definition.id, rule] as const))('%s passes its test cases', async (_id, rule) => {
+    const results = await runRuleTests(rule);
+    const failures = results.filter((result) => result.outcome !== 'Validated').map((r) => `${r.outcome} ${r.kind}#${r.index}: ${r.detail}`);
+    expect(failures).toEqual([]);
+    expect(results.filter((r) => r.kind === 'valid').length).toBeGreaterThanOrEqual(1);
+    expect(results.filter((r) => r.kind === 'invalid').length).toBeGreaterThanOrEqual(1);
+  });
+});
