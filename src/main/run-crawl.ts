@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isAtLeast } from '../domain/severity.js';
+import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { loadRules } from '../engine/rules.js';
 import { crawl } from '../pipeline/crawl.js';
 import type { CrawlReport } from '../pipeline/crawl-report.js';
@@ -14,7 +14,7 @@ import { TOOL_VERSION } from './version.js';
 export interface CrawlRun {
   readonly report: CrawlReport;
   readonly output: string;
-  /** True when --fail-on is set and an open finding of this crawl is at or above it. */
+  /** True when --fail-on is set and an open issue of the project (changed or not) is at or above it. */
   readonly gateFailed: boolean;
 }
 
@@ -45,7 +45,7 @@ export async function runCrawl(settings: CrawlSettings, hooks: { onProgress?: (d
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
     const failOn = settings.failOn;
-    const gateFailed = failOn !== null && report.findings.some((finding) => isAtLeast(finding.severity, failOn));
+    const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && report.openIssues.bySeverity[severity] > 0);
     return { report, output, gateFailed };
   } finally {
     await opened.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink, chmod, chown } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, chmod, chown } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Temp files are hidden siblings with this marker, so a crawl can ignore and clean them. */
@@ -23,12 +23,15 @@ async function syncDirectory(dir: string): Promise<void> {
 /**
  * Replaces `file` with `bytes` atomically: the bytes go to a temp file in the same directory, are
  * flushed, get the original's mode (and owner when we may), and are renamed over the original.
- * A crash at any point leaves either the old file or the new one, never a mix.
+ * A crash at any point leaves either the old file or the new one, never a mix. A symlink is written
+ * through (its target changes, the link stays).
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}${TEMP_MARKER}${randomBytes(6).toString('hex')}`);
-  const existing = await stat(file).catch(() => null);
+  // Write through a symlink: renaming over the link itself would turn it into a regular copy.
+  const target = await realpath(file).catch(() => file);
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}${TEMP_MARKER}${randomBytes(6).toString('hex')}`);
+  const existing = await stat(target).catch(() => null);
   const handle = await open(temp, 'wx', existing ? existing.mode & 0o7777 : 0o644);
   try {
     try {
@@ -41,7 +44,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
       await chmod(temp, existing.mode & 0o7777);
       await chown(temp, existing.uid, existing.gid).catch(() => undefined);
     }
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;

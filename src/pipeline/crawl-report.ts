@@ -1,4 +1,4 @@
-import type { Finding } from '../domain/finding.js';
+import type { SourceRange } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
 
@@ -36,8 +36,10 @@ export interface CrawlReport {
     readonly skipped: readonly SkippedFile[];
     readonly removed: number;
   };
-  /** Open findings in the files analyzed by this crawl (unchanged files keep theirs in the store). */
-  readonly findings: readonly Finding[];
+  /** Every open issue of the project after this crawl, from changed and unchanged files alike. */
+  readonly findings: readonly ReportedIssue[];
+  /** Findings produced by the files analyzed in this crawl (unchanged files were not re-analyzed). */
+  readonly newlyAnalyzedFindings: number;
   readonly openIssues: {
     readonly total: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;
@@ -50,6 +52,22 @@ export interface CrawlReport {
   readonly worstFiles: readonly FileHealthSummary[];
   /** Rule metadata for every rule that produced a finding (SARIF needs it). */
   readonly rules: readonly RuleMetadata[];
+}
+
+/** An open issue as reports show it: where, what, how bad, and whether a fix exists for its rule. */
+export interface ReportedIssue {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly cwe: number | null;
+  readonly message: string;
+  readonly file: string;
+  /** 0-based lines and columns, as in findings. */
+  readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
+  readonly snippet: string;
+  readonly fingerprint: string;
+  readonly patternFingerprint: string;
+  readonly fixable: boolean;
 }
 
 export interface RuleMetadata {

@@ -11,7 +11,7 @@ import { analyzeAll } from './analyze-pool.js';
 import type { AnalyzeTaskFile } from './analyze-file.js';
 import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
-import type { CrawlReport, FixSummary, RuleMetadata } from './crawl-report.js';
+import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { recoverInterruptedFixes } from './fix-actions.js';
 import type { FileState, PipelineStore } from './ports.js';
 import { decodeSource } from './source-file.js';
@@ -103,14 +103,16 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       issueCount: Object.values(bySeverity).reduce((a, b) => a + (b ?? 0), 0),
     }));
     await store.recordFileHealth(project, crawlId, health);
-    const openIssues = totals(counts, findings);
+    const open = (await store.openIssues(project)).map((issue) => ({ ...issue, fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined }));
+    const openIssues = totals(open);
     const report: CrawlReport = {
       crawlId,
       root: options.root,
       startedAt,
       durationMs: Math.round(performance.now() - started),
       files: { walked: walked.files.length, analyzed, unchanged, skipped, removed: removed.length },
-      findings,
+      findings: open,
+      newlyAnalyzedFindings: findings.length,
       openIssues,
       resolvedIssues: resolved,
       fixes: fixResult.summaries,
@@ -119,7 +121,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         .sort((a, b) => a.healthScore - b.healthScore || a.filePath.localeCompare(b.filePath))
         .slice(0, WORST_FILES)
         .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
-      rules: ruleMetadata(options.rules, findings),
+      rules: ruleMetadata(options.rules, open),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
@@ -162,15 +164,17 @@ async function loadSources(root: string, findings: readonly Finding[], walked: R
   return sources;
 }
 
-function totals(counts: ReadonlyMap<string, Partial<Record<Severity, number>>>, findings: readonly Finding[]): CrawlReport['openIssues'] {
+function totals(open: readonly ReportedIssue[]): CrawlReport['openIssues'] {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const perFile of counts.values()) for (const s of SEVERITIES) bySeverity[s] += perFile[s] ?? 0;
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  for (const finding of findings) byCategory[finding.category]++;
-  return { total: SEVERITIES.reduce((sum, s) => sum + bySeverity[s], 0), bySeverity, byCategory };
+  for (const issue of open) {
+    bySeverity[issue.severity]++;
+    byCategory[issue.category]++;
+  }
+  return { total: open.length, bySeverity, byCategory };
 }
 
-function ruleMetadata(rules: RuleSet, findings: readonly Finding[]): RuleMetadata[] {
+function ruleMetadata(rules: RuleSet, findings: readonly { ruleId: string }[]): RuleMetadata[] {
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
   return ids.flatMap((id) => {
     const rule = rules.byId(id)?.definition;
@@ -184,7 +188,7 @@ function analyticsOf(report: CrawlReport, fixes: readonly FixSummary[], checkRun
   for (const fix of fixes) byDecision[fix.decision] = (byDecision[fix.decision] ?? 0) + 1;
   return {
     files: { walked: report.files.walked, analyzed: report.files.analyzed, unchanged: report.files.unchanged, skipped: report.files.skipped.length },
-    findings: report.findings.length,
+    findings: report.newlyAnalyzedFindings,
     openIssues: report.openIssues,
     resolved: report.resolvedIssues,
     fixes: byDecision,

@@ -1,6 +1,7 @@
 import type { Edit, Finding } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 import type { StrategyName } from '../domain/confidence.js';
+import type { ReportedIssue } from './crawl-report.js';
 
 /** What the crawl remembers of a file to skip it next time. */
 export interface FileState {
@@ -118,6 +119,8 @@ export interface PipelineStore {
   upsertIssues(project: ProjectRef, crawlId: string, findings: readonly Finding[]): Promise<Map<string, string>>;
   /** Open issues of these files that were not seen in this crawl become resolved. Returns how many. */
   resolveMissingIssues(project: ProjectRef, crawlId: string, analyzedFiles: readonly string[]): Promise<number>;
+  /** Every open issue of the project, worst first, for reports. `fixable` is left to the caller. */
+  openIssues(project: ProjectRef): Promise<Omit<ReportedIssue, 'fixable'>[]>;
   /** Open issues per file, counted per severity. */
   openIssueCounts(project: ProjectRef): Promise<Map<string, Partial<Record<Severity, number>>>>;
 

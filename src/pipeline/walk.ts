@@ -51,12 +51,20 @@ function toPosix(relative: string): string {
   return relative.split(path.sep).join('/');
 }
 
+/**
+ * Like git: scopes run from the root down, so a deeper `.gitignore` overrides a higher one, and within
+ * one the last matching pattern wins, which is how `!pattern` re-includes a file.
+ */
 function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): boolean {
+  let ignored = false;
   for (const scope of scopes) {
     const relative = toPosix(path.relative(scope.base, absolute));
-    if (relative && !relative.startsWith('..') && scope.rules.ignores(isDir ? `${relative}/` : relative)) return true;
+    if (!relative || relative === '..' || relative.startsWith('../')) continue;
+    const verdict = scope.rules.test(isDir ? `${relative}/` : relative);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
   }
-  return false;
+  return ignored;
 }
 
 async function gitignoreScope(dir: string): Promise<Scope | null> {
@@ -80,6 +88,8 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const include = options.include.length > 0 ? ignore().add([...options.include]) : null;
   const skipDirs = new Set(options.skipDirs ?? []);
   const visitedDirs = new Set<string>();
+  // Always-skipped folders and config excludes are not gitignore rules: no `!pattern` brings them back.
+  const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
 
   const visit = async (dir: string, scopes: readonly Scope[]): Promise<void> => {
     const relativeDir = toPosix(path.relative(options.root, dir));
@@ -123,13 +133,13 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
         }
       }
       if (isDir) {
-        if (skipDirs.has(absolute) || isIgnored(active, absolute, true)) continue;
+        if (skipDirs.has(absolute) || isExcluded(absolute, true) || isIgnored(active, absolute, true)) continue;
         await visit(absolute, active);
         continue;
       }
       if (!isFile || isRoachTempFile(entry.name)) continue;
       const language = languageOf(entry.name);
-      if (!language || isIgnored(active, absolute, false)) continue;
+      if (!language || isExcluded(absolute, false) || isIgnored(active, absolute, false)) continue;
       if (include && !include.ignores(relative)) continue;
       try {
         info ??= await stat(absolute);
@@ -145,6 +155,6 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
     }
   };
 
-  await visit(options.root, [exclude]);
+  await visit(options.root, []);
   return { files, skipped };
 }

@@ -15,8 +15,10 @@ export interface FileChange {
 }
 
 function absolute(root: string, relative: string): string {
-  const file = path.resolve(root, relative);
-  if (file !== root && !file.startsWith(root + path.sep)) {
+  // Normalised first: a root given as `/p/` or `./p` must not make every path look outside it.
+  const base = path.resolve(root);
+  const file = path.resolve(base, relative);
+  if (file !== base && !file.startsWith(base + path.sep)) {
     throw new RoachError('CR_ERR_APPLY_FAILED', `Refusing to write ${relative}: it is outside the project root ${root}`, { file: relative });
   }
   return file;
@@ -29,9 +31,11 @@ function absolute(root: string, relative: string): string {
  */
 export async function writeChange(root: string, changes: readonly FileChange[]): Promise<void> {
   for (const change of changes) {
+    // Outside the try: a path escaping the root is refused as such, not reported as a changed file.
+    const file = absolute(root, change.path);
     let current: Uint8Array;
     try {
-      current = await readFile(absolute(root, change.path));
+      current = await readFile(file);
     } catch (error) {
       throw new RoachError('CR_ERR_FILE_CHANGED', `${change.path} cannot be read any more (${(error as Error).message}); nothing was written.`, { file: change.path });
     }
@@ -43,8 +47,9 @@ export async function writeChange(root: string, changes: readonly FileChange[]):
   try {
     for (const change of changes) {
       const file = absolute(root, change.path);
-      written.push(change);
       await writeFileAtomic(file, change.newBytes);
+      // Only once it was replaced: a failed atomic write left the file as it was.
+      written.push(change);
       const readBack = await readFile(file);
       if (contentHash(readBack) !== contentHash(change.newBytes)) {
         throw new Error(`read-back of ${change.path} does not match what was written`);

@@ -1,6 +1,5 @@
-import type { Finding } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
-import type { CrawlReport, FixDecision } from '../pipeline/crawl-report.js';
+import type { CrawlReport, FixDecision, ReportedIssue } from '../pipeline/crawl-report.js';
 import type { SkipReason } from '../pipeline/walk.js';
 
 /**
@@ -75,7 +74,7 @@ export interface JsonFix {
 }
 
 /** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */
-function toJsonFinding(finding: Finding): JsonFinding {
+function toJsonFinding(finding: ReportedIssue): JsonFinding {
   return {
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -90,13 +89,13 @@ function toJsonFinding(finding: Finding): JsonFinding {
     snippet: finding.snippet,
     fingerprint: finding.fingerprint,
     patternFingerprint: finding.patternFingerprint,
-    fixable: finding.templateFix !== null,
+    fixable: finding.fixable,
   };
 }
 
 /**
  * Builds the version-1 JSON object field by field (never by spreading the report) so that internals added to
- * `CrawlReport` or `Finding` later, such as bindings or template fixes, cannot leak into a published format.
+ * `CrawlReport` or `ReportedIssue` later, such as bindings or template fixes, cannot leak into a published format.
  */
 export function toJsonReport(report: CrawlReport): JsonReport {
   const { files, openIssues } = report;

@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import type { Finding } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
-import type { CrawlReport, RuleMetadata } from '../pipeline/crawl-report.js';
+import type { CrawlReport, ReportedIssue, RuleMetadata } from '../pipeline/crawl-report.js';
 
 /** The subset of SARIF 2.1.0 Code Roach writes; field names and nesting follow the OASIS spec. */
 export interface SarifLog {
@@ -121,7 +120,7 @@ function toSarifRule(rule: RuleMetadata): SarifRule {
 }
 
 /** A finding whose rule the report carries no metadata for (e.g. `parse-error`) still needs a rule for `ruleIndex`. */
-function syntheticRule(finding: Finding): RuleMetadata {
+function syntheticRule(finding: ReportedIssue): RuleMetadata {
   const builtIn = BUILT_IN_DESCRIPTIONS[finding.ruleId];
   return {
     id: finding.ruleId,
@@ -138,7 +137,7 @@ function syntheticRule(finding: Finding): RuleMetadata {
  * SARIF regions are 1-based with an exclusive end column, the engine's are 0-based with an exclusive end, so
  * both ends shift by one. An inverted range is collapsed to its start so the region stays valid.
  */
-function toRegion(finding: Finding): SarifRegion {
+function toRegion(finding: ReportedIssue): SarifRegion {
   const { startLine, startColumn, endLine, endColumn } = finding.range;
   const start = { line: startLine + 1, column: startColumn + 1 };
   const inverted = endLine < startLine || (endLine === startLine && endColumn < startColumn);

@@ -1,7 +1,6 @@
-import type { Finding } from '../domain/finding.js';
 import { CATEGORIES, SEVERITIES, severityRank } from '../domain/severity.js';
 import type { Severity } from '../domain/severity.js';
-import type { CrawlReport, FixDecision } from '../pipeline/crawl-report.js';
+import type { CrawlReport, FixDecision, ReportedIssue } from '../pipeline/crawl-report.js';
 import type { SkippedFile } from '../pipeline/walk.js';
 
 export interface TerminalOptions {
@@ -106,7 +105,7 @@ function issueLines(report: CrawlReport, paint: Paint): string[] {
   ];
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: ReportedIssue, b: ReportedIssue): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
     a.file.localeCompare(b.file) ||

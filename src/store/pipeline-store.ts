@@ -20,6 +20,7 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     recordAnalytics: (project, crawlId, type, value) => files.recordAnalytics(db, project, crawlId, type, value),
     upsertIssues: (project, crawlId, findings) => issues.upsertIssues(db, project, crawlId, findings),
     resolveMissingIssues: (project, crawlId, analyzed) => issues.resolveMissingIssues(db, project, crawlId, analyzed),
+    openIssues: (project) => issues.openIssues(db, project),
     openIssueCounts: (project) => issues.openIssueCounts(db, project),
     markIssueFixed: (project, issueId, applied, review) => issues.markIssueFixed(db, project, issueId, applied, review),
     patternStats: (project, fingerprints) => patterns.patternStats(db, project, fingerprints),

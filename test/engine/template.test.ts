@@ -5,8 +5,15 @@ import { loadRules } from '../../src/engine/rules.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { instantiateTemplate, lineIndent } from '../../src/engine/template.js';
 
+interface FillCase {
+  readonly name: string;
+  readonly template: string;
+  readonly bindings: Readonly<Record<string, string>>;
+  readonly expected: string;
+}
+
 describe('instantiateTemplate', () => {
-  it.each([
+  it.each<FillCase>([
     { name: 'single placeholders', template: '$LEFT === $RIGHT', bindings: { LEFT: 'a', RIGHT: 'b.c' }, expected: 'a === b.c' },
     { name: 'a list placeholder', template: 'Buffer.from($$$ARGS)', bindings: { $$ARGS: 'data, "base64"' }, expected: 'Buffer.from(data, "base64")' },
     { name: 'the same placeholder twice', template: '$X + $X', bindings: { X: 'n' }, expected: 'n + n' },

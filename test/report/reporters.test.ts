@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import type { Finding, SourceRange } from '../../src/domain/finding.js';
-import type { CrawlReport } from '../../src/pipeline/crawl-report.js';
+import type { CrawlReport, ReportedIssue } from '../../src/pipeline/crawl-report.js';
 import { formatJson } from '../../src/report/json.js';
 import type { JsonReport } from '../../src/report/json.js';
 import { formatSarif, toSarif } from '../../src/report/sarif.js';
@@ -24,64 +23,51 @@ function expectValidSarif(log: unknown): void {
   expect(valid).toBe(true);
 }
 
-function range(startLine: number, startColumn: number, endLine: number, endColumn: number): SourceRange {
-  return { startLine, startColumn, endLine, endColumn, startOffset: 0, endOffset: 0 };
+function range(startLine: number, startColumn: number, endLine: number, endColumn: number): ReportedIssue['range'] {
+  return { startLine, startColumn, endLine, endColumn,  };
 }
 
-const evalFinding: Finding = {
+const evalFinding: ReportedIssue = {
   ruleId: 'js/no-eval',
   severity: 'critical',
   category: 'security',
   cwe: 95,
   message: '`eval()` runs a computed string as code: anyone who controls any part of it can run arbitrary JavaScript.',
   file: 'src/api/handler.js',
-  language: 'javascript',
   range: range(11, 17, 11, 32),
   snippet: "eval('(' + body + ')')",
   fingerprint: 'a'.repeat(32),
   patternFingerprint: 'b'.repeat(32),
-  shape: 'eval(BIN)',
-  bindings: { CODE: "'(' + body + ')'" },
-  templateFix: null,
+  fixable: false,
 };
 
-const debuggerFinding: Finding = {
+const debuggerFinding: ReportedIssue = {
   ruleId: 'js/no-debugger',
   severity: 'low',
   category: 'maintainability',
   cwe: null,
   message: '`debugger` statement left in code: it pauses execution whenever devtools are open.',
   file: 'src/ui/app.js',
-  language: 'javascript',
   range: range(0, 0, 0, 9),
   snippet: 'debugger;',
   fingerprint: 'c'.repeat(32),
   patternFingerprint: 'd'.repeat(32),
-  shape: 'debugger;',
-  bindings: {},
-  templateFix: {
-    edits: [{ file: 'src/ui/app.js', start: 0, end: 9, text: '' }],
-    safety: 'safe',
-    template: '',
-  },
+  fixable: true,
 };
 
-const parseErrorFinding: Finding = {
+const parseErrorFinding: ReportedIssue = {
   ruleId: 'parse-error',
   severity: 'medium',
   category: 'bug',
   cwe: null,
   message: 'File does not parse as javascript: unexpected syntax at 3:5 (1 syntax problem); rules ran on the recoverable parts only.',
   file: 'src/legacy/old file#1.js',
-  language: 'javascript',
   // An empty (missing-node) range: start and end coincide.
   range: range(2, 4, 2, 4),
   snippet: '',
   fingerprint: 'e'.repeat(32),
   patternFingerprint: 'f'.repeat(32),
-  shape: 'javascript',
-  bindings: {},
-  templateFix: null,
+  fixable: false,
 };
 
 function makeReport(overrides: Partial<CrawlReport> = {}): CrawlReport {
@@ -102,6 +88,7 @@ function makeReport(overrides: Partial<CrawlReport> = {}): CrawlReport {
       ],
     },
     findings: [debuggerFinding, parseErrorFinding, evalFinding],
+    newlyAnalyzedFindings: 3,
     openIssues: {
       total: 3,
       bySeverity: { critical: 1, high: 0, medium: 1, low: 1 },
@@ -164,6 +151,7 @@ function makeReport(overrides: Partial<CrawlReport> = {}): CrawlReport {
 
 const emptyReport = makeReport({
   findings: [],
+  newlyAnalyzedFindings: 0,
   openIssues: {
     total: 0,
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0 },

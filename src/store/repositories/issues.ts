@@ -1,5 +1,6 @@
 import type { Finding } from '../../domain/finding.js';
-import type { Severity } from '../../domain/severity.js';
+import type { Category, Severity } from '../../domain/severity.js';
+import type { ReportedIssue } from '../../pipeline/crawl-report.js';
 import type { ProjectRef, StoredIssue } from '../../pipeline/ports.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
@@ -59,6 +60,44 @@ export async function resolveMissingIssues(db: SqlClient, project: ProjectRef, c
     resolved += rows.length;
   }
   return resolved;
+}
+
+interface OpenIssueRow {
+  error_type: string;
+  error_severity: Severity;
+  category: Category;
+  cwe: number | null;
+  error_message: string;
+  file_path: string;
+  line: number;
+  column_number: number;
+  end_line: number;
+  end_column: number;
+  snippet: string;
+  fingerprint: string;
+  pattern_fingerprint: string;
+}
+
+export async function openIssues(db: SqlClient, project: ProjectRef): Promise<Omit<ReportedIssue, 'fixable'>[]> {
+  const rows = await db.query<OpenIssueRow>(
+    `SELECT error_type, error_severity, category, cwe, error_message, file_path, line, column_number, end_line, end_column,
+            snippet, fingerprint, pattern_fingerprint
+     FROM code_roach_issues WHERE project_id = $1 AND status = 'open'
+     ORDER BY CASE error_severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, file_path, line, column_number`,
+    [project.projectId],
+  );
+  return rows.map((row) => ({
+    ruleId: row.error_type,
+    severity: row.error_severity,
+    category: row.category,
+    cwe: row.cwe,
+    message: row.error_message,
+    file: row.file_path,
+    range: { startLine: row.line - 1, startColumn: row.column_number - 1, endLine: row.end_line - 1, endColumn: row.end_column - 1 },
+    snippet: row.snippet,
+    fingerprint: row.fingerprint,
+    patternFingerprint: row.pattern_fingerprint,
+  }));
 }
 
 /** Open issues per file, with their count per severity, for file health. */
