@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import { RoachError } from '../domain/errors.js';
@@ -19,6 +21,18 @@ function clientOver(target: Queryable, transaction: SqlClient['transaction']): S
   };
 }
 
+/** Built by `npm run build` (scripts/pglite-template.mjs); works from src/ and dist/. */
+const TEMPLATE_FILE = new URL('../../dist/pglite-template.tar.gz', import.meta.url);
+
+/** An initialised empty cluster to unpack instead of running initdb; null when the build did not make one. */
+async function readTemplate(): Promise<Blob | null> {
+  try {
+    return new Blob([await readFile(TEMPLATE_FILE)]);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Opens (creating if needed) an embedded PostgreSQL in `dataDir`, or in memory when `dataDir` is
  * null. PGlite is single-connection: callers serialise access, and the crawl lock keeps other
@@ -28,7 +42,8 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   let db: PGlite;
   try {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    db = await PGlite.create(dataDir ?? undefined);
+    const template = dataDir && !existsSync(path.join(dataDir, 'PG_VERSION')) ? await readTemplate() : null;
+    db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(template ? { loadDataDir: template } : {}) });
   } catch (error) {
     throw new RoachError('CR_ERR_STORE_FAILED', `Cannot open the embedded database in ${dataDir ?? 'memory'}: ${(error as Error).message}`, { dataDir }, { cause: error });
   }
