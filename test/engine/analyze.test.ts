@@ -34,6 +34,7 @@ describe('shape and fingerprints (via analyzeSource)', () => {
   ])('gives matches differing only in $name the same pattern fingerprint', ({ a, b }) => {
     const first = single(a, 'js/no-eval');
     const second = single(b, 'js/no-eval');
+    expect(first.shape).toMatch(/^eval \( .*\$(ID|STR|NUM)/);
     expect(first.shape).toBe(second.shape);
     expect(first.patternFingerprint).toBe(second.patternFingerprint);
     // ...but they are different issues.
@@ -53,6 +54,7 @@ describe('shape and fingerprints (via analyzeSource)', () => {
 
   it('gives structurally different matches different pattern fingerprints', () => {
     const plain = single('eval(x);\n', 'js/no-eval');
+    expect(plain.shape).toBe('eval ( $ID )');
     const concatenated = single("eval(x + 'y');\n", 'js/no-eval');
     expect(plain.patternFingerprint).not.toBe(concatenated.patternFingerprint);
   });
