@@ -29,7 +29,12 @@ export interface RuleSet {
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../src/rules', import.meta.url));
 
 async function listRuleFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch (error) {
+    throw new RoachError('CR_ERR_RULE_INVALID', `Cannot read the rule folder ${dir}: ${(error as Error).message}`, { dir });
+  }
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.yml') && !entry.name.endsWith('.test.yml'))
     .map((entry) => path.join(entry.parentPath, entry.name))

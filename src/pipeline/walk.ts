@@ -88,6 +88,8 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const include = options.include.length > 0 ? ignore().add([...options.include]) : null;
   const skipDirs = new Set(options.skipDirs ?? []);
   const visitedDirs = new Set<string>();
+  const realRoot = await realpath(options.root).catch(() => path.resolve(options.root));
+  const insideRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
   // Always-skipped folders and config excludes are not gitignore rules: no `!pattern` brings them back.
   const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
 
@@ -122,13 +124,24 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       let isFile = entry.isFile();
       let info: Awaited<ReturnType<typeof stat>> | null = null;
       if (entry.isSymbolicLink()) {
+        let target: string;
         try {
           info = await stat(absolute);
+          target = await realpath(absolute);
           isDir = info.isDirectory();
           isFile = info.isFile();
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           skipped.push({ path: relative, reason: code === 'ELOOP' ? 'symlink-loop' : 'broken-symlink', detail: (error as Error).message });
+          continue;
+        }
+        // A link to something inside the project is not followed: the target is crawled under its
+        // own name, so nothing is reported twice and no fix is written through a second path.
+        if (insideRoot(target)) {
+          const realDir = await realpath(dir);
+          if (isDir && (realDir === target || realDir.startsWith(target + path.sep))) {
+            skipped.push({ path: relative, reason: 'symlink-loop', detail: `links to its own ancestor ${target}` });
+          }
           continue;
         }
       }

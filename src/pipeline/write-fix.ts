@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import { contentHash } from '../domain/fingerprint.js';
@@ -25,6 +25,17 @@ function absolute(root: string, relative: string): string {
 }
 
 /**
+ * The file's real location must be inside the project too: a symlink inside the tree that points
+ * elsewhere is never written through.
+ */
+async function requireRealPathInside(root: string, file: string, relative: string): Promise<void> {
+  const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file).catch(() => file)]);
+  if (realFile !== realRoot && !realFile.startsWith(realRoot + path.sep)) {
+    throw new RoachError('CR_ERR_APPLY_FAILED', `Refusing to write ${relative}: it resolves to ${realFile}, outside the project root ${root}`, { file: relative });
+  }
+}
+
+/**
  * Writes a multi-file change as one unit: every file is checked first (unchanged since the fix was
  * made), then written atomically and read back. If any write or read-back fails, the files already
  * written get their previous bytes back and CR_ERR_APPLY_FAILED is thrown.
@@ -33,6 +44,7 @@ export async function writeChange(root: string, changes: readonly FileChange[]):
   for (const change of changes) {
     // Outside the try: a path escaping the root is refused as such, not reported as a changed file.
     const file = absolute(root, change.path);
+    await requireRealPathInside(root, file, change.path);
     let current: Uint8Array;
     try {
       current = await readFile(file);

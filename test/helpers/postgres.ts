@@ -14,7 +14,7 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query('SELECT 1');
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`CI is set but PostgreSQL is not reachable at ${POSTGRES_URL}: ${(error as Error).message}`);
+    if (process.env.CI) throw new Error(`CI is set but PostgreSQL is not reachable at ${POSTGRES_URL}: ${(error as Error).message}`, { cause: error });
     console.warn(`Skipping PostgreSQL tests: no server at ${POSTGRES_URL} (${(error as Error).message})`);
     return false;
   } finally {

@@ -206,14 +206,25 @@ describe('walkTree', () => {
     expect(result.skipped).toEqual([{ path: 'dangling.js', reason: 'broken-symlink', detail: expect.any(String) }]);
   });
 
-  it('crawls a symlinked file under the link name with the target size', async () => {
-    await tree({ 'real.js': 'abc' });
+  it('does not follow links to files or folders inside the project (they are crawled under their own name)', async () => {
+    await tree({ 'real.js': 'abc', 'src/b.js': 'x' });
     await symlink('real.js', path.join(root, 'alias.js'));
+    await symlink('src', path.join(root, 'a-src'));
     const result = await walk();
-    expect(result.files.map((file) => [file.path, file.sizeBytes])).toEqual([
-      ['alias.js', 3],
-      ['real.js', 3],
-    ]);
+    expect(result.files.map((file) => file.path)).toEqual(['real.js', 'src/b.js']);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it('crawls a link to a file outside the project under the link name', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'roach-outside-'));
+    try {
+      await writeFile(path.join(outside, 'shared.js'), 'abcd');
+      await symlink(path.join(outside, 'shared.js'), path.join(root, 'shared.js'));
+      const result = await walk();
+      expect(result.files.map((file) => [file.path, file.sizeBytes])).toEqual([['shared.js', 4]]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('never enters skipDirs', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,15 @@ describe('writeChange', () => {
     expect(await read('src/a.js')).toBe('JSON.parse(x);\n');
     expect(await read('src/deep/b.ts')).toBe('a === b\n');
     expect((await readdir(path.join(root, 'src'))).filter((name) => name.includes(TEMP_MARKER))).toEqual([]);
+  });
+
+  it('refuses to write through a symlink that points outside the project', async () => {
+    await writeFile(path.join(outer, 'elsewhere.js'), 'a');
+    await symlink(path.join(outer, 'elsewhere.js'), path.join(root, 'src', 'link.js'));
+    const error = await rejection(writeChange(root, [{ path: 'src/link.js', expectedSha256: contentHash(encode('a')), newBytes: encode('b'), restoreBytes: encode('a') }]));
+    expect(error.code).toBe('CR_ERR_APPLY_FAILED');
+    expect(error.message).toMatch(/outside the project root/);
+    expect(await readFile(path.join(outer, 'elsewhere.js'), 'utf8')).toBe('a');
   });
 
   it('does nothing for an empty change', async () => {
