@@ -1,5 +1,5 @@
 import type { Category, Severity } from '../domain/severity.js';
-import type { CrawlReport, FixDecision, ReportedIssue } from '../pipeline/crawl-report.js';
+import type { CrawlReport, FixSummary, ReportedIssue } from '../pipeline/crawl-report.js';
 import type { SkipReason } from '../pipeline/walk.js';
 
 /**
@@ -60,18 +60,8 @@ export interface JsonFinding {
   readonly fixable: boolean;
 }
 
-export interface JsonFix {
-  readonly fixId: string | null;
-  readonly ruleId: string;
-  readonly file: string;
-  /** As recorded by the pipeline's fix summary. */
-  readonly line: number;
-  readonly strategy: string;
-  readonly safety: 'safe' | 'unsafe';
-  readonly confidence: number;
-  readonly decision: FixDecision;
-  readonly reason: string | null;
-}
+/** Fix summaries are published as the pipeline records them (1-based line); tests pin the shape. */
+export type JsonFix = FixSummary;
 
 /** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */
 function toJsonFinding(finding: ReportedIssue): JsonFinding {
