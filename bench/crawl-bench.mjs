@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // Crawl benchmark: Code Roach vs ESLint on the same corpus (the JS/TS files of this project's own
-// node_modules). Plain Node ESM, no build step of its own; see bench/README.md.
+// node_modules). Plain Node ESM, no build step of its own; see bench/README.md. Never part of `npm test`.
 //
-//   node bench/crawl-bench.mjs [--max-files N] [--no-build] [--no-eslint-parallel] [--no-write]
-//
-// Never part of `npm test`.
+//   node bench/crawl-bench.mjs [--max-files N] [--timeout S] [--max-rss-gib G]
+//                              [--no-build] [--no-engine] [--no-eslint-parallel] [--no-write]
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,22 +32,38 @@ const MAX_FILE_BYTES = 1_048_576;
 /** Folder names the crawler (and ESLint) always skip: renamed in the corpus so their files are kept. */
 const RENAMED_DIRS = new Set(['node_modules', '.git', '.roach']);
 
+const USAGE = `usage: node bench/crawl-bench.mjs [options]
+  --max-files N          corpus cap, deterministic sample above it (default 5000)
+  --timeout S            a measured process still running after S seconds is killed: "did not finish" (default 180)
+  --max-rss-gib G        a measured process whose RSS passes G GiB is killed: "did not finish" (default 8)
+  --no-build             do not run \`npm run build\` first
+  --no-engine            skip the detection-only runs (walk + rules on the worker pool, no store, no fixes)
+  --no-eslint-parallel   skip the ESLint run with concurrency = nproc
+  --no-write             print the Markdown section, do not update bench/RESULTS.md
+`;
+
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const options = { maxFiles: 5000, build: true, eslintParallel: true, write: true };
+  const options = { maxFiles: 5000, timeoutS: 180, maxRssGiB: 8, build: true, engine: true, eslintParallel: true, write: true };
+  const number = (flag, value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} takes a positive number, got "${value}"`);
+    return n;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--max-files') {
-      options.maxFiles = Number(argv[++i]);
-      if (!Number.isInteger(options.maxFiles) || options.maxFiles < 1) throw new Error('--max-files takes a positive whole number');
-    } else if (arg === '--no-build') options.build = false;
+    if (arg === '--max-files') options.maxFiles = Math.floor(number(arg, argv[++i]));
+    else if (arg === '--timeout') options.timeoutS = number(arg, argv[++i]);
+    else if (arg === '--max-rss-gib') options.maxRssGiB = number(arg, argv[++i]);
+    else if (arg === '--no-build') options.build = false;
+    else if (arg === '--no-engine') options.engine = false;
     else if (arg === '--no-eslint-parallel') options.eslintParallel = false;
     else if (arg === '--no-write') options.write = false;
     else if (arg === '-h' || arg === '--help') {
-      process.stdout.write('usage: node bench/crawl-bench.mjs [--max-files N] [--no-build] [--no-eslint-parallel] [--no-write]\n');
+      process.stdout.write(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument: ${arg}`);
+    } else throw new Error(`unknown argument: ${arg}\n${USAGE}`);
   }
   return options;
 }
@@ -85,17 +100,18 @@ async function listCandidates(nodeModules) {
 /**
  * Copies the JS/TS files of node_modules into bench/.work/corpus, keeping their paths relative to
  * node_modules (nested `node_modules` folders become `_node_modules`). Above maxFiles, a deterministic
- * sample is taken: the files whose path hashes lowest.
+ * sample is taken: the files whose corpus path has the lowest SHA-1.
  */
 async function buildCorpus(maxFiles) {
   const nodeModules = path.join(ROOT, 'node_modules');
-  const candidates = await listCandidates(nodeModules);
-  const withTarget = candidates.map((c) => ({ ...c, target: c.relative.map((part, i) => (i < c.relative.length - 1 && RENAMED_DIRS.has(part) ? `_${part}` : part)).join('/') }));
-  let chosen = withTarget;
-  if (withTarget.length > maxFiles) {
-    const key = (c) => createHash('sha1').update(c.target).digest('hex');
-    chosen = withTarget
-      .map((c) => ({ c, k: key(c) }))
+  const candidates = (await listCandidates(nodeModules)).map((c) => ({
+    ...c,
+    target: c.relative.map((part, i) => (i < c.relative.length - 1 && RENAMED_DIRS.has(part) ? `_${part}` : part)).join('/'),
+  }));
+  let chosen = candidates;
+  if (candidates.length > maxFiles) {
+    chosen = candidates
+      .map((c) => ({ c, k: createHash('sha1').update(c.target).digest('hex') }))
       .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
       .slice(0, maxFiles)
       .map(({ c }) => c);
@@ -118,7 +134,7 @@ async function buildCorpus(maxFiles) {
     candidates: candidates.length,
     files: chosen.length,
     bytes: chosen.reduce((sum, c) => sum + c.size, 0),
-    dts: chosen.filter((c) => c.target.endsWith('.d.ts') || c.target.endsWith('.d.mts') || c.target.endsWith('.d.cts')).length,
+    dts: chosen.filter((c) => /\.d\.[mc]?ts$/.test(c.target)).length,
     byExt,
     packages: packages.size,
     capped: candidates.length > chosen.length,
@@ -133,97 +149,159 @@ function parseTimeOutput(text) {
     return line ? line.slice(line.lastIndexOf(': ') + 2).trim() : null;
   };
   const kb = Number(field('Maximum resident set size (kbytes)'));
-  return {
-    peakRssKiB: Number.isFinite(kb) ? kb : null,
-    userS: Number(field('User time (seconds)')),
-    sysS: Number(field('System time (seconds)')),
-  };
+  return { peakRssKiB: Number.isFinite(kb) && kb > 0 ? kb : null, userS: Number(field('User time (seconds)')), sysS: Number(field('System time (seconds)')) };
 }
 
-function readVmHwmKiB(pid) {
+/** VmRSS and VmHWM (KiB) of a live process, or null. */
+function memoryOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) : null;
+    const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
   } catch {
     return null;
   }
 }
 
+/** The first child process of pid (the program that /usr/bin/time runs). */
+function childOf(pid) {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+    if (first) return Number(first);
+  } catch {
+    // no children file: scan /proc
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
 /**
- * Runs one command to completion; returns wall time (spawn to exit), peak RSS and CPU time.
- * Peak RSS comes from `/usr/bin/time -v` when present, else from polling /proc/<pid>/status VmHWM.
+ * Runs one command to completion and returns its wall time (spawn to exit, Node start-up included),
+ * peak RSS and CPU time. Peak RSS comes from `/usr/bin/time -v` when present, else from polling
+ * /proc/<pid>/status VmHWM. A process past the time or memory limit is killed (SIGKILL) and marked
+ * as not finished (`dnf`).
  */
-async function measure(name, command, args, { env = {}, stdoutFile }) {
+async function measure(name, command, args, { env = {}, stdoutFile, limits }) {
   const useTime = existsSync(TIME_BIN);
   const timeFile = path.join(WORK, `${name}.time.txt`);
   const stderrFile = path.join(WORK, `${name}.stderr.txt`);
   const out = openSync(stdoutFile ?? path.join(WORK, `${name}.stdout.txt`), 'w');
   const err = openSync(stderrFile, 'w');
   const [file, argv] = useTime ? [TIME_BIN, ['-v', '-o', timeFile, command, ...args]] : [command, args];
-  log(`${name}: ${[command, ...args].map((a) => path.relative(ROOT, a) || a).join(' ')}`);
+  const display = ['node', ...args.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) || '.' : a))].join(' ');
+  const loadBefore = os.loadavg()[0];
+  log(`${name}: ${display}  (1-min load average before: ${loadBefore.toFixed(2)})`);
   const started = performance.now();
   const child = spawn(file, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
+  let measuredPid = useTime ? null : child.pid;
   let polledKiB = null;
-  const poller = useTime
-    ? null
-    : setInterval(() => {
-        const kib = readVmHwmKiB(child.pid);
-        if (kib !== null) polledKiB = Math.max(polledKiB ?? 0, kib);
-      }, 20);
+  let dnf = null;
+  const poller = setInterval(() => {
+    measuredPid ??= childOf(child.pid);
+    if (!measuredPid || dnf) return;
+    const memory = memoryOf(measuredPid);
+    if (!memory) return;
+    if (Number.isFinite(memory.hwm)) polledKiB = Math.max(polledKiB ?? 0, memory.hwm);
+    const elapsedS = (performance.now() - started) / 1000;
+    if (memory.rss > limits.maxRssGiB * 1_048_576) dnf = `killed at ${(memory.rss / 1_048_576).toFixed(1)} GiB RSS (limit ${limits.maxRssGiB} GiB) after ${elapsedS.toFixed(0)} s`;
+    else if (elapsedS > limits.timeoutS) dnf = `killed after the ${limits.timeoutS} s time limit (RSS then ${(memory.rss / 1_048_576).toFixed(1)} GiB)`;
+    if (dnf) {
+      log(`${name}: ${dnf}`);
+      try {
+        process.kill(measuredPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, 200);
   const code = await new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (c, signal) => resolve(signal ? 128 : c));
   });
   const wallMs = performance.now() - started;
-  if (poller) clearInterval(poller);
+  clearInterval(poller);
   closeSync(out);
   closeSync(err);
-  if (code !== 0) {
+  if (code !== 0 && !dnf) {
     const tail = readFileSync(stderrFile, 'utf8').split('\n').slice(-30).join('\n');
     throw new Error(`${name} exited with ${code}:\n${tail}`);
   }
-  const timing = useTime ? parseTimeOutput(readFileSync(timeFile, 'utf8')) : { peakRssKiB: polledKiB, userS: null, sysS: null };
-  log(`${name}: ${(wallMs / 1000).toFixed(2)} s, peak RSS ${timing.peakRssKiB ? (timing.peakRssKiB / 1024).toFixed(0) : '?'} MiB`);
-  return { wallMs, ...timing, memoryMethod: useTime ? '/usr/bin/time -v' : 'VmHWM polling' };
+  const fromTime = useTime && existsSync(timeFile) ? parseTimeOutput(readFileSync(timeFile, 'utf8')) : null;
+  const timing = fromTime ?? { peakRssKiB: polledKiB, userS: null, sysS: null };
+  log(`${name}: ${dnf ? 'DID NOT FINISH, ' : ''}${(wallMs / 1000).toFixed(2)} s, peak RSS ${timing.peakRssKiB ? (timing.peakRssKiB / 1024).toFixed(0) : '?'} MiB`);
+  return { wallMs, ...timing, dnf, loadBefore, memoryMethod: fromTime ? '`/usr/bin/time -v`' : 'polling /proc/<pid>/status VmHWM' };
 }
 
 // ---------------------------------------------------------------- the runs
 
-async function roachCrawl(name, dataDir, { fresh, threads }) {
+const countBy = (items, key) => {
+  const counts = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
+
+async function roachCrawl(name, dataDir, { fresh, threads, limits }) {
   if (fresh) await rm(dataDir, { recursive: true, force: true });
   const stdoutFile = path.join(WORK, `${name}.report.json`);
   const args = [ROACH, 'crawl', CORPUS, '--format', 'json', '--data-dir', dataDir, '--no-progress'];
   if (threads !== undefined) args.push('--threads', String(threads));
-  const measured = await measure(name, process.execPath, args, { stdoutFile });
+  const measured = await measure(name, process.execPath, args, { stdoutFile, limits });
+  if (measured.dnf) return { ...measured, kind: 'roach' };
   const report = JSON.parse(await readFile(stdoutFile, 'utf8'));
-  const skippedByReason = {};
-  for (const s of report.files.skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
-  const parseErrorFiles = new Set(report.findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.file));
-  const byRule = {};
-  for (const f of report.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
   return {
     ...measured,
+    kind: 'roach',
     files: report.files.walked,
     analyzed: report.files.analyzed,
     unchanged: report.files.unchanged,
     skipped: report.files.skipped.length,
-    skippedByReason,
-    parseErrorFiles: parseErrorFiles.size,
+    skippedByReason: countBy(report.files.skipped, (s) => s.reason),
+    parseErrorFiles: new Set(report.findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.file)).size,
     findings: report.findings.length,
-    byRule,
+    byRule: countBy(report.findings, (f) => f.ruleId),
     fixes: Array.isArray(report.fixes) ? report.fixes.length : null,
     internalMs: report.durationMs,
   };
 }
 
-async function eslintRun(name, concurrency) {
+async function engineRun(name, threads, limits) {
+  const summaryFile = path.join(WORK, `${name}.summary.json`);
+  const args = [path.join(BENCH_DIR, 'engine-runner.mjs'), CORPUS, summaryFile];
+  if (threads !== undefined) args.push(String(threads));
+  const measured = await measure(name, process.execPath, args, { limits });
+  if (measured.dnf) return { ...measured, kind: 'engine' };
+  const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+  return {
+    ...measured,
+    kind: 'engine',
+    files: summary.walked,
+    analyzed: summary.analyzed,
+    skipped: summary.skipped,
+    parseErrorFiles: summary.parseErrorFiles.length,
+    parseErrorSample: summary.parseErrorFiles.slice(0, 3),
+    findings: summary.findings,
+    byRule: summary.byRule,
+    internalMs: summary.elapsedMs,
+  };
+}
+
+async function eslintRun(name, concurrency, limits) {
   const summaryFile = path.join(WORK, `${name}.summary.json`);
   const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, 'eslint-runner.mjs'), FILE_LIST, summaryFile], {
     env: { BENCH_ESLINT_CWD: CORPUS, BENCH_ESLINT_CONCURRENCY: String(concurrency) },
+    limits,
   });
+  if (measured.dnf) return { ...measured, kind: 'eslint' };
   const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
-  return { ...measured, files: summary.filesLinted, fatalFiles: summary.fatalFiles, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
+  return { ...measured, kind: 'eslint', files: summary.filesLinted, fatalFiles: summary.fatalFiles, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
 }
 
 // ---------------------------------------------------------------- environment
@@ -233,10 +311,11 @@ function cpuModel() {
     const line = readFileSync('/proc/cpuinfo', 'utf8')
       .split('\n')
       .find((l) => l.startsWith('model name'));
-    return line ? line.split(':').slice(1).join(':').trim() : os.cpus()[0]?.model ?? 'unknown';
+    if (line) return line.split(':').slice(1).join(':').trim();
   } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
+    // not Linux
   }
+  return os.cpus()[0]?.model ?? 'unknown';
 }
 
 function nproc() {
@@ -254,79 +333,124 @@ function packageVersion(name) {
 
 function roachRuleCount() {
   const result = spawnSync(process.execPath, [ROACH, 'rules', 'list', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) return null;
-  return JSON.parse(result.stdout).length;
+  return result.status === 0 ? JSON.parse(result.stdout).length : '?';
 }
 
 // ---------------------------------------------------------------- report
 
-const s = (ms) => (ms / 1000).toFixed(2);
+const sec = (ms) => (ms / 1000).toFixed(2);
 const mib = (kib) => (kib === null || kib === undefined ? '?' : (kib / 1024).toFixed(0));
-const fps = (run) => run.files / (run.wallMs / 1000);
-const cpu = (run) => (Number.isFinite(run.userS) && Number.isFinite(run.sysS) ? (run.userS + run.sysS).toFixed(1) : '?');
-const x = (n) => `${n.toFixed(2)}×`;
+const fps = (run) => (run && !run.dnf && run.files ? run.files / (run.wallMs / 1000) : null);
+const cpuS = (run) => (Number.isFinite(run.userS) && Number.isFinite(run.sysS) ? (run.userS + run.sysS).toFixed(1) : '?');
+const ratio = (a, b) => (a !== null && b !== null && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const wallRatio = (slow, fast) => (slow && fast && !slow.dnf && !fast.dnf ? `${(slow.wallMs / fast.wallMs).toFixed(2)}×` : 'n/a');
+const mdCell = (text) => String(text).replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\s+/g, ' ');
+const top = (byRule, n = 6) =>
+  Object.entries(byRule ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([r, k]) => `${r} ${k}`)
+    .join(', ');
+
+function notesOf(run) {
+  if (run.notRun) return run.notRun;
+  if (run.dnf) return `**did not finish**: ${run.dnf}`;
+  const load = `load ${run.loadBefore.toFixed(2)} before`;
+  if (run.kind === 'roach') {
+    return `analyzed ${run.analyzed}, unchanged ${run.unchanged}, skipped ${run.skipped}; ${run.findings} findings (${run.parseErrorFiles} files with parse-error), ${run.fixes ?? '?'} fix candidates; crawl's durationMs ${run.internalMs}; ${load}`;
+  }
+  if (run.kind === 'engine') return `${run.findings} findings (${run.parseErrorFiles} files with parse-error); walk+analyze ${run.internalMs} ms in-process; ${load}`;
+  return `${run.fatalFiles.length} files ESLint could not parse; ${run.findings} findings; lintFiles() ${run.internalMs} ms in-process; ${load}`;
+}
 
 function markdown(env, corpus, runs, options) {
-  const { full, recrawl, single, eslint, eslintPar } = runs;
-  const row = (label, run, notes) => `| ${label} | ${run.files} | ${s(run.wallMs)} | ${fps(run).toFixed(0)} | ${mib(run.peakRssKiB)} | ${cpu(run)} | ${notes} |`;
-  const roachNotes = (run) =>
-    `analyzed ${run.analyzed}, unchanged ${run.unchanged}, skipped ${run.skipped}, parse errors ${run.parseErrorFiles} files, ${run.findings} findings; crawl's own durationMs ${run.internalMs}`;
-  const eslintNotes = (run) => `fatal parse errors ${run.fatalFiles.length} files, ${run.findings} findings; lintFiles() ${run.internalMs} ms`;
+  const { full, recrawl, single, engine, engineSingle, eslint, eslintPar } = runs;
+  const row = (label, run) => {
+    if (!run) return null;
+    if (run.notRun) return `| ${label} | – | – | – | – | – | ${run.notRun} |`;
+    const files = run.dnf ? corpus.files : run.files;
+    return `| ${label} | ${files} | ${run.dnf ? `> ${sec(run.wallMs)}` : sec(run.wallMs)} | ${run.dnf ? 'DNF' : fps(run).toFixed(0)} | ${mib(run.peakRssKiB)} | ${cpuS(run)} | ${notesOf(run)} |`;
+  };
   const lines = [];
   lines.push(`## ${env.date}`, '');
-  lines.push(`- Machine: ${env.cpu}, \`nproc\` = ${env.nproc}, ${env.memGiB} GiB RAM; Node ${env.node}; ${env.os}`);
-  lines.push(`- Tools: Code Roach ${env.roach} (${env.roachRules} rules in the built-in pack); ESLint ${env.eslint} with typescript-eslint ${env.tseslint} parser for .ts/.tsx/.mts/.cts, ${env.eslintRules} comparable core rules`);
+  lines.push(`- Machine: ${env.cpu}, \`nproc\` = ${env.nproc}, ${env.memGiB} GiB RAM; Node ${env.node}; ${env.os}.`);
+  lines.push(
+    `- Tools: Code Roach ${env.roach} (${env.roachRules} rules in the built-in pack, detect only: no \`--apply\`, no validation commands); ` +
+      `ESLint ${env.eslint} via its Node API, ${env.eslintRules} comparable core rules, typescript-eslint ${env.tseslint} parser for .ts/.tsx/.mts/.cts (bench/eslint-rules.mjs, bench/eslint-options.mjs).`,
+  );
   const ext = Object.entries(corpus.byExt)
     .sort((a, b) => b[1] - a[1])
     .map(([e, n]) => `${n} ${e}`)
     .join(', ');
   lines.push(
-    `- Corpus: ${corpus.files} files, ${(corpus.bytes / 1_048_576).toFixed(1)} MB (MiB), from ${corpus.packages} packages of this project's node_modules (${ext}; ${corpus.dts} of them declaration files). ` +
+    `- Corpus: **${corpus.files} files, ${(corpus.bytes / 1_048_576).toFixed(1)} MiB**, from ${corpus.packages} packages of this project's node_modules (${ext}; ${corpus.dts} declaration files). ` +
       (corpus.capped
-        ? `Capped at ${options.maxFiles} of ${corpus.candidates} candidate files: the ones whose path has the lowest SHA-1 (deterministic).`
-        : `All ${corpus.candidates} candidate files (cap ${options.maxFiles} not reached).`) +
+        ? `Capped at ${options.maxFiles} of ${corpus.candidates} candidate files: those whose corpus path has the lowest SHA-1 (deterministic).`
+        : `All ${corpus.candidates} candidate files (the ${options.maxFiles}-file cap was not reached).`) +
       ' `*.min.js` and files over 1 MiB left out.',
   );
-  lines.push(`- Peak memory: maximum RSS of the measured process (worker threads included), by ${full.memoryMethod}. Wall time: spawn to exit, Node start-up included. CPU = user + system seconds.`);
+  lines.push(
+    `- Peak memory: maximum RSS of the measured process (worker threads included), by ${full.memoryMethod ?? 'n/a'}. Wall: spawn to exit, Node start-up included. CPU: user + system seconds. ` +
+      `Limits per process: ${options.timeoutS} s, ${options.maxRssGiB} GiB RSS; past either it is killed and shown as DNF (did not finish). "load" is the 1-minute load average just before the run: above ~0.5 another process shared the CPUs.`,
+  );
   lines.push('');
   lines.push('| Run | Files | Wall (s) | Files/s | Peak RSS (MiB) | CPU (s) | Notes |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  lines.push(row(`roach crawl, full, default threads (${env.nproc})`, full, roachNotes(full)));
-  lines.push(row('roach crawl, full, `--threads 1`', single, roachNotes(single)));
-  lines.push(row('roach crawl, re-crawl unchanged (same data dir)', recrawl, roachNotes(recrawl)));
-  lines.push(row('ESLint, single thread (`concurrency: "off"`, its default)', eslint, eslintNotes(eslint)));
-  if (eslintPar) lines.push(row(`ESLint, \`concurrency: ${env.nproc}\``, eslintPar, eslintNotes(eslintPar)));
+  for (const line of [
+    row(`\`roach crawl\`, full, default threads (${env.nproc})`, full),
+    row('`roach crawl`, full, `--threads 1`', single),
+    row('`roach crawl`, re-crawl of the unchanged corpus (same data dir)', recrawl),
+    row(`Detection only (walk + rules on the crawler's pool, no store, no fixes), ${env.nproc} threads`, engine),
+    row('Detection only, 1 thread', engineSingle),
+    row('ESLint, single thread (`concurrency: "off"`, its default)', eslint),
+    row(`ESLint, \`concurrency: ${env.nproc}\``, eslintPar),
+  ]) {
+    if (line) lines.push(line);
+  }
   lines.push('');
   lines.push('| Ratio | Value |');
   lines.push('| --- | ---: |');
-  lines.push(`| Code Roach files/s ÷ ESLint files/s (both at their defaults: roach ${env.nproc} threads, ESLint 1) | ${x(fps(full) / fps(eslint))} |`);
-  lines.push(`| Same, one thread each (\`--threads 1\` vs ESLint single thread) | ${x(fps(single) / fps(eslint))} |`);
-  if (eslintPar) lines.push(`| Same, ${env.nproc} threads each (default vs ESLint \`concurrency: ${env.nproc}\`) | ${x(fps(full) / fps(eslintPar))} |`);
-  lines.push(`| Re-crawl speed-up (full crawl wall ÷ re-crawl wall) | ${x(full.wallMs / recrawl.wallMs)} |`);
-  lines.push(`| Parallel speed-up of the full crawl (\`--threads 1\` wall ÷ default wall) | ${x(single.wallMs / full.wallMs)} |`);
-  if (eslintPar) lines.push(`| ESLint parallel speed-up (single ÷ \`concurrency: ${env.nproc}\`) | ${x(eslint.wallMs / eslintPar.wallMs)} |`);
+  lines.push(`| \`roach crawl\` files/s ÷ ESLint files/s, each at its default (roach ${env.nproc} threads, ESLint 1) | ${ratio(fps(full), fps(eslint))} |`);
+  lines.push(`| Same, one thread each (\`--threads 1\` vs ESLint single thread) | ${ratio(fps(single), fps(eslint))} |`);
+  if (eslintPar) lines.push(`| Same, ${env.nproc} threads each (default vs ESLint \`concurrency: ${env.nproc}\`) | ${ratio(fps(full), fps(eslintPar))} |`);
+  if (engine) {
+    lines.push(`| Detection only (${env.nproc} threads) files/s ÷ ESLint single-thread files/s | ${ratio(fps(engine), fps(eslint))} |`);
+    lines.push(`| Detection only, 1 thread each | ${ratio(fps(engineSingle), fps(eslint))} |`);
+    if (eslintPar) lines.push(`| Detection only, ${env.nproc} threads each | ${ratio(fps(engine), fps(eslintPar))} |`);
+  }
+  lines.push(`| Re-crawl speed-up (full crawl wall ÷ re-crawl wall) | ${wallRatio(full, recrawl)} |`);
+  lines.push(`| Parallel speed-up of the full crawl (\`--threads 1\` wall ÷ default wall) | ${wallRatio(single, full)} |`);
+  if (engine) lines.push(`| Parallel speed-up of detection only (1 thread wall ÷ ${env.nproc} threads wall) | ${wallRatio(engineSingle, engine)} |`);
+  if (eslintPar) lines.push(`| ESLint parallel speed-up (single ÷ \`concurrency: ${env.nproc}\`) | ${wallRatio(eslint, eslintPar)} |`);
   lines.push('');
-  const skipped = Object.entries(full.skippedByReason)
-    .map(([r, n]) => `${n} ${r}`)
-    .join(', ');
-  lines.push(`Notes:`, '');
-  lines.push(
-    `- Code Roach full crawl: ${full.files} files walked, ${full.analyzed} analyzed, ${full.skipped} skipped${skipped ? ` (${skipped})` : ''}, ` +
-      `${full.parseErrorFiles} files with a parse-error finding, ${full.findings} findings, ${full.fixes ?? '?'} fix candidates (detect only: no \`--apply\`, no validation commands).`,
-  );
-  lines.push(`- Re-crawl: ${recrawl.analyzed} files analyzed, ${recrawl.unchanged} unchanged.`);
-  const fatalSample = eslint.fatalFiles
-    .slice(0, 3)
-    .map((f) => `\`${path.relative(CORPUS, f.file)}\` (${f.message.replace(/\|/g, '\\|').replace(/`/g, "'")})`)
-    .join('; ');
-  lines.push(`- ESLint could not parse ${eslint.fatalFiles.length} of ${eslint.files} files (fatal errors, counted in files/s all the same)${fatalSample ? `, e.g. ${fatalSample}` : ''}.`);
-  const top = (byRule) =>
-    Object.entries(byRule)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
-      .map(([r, n]) => `${r} ${n}`)
+  lines.push('Notes:', '');
+  if (full.dnf) {
+    lines.push(`- The full \`roach crawl\` did not finish: ${full.dnf}. So there is no crawl files/s, and the re-crawl and \`--threads 1\` crawl were not run.`);
+  } else {
+    const skipped = Object.entries(full.skippedByReason)
+      .map(([r, n]) => `${n} ${r}`)
       .join(', ');
-  lines.push(`- Top findings, Code Roach: ${top(full.byRule)}. ESLint: ${top(eslint.byRule)}.`);
+    lines.push(
+      `- Full crawl: ${full.files} files walked, ${full.analyzed} analyzed, ${full.skipped} skipped${skipped ? ` (${skipped})` : ''}; ` +
+        `${full.findings} findings, ${full.parseErrorFiles} files with a parse-error finding, ${full.fixes ?? '?'} fix candidates generated and validated in memory.`,
+    );
+    if (recrawl && !recrawl.notRun && !recrawl.dnf) lines.push(`- Re-crawl: ${recrawl.analyzed} files analyzed, ${recrawl.unchanged} unchanged, ${recrawl.skipped} skipped.`);
+  }
+  const detection = engine && !engine.dnf ? engine : null;
+  if (detection) {
+    lines.push(
+      `- Code Roach findings (detection only): ${detection.findings}; top: ${top(detection.byRule)}. ` +
+        `${detection.parseErrorFiles} files got a parse-error finding${detection.parseErrorSample.length ? `, e.g. ${detection.parseErrorSample.map((f) => `\`${f}\``).join(', ')}` : ''}.`,
+    );
+  }
+  if (eslint && !eslint.dnf) {
+    const sample = eslint.fatalFiles
+      .slice(0, 3)
+      .map((f) => `\`${path.relative(CORPUS, f.file)}\` (${mdCell(f.message)})`)
+      .join('; ');
+    lines.push(`- ESLint findings: ${eslint.findings}; top: ${top(eslint.byRule)}.`);
+    lines.push(`- ESLint could not parse ${eslint.fatalFiles.length} of ${eslint.files} files (fatal errors; they still count in its files/s)${sample ? `, e.g. ${sample}` : ''}.`);
+  }
   lines.push('');
   return lines.join('\n');
 }
@@ -353,6 +477,7 @@ async function writeResults(section, date) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  const limits = { timeoutS: options.timeoutS, maxRssGiB: options.maxRssGiB };
   const benchStarted = performance.now();
   await mkdir(WORK, { recursive: true });
 
@@ -375,7 +500,7 @@ async function main() {
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     roach: JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
-    roachRules: roachRuleCount() ?? '?',
+    roachRules: roachRuleCount(),
     eslint: packageVersion('eslint'),
     tseslint: packageVersion('typescript-eslint'),
     eslintRules: Object.keys(BENCH_RULES).length,
@@ -383,16 +508,25 @@ async function main() {
 
   // Warm-up (not measured): load both tools once so that neither pays for a cold disk cache.
   spawnSync(process.execPath, [ROACH, 'rules', 'list', '--json'], { cwd: ROOT, stdio: 'ignore' });
-  spawnSync(process.execPath, ['-e', "await import('eslint'); await import('typescript-eslint');", '--input-type=module'], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(process.execPath, ['--input-type=module', '-e', "await import('eslint'); await import('typescript-eslint');"], { cwd: ROOT, stdio: 'ignore' });
 
   const dataDefault = path.join(WORK, 'data-default');
   const dataSingle = path.join(WORK, 'data-threads1');
   const runs = {};
-  runs.full = await roachCrawl('roach-full', dataDefault, { fresh: true });
-  runs.recrawl = await roachCrawl('roach-recrawl', dataDefault, { fresh: false });
-  runs.single = await roachCrawl('roach-full-threads1', dataSingle, { fresh: true, threads: 1 });
-  runs.eslint = await eslintRun('eslint-single', 'off');
-  if (options.eslintParallel) runs.eslintPar = await eslintRun('eslint-parallel', env.nproc);
+  runs.full = await roachCrawl('roach-full', dataDefault, { fresh: true, limits });
+  if (runs.full.dnf) {
+    runs.recrawl = { notRun: 'not run: the full crawl did not finish' };
+    runs.single = { notRun: 'not run: the default-threads crawl did not finish within the limits' };
+  } else {
+    runs.recrawl = await roachCrawl('roach-recrawl', dataDefault, { fresh: false, limits });
+    runs.single = await roachCrawl('roach-full-threads1', dataSingle, { fresh: true, threads: 1, limits });
+  }
+  if (options.engine) {
+    runs.engine = await engineRun('detect-default', undefined, limits);
+    runs.engineSingle = await engineRun('detect-threads1', 1, limits);
+  }
+  runs.eslint = await eslintRun('eslint-single', 'off', limits);
+  if (options.eslintParallel) runs.eslintPar = await eslintRun('eslint-parallel', env.nproc, limits);
 
   const section = markdown(env, corpus, runs, options);
   process.stdout.write(`${section}\n`);
@@ -400,7 +534,7 @@ async function main() {
     await writeResults(section, env.date);
     log(`wrote ${path.relative(ROOT, RESULTS_MD)}`);
   }
-  log(`total benchmark time ${s(performance.now() - benchStarted)} s`);
+  log(`total benchmark time ${sec(performance.now() - benchStarted)} s`);
 }
 
 main().catch((error) => {

@@ -60,6 +60,11 @@ export function syntaxProblems(root: SgRoot): SyntaxProblem[] {
   return problems;
 }
 
+/** Syntax problems of a text in a language, for "the fix adds no syntax error" checks. */
+export function countSyntaxProblems(text: string, language: Language): number {
+  return syntaxProblems(parse(astGrepLang(language), text)).length;
+}
+
 function snippetOf(text: string): string {
   return text.length > SNIPPET_LIMIT ? `${text.slice(0, SNIPPET_LIMIT)}…` : text;
 }

@@ -1,11 +1,17 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { RoachError } from '../domain/errors.js';
 
 const LOCK_NAME = 'roach.lock';
-const OWNER_NAME = 'roach.lock.owner';
+const OWNER_FILE = 'owner.json';
+
+interface Owner {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -16,45 +22,62 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** True when the lock's recorded owner is a process on this host that no longer exists. */
-async function ownerIsDead(dataDir: string): Promise<boolean> {
+async function readOwner(lockDir: string): Promise<Owner | null> {
   try {
-    const owner = JSON.parse(await readFile(path.join(dataDir, OWNER_NAME), 'utf8')) as { pid?: unknown; host?: unknown };
-    return owner.host === hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
+    const owner = JSON.parse(await readFile(path.join(lockDir, OWNER_FILE), 'utf8')) as Partial<Owner>;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? (owner as Owner) : null;
   } catch {
-    return false;
+    return null;
   }
-}
-
-async function tryLock(dataDir: string): Promise<() => Promise<void>> {
-  // The lock's mtime is refreshed every 2 s; one not refreshed for 20 s is stale (a frozen or
-  // killed process on another host). A killed process on this host is detected at once by its pid.
-  return lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, LOCK_NAME), stale: 20_000, update: 2_000, realpath: false });
 }
 
 /**
- * Takes the data directory for this process alone (the embedded database is single-process).
- * Returns the release function. A lock left by a process killed with SIGKILL is taken over.
+ * Takes the data directory for this process alone (the embedded database is single-process) and
+ * returns the release function.
+ *
+ * The lock is a folder holding its owner's pid and host, built aside and renamed into place, so it
+ * never exists without its owner: renaming onto an existing, non-empty lock fails atomically. A lock
+ * whose owner is a dead process on this host (killed, crashed) is taken over at once; a live owner,
+ * or one on another host, is reported with its pid and host.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  let release: () => Promise<void>;
-  try {
+  const lockDir = path.join(dataDir, LOCK_NAME);
+  const me: Owner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const staging = path.join(dataDir, `.${LOCK_NAME}.${process.pid}.${randomBytes(4).toString('hex')}`);
     try {
-      release = await tryLock(dataDir);
+      await mkdir(staging);
+      await writeFile(path.join(staging, OWNER_FILE), JSON.stringify(me));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || !(await ownerIsDead(dataDir))) throw error;
-      await rm(path.join(dataDir, LOCK_NAME), { recursive: true, force: true });
-      release = await tryLock(dataDir);
+      await rm(staging, { recursive: true, force: true });
+      throw new RoachError('CR_ERR_STORE_FAILED', `Cannot lock the data directory ${dataDir}: ${(error as Error).message}`, { dataDir });
     }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new RoachError('CR_ERR_DATA_DIR_LOCKED', `The data directory ${dataDir} is in use by another running roach process; wait for it to finish.`, { dataDir });
+    try {
+      await rename(staging, lockDir);
+      return async () => {
+        const owner = await readOwner(lockDir);
+        if (owner?.pid === me.pid && owner.host === me.host) await rm(lockDir, { recursive: true, force: true });
+      };
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') {
+        throw new RoachError('CR_ERR_STORE_FAILED', `Cannot lock the data directory ${dataDir}: ${(error as Error).message}`, { dataDir });
+      }
     }
-    throw new RoachError('CR_ERR_STORE_FAILED', `Cannot lock the data directory ${dataDir}: ${(error as Error).message}`, { dataDir });
+    const owner = await readOwner(lockDir);
+    if (owner && (owner.host !== me.host || isAlive(owner.pid))) {
+      const where = owner.host === me.host ? `process ${owner.pid}` : `process ${owner.pid} on host ${owner.host}`;
+      throw new RoachError(
+        'CR_ERR_DATA_DIR_LOCKED',
+        `The data directory ${dataDir} is in use by another running roach process (${where}, since ${owner.startedAt}); wait for it to finish, or remove ${lockDir} if that process is gone.`,
+        { dataDir, owner },
+      );
+    }
+    // The owner is dead (or the lock is unreadable debris): move it aside atomically, then retry.
+    const tombstone = path.join(dataDir, `.${LOCK_NAME}.stale.${randomBytes(4).toString('hex')}`);
+    await rename(lockDir, tombstone).catch(() => undefined);
+    await rm(tombstone, { recursive: true, force: true });
   }
-  await writeFile(path.join(dataDir, OWNER_NAME), JSON.stringify({ pid: process.pid, host: hostname() }));
-  return async () => {
-    await rm(path.join(dataDir, OWNER_NAME), { force: true });
-    await release();
-  };
+  throw new RoachError('CR_ERR_DATA_DIR_LOCKED', `The data directory ${dataDir} is contended by other roach processes; try again.`, { dataDir });
 }

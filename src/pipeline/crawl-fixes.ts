@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import type { StrategyName } from '../domain/confidence.js';
 import { fixConfidence } from '../domain/confidence.js';
 import type { Edit, Finding, Language } from '../domain/finding.js';
@@ -11,6 +10,7 @@ import { applyNewFix } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats, ValidationStep } from './ports.js';
 import { encodeSource, withFileEol } from './source-file.js';
+import { unifiedDiff } from './unified-diff.js';
 import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from './validate-checks.js';
@@ -52,10 +52,6 @@ function changedLines(edits: readonly Edit[], source: string): number {
     const added = edit.text === '' ? 0 : edit.text.split('\n').length;
     return sum + Math.max(removed, added);
   }, 0);
-}
-
-function diffOf(file: string, before: string, after: string): string {
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
 }
 
 /**
@@ -166,7 +162,7 @@ export async function processFixes(
         safety: candidate.safety,
         edits,
         template: candidate.template,
-        diff: diffOf(file, before, after),
+        diff: unifiedDiff(file, before, after),
         confidence: candidate.confidence,
         validation: candidate.steps,
         status,

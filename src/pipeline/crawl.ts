@@ -12,7 +12,7 @@ import type { AnalyzeTaskFile } from './analyze-file.js';
 import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
-import { recoverInterruptedFixes } from './fix-actions.js';
+import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
 import type { FileState, PipelineStore } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
@@ -82,8 +82,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const issueIds = await store.upsertIssues(project, crawlId, findings);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
-    await store.saveFileStates(project, crawlId, states);
-    await store.forgetFiles(project, removed);
+    // Pending fixes made against older contents of a changed file can never apply: they make way.
+    await store.supersedePendingFixes(project, states.filter((s) => analyzedPaths.includes(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
     const sources = await loadSources(options.root, findings, walkedByPath);
     const patterns = await store.patternStats(project, [...new Set(findings.map((f) => f.patternFingerprint))]);
@@ -95,6 +95,11 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       rules: options.rules,
       leftOut: options.leftOut,
     });
+    const appliedFromQueue = options.apply ? await applyQueuedFixes(deps, options.threshold) : [];
+    // File states are saved last: a crawl interrupted before this point re-analyzes these files
+    // next time, so no finding is left without its chance of a fix.
+    await store.saveFileStates(project, crawlId, states);
+    await store.forgetFiles(project, removed);
 
     const counts = await store.openIssueCounts(project);
     const health = [...counts].map(([file, bySeverity]) => ({
@@ -115,7 +120,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       newlyAnalyzedFindings: findings.length,
       openIssues,
       resolvedIssues: resolved,
-      fixes: fixResult.summaries,
+      fixes: [...fixResult.summaries, ...appliedFromQueue],
       fixesDeclined: fixResult.declined,
       worstFiles: health
         .sort((a, b) => a.healthScore - b.healthScore || a.filePath.localeCompare(b.filePath))

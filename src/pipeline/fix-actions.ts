@@ -3,7 +3,12 @@ import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import { contentHash } from '../domain/fingerprint.js';
 import { applyEdits } from '../engine/fixer.js';
-import type { FixFileRecord, NewFix, PipelineStore, ProjectRef, StoredFix } from './ports.js';
+import { languageOf } from '../engine/languages.js';
+import { rebaseOntoChangedText } from '../engine/rebase.js';
+import { countSyntaxProblems } from '../engine/analyze.js';
+import { unifiedDiff } from './unified-diff.js';
+import type { FixSummary } from './crawl-report.js';
+import type { FixFileRecord, NewFix, PipelineStore, ProjectRef, RebasedFile, StoredFix } from './ports.js';
 import { decodeSource, encodeSource } from './source-file.js';
 import { writeChange } from './write-fix.js';
 import type { FileChange } from './write-fix.js';
@@ -40,25 +45,55 @@ async function requireFix(deps: FixActionDeps, fixId: string): Promise<StoredFix
   return fix;
 }
 
-async function fixedBytesOf(fix: StoredFix, file: FixFileRecord): Promise<Uint8Array> {
-  const decoded = decodeSource(file.originalBytes);
-  if (!decoded.ok) throw new RoachError('CR_ERR_FIX_STATE', `Stored original of ${file.path} cannot be decoded (${decoded.reason}).`);
-  const bytes = encodeSource(applyEdits(decoded.text, fix.edits.filter((edit) => edit.file === file.path)), decoded.info);
-  if (contentHash(bytes) !== file.fixedSha256) {
-    throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} does not reproduce its recorded result for ${file.path}; refusing to apply it.`);
+/**
+ * What writing the fix does to one file now. When the file moved on since the fix was made (other
+ * fixes of the same file applied first, or edits elsewhere in it), the fix is rebased onto the current
+ * text, re-parsed, and its record updated, so that a rollback later restores exactly what was there
+ * before it. A fix whose edits touch changed text is refused.
+ */
+async function currentChange(deps: FixActionDeps, fix: StoredFix, file: FixFileRecord): Promise<{ change: FileChange; rebased: RebasedFile | null; diff: string }> {
+  const original = decodeSource(file.originalBytes);
+  if (!original.ok) throw new RoachError('CR_ERR_FIX_STATE', `Stored original of ${file.path} cannot be decoded (${original.reason}).`);
+  const ownEdits = fix.edits.filter((edit) => edit.file === file.path);
+  const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+  if (!current) throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} cannot be read any more; nothing was written.`, { file: file.path });
+  const currentSha = contentHash(current);
+  if (currentSha === file.originalSha256) {
+    const bytes = encodeSource(applyEdits(original.text, ownEdits), original.info);
+    if (contentHash(bytes) !== file.fixedSha256) {
+      throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} does not reproduce its recorded result for ${file.path}; refusing to apply it.`);
+    }
+    return {
+      change: { path: file.path, expectedSha256: currentSha, newBytes: bytes, restoreBytes: file.originalBytes },
+      rebased: null,
+      diff: unifiedDiff(file.path, original.text, applyEdits(original.text, ownEdits)),
+    };
   }
-  return bytes;
+  const now = decodeSource(current);
+  const edits = now.ok ? rebaseOntoChangedText(original.text, now.text, ownEdits) : null;
+  if (!now.ok || !edits) {
+    throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} changed since the fix was made, in the lines the fix touches; nothing was written. A new crawl proposes a fresh fix.`, { file: file.path });
+  }
+  const fixedText = applyEdits(now.text, edits);
+  const language = languageOf(file.path);
+  if (language && countSyntaxProblems(fixedText, language) > countSyntaxProblems(now.text, language)) {
+    throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} changed since the fix was made and the fix no longer parses there; nothing was written.`, { file: file.path });
+  }
+  const bytes = encodeSource(fixedText, now.info);
+  return {
+    change: { path: file.path, expectedSha256: currentSha, newBytes: bytes, restoreBytes: current },
+    rebased: { path: file.path, edits, originalBytes: current, originalSha256: currentSha, fixedSha256: contentHash(bytes) },
+    diff: unifiedDiff(file.path, now.text, fixedText),
+  };
 }
 
-/** Approves a pending fix: applies it with the same checks as an automatic one, or refuses clearly. */
-export async function approveFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
-  const fix = await requireFix(deps, fixId);
-  if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be approved.`);
+/** Writes a stored pending fix after checking its files still hold the bytes it was made against. */
+async function applyStoredFix(deps: FixActionDeps, fix: StoredFix, actor: string, reason: string): Promise<void> {
   const files = await deps.store.fixFiles(fix.id);
-  const changes: FileChange[] = [];
-  for (const file of files) {
-    changes.push({ path: file.path, expectedSha256: file.originalSha256, newBytes: await fixedBytesOf(fix, file), restoreBytes: file.originalBytes });
-  }
+  const planned = await Promise.all(files.map((file) => currentChange(deps, fix, file)));
+  const changes = planned.map((p) => p.change);
+  const rebased = planned.flatMap((p) => (p.rebased ? [p.rebased] : []));
+  if (rebased.length > 0) await deps.store.rebaseFix(deps.project, fix.id, rebased, planned.map((p) => p.diff).join(''));
   await deps.store.setFixStatus(deps.project, fix.id, 'applying', null, actor);
   try {
     await writeChange(deps.root, changes);
@@ -68,9 +103,16 @@ export async function approveFix(deps: FixActionDeps, fixId: string, actor: stri
     await deps.store.setFixStatus(deps.project, fix.id, changed ? 'pending' : 'failed_apply', (error as Error).message, actor);
     throw error;
   }
-  await deps.store.setFixStatus(deps.project, fix.id, 'applied', 'approved in review', actor);
-  await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'approved');
+  await deps.store.setFixStatus(deps.project, fix.id, 'applied', reason, actor);
   await deps.store.recordPatternOutcome(deps.project, fix.patternFingerprint, true);
+}
+
+/** Approves a pending fix: applies it with the same checks as an automatic one, or refuses clearly. */
+export async function approveFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
+  const fix = await requireFix(deps, fixId);
+  if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be approved.`);
+  await applyStoredFix(deps, fix, actor, 'approved in review');
+  await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'approved');
   // A fix a human approved becomes the pattern's reusable fix.
   if (fix.template !== null) await deps.store.setPatternBestFix(deps.project, fix.patternFingerprint, { template: fix.template, safety: fix.safety });
   return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
@@ -132,4 +174,25 @@ export async function recoverInterruptedFixes(deps: FixActionDeps): Promise<numb
     }
   }
   return stuck.length;
+}
+
+/**
+ * `crawl --apply` also applies fixes queued earlier (say by a crawl without --apply) whose confidence
+ * reaches the threshold; those whose files changed since stay queued until a crawl supersedes them.
+ */
+export async function applyQueuedFixes(deps: FixActionDeps, threshold: number): Promise<FixSummary[]> {
+  const summaries: FixSummary[] = [];
+  for (const fix of await deps.store.listFixes(deps.project, ['pending'])) {
+    if (fix.confidence < threshold) continue;
+    const summary = { fixId: fix.id, ruleId: fix.ruleId, file: fix.filePath, line: fix.line, strategy: fix.strategy, safety: fix.safety, confidence: fix.confidence };
+    try {
+      await applyStoredFix(deps, fix, 'crawl --apply', `queued fix with confidence ${fix.confidence} >= threshold ${threshold}`);
+      await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
+      summaries.push({ ...summary, decision: 'applied', reason: 'applied from the review queue' });
+    } catch (error) {
+      if (!(error instanceof RoachError)) throw error;
+      summaries.push({ ...summary, decision: error.code === 'CR_ERR_FILE_CHANGED' ? 'queued' : 'failed-apply', reason: error.message });
+    }
+  }
+  return summaries;
 }

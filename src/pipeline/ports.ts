@@ -43,6 +43,15 @@ export interface FixFileRecord {
   readonly fixedSha256: string;
 }
 
+/** A stored fix moved onto newer file contents before it is applied (see fix-actions). */
+export interface RebasedFile {
+  readonly path: string;
+  readonly edits: readonly Edit[];
+  readonly originalBytes: Uint8Array;
+  readonly originalSha256: string;
+  readonly fixedSha256: string;
+}
+
 export interface NewFix {
   readonly issueId: string;
   readonly crawlId: string | null;
@@ -132,6 +141,10 @@ export interface PipelineStore {
   /** Issues that already have a pending, applied or rejected fix: a re-crawl proposes nothing new for them. */
   issuesHavingFixes(project: ProjectRef): Promise<Set<string>>;
   insertFix(project: ProjectRef, fix: NewFix): Promise<string>;
+  /** Replaces a pending fix's edits, diff and per-file bytes after it was rebased onto newer contents. */
+  rebaseFix(project: ProjectRef, fixId: string, files: readonly RebasedFile[], diff: string): Promise<void>;
+  /** Pending fixes of these files made against other contents than `sha256` become superseded. */
+  supersedePendingFixes(project: ProjectRef, files: readonly { path: string; sha256: string }[]): Promise<number>;
   getFix(project: ProjectRef, fixId: string): Promise<StoredFix | null>;
   fixFiles(fixId: string): Promise<FixFileRecord[]>;
   listFixes(project: ProjectRef, statuses: readonly FixStatus[]): Promise<StoredFix[]>;

@@ -29,6 +29,8 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     setPatternBestFix: (project, fingerprint, bestFix) => patterns.setPatternBestFix(db, project, fingerprint, bestFix),
     issuesHavingFixes: (project) => fixes.issuesHavingFixes(db, project),
     insertFix: (project, fix) => fixes.insertFix(db, project, fix),
+    rebaseFix: (project, fixId, files, diff) => fixes.rebaseFix(db, project, fixId, files, diff),
+    supersedePendingFixes: (project, files) => fixes.supersedePendingFixes(db, project, files),
     getFix: (project, fixId) => fixes.getFix(db, project, fixId),
     fixFiles: (fixId) => fixes.fixFiles(db, fixId),
     listFixes: (project, statuses) => fixes.listFixes(db, project, statuses),

@@ -120,3 +120,60 @@ describe('roach crawl --apply on the sample app', () => {
     expect(await readFile(path.join(fresh, 'src/stats.js'), 'utf8')).toContain('// edited by hand');
   });
 });
+
+describe('the review queue across crawls', () => {
+  afterAll(cleanupTemp);
+
+  it('crawl --apply applies confident fixes queued by an earlier crawl without --apply', async () => {
+    const dir = await copyFixture('sample-app');
+    const first = await crawlDir(dir);
+    expect(first.fixes.every((f) => f.decision === 'queued')).toBe(true);
+    const second = await crawlDir(dir, { apply: true });
+    expect(second.files.analyzed).toBe(0);
+    expect(second.fixes.filter((f) => f.decision === 'applied').map((f) => f.ruleId).sort()).toEqual([
+      'js/no-compare-nan',
+      'js/no-debugger',
+      'js/no-extra-boolean-cast',
+      'js/no-prototype-builtins',
+    ]);
+    expect(await sampleTestsPass(dir)).toBe(true);
+    const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+    expect(pending.map((f) => f.ruleId).sort()).toEqual(['js/eqeqeq', 'js/no-var', 'js/no-weak-hash']);
+  });
+
+  it('supersedes queued fixes of a file that changed, and proposes fresh ones', async () => {
+    const dir = await copyFixture('sample-app');
+    await crawlDir(dir);
+    const file = path.join(dir, 'src/legacy.js');
+    await writeFile(file, `// edited\n${await readFile(file, 'utf8')}`);
+    const report = await crawlDir(dir);
+    expect(report.fixes.filter((f) => f.file === 'src/legacy.js').map((f) => f.decision)).toEqual(['queued', 'queued', 'queued']);
+    const superseded = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['superseded']));
+    expect(superseded).toHaveLength(3);
+    const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+    const fresh = pending.find((f) => f.ruleId === 'js/eqeqeq');
+    await inProject(dir, (deps) => approveFix(deps, fresh?.id ?? '', 'tester'));
+    expect(await readFile(file, 'utf8')).toContain('// edited\n');
+    expect(await readFile(file, 'utf8')).toContain('return a === b;');
+  });
+});
+
+describe('approving several queued fixes of one file', () => {
+  afterAll(cleanupTemp);
+
+  it('rebases each onto the file as the previous approval left it, and rolls back in reverse', async () => {
+    const dir = await copyFixture('sample-app');
+    await crawlDir(dir);
+    const original = await readFile(path.join(dir, 'src/stats.js'));
+    const pending = (await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']))).filter((f) => f.filePath === 'src/stats.js');
+    expect(pending).toHaveLength(4);
+    for (const fix of pending) await inProject(dir, (deps) => approveFix(deps, fix.id, 'tester'));
+    const fixed = await readFile(path.join(dir, 'src/stats.js'), 'utf8');
+    expect(fixed).toContain('Number.isNaN(value)');
+    expect(fixed).toContain('Object.hasOwn(settings, name)');
+    expect(fixed).not.toContain('debugger');
+    expect(await sampleTestsPass(dir)).toBe(true);
+    for (const fix of [...pending].reverse()) await inProject(dir, (deps) => rollbackFix(deps, fix.id, 'tester'));
+    expect(Buffer.compare(await readFile(path.join(dir, 'src/stats.js')), original)).toBe(0);
+  });
+});

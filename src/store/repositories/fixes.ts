@@ -1,5 +1,6 @@
-import type { FixFileRecord, FixStatus, NewFix, ProjectRef, StoredFix } from '../../pipeline/ports.js';
+import type { FixFileRecord, FixStatus, NewFix, ProjectRef, RebasedFile, StoredFix } from '../../pipeline/ports.js';
 import type { SqlClient } from '../sql.js';
+import { chunks } from './batch.js';
 
 interface FixRow {
   id: string;
@@ -148,4 +149,41 @@ export async function issuesHavingFixes(db: SqlClient, project: ProjectRef): Pro
     [project.projectId],
   );
   return new Set(rows.map((row) => row.issue_id));
+}
+
+export async function supersedePendingFixes(db: SqlClient, project: ProjectRef, files: readonly { path: string; sha256: string }[]): Promise<number> {
+  let count = 0;
+  for (const chunk of chunks(files)) {
+    const rows = await db.query(
+      `UPDATE fixes SET status = 'superseded', status_reason = 'the file changed before the fix was reviewed', decided_at = now()
+       WHERE project_id = $1 AND status = 'pending' AND id IN (
+         SELECT ff.fix_id FROM fix_files ff
+         JOIN jsonb_to_recordset($2::jsonb) AS r(path text, sha text) ON r.path = ff.file_path
+         WHERE ff.original_sha256 <> r.sha)
+       RETURNING id`,
+      [project.projectId, JSON.stringify(chunk.map((f) => ({ path: f.path, sha: f.sha256 })))],
+    );
+    count += rows.length;
+  }
+  return count;
+}
+
+/** Rewrites a fix after a rebase: edits of the rebased files replaced, their bytes and hashes updated. */
+export async function rebaseFix(db: SqlClient, project: ProjectRef, fixId: string, files: readonly RebasedFile[], diff: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.query<{ edits: RebasedFile['edits'] }>('SELECT edits FROM fixes WHERE project_id = $1 AND id = $2 FOR UPDATE', [project.projectId, fixId]);
+    if (!row) throw new Error(`rebaseFix: no fix ${fixId}`);
+    const paths = new Set(files.map((f) => f.path));
+    const edits = [...row.edits.filter((edit) => !paths.has(edit.file)), ...files.flatMap((f) => f.edits)];
+    await tx.query('UPDATE fixes SET edits = $3, diff = $4 WHERE project_id = $1 AND id = $2', [project.projectId, fixId, JSON.stringify(edits), diff]);
+    for (const file of files) {
+      await tx.query('UPDATE fix_files SET original_bytes = $3, original_sha256 = $4, fixed_sha256 = $5 WHERE fix_id = $1 AND file_path = $2', [
+        fixId,
+        file.path,
+        file.originalBytes,
+        file.originalSha256,
+        file.fixedSha256,
+      ]);
+    }
+  });
 }
