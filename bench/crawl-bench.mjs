@@ -24,6 +24,7 @@ const FILE_LIST = path.join(WORK, 'corpus-files.txt');
 const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
 const ROACH = path.join(ROOT, 'bin', 'roach.js');
 const TIME_BIN = '/usr/bin/time';
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
 /** Extensions copied into the corpus: every extension the crawler parses. */
 const CODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
@@ -163,6 +164,17 @@ function memoryOf(pid) {
   }
 }
 
+/** Busy CPU time of the whole machine so far, in seconds (all cores, all processes), from /proc/stat. */
+function machineBusyS() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** The first child process of pid (the program that /usr/bin/time runs). */
 function childOf(pid) {
   try {
@@ -197,8 +209,8 @@ async function measure(name, command, args, { env = {}, stdoutFile, limits }) {
   const err = openSync(stderrFile, 'w');
   const [file, argv] = useTime ? [TIME_BIN, ['-v', '-o', timeFile, command, ...args]] : [command, args];
   const display = ['node', ...args.map((a) => (path.isAbsolute(a) ? path.relative(ROOT, a) || '.' : a))].join(' ');
-  const loadBefore = os.loadavg()[0];
-  log(`${name}: ${display}  (1-min load average before: ${loadBefore.toFixed(2)})`);
+  log(`${name}: ${display}`);
+  const busyBefore = machineBusyS();
   const started = performance.now();
   const child = spawn(file, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
   let measuredPid = useTime ? null : child.pid;
@@ -227,6 +239,7 @@ async function measure(name, command, args, { env = {}, stdoutFile, limits }) {
     child.on('exit', (c, signal) => resolve(signal ? 128 : c));
   });
   const wallMs = performance.now() - started;
+  const busyAfter = machineBusyS();
   clearInterval(poller);
   closeSync(out);
   closeSync(err);
@@ -236,8 +249,14 @@ async function measure(name, command, args, { env = {}, stdoutFile, limits }) {
   }
   const fromTime = useTime && existsSync(timeFile) ? parseTimeOutput(readFileSync(timeFile, 'utf8')) : null;
   const timing = fromTime ?? { peakRssKiB: polledKiB, userS: null, sysS: null };
-  log(`${name}: ${dnf ? 'DID NOT FINISH, ' : ''}${(wallMs / 1000).toFixed(2)} s, peak RSS ${timing.peakRssKiB ? (timing.peakRssKiB / 1024).toFixed(0) : '?'} MiB`);
-  return { wallMs, ...timing, dnf, loadBefore, memoryMethod: fromTime ? '`/usr/bin/time -v`' : 'polling /proc/<pid>/status VmHWM' };
+  // CPU that other processes used meanwhile: the machine's busy time minus the measured process's own.
+  const ownS = Number.isFinite(timing.userS) && Number.isFinite(timing.sysS) ? timing.userS + timing.sysS : null;
+  const otherCpuS = busyBefore !== null && busyAfter !== null && ownS !== null ? Math.max(0, busyAfter - busyBefore - ownS) : null;
+  log(
+    `${name}: ${dnf ? 'DID NOT FINISH, ' : ''}${(wallMs / 1000).toFixed(2)} s, peak RSS ${timing.peakRssKiB ? (timing.peakRssKiB / 1024).toFixed(0) : '?'} MiB` +
+      `${otherCpuS !== null ? `, other processes ${otherCpuS.toFixed(1)} CPU-s` : ''}`,
+  );
+  return { wallMs, ...timing, dnf, otherCpuS, memoryMethod: fromTime ? '`/usr/bin/time -v`' : 'polling /proc/<pid>/status VmHWM' };
 }
 
 // ---------------------------------------------------------------- the runs
@@ -354,10 +373,10 @@ const top = (byRule, n = 6) =>
 
 function notesOf(run) {
   if (run.notRun) return run.notRun;
-  if (run.dnf) return `**did not finish**: ${run.dnf}`;
-  const load = `load ${run.loadBefore.toFixed(2)} before`;
+  if (run.dnf) return `**did not finish**: ${run.dnf}; ${run.otherCpuS === null ? 'other load unknown' : `other processes ${run.otherCpuS.toFixed(1)} CPU-s`}`;
+  const load = run.otherCpuS === null ? 'other load unknown' : `other processes ${run.otherCpuS.toFixed(1)} CPU-s`;
   if (run.kind === 'roach') {
-    return `analyzed ${run.analyzed}, unchanged ${run.unchanged}, skipped ${run.skipped}; ${run.findings} findings (${run.parseErrorFiles} files with parse-error), ${run.fixes ?? '?'} fix candidates; crawl's durationMs ${run.internalMs}; ${load}`;
+    return `analyzed ${run.analyzed}, unchanged ${run.unchanged}, skipped ${run.skipped}; ${run.findings} findings in the report (${run.parseErrorFiles} files with parse-error), ${run.fixes ?? '?'} fix candidates; crawl's durationMs ${run.internalMs}; ${load}`;
   }
   if (run.kind === 'engine') return `${run.findings} findings (${run.parseErrorFiles} files with parse-error); walk+analyze ${run.internalMs} ms in-process; ${load}`;
   return `${run.fatalFiles.length} files ESLint could not parse; ${run.findings} findings; lintFiles() ${run.internalMs} ms in-process; ${load}`;
@@ -391,7 +410,7 @@ function markdown(env, corpus, runs, options) {
   );
   lines.push(
     `- Peak memory: maximum RSS of the measured process (worker threads included), by ${full.memoryMethod ?? 'n/a'}. Wall: spawn to exit, Node start-up included. CPU: user + system seconds. ` +
-      `Limits per process: ${options.timeoutS} s, ${options.maxRssGiB} GiB RSS; past either it is killed and shown as DNF (did not finish). "load" is the 1-minute load average just before the run: above ~0.5 another process shared the CPUs.`,
+      `Limits per process: ${options.timeoutS} s, ${options.maxRssGiB} GiB RSS; past either it is killed and shown as DNF (did not finish). "Other processes": CPU time the rest of the machine used during the run (from /proc/stat): more than a few CPU-s means the run shared the cores.`,
   );
   lines.push('');
   lines.push('| Run | Files | Wall (s) | Files/s | Peak RSS (MiB) | CPU (s) | Notes |');
@@ -418,7 +437,9 @@ function markdown(env, corpus, runs, options) {
     lines.push(`| Detection only, 1 thread each | ${ratio(fps(engineSingle), fps(eslint))} |`);
     if (eslintPar) lines.push(`| Detection only, ${env.nproc} threads each | ${ratio(fps(engine), fps(eslintPar))} |`);
   }
+  const recrawlOk = recrawl && !recrawl.notRun && !recrawl.dnf;
   lines.push(`| Re-crawl speed-up (full crawl wall ÷ re-crawl wall) | ${wallRatio(full, recrawl)} |`);
+  if (engine && recrawlOk) lines.push(`| Re-crawl vs detection only (${env.nproc} threads wall ÷ re-crawl wall) | ${wallRatio(engine, recrawl)} |`);
   lines.push(`| Parallel speed-up of the full crawl (\`--threads 1\` wall ÷ default wall) | ${wallRatio(single, full)} |`);
   if (engine) lines.push(`| Parallel speed-up of detection only (1 thread wall ÷ ${env.nproc} threads wall) | ${wallRatio(engineSingle, engine)} |`);
   if (eslintPar) lines.push(`| ESLint parallel speed-up (single ÷ \`concurrency: ${env.nproc}\`) | ${wallRatio(eslint, eslintPar)} |`);
@@ -434,7 +455,7 @@ function markdown(env, corpus, runs, options) {
       `- Full crawl: ${full.files} files walked, ${full.analyzed} analyzed, ${full.skipped} skipped${skipped ? ` (${skipped})` : ''}; ` +
         `${full.findings} findings, ${full.parseErrorFiles} files with a parse-error finding, ${full.fixes ?? '?'} fix candidates generated and validated in memory.`,
     );
-    if (recrawl && !recrawl.notRun && !recrawl.dnf) lines.push(`- Re-crawl: ${recrawl.analyzed} files analyzed, ${recrawl.unchanged} unchanged, ${recrawl.skipped} skipped.`);
+    if (recrawlOk) lines.push(`- Re-crawl: ${recrawl.analyzed} files analyzed, ${recrawl.unchanged} unchanged, ${recrawl.skipped} skipped.`);
   }
   const detection = engine && !engine.dnf ? engine : null;
   if (detection) {
@@ -515,8 +536,9 @@ async function main() {
   const runs = {};
   runs.full = await roachCrawl('roach-full', dataDefault, { fresh: true, limits });
   if (runs.full.dnf) {
-    runs.recrawl = { notRun: 'not run: the full crawl did not finish' };
-    runs.single = { notRun: 'not run: the default-threads crawl did not finish within the limits' };
+    // A killed crawl leaves no usable file states (tried: the re-crawl then did not finish either).
+    runs.recrawl = { notRun: 'not run: the full crawl did not finish, so there is nothing to re-crawl against' };
+    runs.single = { notRun: 'not run: the default-threads crawl did not finish within the limits, so a single-thread one cannot' };
   } else {
     runs.recrawl = await roachCrawl('roach-recrawl', dataDefault, { fresh: false, limits });
     runs.single = await roachCrawl('roach-full-threads1', dataSingle, { fresh: true, threads: 1, limits });
