@@ -35,6 +35,7 @@ export async function runCrawl(settings: CrawlSettings, hooks: { onProgress?: (d
       selection,
       rules,
       apply: settings.apply,
+      generateFixes: settings.generateFixes,
       threshold: settings.threshold,
       checks: settings.checks,
       strategies: DEFAULT_STRATEGIES,

@@ -20,6 +20,8 @@ export interface CrawlFlags {
   readonly validateWithTests?: boolean;
   readonly threads?: string;
   readonly progress?: boolean;
+  /** commander's `--no-fix` sets this to false. */
+  readonly fix?: boolean;
 }
 
 /** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
@@ -35,6 +37,8 @@ export interface CrawlSettings {
   readonly checks: readonly CheckSpec[];
   readonly threads: number | undefined;
   readonly progress: boolean;
+  /** False with --no-fix: detect and report only. */
+  readonly generateFixes: boolean;
 }
 
 /** Checks that `dir` is an existing, readable directory and returns its absolute path. */
@@ -71,6 +75,7 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
   if (format !== 'terminal' && format !== 'json' && format !== 'sarif') {
     throw new RoachError('CR_ERR_USAGE', `--format must be terminal, json or sarif, got "${format}".`);
   }
+  if (flags.fix === false && flags.apply) throw new RoachError('CR_ERR_USAGE', '--apply and --no-fix contradict each other.');
   if (flags.failOn !== undefined && !isSeverity(flags.failOn)) {
     throw new RoachError('CR_ERR_USAGE', `--fail-on must be critical, high, medium or low, got "${flags.failOn}".`);
   }
@@ -94,5 +99,6 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     checks: Object.freeze(checks),
     threads: flags.threads !== undefined ? parseNumber(flags.threads, '--threads', 1, 256, true) : undefined,
     progress: flags.progress !== false,
+    generateFixes: flags.fix !== false,
   });
 }

@@ -15,7 +15,7 @@ import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from './validate-checks.js';
 import { validateWithChecks } from './validate-checks.js';
-import { validateInMemory } from './validate-in-memory.js';
+import { validateFileFixes } from './validate-in-memory.js';
 
 export interface AnalyzedSource extends SourceText {
   readonly language: Language;
@@ -96,20 +96,24 @@ export async function processFixes(
   }
   const accepted = plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
 
-  for (const candidate of accepted) {
-    const source = sources.get(candidate.finding.file);
+  const acceptedByFile = new Map<string, Candidate[]>();
+  for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
+  for (const [file, candidates] of acceptedByFile) {
+    const source = sources.get(file);
     if (!source) continue;
-    const result = validateInMemory({
+    const outcomes = validateFileFixes({
       source: source.text,
       language: source.language,
-      file: candidate.finding.file,
-      edits: candidate.edits,
-      target: candidate.finding,
+      file,
+      candidates: candidates.map((c) => ({ id: c.id, edits: c.edits, target: c.finding })),
       before: source.findings,
       rules: options.rules,
     });
-    candidate.steps = result.steps;
-    candidate.verdict = result.passed ? 'unchecked' : 'failed';
+    for (const candidate of candidates) {
+      const outcome = outcomes.get(candidate.id);
+      candidate.steps = outcome?.steps ?? [];
+      candidate.verdict = outcome?.passed ? 'unchecked' : 'failed';
+    }
   }
 
   const checkable = accepted.filter((candidate) => candidate.verdict !== 'failed');
@@ -142,9 +146,9 @@ export async function processFixes(
 
   // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
   // against the file as it is after this crawl's writes, so approving them later still works.
-  const perFile = new Map<string, Candidate[]>();
-  for (const candidate of accepted) perFile.set(candidate.finding.file, [...(perFile.get(candidate.finding.file) ?? []), candidate]);
-  for (const [file, candidates] of perFile) {
+  // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
+  const deferred: { fix: NewFix; summary: FixSummary }[] = [];
+  for (const [file, candidates] of acceptedByFile) {
     const source = sources.get(file);
     if (!source) continue;
     let text = source.text;
@@ -176,9 +180,8 @@ export async function processFixes(
       const failedStep = candidate.steps.find((step) => !step.passed);
       const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
       const { fix } = record(candidate, 'failed_validation', reason, candidate.edits, source.text, source.bytes);
-      const id = await deps.store.insertFix(deps.project, fix);
       await deps.store.recordPatternOutcome(deps.project, candidate.finding.patternFingerprint, false);
-      summaries.push(summaryOf(candidate, id, 'failed-validation', reason));
+      deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason) });
     }
     const passing = candidates.filter((c) => c.verdict !== 'failed');
     const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold) : [];
@@ -198,11 +201,12 @@ export async function processFixes(
     for (const candidate of passing.filter((c) => !toApply.includes(c))) {
       const reason = options.apply ? `confidence ${candidate.confidence} < threshold ${options.threshold}` : 'crawl ran without --apply';
       const { fix } = record(candidate, 'pending', reason, rebaseEdits(candidate.edits, applied), text, bytes);
-      const id = await deps.store.insertFix(deps.project, fix);
-      await deps.store.markIssueFixed(deps.project, candidate.issueId, false, 'pending');
-      summaries.push(summaryOf(candidate, id, 'queued', reason));
+      deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
     }
   }
+  const ids = await deps.store.insertFixes(deps.project, deferred.map((d) => d.fix));
+  await deps.store.markIssuesPending(deps.project, deferred.filter((d) => d.fix.status === 'pending').map((d) => d.fix.issueId));
+  deferred.forEach((d, i) => summaries.push({ ...d.summary, fixId: ids[i] ?? null }));
   return { summaries, declined, checkRuns: runs };
 }
 

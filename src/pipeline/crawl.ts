@@ -13,7 +13,7 @@ import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
-import type { FileState, PipelineStore } from './ports.js';
+import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
@@ -28,6 +28,8 @@ export interface CrawlOptions {
   readonly selection: RuleSelection;
   readonly rules: RuleSet;
   readonly apply: boolean;
+  /** False: detect only (no fix is generated, validated or applied). */
+  readonly generateFixes: boolean;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
   readonly strategies: readonly FixStrategy[];
@@ -85,17 +87,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     // Pending fixes made against older contents of a changed file can never apply: they make way.
     await store.supersedePendingFixes(project, states.filter((s) => analyzedPaths.includes(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
-    const sources = await loadSources(options.root, findings, walkedByPath);
-    const patterns = await store.patternStats(project, [...new Set(findings.map((f) => f.patternFingerprint))]);
-    const fixResult = await processFixes(deps, crawlId, sources, issueIds, patterns, await store.issuesHavingFixes(project), {
-      apply: options.apply,
-      threshold: options.threshold,
-      checks: options.checks,
-      strategies: options.strategies,
-      rules: options.rules,
-      leftOut: options.leftOut,
-    });
-    const appliedFromQueue = options.apply ? await applyQueuedFixes(deps, options.threshold) : [];
+    const fixResult = options.generateFixes ? await generateFixes(store, deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
+    const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
     // File states are saved last: a crawl interrupted before this point re-analyzes these files
     // next time, so no finding is left without its chance of a fix.
     await store.saveFileStates(project, crawlId, states);
@@ -135,6 +128,27 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     await store.failCrawl(crawlId, (error as Error).message).catch(() => undefined);
     throw error;
   }
+}
+
+async function generateFixes(
+  store: PipelineStore,
+  deps: { store: PipelineStore; project: ProjectRef; root: string },
+  crawlId: string,
+  findings: readonly Finding[],
+  walked: ReadonlyMap<string, WalkedFile>,
+  issueIds: ReadonlyMap<string, string>,
+  options: CrawlOptions,
+): Promise<Awaited<ReturnType<typeof processFixes>>> {
+  const sources = await loadSources(options.root, findings, walked);
+  const patterns = await store.patternStats(deps.project, [...new Set(findings.map((f) => f.patternFingerprint))]);
+  return processFixes(deps, crawlId, sources, issueIds, patterns, await store.issuesHavingFixes(deps.project), {
+    apply: options.apply,
+    threshold: options.threshold,
+    checks: options.checks,
+    strategies: options.strategies,
+    rules: options.rules,
+    leftOut: options.leftOut,
+  });
 }
 
 /** Size+mtime pre-check: files that match the last crawl on both are not even read. */

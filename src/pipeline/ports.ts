@@ -138,9 +138,11 @@ export interface PipelineStore {
   recordPatternOutcome(project: ProjectRef, fingerprint: string, success: boolean): Promise<void>;
   setPatternBestFix(project: ProjectRef, fingerprint: string, bestFix: { template: string; safety: 'safe' | 'unsafe' }): Promise<void>;
 
-  /** Issues that already have a pending, applied or rejected fix: a re-crawl proposes nothing new for them. */
+  /** Issues that already have a pending, rejected or failed fix: a re-crawl proposes nothing new for them. */
   issuesHavingFixes(project: ProjectRef): Promise<Set<string>>;
   insertFix(project: ProjectRef, fix: NewFix): Promise<string>;
+  /** Many fixes in a few statements; ids come back in input order. */
+  insertFixes(project: ProjectRef, fixes: readonly NewFix[]): Promise<string[]>;
   /** Replaces a pending fix's edits, diff and per-file bytes after it was rebased onto newer contents. */
   rebaseFix(project: ProjectRef, fixId: string, files: readonly RebasedFile[], diff: string): Promise<void>;
   /** Pending fixes of these files made against other contents than `sha256` become superseded. */
@@ -150,6 +152,8 @@ export interface PipelineStore {
   listFixes(project: ProjectRef, statuses: readonly FixStatus[]): Promise<StoredFix[]>;
   setFixStatus(project: ProjectRef, fixId: string, status: FixStatus, reason: string | null, actor: string | null): Promise<void>;
   markIssueFixed(project: ProjectRef, issueId: string, applied: boolean, reviewStatus: StoredIssue['reviewStatus']): Promise<void>;
+  /** These issues have a fix waiting for review. */
+  markIssuesPending(project: ProjectRef, issueIds: readonly string[]): Promise<void>;
 
   recordFileHealth(project: ProjectRef, crawlId: string, records: readonly FileHealthRecord[]): Promise<void>;
   recordAnalytics(project: ProjectRef, crawlId: string, metricType: string, value: unknown): Promise<void>;

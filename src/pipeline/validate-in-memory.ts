@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { parse } from '@ast-grep/napi';
 import type { Edit, Finding, Language } from '../domain/finding.js';
-import { analyzeSource, syntaxProblems } from '../engine/analyze.js';
+import { analyzeSource, countSyntaxProblems } from '../engine/analyze.js';
 import { applyEdits } from '../engine/fixer.js';
-import { astGrepLang } from '../engine/languages.js';
 import type { RuleSet } from '../engine/rules.js';
 import type { ValidationStep } from './ports.js';
 
@@ -17,65 +15,88 @@ function countByKey(findings: readonly Finding[]): Map<string, number> {
   return counts;
 }
 
-export interface InMemoryValidation {
+export interface InMemoryCandidate {
+  readonly id: string;
+  readonly edits: readonly Edit[];
+  readonly target: Finding;
+}
+
+export interface InMemoryOutcome {
   readonly steps: ValidationStep[];
   readonly passed: boolean;
-  readonly fixedText: string;
+}
+
+interface Verdict {
+  readonly reparsed: boolean;
+  readonly reanalyzed: boolean;
+  readonly detail: string;
+  readonly durationMs: number;
 }
 
 /**
- * Re-parses the fixed text (no syntax problem may be added) and re-analyzes it (the target finding
- * must be gone and no finding may appear that was not there before). `before` are the file's
- * findings from this crawl.
+ * Validates the fixes of one file together, the way the project checks are run: apply all of them,
+ * re-parse once (no syntax problem may be added) and re-analyze once (every target finding gone,
+ * nothing new). Only when that fails is the group bisected to find the fixes at fault, so a file
+ * with hundreds of fixes costs one analysis, not hundreds. Candidates must not overlap.
  */
-export function validateInMemory(input: {
+export function validateFileFixes(input: {
   readonly source: string;
   readonly language: Language;
   readonly file: string;
-  readonly edits: readonly Edit[];
-  readonly target: Finding;
+  readonly candidates: readonly InMemoryCandidate[];
+  /** The file's findings from this crawl. */
   readonly before: readonly Finding[];
   readonly rules: RuleSet;
-}): InMemoryValidation {
-  const steps: ValidationStep[] = [];
-  let fixedText: string;
-  try {
-    fixedText = applyEdits(input.source, input.edits);
-  } catch (error) {
-    return { steps: [{ step: 'reparse', name: 'apply edits', passed: false, detail: (error as Error).message, durationMs: 0 }], passed: false, fixedText: input.source };
-  }
-
-  let started = performance.now();
-  const beforeProblems = syntaxProblems(parse(astGrepLang(input.language), input.source)).length;
-  const afterProblems = syntaxProblems(parse(astGrepLang(input.language), fixedText)).length;
-  const reparsed = afterProblems <= beforeProblems;
-  steps.push({
-    step: 'reparse',
-    name: 're-parse',
-    passed: reparsed,
-    detail: reparsed ? `${afterProblems} syntax problem(s), as before or fewer` : `syntax problems went from ${beforeProblems} to ${afterProblems}`,
-    durationMs: Math.round(performance.now() - started),
-  });
-  if (!reparsed) return { steps, passed: false, fixedText };
-
-  started = performance.now();
-  const after = analyzeSource({ text: fixedText, file: input.file, language: input.language, rules: input.rules }).findings;
+}): Map<string, InMemoryOutcome> {
+  const outcomes = new Map<string, InMemoryOutcome>();
+  const beforeProblems = countSyntaxProblems(input.source, input.language);
   const beforeCounts = countByKey(input.before);
-  const afterCounts = countByKey(after);
-  const targetKey = findingKey(input.target);
-  const targetGone = (afterCounts.get(targetKey) ?? 0) < (beforeCounts.get(targetKey) ?? 0);
-  const introduced = [...afterCounts].filter(([key, n]) => n > (beforeCounts.get(key) ?? 0)).map(([key]) => key.split('\0')[0]);
-  const reanalyzed = targetGone && introduced.length === 0;
-  steps.push({
-    step: 'reanalyze',
-    name: 're-analyze',
-    passed: reanalyzed,
-    detail: !targetGone
-      ? `the ${input.target.ruleId} finding is still reported after the fix`
-      : introduced.length > 0
-        ? `the fix introduces new finding(s): ${introduced.join(', ')}`
-        : 'target finding gone, nothing new',
-    durationMs: Math.round(performance.now() - started),
-  });
-  return { steps, passed: reanalyzed, fixedText };
+
+  const check = (group: readonly InMemoryCandidate[]): Verdict => {
+    const started = performance.now();
+    let fixed: string;
+    try {
+      fixed = applyEdits(input.source, group.flatMap((c) => c.edits));
+    } catch (error) {
+      return { reparsed: false, reanalyzed: false, detail: (error as Error).message, durationMs: 0 };
+    }
+    const afterProblems = countSyntaxProblems(fixed, input.language);
+    if (afterProblems > beforeProblems) {
+      return { reparsed: false, reanalyzed: false, detail: `syntax problems went from ${beforeProblems} to ${afterProblems}`, durationMs: Math.round(performance.now() - started) };
+    }
+    const afterCounts = countByKey(analyzeSource({ text: fixed, file: input.file, language: input.language, rules: input.rules }).findings);
+    const expectedDrop = new Map<string, number>();
+    for (const candidate of group) expectedDrop.set(findingKey(candidate.target), (expectedDrop.get(findingKey(candidate.target)) ?? 0) + 1);
+    const remaining = [...expectedDrop].filter(([key, drop]) => (afterCounts.get(key) ?? 0) > (beforeCounts.get(key) ?? 0) - drop);
+    const introduced = [...afterCounts].filter(([key, n]) => n > (beforeCounts.get(key) ?? 0) && !expectedDrop.has(key));
+    const durationMs = Math.round(performance.now() - started);
+    if (remaining.length > 0) return { reparsed: true, reanalyzed: false, detail: `the ${remaining[0]?.[0].split('\0')[0]} finding is still reported after the fix`, durationMs };
+    if (introduced.length > 0) return { reparsed: true, reanalyzed: false, detail: `the fix introduces new finding(s): ${introduced.map(([key]) => key.split('\0')[0]).join(', ')}`, durationMs };
+    return { reparsed: true, reanalyzed: true, detail: group.length > 1 ? `target gone, nothing new (checked with ${group.length} fixes of this file together)` : 'target gone, nothing new', durationMs };
+  };
+
+  const record = (group: readonly InMemoryCandidate[], verdict: Verdict): void => {
+    const steps: ValidationStep[] = [
+      { step: 'reparse', name: 're-parse', passed: verdict.reparsed, detail: verdict.reparsed ? 'no new syntax problem' : verdict.detail, durationMs: verdict.durationMs },
+    ];
+    if (verdict.reparsed) steps.push({ step: 'reanalyze', name: 're-analyze', passed: verdict.reanalyzed, detail: verdict.detail, durationMs: verdict.durationMs });
+    for (const candidate of group) outcomes.set(candidate.id, { steps, passed: verdict.reparsed && verdict.reanalyzed });
+  };
+
+  const bisect = (group: readonly InMemoryCandidate[]): void => {
+    const verdict = check(group);
+    if ((verdict.reparsed && verdict.reanalyzed) || group.length === 1) {
+      record(group, verdict);
+      return;
+    }
+    const middle = Math.ceil(group.length / 2);
+    const left = group.slice(0, middle);
+    const right = group.slice(middle);
+    bisect(left);
+    bisect(right);
+    // Each half passes alone but not together: the fixes interact. Keep the left, fail the right.
+    if (group.every((c) => outcomes.get(c.id)?.passed)) record(right, { ...verdict, detail: `in combination with other fixes of this file: ${verdict.detail}` });
+  };
+  if (input.candidates.length > 0) bisect(input.candidates);
+  return outcomes;
 }

@@ -2,7 +2,7 @@ import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveFix, rejectFix, rollbackFix } from '../../src/pipeline/fix-actions.js';
-import { cleanupTemp, copyFixture, FIXTURES, run } from '../helpers/project.js';
+import { cleanupTemp, copyFixture, FIXTURES, run, tempDir } from '../helpers/project.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
 
 const SAMPLE = path.join(FIXTURES, 'sample-app');
@@ -175,5 +175,21 @@ describe('approving several queued fixes of one file', () => {
     expect(await sampleTestsPass(dir)).toBe(true);
     for (const fix of [...pending].reverse()) await inProject(dir, (deps) => rollbackFix(deps, fix.id, 'tester'));
     expect(Buffer.compare(await readFile(path.join(dir, 'src/stats.js')), original)).toBe(0);
+  });
+});
+
+describe('an issue that comes back after its fix', () => {
+  afterAll(cleanupTemp);
+
+  it('gets a fresh fix even though its fingerprint matches an applied one', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'a.js');
+    await writeFile(file, 'function f() {\n  debugger;\n  return 1;\n}\n');
+    const first = await crawlDir(dir, { apply: true });
+    expect(first.fixes.map((f) => f.decision)).toEqual(['applied']);
+    await writeFile(file, 'function f() {\n  debugger;\n  return 2;\n}\n');
+    const second = await crawlDir(dir, { apply: true });
+    expect(second.fixes.map((f) => f.decision)).toEqual(['applied']);
+    expect(await readFile(file, 'utf8')).toBe('function f() {\n  return 2;\n}\n');
   });
 });

@@ -15,6 +15,7 @@ export function registerCrawl(program: Command): void {
     .option('--format <format>', 'report format: terminal, json or sarif', 'terminal')
     .option('--fail-on <severity>', 'exit with code 1 when an issue at or above this severity is found (critical, high, medium, low)')
     .option('--threshold <n>', 'confidence (0..1) a fix needs to be applied; default from .roach.yml or 0.9')
+    .option('--no-fix', 'detect and report only: generate no fixes')
     .option('--validate-with-tests', "run the project's own test command on an isolated copy to validate fixes")
     .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)')
     .option('--config <file>', 'config file (default: <dir>/.roach.yml)')

@@ -119,14 +119,25 @@ CREATE INDEX fixes_project_status_idx ON fixes (project_id, status);
 CREATE INDEX fixes_issue_idx ON fixes (issue_id);
 CREATE INDEX fixes_pattern_idx ON fixes (pattern_fingerprint);
 
--- Exact bytes of every file a fix touches, before and after, so a rollback restores them exactly.
+-- File contents by hash, stored once however many fixes were made against them.
+CREATE TABLE code_roach_blobs (
+  project_id  uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  sha256      text NOT NULL,
+  bytes       bytea NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (project_id, sha256)
+);
+
+-- Every file a fix touches: the exact bytes before (a blob) and the hash after, so a rollback
+-- restores them exactly and refuses when the file moved on.
 CREATE TABLE fix_files (
   fix_id           uuid NOT NULL REFERENCES fixes(id) ON DELETE CASCADE,
+  project_id       uuid NOT NULL,
   file_path        text NOT NULL,
-  original_bytes   bytea NOT NULL,
   original_sha256  text NOT NULL,
   fixed_sha256     text NOT NULL,
-  PRIMARY KEY (fix_id, file_path)
+  PRIMARY KEY (fix_id, file_path),
+  FOREIGN KEY (project_id, original_sha256) REFERENCES code_roach_blobs(project_id, sha256)
 );
 
 CREATE TABLE code_roach_file_health (

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FixFileRecord, FixStatus, NewFix, ProjectRef, RebasedFile, StoredFix } from '../../pipeline/ports.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
@@ -61,38 +62,67 @@ function toStoredFix(row: FixRow): StoredFix {
   };
 }
 
-export async function insertFix(db: SqlClient, project: ProjectRef, fix: NewFix): Promise<string> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO fixes (project_id, issue_id, crawl_id, rule_id, pattern_fingerprint, strategy, safety, edits, template, diff,
-         confidence, validation, status, status_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-      [
-        project.projectId,
-        fix.issueId,
-        fix.crawlId,
-        fix.ruleId,
-        fix.patternFingerprint,
-        fix.strategy,
-        fix.safety,
-        JSON.stringify(fix.edits),
-        fix.template,
-        fix.diff,
-        fix.confidence,
-        JSON.stringify(fix.validation),
-        fix.status,
-        fix.statusReason,
-      ],
-    );
-    if (!row) throw new Error('insertFix: insert returned no row');
-    for (const file of fix.files) {
+async function saveBlobs(tx: SqlClient, project: ProjectRef, blobs: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  for (const [sha256, bytes] of blobs) {
+    await tx.query('INSERT INTO code_roach_blobs (project_id, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [project.projectId, sha256, bytes]);
+  }
+}
+
+/**
+ * Inserts fixes in batches (one statement per chunk, not per fix); the contents they were made
+ * against are stored once per distinct file version. Returns the new ids in input order.
+ */
+export async function insertFixes(db: SqlClient, project: ProjectRef, fixes: readonly NewFix[]): Promise<string[]> {
+  const ids = fixes.map(() => randomUUID());
+  const blobs = new Map<string, Uint8Array>();
+  for (const fix of fixes) for (const file of fix.files) blobs.set(file.originalSha256, file.originalBytes);
+  await db.transaction(async (tx) => {
+    await saveBlobs(tx, project, blobs);
+    const rows = fixes.map((fix, i) => ({ fix, id: ids[i] }));
+    for (const chunk of chunks(rows)) {
       await tx.query(
-        'INSERT INTO fix_files (fix_id, file_path, original_bytes, original_sha256, fixed_sha256) VALUES ($1, $2, $3, $4, $5)',
-        [row.id, file.path, file.originalBytes, file.originalSha256, file.fixedSha256],
+        `INSERT INTO fixes (id, project_id, issue_id, crawl_id, rule_id, pattern_fingerprint, strategy, safety, edits, template, diff,
+           confidence, validation, status, status_reason)
+         SELECT r.id, $1, r.issue, r.crawl, r.rule, r.pfp, r.strategy, r.safety, r.edits, r.template, r.diff, r.confidence,
+           r.validation, r.status, r.reason
+         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, issue uuid, crawl uuid, rule text, pfp text, strategy text, safety text,
+           edits jsonb, template text, diff text, confidence double precision, validation jsonb, status text, reason text)`,
+        [
+          project.projectId,
+          JSON.stringify(
+            chunk.map(({ fix, id }) => ({
+              id,
+              issue: fix.issueId,
+              crawl: fix.crawlId,
+              rule: fix.ruleId,
+              pfp: fix.patternFingerprint,
+              strategy: fix.strategy,
+              safety: fix.safety,
+              edits: fix.edits,
+              template: fix.template,
+              diff: fix.diff,
+              confidence: fix.confidence,
+              validation: fix.validation,
+              status: fix.status,
+              reason: fix.statusReason,
+            })),
+          ),
+        ],
+      );
+      await tx.query(
+        `INSERT INTO fix_files (fix_id, project_id, file_path, original_sha256, fixed_sha256)
+         SELECT r.id, $1, r.path, r.osha, r.fsha FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, path text, osha text, fsha text)`,
+        [project.projectId, JSON.stringify(chunk.flatMap(({ fix, id }) => fix.files.map((f) => ({ id, path: f.path, osha: f.originalSha256, fsha: f.fixedSha256 }))))],
       );
     }
-    return row.id;
   });
+  return ids;
+}
+
+export async function insertFix(db: SqlClient, project: ProjectRef, fix: NewFix): Promise<string> {
+  const [id] = await insertFixes(db, project, [fix]);
+  if (!id) throw new Error('insertFix: no id');
+  return id;
 }
 
 /** Finds a fix by full id or by a unique id prefix (as shown in `roach review`). */
@@ -114,7 +144,9 @@ export async function listFixes(db: SqlClient, project: ProjectRef, statuses: re
 
 export async function fixFiles(db: SqlClient, fixId: string): Promise<FixFileRecord[]> {
   const rows = await db.query<{ file_path: string; original_bytes: Uint8Array; original_sha256: string; fixed_sha256: string }>(
-    'SELECT file_path, original_bytes, original_sha256, fixed_sha256 FROM fix_files WHERE fix_id = $1 ORDER BY file_path',
+    `SELECT ff.file_path, b.bytes AS original_bytes, ff.original_sha256, ff.fixed_sha256
+     FROM fix_files ff JOIN code_roach_blobs b ON b.project_id = ff.project_id AND b.sha256 = ff.original_sha256
+     WHERE ff.fix_id = $1 ORDER BY ff.file_path`,
     [fixId],
   );
   return rows.map((row) => ({
@@ -145,7 +177,9 @@ export async function setFixStatus(
 
 export async function issuesHavingFixes(db: SqlClient, project: ProjectRef): Promise<Set<string>> {
   const rows = await db.query<{ issue_id: string }>(
-    `SELECT DISTINCT issue_id FROM fixes WHERE project_id = $1 AND status IN ('pending', 'applying', 'applied', 'rejected')`,
+    // An applied fix does not block: an issue open again after one (its fingerprint reused by a
+    // sibling occurrence, or the code changed back) gets a fresh fix.
+    `SELECT DISTINCT issue_id FROM fixes WHERE project_id = $1 AND status IN ('pending', 'applying', 'rejected', 'failed_validation')`,
     [project.projectId],
   );
   return new Set(rows.map((row) => row.issue_id));
@@ -176,11 +210,11 @@ export async function rebaseFix(db: SqlClient, project: ProjectRef, fixId: strin
     const paths = new Set(files.map((f) => f.path));
     const edits = [...row.edits.filter((edit) => !paths.has(edit.file)), ...files.flatMap((f) => f.edits)];
     await tx.query('UPDATE fixes SET edits = $3, diff = $4 WHERE project_id = $1 AND id = $2', [project.projectId, fixId, JSON.stringify(edits), diff]);
+    await saveBlobs(tx, project, new Map(files.map((file) => [file.originalSha256, file.originalBytes])));
     for (const file of files) {
-      await tx.query('UPDATE fix_files SET original_bytes = $3, original_sha256 = $4, fixed_sha256 = $5 WHERE fix_id = $1 AND file_path = $2', [
+      await tx.query('UPDATE fix_files SET original_sha256 = $3, fixed_sha256 = $4 WHERE fix_id = $1 AND file_path = $2', [
         fixId,
         file.path,
-        file.originalBytes,
         file.originalSha256,
         file.fixedSha256,
       ]);

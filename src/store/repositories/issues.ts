@@ -132,3 +132,12 @@ export async function markIssueFixed(
     [project.projectId, issueId, applied, reviewStatus],
   );
 }
+
+export async function markIssuesPending(db: SqlClient, project: ProjectRef, issueIds: readonly string[]): Promise<void> {
+  for (const chunk of chunks(issueIds)) {
+    await db.query(`UPDATE code_roach_issues SET review_status = 'pending', updated_at = now() WHERE project_id = $1 AND id = ANY($2::uuid[])`, [
+      project.projectId,
+      chunk,
+    ]);
+  }
+}
