@@ -1,4 +1,4 @@
-import type { SourceRange } from '../domain/finding.js';
+import type { Finding, SourceRange } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
 
@@ -54,21 +54,12 @@ export interface CrawlReport {
   readonly rules: readonly RuleMetadata[];
 }
 
-/** An open issue as reports show it: where, what, how bad, and whether a fix exists for its rule. */
-export interface ReportedIssue {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly category: Category;
-  readonly cwe: number | null;
-  readonly message: string;
-  readonly file: string;
+/** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
+export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint'> & {
   /** 0-based lines and columns, as in findings. */
   readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
-  readonly snippet: string;
-  readonly fingerprint: string;
-  readonly patternFingerprint: string;
   readonly fixable: boolean;
-}
+};
 
 export interface RuleMetadata {
   readonly id: string;
