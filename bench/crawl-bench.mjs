@@ -87,7 +87,9 @@ async function listCandidates(nodeModules) {
         await visit(absolute);
       } else if (entry.isFile()) {
         const ext = path.extname(entry.name).toLowerCase();
-        if (!CODE_EXTENSIONS.has(ext) || entry.name.toLowerCase().endsWith('.min.js')) continue;
+        const lower = entry.name.toLowerCase();
+        // Declaration files hold no code that runs; Code Roach does not crawl them, so neither tool sees them.
+        if (!CODE_EXTENSIONS.has(ext) || lower.endsWith('.min.js') || /\.d\.[cm]?ts$/.test(lower)) continue;
         const { size } = await lstat(absolute);
         if (size > MAX_FILE_BYTES) continue;
         found.push({ source: absolute, relative: path.relative(nodeModules, absolute).split(path.sep), size });
@@ -267,11 +269,13 @@ const countBy = (items, key) => {
   return counts;
 };
 
-async function roachCrawl(name, dataDir, { fresh, threads, limits }) {
+async function roachCrawl(name, dataDir, { fresh, threads, limits, fixes = false }) {
   if (fresh) await rm(dataDir, { recursive: true, force: true });
   const stdoutFile = path.join(WORK, `${name}.report.json`);
   const args = [ROACH, 'crawl', CORPUS, '--format', 'json', '--data-dir', dataDir, '--no-progress'];
   if (threads !== undefined) args.push('--threads', String(threads));
+  // Like ESLint without --fix: detect, store and report. The fix run generates, validates and queues fixes.
+  if (!fixes) args.push('--no-fix');
   const measured = await measure(name, process.execPath, args, { stdoutFile, limits });
   if (measured.dnf) return { ...measured, kind: 'roach' };
   const report = JSON.parse(await readFile(stdoutFile, 'utf8'));
@@ -394,7 +398,7 @@ function markdown(env, corpus, runs, options) {
   lines.push(`## ${env.date}`, '');
   lines.push(`- Machine: ${env.cpu}, \`nproc\` = ${env.nproc}, ${env.memGiB} GiB RAM; Node ${env.node}; ${env.os}.`);
   lines.push(
-    `- Tools: Code Roach ${env.roach} (${env.roachRules} rules in the built-in pack, detect only: no \`--apply\`, no validation commands); ` +
+    `- Tools: Code Roach ${env.roach} (${env.roachRules} rules in the built-in pack; crawls with \`--no-fix\` unless the row says otherwise, no validation commands); ` +
       `ESLint ${env.eslint} via its Node API, ${env.eslintRules} comparable core rules, typescript-eslint ${env.tseslint} parser for .ts/.tsx/.mts/.cts (bench/eslint-rules.mjs, bench/eslint-options.mjs).`,
   );
   const ext = Object.entries(corpus.byExt)
@@ -418,6 +422,7 @@ function markdown(env, corpus, runs, options) {
   for (const line of [
     row(`\`roach crawl\`, full, default threads (${env.nproc})`, full),
     row('`roach crawl`, full, `--threads 1`', single),
+    row('`roach crawl` generating fixes (validated, queued; no `--apply`)', runs.withFixes),
     row('`roach crawl`, re-crawl of the unchanged corpus (same data dir)', recrawl),
     row(`Detection only (walk + rules on the crawler's pool, no store, no fixes), ${env.nproc} threads`, engine),
     row('Detection only, 1 thread', engineSingle),
@@ -542,6 +547,7 @@ async function main() {
   } else {
     runs.recrawl = await roachCrawl('roach-recrawl', dataDefault, { fresh: false, limits });
     runs.single = await roachCrawl('roach-full-threads1', dataSingle, { fresh: true, threads: 1, limits });
+    runs.withFixes = await roachCrawl('roach-with-fixes', path.join(WORK, 'data-fixes'), { fresh: true, limits, fixes: true });
   }
   if (options.engine) {
     runs.engine = await engineRun('detect-default', undefined, limits);

@@ -31,7 +31,9 @@ function overlaps(a: Edit, b: Edit): boolean {
 export function planFixes(groups: readonly EditGroup[]): FixPlan {
   const accepted: EditGroup[] = [];
   const skipped: SkippedGroup[] = [];
-  const taken: { edit: Edit; owner: string }[] = [];
+  // Accepted edits per file: a crawl plans thousands of fixes across files, and comparing each
+  // with every accepted edit of every file was quadratic in the whole crawl.
+  const taken = new Map<string, { edit: Edit; owner: string }[]>();
   for (const group of groups) {
     const bad = group.edits.find((edit) => edit.start < 0 || edit.end < edit.start);
     if (bad) {
@@ -43,13 +45,21 @@ export function planFixes(groups: readonly EditGroup[]): FixPlan {
       skipped.push({ id: group.id, reason: 'its own edits overlap each other' });
       continue;
     }
-    const clash = taken.find(({ edit }) => group.edits.some((mine) => overlaps(mine, edit)));
+    let clash: { edit: Edit; owner: string } | undefined;
+    for (const mine of group.edits) {
+      clash = taken.get(mine.file)?.find(({ edit }) => overlaps(mine, edit));
+      if (clash) break;
+    }
     if (clash) {
       skipped.push({ id: group.id, reason: `overlaps fix ${clash.owner} in ${clash.edit.file}` });
       continue;
     }
     accepted.push(group);
-    for (const edit of group.edits) taken.push({ edit, owner: group.id });
+    for (const edit of group.edits) {
+      const list = taken.get(edit.file) ?? [];
+      list.push({ edit, owner: group.id });
+      taken.set(edit.file, list);
+    }
   }
   return { accepted, skipped };
 }

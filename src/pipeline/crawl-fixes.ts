@@ -10,7 +10,7 @@ import { applyNewFix } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats, ValidationStep } from './ports.js';
 import { encodeSource, withFileEol } from './source-file.js';
-import { unifiedDiff } from './unified-diff.js';
+import { unifiedDiffOfEdits } from './unified-diff.js';
 import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from './validate-checks.js';
@@ -166,7 +166,7 @@ export async function processFixes(
         safety: candidate.safety,
         edits,
         template: candidate.template,
-        diff: unifiedDiff(file, before, after),
+        diff: unifiedDiffOfEdits(file, before, edits),
         confidence: candidate.confidence,
         validation: candidate.steps,
         status,

@@ -26,7 +26,7 @@ export interface WalkedFile {
   readonly mtimeMs: number;
 }
 
-export type SkipReason = 'too-large' | 'symlink-loop' | 'unreadable' | 'binary' | 'invalid-utf8' | 'broken-symlink';
+export type SkipReason = 'too-large' | 'symlink-loop' | 'unreadable' | 'binary' | 'invalid-utf8' | 'broken-symlink' | 'minified';
 
 export interface SkippedFile {
   readonly path: string;

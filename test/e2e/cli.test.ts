@@ -43,6 +43,7 @@ describe('roach CLI', () => {
     { name: 'a file instead of a directory', args: (d: string) => ['crawl', path.join(d, 'file.js')], code: 2, message: /is a file/ },
     { name: 'a bad --format', args: (d: string) => ['crawl', d, '--format', 'xml'], code: 2, message: /--format must be/ },
     { name: 'a bad --fail-on', args: (d: string) => ['crawl', d, '--fail-on', 'urgent'], code: 2, message: /--fail-on must be/ },
+    { name: '--apply with --no-fix', args: (d: string) => ['crawl', d, '--apply', '--no-fix'], code: 2, message: /contradict/ },
     { name: 'a bad --threshold', args: (d: string) => ['crawl', d, '--threshold', '2'], code: 2, message: /--threshold must be/ },
     { name: 'an unknown fix id', args: (d: string) => ['rollback', 'deadbeef', '--dir', d], code: 4, message: /No fix deadbeef/ },
   ])('fails clearly on $name', async ({ args, code, message }) => {
@@ -82,11 +83,12 @@ describe('roach CLI', () => {
     await writeFile(path.join(dir, 'huge.js'), `// ${'x'.repeat(2_000_000)}\n`);
     await writeFile(path.join(dir, 'broken.ts'), 'function f( {\n  return 1;\n');
     await writeFile(path.join(dir, 'ok.js'), 'debugger;\n');
+    await writeFile(path.join(dir, 'bundle.js'), `${'var a=1;'.repeat(4000)}\n`);
     const result = await roach(['crawl', dir, '--format', 'json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { files: { skipped: { path: string; reason: string }[] }; findings: { file: string; ruleId: string }[] };
     const reasons = Object.fromEntries(report.files.skipped.map((s) => [s.path, s.reason]));
-    expect(reasons).toEqual({ 'bin.js': 'binary', 'latin1.js': 'invalid-utf8', 'huge.js': 'too-large' });
+    expect(reasons).toEqual({ 'bin.js': 'binary', 'latin1.js': 'invalid-utf8', 'huge.js': 'too-large', 'bundle.js': 'minified' });
     expect(report.findings.map((f) => `${f.file}:${f.ruleId}`).sort()).toEqual(['broken.ts:parse-error', 'ok.js:js/no-debugger']);
   });
 

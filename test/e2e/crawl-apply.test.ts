@@ -178,6 +178,18 @@ describe('approving several queued fixes of one file', () => {
   });
 });
 
+describe('detect only', () => {
+  afterAll(cleanupTemp);
+
+  it('--no-fix reports issues and generates no fix', async () => {
+    const dir = await copyFixture('sample-app');
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.findings.length).toBeGreaterThanOrEqual(9);
+    expect(report.fixes).toEqual([]);
+    expect(await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending', 'applied']))).toEqual([]);
+  });
+});
+
 describe('an issue that comes back after its fix', () => {
   afterAll(cleanupTemp);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FixFileRecord, FixStatus, NewFix, ProjectRef, RebasedFile, StoredFix } from '../../pipeline/ports.js';
 import type { SqlClient } from '../sql.js';
-import { chunks } from './batch.js';
+import { chunks, chunksBySize } from './batch.js';
 
 interface FixRow {
   id: string;
@@ -79,7 +79,8 @@ export async function insertFixes(db: SqlClient, project: ProjectRef, fixes: rea
   await db.transaction(async (tx) => {
     await saveBlobs(tx, project, blobs);
     const rows = fixes.map((fix, i) => ({ fix, id: ids[i] }));
-    for (const chunk of chunks(rows)) {
+    const sizeOf = ({ fix }: (typeof rows)[number]): number => fix.diff.length + JSON.stringify(fix.edits).length + JSON.stringify(fix.validation).length + 512;
+    for (const chunk of chunksBySize(rows, sizeOf)) {
       await tx.query(
         `INSERT INTO fixes (id, project_id, issue_id, crawl_id, rule_id, pattern_fingerprint, strategy, safety, edits, template, diff,
            confidence, validation, status, status_reason)
