@@ -16,7 +16,6 @@ export const ERROR_CATALOGUE = {
   CR_ERR_FIX_STATE: { status: 409, exit: 4, doc: 'The fix is not in a state that allows this action (e.g. rolling back a fix that was never applied).' },
   CR_ERR_FILE_CHANGED: { status: 409, exit: 4, doc: 'The file changed since the fix was applied or proposed; nothing was written.' },
   CR_ERR_APPLY_FAILED: { status: 500, exit: 4, doc: 'Writing a fix failed and the original bytes were restored.' },
-  CR_ERR_CHECK_TIMEOUT: { status: 504, exit: 5, doc: 'A validation command ran past its timeout.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;
 
