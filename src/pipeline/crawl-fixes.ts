@@ -46,12 +46,14 @@ interface Candidate {
   confidence: number;
 }
 
+/** Lines a text spans; a trailing line break ends its last line rather than starting another. */
+function lineCount(text: string): number {
+  if (text === '') return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
 function changedLines(edits: readonly Edit[], source: string): number {
-  return edits.reduce((sum, edit) => {
-    const removed = source.slice(edit.start, edit.end).split('\n').length;
-    const added = edit.text === '' ? 0 : edit.text.split('\n').length;
-    return sum + Math.max(removed, added);
-  }, 0);
+  return edits.reduce((sum, edit) => sum + Math.max(1, lineCount(source.slice(edit.start, edit.end)), lineCount(edit.text)), 0);
 }
 
 /**

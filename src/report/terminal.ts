@@ -130,6 +130,9 @@ function findingLines(report: CrawlReport, paint: Paint): string[] {
   return lines;
 }
 
+/** Fixes listed by id under the counts; the rest are summed up. */
+const MAX_FIXES_LISTED = 20;
+
 const DECISION_LABELS: readonly (readonly [FixDecision, string])[] = [
   ['applied', 'applied'],
   ['queued', 'queued for review'],
@@ -146,7 +149,16 @@ function fixLines(report: CrawlReport, paint: Paint): string[] {
     if (decision === 'applied') return paint(['green'], text);
     return decision === 'queued' ? text : paint(['yellow'], text);
   });
-  return [`${paint(['bold'], 'Fixes:')} ${counts.join(', ')}, ${report.fixesDeclined} declined (no fix)`];
+  const lines = [`${paint(['bold'], 'Fixes:')} ${counts.join(', ')}, ${report.fixesDeclined} declined (no fix)`];
+  // Each fix with its id, so the next command (`roach review show <id>`, `roach rollback <id>`) is at hand.
+  const listed = report.fixes.filter((fix) => fix.fixId !== null).slice(0, MAX_FIXES_LISTED);
+  for (const fix of listed) {
+    const label = DECISION_LABELS.find(([decision]) => decision === fix.decision)?.[1] ?? fix.decision;
+    lines.push(`  ${(fix.fixId ?? '').slice(0, 8)}  ${label.padEnd(17)}  ${fix.confidence.toFixed(2)}  ${clean(fix.file)}:${fix.line}  ${paint(['dim'], fix.ruleId)}`);
+  }
+  const withIds = report.fixes.filter((fix) => fix.fixId !== null).length;
+  if (withIds > listed.length) lines.push(paint(['dim'], `  … and ${withIds - listed.length} more (roach review lists the queued ones)`));
+  return lines;
 }
 
 function worstFileLines(report: CrawlReport, paint: Paint): string[] {
