@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import type { PipelineStore } from '../pipeline/ports.js';
@@ -24,6 +24,8 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
   } catch (error) {
     throw new RoachError('CR_ERR_STORE_FAILED', `Cannot create the data directory ${dataDir}: ${(error as Error).message}`, { dataDir });
   }
+  // The data directory is Code Roach's own: keep it out of the user's git status.
+  await writeFile(path.join(dataDir, '.gitignore'), '# Code Roach data (embedded database, lock)\n*\n').catch(() => undefined);
   const release = await lockDataDir(dataDir);
   let db: Database;
   try {

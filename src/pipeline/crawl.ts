@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../domain/finding.js';
@@ -51,6 +51,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   const crawlId = await store.startCrawl(project, { apply: options.apply, threshold: options.threshold, checks: options.checks.map((c) => c.name) });
   try {
     const walked = await walkTree({ ...options, skipDirs: options.leftOut });
+    // Only a Code Roach process holding this data directory's lock writes these, and this one does.
+    await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(() => undefined)));
     const previous = await store.fileStates(project);
     const { tasks, unchangedByStat } = planAnalysis(walked.files, previous);
     const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress });

@@ -37,6 +37,8 @@ export interface SkippedFile {
 export interface WalkResult {
   readonly files: WalkedFile[];
   readonly skipped: SkippedFile[];
+  /** Absolute paths of temp files left by an atomic write that was killed mid-way (Code Roach's own). */
+  readonly leftoverTempFiles: string[];
 }
 
 /** Folders no crawl wants: version control and dependencies. A `.gitignore` can only add to these. */
@@ -84,6 +86,7 @@ async function gitignoreScope(dir: string): Promise<Scope | null> {
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
   const skipped: SkippedFile[] = [];
+  const leftoverTempFiles: string[] = [];
   const exclude: Scope = { base: options.root, rules: ignore().add([...ALWAYS_SKIPPED, ...options.exclude]) };
   const include = options.include.length > 0 ? ignore().add([...options.include]) : null;
   const skipDirs = new Set(options.skipDirs ?? []);
@@ -150,7 +153,11 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
         await visit(absolute, active);
         continue;
       }
-      if (!isFile || isRoachTempFile(entry.name)) continue;
+      if (isFile && isRoachTempFile(entry.name)) {
+        leftoverTempFiles.push(absolute);
+        continue;
+      }
+      if (!isFile) continue;
       const language = languageOf(entry.name);
       if (!language || isExcluded(absolute, false) || isIgnored(active, absolute, false)) continue;
       if (include && !include.ignores(relative)) continue;
@@ -169,5 +176,5 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   };
 
   await visit(options.root, []);
-  return { files, skipped };
+  return { files, skipped, leftoverTempFiles };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, REPO_ROOT, roach, tempDir } from '../helpers/project.js';
@@ -46,11 +46,15 @@ describe('a crawl killed at any moment', () => {
         expect(isWholeState(text, i), `m${i}.js after a kill at ${ms} ms:\n${text}`).toBe(true);
       }
     }
+    // A write killed between temp file and rename leaves the temp file: the next crawl removes it.
+    await writeFile(path.join(dir, '.m0.js.roach-tmp-deadbeef0001'), 'partial');
     const final = await roach(['crawl', dir, '--apply', '--format', 'json']);
     expect(final.code, final.stderr).toBe(0);
     for (let i = 0; i < FILES; i++) {
       expect(await readFile(path.join(dir, `m${i}.js`), 'utf8')).toBe(`// module ${i}\nexport function f${i}(x) {\n  if (Number.isNaN(x)) return 0;\n  return x + ${i};\n}\n`);
     }
+    expect((await readdir(dir)).filter((name) => name.includes('.roach-tmp-'))).toEqual([]);
+    expect(await readFile(path.join(dir, '.roach', '.gitignore'), 'utf8')).toContain('*');
     const review = await roach(['review', 'list', '--dir', dir, '--json']);
     expect(JSON.parse(review.stdout)).toEqual([]);
   }, 180_000);

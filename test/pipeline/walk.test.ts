@@ -240,6 +240,8 @@ describe('walkTree', () => {
       'src/a.js': '',
     });
     expect(await paths()).toEqual(['.hidden.js', 'src/a.js']);
+    const leftovers = (await walk()).leftoverTempFiles.map((file) => path.relative(root, file)).sort();
+    expect(leftovers).toEqual([`.a.js${TEMP_MARKER}0123456789ab`, path.join('src', `.x${TEMP_MARKER}1.js`)]);
   });
 
   // Root reads any folder, so an unreadable one can only be produced as another user.
