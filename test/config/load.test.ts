@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProjectConfig, parseProjectConfig } from '../../src/config/load.js';
 import { ProjectConfigSchema } from '../../src/config/schema.js';
 import type { ProjectConfig } from '../../src/config/schema.js';
-import { RoachError } from '../../src/domain/errors.js';
+import type { RoachError } from '../../src/domain/errors.js';
+import { roachRejection } from '../helpers/errors.js';
 
 let root: string;
 beforeEach(async () => {
@@ -25,12 +26,7 @@ const DEFAULTS: ProjectConfig = {
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RoachError);
-  return error as RoachError;
+  return roachRejection(promise);
 }
 
 function expectDeeplyFrozen(value: unknown, where = 'config'): void {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RoachError } from '../../src/domain/errors.js';
+import type { RoachError } from '../../src/domain/errors.js';
+import { roachRejection } from '../helpers/errors.js';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { BUILTIN_RULES_DIR, loadRuleFile, loadRules, ruleSetOf } from '../../src/engine/rules.js';
 
@@ -48,12 +49,7 @@ async function writeRule(relative: string, text: string): Promise<string> {
 }
 
 async function loadError(file: string): Promise<RoachError> {
-  const error: unknown = await loadRuleFile(file, dir).then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RoachError);
-  return error as RoachError;
+  return roachRejection(loadRuleFile(file, dir));
 }
 
 describe('loadRuleFile', () => {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RoachError } from '../../src/domain/errors.js';
+import type { RoachError } from '../../src/domain/errors.js';
+import { roachRejection } from '../helpers/errors.js';
 import { contentHash } from '../../src/domain/fingerprint.js';
 import { TEMP_MARKER } from '../../src/pipeline/atomic-write.js';
 import { writeChange } from '../../src/pipeline/write-fix.js';
@@ -34,12 +35,7 @@ async function read(relative: string): Promise<string> {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<RoachError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RoachError);
-  return error as RoachError;
+  return roachRejection(promise);
 }
 
 describe('writeChange', () => {
