@@ -87,7 +87,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
     // Pending fixes made against older contents of a changed file can never apply: they make way.
-    await store.supersedePendingFixes(project, states.filter((s) => analyzedPaths.includes(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
+    const analyzedSet = new Set(analyzedPaths);
+    await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
     const fixResult = options.generateFixes ? await generateFixes(store, deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
     const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
@@ -102,7 +103,9 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       healthScore: fileHealthScore(bySeverity),
       issueCount: Object.values(bySeverity).reduce((a, b) => a + (b ?? 0), 0),
     }));
-    await store.recordFileHealth(project, crawlId, health);
+    // Files analyzed in this crawl with no open issue are recorded too (at 100), so trends see them recover.
+    const clean = states.filter((s) => analyzedSet.has(s.path) && !counts.has(s.path)).map((s) => ({ filePath: s.path, healthScore: fileHealthScore({}), issueCount: 0 }));
+    await store.recordFileHealth(project, crawlId, [...health, ...clean]);
     const open = (await store.openIssues(project)).map((issue) => ({ ...issue, fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined }));
     const openIssues = totals(open);
     const report: CrawlReport = {

@@ -1,6 +1,7 @@
 import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedStore } from '../../src/main/embedded-store.js';
 import { approveFix, rejectFix, rollbackFix } from '../../src/pipeline/fix-actions.js';
 import { cleanupTemp, copyFixture, FIXTURES, run, tempDir } from '../helpers/project.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
@@ -203,5 +204,27 @@ describe('an issue that comes back after its fix', () => {
     const second = await crawlDir(dir, { apply: true });
     expect(second.fixes.map((f) => f.decision)).toEqual(['applied']);
     expect(await readFile(file, 'utf8')).toBe('function f() {\n  return 2;\n}\n');
+  });
+});
+
+describe('file health', () => {
+  afterAll(cleanupTemp);
+
+  it('records every analyzed file per crawl, clean ones at 100', async () => {
+    const dir = await copyFixture('sample-app');
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.worstFiles.map((f) => f.file)).toEqual(['src/danger.js', 'src/stats.js', 'src/legacy.js']);
+    const opened = await openEmbeddedStore(path.join(dir, '.roach'));
+    try {
+      const rows = await opened.db.query<{ file_path: string; health_score: number; issue_count: number }>(
+        'SELECT file_path, health_score, issue_count FROM code_roach_file_health WHERE crawl_id = $1 ORDER BY file_path',
+        [report.crawlId],
+      );
+      expect(rows.map((r) => r.file_path)).toEqual(['src/clean.js', 'src/danger.js', 'src/legacy.js', 'src/stats.js', 'test/stats.test.js']);
+      expect(rows.find((r) => r.file_path === 'src/clean.js')).toMatchObject({ health_score: 100, issue_count: 0 });
+      expect(rows.find((r) => r.file_path === 'src/danger.js')?.health_score).toBeLessThan(50);
+    } finally {
+      await opened.close();
+    }
   });
 });
