@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderRuleDocs } from '../../src/engine/rule-docs.js';
+import { REPO_ROOT } from '../helpers/project.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { runRuleTests } from '../../src/engine/rule-tests.js';
 
@@ -12,6 +16,12 @@ describe('built-in rule pack', () => {
       expect(doc.rationale.length, id).toBeGreaterThan(10);
       if (rule.definition.category === 'security') expect(rule.definition.cwe, `${id} is a security rule without CWE`).toBeDefined();
     }
+  });
+
+  it('is documented in docs/rules.md exactly as generated from the rule files', async () => {
+    const committed = await readFile(path.join(REPO_ROOT, 'docs', 'rules.md'), 'utf8');
+    // Regenerate with: node bin/roach.js rules docs --write docs/rules.md
+    expect(committed).toBe(renderRuleDocs(rules));
   });
 
   // Every rule's own cases must come out Validated: Noisy, Missing, Wrong and Error fail the build,

@@ -1,6 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadRules } from '../../engine/rules.js';
+import { renderRuleDocs } from '../../engine/rule-docs.js';
 import { runRuleTests } from '../../engine/rule-tests.js';
 import type { CaseResult } from '../../engine/rule-tests.js';
 import { writeStdout } from '../output.js';
@@ -17,6 +19,15 @@ export function registerRules(program: Command): void {
       if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
       const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix.safety}` : ''}`);
       await writeStdout(`${lines.join('\n')}\n${rows.length} rules\n`);
+    });
+  rules
+    .command('docs')
+    .description('print the rule reference as Markdown (or write it to a file)')
+    .option('--write <file>', 'write to this file instead of stdout')
+    .action(async (flags: { write?: string }) => {
+      const text = renderRuleDocs(await loadRules());
+      if (!flags.write) return writeStdout(text);
+      await writeFile(flags.write, text);
     });
   rules
     .command('test')
