@@ -24,7 +24,7 @@ export interface AnalyzeAllOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 

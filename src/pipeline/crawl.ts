@@ -13,7 +13,8 @@ import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
-import type { FileState, PipelineStore, ProjectRef } from './ports.js';
+import type { FixActionDeps } from './fix-actions.js';
+import type { FileState, PipelineStore } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
@@ -46,7 +47,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const project = await store.ensureProject(options.root, path.basename(options.root));
-  const deps = { store, project, root: options.root };
+  const deps: FixActionDeps = { store, project, root: options.root };
   await recoverInterruptedFixes(deps);
   const crawlId = await store.startCrawl(project, { apply: options.apply, threshold: options.threshold, checks: options.checks.map((c) => c.name) });
   try {
@@ -90,7 +91,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const analyzedSet = new Set(analyzedPaths);
     await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
-    const fixResult = options.generateFixes ? await generateFixes(store, deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
+    const fixResult = options.generateFixes ? await generateFixes(deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
     const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
     // File states are saved last: a crawl interrupted before this point re-analyzes these files
     // next time, so no finding is left without its chance of a fix.
@@ -136,8 +137,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
 }
 
 async function generateFixes(
-  store: PipelineStore,
-  deps: { store: PipelineStore; project: ProjectRef; root: string },
+  deps: FixActionDeps,
   crawlId: string,
   findings: readonly Finding[],
   walked: ReadonlyMap<string, WalkedFile>,
@@ -145,8 +145,8 @@ async function generateFixes(
   options: CrawlOptions,
 ): Promise<Awaited<ReturnType<typeof processFixes>>> {
   const sources = await loadSources(options.root, findings, walked);
-  const patterns = await store.patternStats(deps.project, [...new Set(findings.map((f) => f.patternFingerprint))]);
-  return processFixes(deps, crawlId, sources, issueIds, patterns, await store.issuesHavingFixes(deps.project), {
+  const patterns = await deps.store.patternStats(deps.project, [...new Set(findings.map((f) => f.patternFingerprint))]);
+  return processFixes(deps, crawlId, sources, issueIds, patterns, await deps.store.issuesHavingFixes(deps.project), {
     apply: options.apply,
     threshold: options.threshold,
     checks: options.checks,
