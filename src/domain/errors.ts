@@ -16,6 +16,11 @@ export const ERROR_CATALOGUE = {
   CR_ERR_FIX_STATE: { status: 409, exit: 4, doc: 'The fix is not in a state that allows this action (e.g. rolling back a fix that was never applied).' },
   CR_ERR_FILE_CHANGED: { status: 409, exit: 4, doc: 'The file changed since the fix was applied or proposed; nothing was written.' },
   CR_ERR_APPLY_FAILED: { status: 500, exit: 4, doc: 'Writing a fix failed and the original bytes were restored.' },
+  CR_ERR_NOT_FOUND: { status: 404, exit: 2, doc: 'No organization or project with that id or path exists for the caller (another tenant\'s resources answer the same).' },
+  CR_ERR_SERVICE_CONFIG: { status: 500, exit: 2, doc: 'An environment setting (DATABASE_URL, REDIS_URL, worker limits) is malformed or missing for this command; the message names it.' },
+  CR_ERR_DATABASE_UNREACHABLE: { status: 503, exit: 3, doc: 'The PostgreSQL server named by DATABASE_URL cannot be reached or refused the credentials.' },
+  CR_ERR_REDIS_UNREACHABLE: { status: 503, exit: 3, doc: 'The Redis server named by REDIS_URL cannot be reached or refused the credentials.' },
+  CR_ERR_JOB_PAYLOAD: { status: 400, exit: 2, doc: 'A job payload does not match its schema in the job catalogue; the message names the field.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;
 

@@ -128,10 +128,10 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       rules: ruleMetadata(options.rules, open),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
-    await store.finishCrawl(crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
+    await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
     return report;
   } catch (error) {
-    await store.failCrawl(crawlId, (error as Error).message).catch(() => undefined);
+    await store.failCrawl(project, crawlId, (error as Error).message).catch(() => undefined);
     throw error;
   }
 }

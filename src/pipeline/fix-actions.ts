@@ -89,7 +89,7 @@ async function currentChange(deps: FixActionDeps, fix: StoredFix, file: FixFileR
 
 /** Writes a stored pending fix after checking its files still hold the bytes it was made against. */
 async function applyStoredFix(deps: FixActionDeps, fix: StoredFix, actor: string, reason: string): Promise<void> {
-  const files = await deps.store.fixFiles(fix.id);
+  const files = await deps.store.fixFiles(deps.project, fix.id);
   const planned = await Promise.all(files.map((file) => currentChange(deps, fix, file)));
   const changes = planned.map((p) => p.change);
   const rebased = planned.flatMap((p) => (p.rebased ? [p.rebased] : []));
@@ -131,7 +131,7 @@ export async function rejectFix(deps: FixActionDeps, fixId: string, actor: strin
 export async function rollbackFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
   const fix = await requireFix(deps, fixId);
   if (fix.status !== 'applied') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}; only applied fixes can be rolled back.`);
-  const files = await deps.store.fixFiles(fix.id);
+  const files = await deps.store.fixFiles(deps.project, fix.id);
   const changes: FileChange[] = [];
   for (const file of files) {
     const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
@@ -158,7 +158,7 @@ export async function rollbackFix(deps: FixActionDeps, fixId: string, actor: str
 export async function recoverInterruptedFixes(deps: FixActionDeps): Promise<number> {
   const stuck = await deps.store.listFixes(deps.project, ['applying']);
   for (const fix of stuck) {
-    const files = await deps.store.fixFiles(fix.id);
+    const files = await deps.store.fixFiles(deps.project, fix.id);
     const states = await Promise.all(
       files.map(async (file) => {
         const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);

@@ -117,8 +117,8 @@ export interface CrawlSummaryStats {
 export interface PipelineStore {
   ensureProject(rootPath: string, name: string): Promise<ProjectRef>;
   startCrawl(project: ProjectRef, options: Record<string, unknown>): Promise<string>;
-  finishCrawl(crawlId: string, stats: CrawlSummaryStats): Promise<void>;
-  failCrawl(crawlId: string, error: string): Promise<void>;
+  finishCrawl(project: ProjectRef, crawlId: string, stats: CrawlSummaryStats): Promise<void>;
+  failCrawl(project: ProjectRef, crawlId: string, error: string): Promise<void>;
 
   fileStates(project: ProjectRef): Promise<Map<string, FileState>>;
   saveFileStates(project: ProjectRef, crawlId: string, states: readonly FileState[]): Promise<void>;
@@ -148,7 +148,7 @@ export interface PipelineStore {
   /** Pending fixes of these files made against other contents than `sha256` become superseded. */
   supersedePendingFixes(project: ProjectRef, files: readonly { path: string; sha256: string }[]): Promise<number>;
   getFix(project: ProjectRef, fixId: string): Promise<StoredFix | null>;
-  fixFiles(fixId: string): Promise<FixFileRecord[]>;
+  fixFiles(project: ProjectRef, fixId: string): Promise<FixFileRecord[]>;
   listFixes(project: ProjectRef, statuses: readonly FixStatus[]): Promise<StoredFix[]>;
   setFixStatus(project: ProjectRef, fixId: string, status: FixStatus, reason: string | null, actor: string | null): Promise<void>;
   markIssueFixed(project: ProjectRef, issueId: string, applied: boolean, reviewStatus: StoredIssue['reviewStatus']): Promise<void>;

@@ -1,41 +1,48 @@
 import type { PipelineStore } from '../pipeline/ports.js';
+import type { ProjectRef } from '../pipeline/ports.js';
 import type { SqlClient } from './sql.js';
+import { withTenant } from './tenant.js';
 import * as files from './repositories/files.js';
 import * as fixes from './repositories/fixes.js';
 import * as issues from './repositories/issues.js';
 import * as patterns from './repositories/patterns.js';
 import * as projects from './repositories/projects.js';
 
-/** The pipeline's storage port over any SqlClient (PGlite or PostgreSQL). */
+/**
+ * The pipeline's storage port over any SqlClient (PGlite or PostgreSQL). Every call but
+ * ensureProject runs as its project's organization (see withTenant), so row-level security stands
+ * behind each repository's own project filter.
+ */
 export function createPipelineStore(db: SqlClient): PipelineStore {
+  const as = <T>(project: ProjectRef, work: (tx: SqlClient) => Promise<T>): Promise<T> => withTenant(db, project.organizationId, work);
   return {
     ensureProject: (rootPath, name) => projects.ensureProject(db, rootPath, name),
-    startCrawl: (project, options) => projects.startCrawl(db, project, options),
-    finishCrawl: (crawlId, stats) => projects.finishCrawl(db, crawlId, stats),
-    failCrawl: (crawlId, error) => projects.failCrawl(db, crawlId, error),
-    fileStates: (project) => files.fileStates(db, project),
-    saveFileStates: (project, crawlId, states) => files.saveFileStates(db, project, crawlId, states),
-    forgetFiles: (project, paths) => files.forgetFiles(db, project, paths),
-    recordFileHealth: (project, crawlId, records) => files.recordFileHealth(db, project, crawlId, records),
-    recordAnalytics: (project, crawlId, type, value) => files.recordAnalytics(db, project, crawlId, type, value),
-    upsertIssues: (project, crawlId, findings) => issues.upsertIssues(db, project, crawlId, findings),
-    resolveMissingIssues: (project, crawlId, analyzed) => issues.resolveMissingIssues(db, project, crawlId, analyzed),
-    openIssues: (project) => issues.openIssues(db, project),
-    openIssueCounts: (project) => issues.openIssueCounts(db, project),
-    markIssueFixed: (project, issueId, applied, review) => issues.markIssueFixed(db, project, issueId, applied, review),
-    markIssuesPending: (project, issueIds) => issues.markIssuesPending(db, project, issueIds),
-    patternStats: (project, fingerprints) => patterns.patternStats(db, project, fingerprints),
-    recordPatternOccurrences: (project, findings) => patterns.recordPatternOccurrences(db, project, findings),
-    recordPatternOutcome: (project, fingerprint, success) => patterns.recordPatternOutcome(db, project, fingerprint, success),
-    setPatternBestFix: (project, fingerprint, bestFix) => patterns.setPatternBestFix(db, project, fingerprint, bestFix),
-    issuesHavingFixes: (project) => fixes.issuesHavingFixes(db, project),
-    insertFix: (project, fix) => fixes.insertFix(db, project, fix),
-    insertFixes: (project, list) => fixes.insertFixes(db, project, list),
-    rebaseFix: (project, fixId, files, diff) => fixes.rebaseFix(db, project, fixId, files, diff),
-    supersedePendingFixes: (project, files) => fixes.supersedePendingFixes(db, project, files),
-    getFix: (project, fixId) => fixes.getFix(db, project, fixId),
-    fixFiles: (fixId) => fixes.fixFiles(db, fixId),
-    listFixes: (project, statuses) => fixes.listFixes(db, project, statuses),
-    setFixStatus: (project, fixId, status, reason, actor) => fixes.setFixStatus(db, project, fixId, status, reason, actor),
+    startCrawl: (project, options) => as(project, (tx) => projects.startCrawl(tx, project, options)),
+    finishCrawl: (project, crawlId, stats) => as(project, (tx) => projects.finishCrawl(tx, crawlId, stats)),
+    failCrawl: (project, crawlId, error) => as(project, (tx) => projects.failCrawl(tx, crawlId, error)),
+    fileStates: (project) => as(project, (tx) => files.fileStates(tx, project)),
+    saveFileStates: (project, crawlId, states) => as(project, (tx) => files.saveFileStates(tx, project, crawlId, states)),
+    forgetFiles: (project, paths) => as(project, (tx) => files.forgetFiles(tx, project, paths)),
+    recordFileHealth: (project, crawlId, records) => as(project, (tx) => files.recordFileHealth(tx, project, crawlId, records)),
+    recordAnalytics: (project, crawlId, type, value) => as(project, (tx) => files.recordAnalytics(tx, project, crawlId, type, value)),
+    upsertIssues: (project, crawlId, findings) => as(project, (tx) => issues.upsertIssues(tx, project, crawlId, findings)),
+    resolveMissingIssues: (project, crawlId, analyzed) => as(project, (tx) => issues.resolveMissingIssues(tx, project, crawlId, analyzed)),
+    openIssues: (project) => as(project, (tx) => issues.openIssues(tx, project)),
+    openIssueCounts: (project) => as(project, (tx) => issues.openIssueCounts(tx, project)),
+    markIssueFixed: (project, issueId, applied, review) => as(project, (tx) => issues.markIssueFixed(tx, project, issueId, applied, review)),
+    markIssuesPending: (project, issueIds) => as(project, (tx) => issues.markIssuesPending(tx, project, issueIds)),
+    patternStats: (project, fingerprints) => as(project, (tx) => patterns.patternStats(tx, project, fingerprints)),
+    recordPatternOccurrences: (project, findings) => as(project, (tx) => patterns.recordPatternOccurrences(tx, project, findings)),
+    recordPatternOutcome: (project, fingerprint, success) => as(project, (tx) => patterns.recordPatternOutcome(tx, project, fingerprint, success)),
+    setPatternBestFix: (project, fingerprint, bestFix) => as(project, (tx) => patterns.setPatternBestFix(tx, project, fingerprint, bestFix)),
+    issuesHavingFixes: (project) => as(project, (tx) => fixes.issuesHavingFixes(tx, project)),
+    insertFix: (project, fix) => as(project, (tx) => fixes.insertFix(tx, project, fix)),
+    insertFixes: (project, list) => as(project, (tx) => fixes.insertFixes(tx, project, list)),
+    rebaseFix: (project, fixId, files, diff) => as(project, (tx) => fixes.rebaseFix(tx, project, fixId, files, diff)),
+    supersedePendingFixes: (project, files) => as(project, (tx) => fixes.supersedePendingFixes(tx, project, files)),
+    getFix: (project, fixId) => as(project, (tx) => fixes.getFix(tx, project, fixId)),
+    fixFiles: (project, fixId) => as(project, (tx) => fixes.fixFiles(tx, fixId)),
+    listFixes: (project, statuses) => as(project, (tx) => fixes.listFixes(tx, project, statuses)),
+    setFixStatus: (project, fixId, status, reason, actor) => as(project, (tx) => fixes.setFixStatus(tx, project, fixId, status, reason, actor)),
   };
 }

@@ -7,6 +7,42 @@ export interface PostgresOptions {
   /** Schema to use (created if missing); lets tests and tenants-per-schema setups stay apart. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /** Shown in pg_stat_activity, so operators (and fault tests) can tell Code Roach's connections apart. */
+  readonly applicationName?: string;
+}
+
+/** The URL with its password masked, for messages. */
+export function maskedUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/** Refuses a DATABASE_URL that is not a postgres:// URL before any connection is tried. */
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RoachError('CR_ERR_SERVICE_CONFIG', `DATABASE_URL is not a URL: "${maskedUrl(url)}" (expected postgres://user:password@host:5432/database).`, { setting: 'DATABASE_URL' });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new RoachError('CR_ERR_SERVICE_CONFIG', `DATABASE_URL must start with postgres:// or postgresql://, got "${parsed.protocol}//".`, { setting: 'DATABASE_URL' });
+  }
+}
+
+/** Turns a driver's connection failure into a message a person can act on. */
+function connectionFailure(url: string, error: unknown): RoachError {
+  const code = (error as { code?: string }).code;
+  const reason =
+    code === '28P01' || code === '28000'
+      ? 'the server refused the user name or password'
+      : code === '3D000'
+        ? 'the database does not exist'
+        : code === 'ECONNREFUSED'
+          ? 'connection refused (is PostgreSQL running there?)'
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? 'unknown host'
+            : (error as Error).message;
+  return new RoachError('CR_ERR_DATABASE_UNREACHABLE', `Cannot connect to PostgreSQL at DATABASE_URL=${maskedUrl(url)}: ${reason}.`, { setting: 'DATABASE_URL', cause: code ?? null }, { cause: error });
 }
 
 function quoteIdent(name: string): string {
@@ -15,9 +51,12 @@ function quoteIdent(name: string): string {
 
 /** Connects a pool to a PostgreSQL server; fails with a message naming DATABASE_URL when it cannot. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  checkUrl(options.connectionString);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 10_000,
+    application_name: options.applicationName ?? 'code-roach',
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
   try {
@@ -29,9 +68,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    const safeUrl = options.connectionString.replace(/\/\/[^@/]*@/, '//***@');
-    throw new RoachError('CR_ERR_STORE_FAILED', `Cannot connect to PostgreSQL at DATABASE_URL=${safeUrl}: ${(error as Error).message}`, {}, { cause: error });
+    throw connectionFailure(options.connectionString, error);
   }
+  // An idle connection the server drops (restart, failover, pg_terminate_backend) must not crash the
+  // process: the pool discards it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
 
   const over = (runner: pg.Pool | pg.PoolClient, transaction: SqlClient['transaction']): SqlClient => ({
     async query<Row extends object>(sql: string, params: readonly unknown[] = []) {

@@ -74,7 +74,7 @@ describe.each(backends)('pipeline store on $name', ({ open, skip }) => {
     const many = Array.from({ length: 2500 }, (_, i) => finding(`f${i % 50}.js`, i));
     const ids = await store.upsertIssues(project, crawl1, many);
     expect(ids.size).toBe(2500);
-    await store.finishCrawl(crawl1, { n: 1 });
+    await store.finishCrawl(project, crawl1, { n: 1 });
 
     const crawl2 = await store.startCrawl(project, {});
     const kept = many.filter((f) => f.file !== 'f0.js');
@@ -123,7 +123,7 @@ describe.each(backends)('pipeline store on $name', ({ open, skip }) => {
     });
     const stored = await store.getFix(project, fixId.slice(0, 8));
     expect(stored).toMatchObject({ id: fixId, status: 'pending', filePaths: ['fix.js'], confidence: 0.92, template: 'b' });
-    expect(Buffer.compare(Buffer.from((await store.fixFiles(fixId))[0]?.originalBytes ?? []), Buffer.from(bytes))).toBe(0);
+    expect(Buffer.compare(Buffer.from((await store.fixFiles(project, fixId))[0]?.originalBytes ?? []), Buffer.from(bytes))).toBe(0);
     expect(await store.issuesHavingFixes(project)).toContain(ids.get(f.fingerprint));
 
     await store.setFixStatus(project, fixId, 'applied', 'ok', 'tester');

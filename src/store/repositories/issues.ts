@@ -1,3 +1,4 @@
+import { RoachError } from '../../domain/errors.js';
 import type { Finding } from '../../domain/finding.js';
 import type { Category, Severity } from '../../domain/severity.js';
 import type { ReportedIssue } from '../../pipeline/crawl-report.js';
@@ -140,4 +141,59 @@ export async function markIssuesPending(db: SqlClient, project: ProjectRef, issu
       chunk,
     ]);
   }
+}
+
+export interface IssuePage {
+  readonly items: readonly (StoredIssue & { readonly category: Category; readonly createdAt: string })[];
+  /** Pass back to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** One page of a project's issues, newest first, by keyset (never OFFSET): stable under inserts. */
+export async function pageIssues(
+  db: SqlClient,
+  project: ProjectRef,
+  options: { readonly status?: StoredIssue['status']; readonly limit: number; readonly cursor?: string | null },
+): Promise<IssuePage> {
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const rows = await db.query<{
+    id: string; fingerprint: string; error_type: string; file_path: string; line: number; error_severity: Severity;
+    error_message: string; status: StoredIssue['status']; review_status: StoredIssue['reviewStatus']; category: Category; created: string;
+  }>(
+    `SELECT id, fingerprint, error_type, file_path, line, error_severity, error_message, status, review_status, category,
+            created_at::text AS created
+     FROM code_roach_issues
+     WHERE project_id = $1 AND ($2::text IS NULL OR status = $2)
+       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [project.projectId, options.status ?? null, after?.createdAt ?? null, after?.id ?? null, options.limit + 1],
+  );
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      fingerprint: r.fingerprint,
+      ruleId: r.error_type,
+      filePath: r.file_path,
+      line: r.line,
+      severity: r.error_severity,
+      message: r.error_message,
+      status: r.status,
+      reviewStatus: r.review_status,
+      category: r.category,
+      createdAt: r.created,
+    })),
+    nextCursor: rows.length > options.limit && last ? Buffer.from(JSON.stringify([last.created, last.id])).toString('base64url') : null,
+  };
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new RoachError('CR_ERR_USAGE', 'cursor is not one this server handed out; start again without it.', { field: 'cursor' });
 }

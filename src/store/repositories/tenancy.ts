@@ -1,0 +1,109 @@
+import type { ProjectRef } from '../../pipeline/ports.js';
+import type { SqlClient } from '../sql.js';
+
+export type OrganizationRole = 'owner' | 'admin' | 'member' | 'viewer';
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'member', 'viewer'];
+
+export interface Organization {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+}
+
+export interface Member {
+  readonly userId: string;
+  readonly subject: string;
+  readonly email: string | null;
+  readonly role: OrganizationRole;
+}
+
+export interface Project {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly rootPath: string;
+}
+
+/** Creates the organization, or returns it when the slug exists. Not tenant-scoped: it makes tenants. */
+export async function ensureOrganization(db: SqlClient, slug: string, name: string): Promise<Organization> {
+  const [row] = await db.query<Organization>(
+    `INSERT INTO organizations (slug, name) VALUES ($1, $2)
+     ON CONFLICT (slug) DO UPDATE SET name = organizations.name RETURNING id, slug, name`,
+    [slug, name],
+  );
+  if (!row) throw new Error('ensureOrganization: upsert returned no row');
+  return row;
+}
+
+export async function organizationBySlug(db: SqlClient, slug: string): Promise<Organization | null> {
+  const [row] = await db.query<Organization>('SELECT id, slug, name FROM organizations WHERE slug = $1', [slug]);
+  return row ?? null;
+}
+
+/** Users are global (one person, many organizations), keyed by the identity provider's subject. */
+export async function ensureUser(db: SqlClient, subject: string, email: string | null, name: string | null): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO users (subject, email, name) VALUES ($1, $2, $3)
+     ON CONFLICT (subject) DO UPDATE SET email = coalesce(EXCLUDED.email, users.email), name = coalesce(EXCLUDED.name, users.name)
+     RETURNING id`,
+    [subject, email, name],
+  );
+  if (!row) throw new Error('ensureUser: upsert returned no row');
+  return row.id;
+}
+
+/** Gives (or changes) a user's role in an organization. Runs tenant-scoped: the caller passes a scoped client. */
+export async function setMembership(tx: SqlClient, organizationId: string, userId: string, role: OrganizationRole): Promise<void> {
+  await tx.query(
+    `INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+    [organizationId, userId, role],
+  );
+}
+
+export async function members(tx: SqlClient, organizationId: string): Promise<Member[]> {
+  return tx.query<Member>(
+    `SELECT u.id AS "userId", u.subject, u.email, m.role
+     FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.organization_id = $1 ORDER BY u.subject`,
+    [organizationId],
+  );
+}
+
+/** The role of a user in an organization, or null when they are not a member. */
+export async function roleOf(tx: SqlClient, organizationId: string, userId: string): Promise<OrganizationRole | null> {
+  const [row] = await tx.query<{ role: OrganizationRole }>('SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2', [organizationId, userId]);
+  return row?.role ?? null;
+}
+
+export async function registerProject(tx: SqlClient, organizationId: string, rootPath: string, name: string): Promise<Project> {
+  const [row] = await tx.query<Project>(
+    `INSERT INTO projects (organization_id, name, root_path) VALUES ($1, $2, $3)
+     ON CONFLICT (organization_id, root_path) DO UPDATE SET name = projects.name
+     RETURNING id, organization_id AS "organizationId", name, root_path AS "rootPath"`,
+    [organizationId, name, rootPath],
+  );
+  if (!row) throw new Error('registerProject: upsert returned no row');
+  return row;
+}
+
+const PROJECT_COLUMNS = `id, organization_id AS "organizationId", name, root_path AS "rootPath"`;
+
+export async function projects(tx: SqlClient, organizationId: string): Promise<Project[]> {
+  return tx.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE organization_id = $1 ORDER BY name, id`, [organizationId]);
+}
+
+/** A project of this organization by id, root path or name; null when the organization has none such. */
+export async function findProject(tx: SqlClient, organizationId: string, ref: string): Promise<Project | null> {
+  const [row] = await tx.query<Project>(
+    `SELECT ${PROJECT_COLUMNS} FROM projects
+     WHERE organization_id = $1 AND (id::text = $2 OR root_path = $2 OR name = $2)
+     ORDER BY (id::text = $2) DESC, (root_path = $2) DESC LIMIT 1`,
+    [organizationId, ref],
+  );
+  return row ?? null;
+}
+
+export function projectRef(project: Project): ProjectRef {
+  return { organizationId: project.organizationId, projectId: project.id };
+}
