@@ -1,0 +1,34 @@
+/**
+ * The one place for cache keys and their lifetimes (product spec). Every key is `roach:<kind>:...`, so
+ * a family of keys can be dropped with one prefix and keys never collide across kinds.
+ */
+export const CACHE_TTL_SECONDS = Object.freeze({
+  /** Size, mtime and hash of every file of a project: what lets a re-crawl skip unchanged files. */
+  fileHashes: 24 * 60 * 60,
+  patterns: 60 * 60,
+  issues: 60 * 60,
+  session: 30 * 60,
+  rateLimit: 60,
+} as const);
+
+/**
+ * Segments are percent-encoded so that a ':' inside an id cannot make one key look like a member of
+ * another family (e.g. organization "a:b" vs organization "a").
+ */
+function segment(value: string | number): string {
+  return encodeURIComponent(String(value));
+}
+
+const patterns = (organizationId: string): string => `roach:patterns:${segment(organizationId)}:`;
+
+export const cacheKeys = Object.freeze({
+  fileStates: (projectId: string): string => `roach:filehashes:${segment(projectId)}`,
+  /** Prefix of every pattern key of one organization (patterns are shared by its projects). */
+  patterns,
+  pattern: (organizationId: string, fingerprint: string): string => `${patterns(organizationId)}${segment(fingerprint)}`,
+  openIssues: (projectId: string): string => `roach:issues:${segment(projectId)}:open`,
+  session: (id: string): string => `roach:session:${segment(id)}`,
+  /** `windowStart` identifies the fixed window (e.g. epoch minute), so each window counts afresh. */
+  rateLimit: (subject: string, routeClass: string, windowStart: number): string =>
+    `roach:ratelimit:${segment(subject)}:${segment(routeClass)}:${segment(windowStart)}`,
+});
