@@ -4,6 +4,7 @@
 //
 //   node bench/crawl-bench.mjs [--max-files N] [--timeout S] [--max-rss-gib G]
 //                              [--no-build] [--no-engine] [--no-eslint-parallel] [--no-write]
+import { cpuModel } from './machine.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
@@ -328,18 +329,6 @@ async function eslintRun(name, concurrency, limits) {
 }
 
 // ---------------------------------------------------------------- environment
-
-function cpuModel() {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) return line.split(':').slice(1).join(':').trim();
-  } catch {
-    // not Linux
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
 
 function nproc() {
   const result = spawnSync('nproc', [], { encoding: 'utf8' });

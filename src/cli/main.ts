@@ -5,6 +5,8 @@ import { registerCrawl } from './commands/crawl.js';
 import { registerReview } from './commands/review.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRules } from './commands/rules.js';
+import { registerServiceCommands } from './commands/service.js';
+import { registerWorker } from './commands/worker.js';
 
 /** Exit code for failures that are bugs, not bad input (sysexits EX_SOFTWARE). */
 const EXIT_INTERNAL = 70;
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerReview(program);
   registerRollback(program);
   registerRules(program);
+  registerWorker(program);
+  registerServiceCommands(program);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

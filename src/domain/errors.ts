@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   CR_ERR_DATABASE_UNREACHABLE: { status: 503, exit: 3, doc: 'The PostgreSQL server named by DATABASE_URL cannot be reached or refused the credentials.' },
   CR_ERR_REDIS_UNREACHABLE: { status: 503, exit: 3, doc: 'The Redis server named by REDIS_URL cannot be reached or refused the credentials.' },
   CR_ERR_JOB_PAYLOAD: { status: 400, exit: 2, doc: 'A job payload does not match its schema in the job catalogue; the message names the field.' },
+  CR_ERR_NOTIFY_REJECTED: { status: 422, exit: 4, doc: 'A notification channel refused the message (4xx); it is not retried. Check the channel URL.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;
 

@@ -11,6 +11,8 @@ import type { Database } from '../store/sql.js';
 export interface OpenStore {
   readonly store: PipelineStore;
   readonly db: Database;
+  /** Migration versions applied while opening (empty when the schema was current). */
+  readonly migrated: readonly number[];
   close(): Promise<void>;
 }
 
@@ -28,9 +30,10 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
   await writeFile(path.join(dataDir, '.gitignore'), '# Code Roach data (embedded database, lock)\n*\n').catch(() => undefined);
   const release = await lockDataDir(dataDir);
   let db: Database;
+  let migrated: number[];
   try {
     db = await openPglite(path.join(dataDir, 'pgdata'));
-    await migrate(db);
+    migrated = await migrate(db);
   } catch (error) {
     await release().catch(() => undefined);
     throw error;
@@ -38,6 +41,7 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
   return {
     store: createPipelineStore(db),
     db,
+    migrated,
     async close() {
       await db.close().catch(() => undefined);
       await release().catch(() => undefined);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { loadRules } from '../engine/rules.js';
 import { crawl } from '../pipeline/crawl.js';
+import type { PipelineStore, ProjectRef } from '../pipeline/ports.js';
 import type { CrawlReport } from '../pipeline/crawl-report.js';
 import { DEFAULT_STRATEGIES } from '../pipeline/strategies.js';
 import { formatJson } from '../report/json.js';
@@ -18,16 +19,34 @@ export interface CrawlRun {
   readonly gateFailed: boolean;
 }
 
+export interface CrawlHooks {
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly color: boolean;
+  /** Service mode: the registered project, the queue job and its abort signal. */
+  readonly project?: ProjectRef;
+  readonly jobId?: string;
+  readonly signal?: AbortSignal;
+}
+
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
-export async function runCrawl(settings: CrawlSettings, hooks: { onProgress?: (done: number, total: number) => void; color: boolean }): Promise<CrawlRun> {
+export async function runCrawl(settings: CrawlSettings, hooks: CrawlHooks): Promise<CrawlRun> {
+  const opened = await openEmbeddedStore(settings.dataDir);
+  try {
+    return await crawlWithStore(opened.store, settings, hooks);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** One crawl over a store the caller owns (the embedded one, or the service's PostgreSQL). */
+export async function crawlWithStore(store: PipelineStore, settings: CrawlSettings, hooks: CrawlHooks): Promise<CrawlRun> {
   const selection = {
     extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
     disabled: settings.config.rules.disabled,
   };
   const rules = await loadRules(selection);
-  const opened = await openEmbeddedStore(settings.dataDir);
-  try {
-    const report = await crawl(opened.store, {
+  {
+    const report = await crawl(store, {
       root: settings.root,
       include: settings.config.include,
       exclude: settings.config.exclude,
@@ -42,13 +61,14 @@ export async function runCrawl(settings: CrawlSettings, hooks: { onProgress?: (d
       leftOut: [settings.dataDir],
       threads: settings.threads,
       onProgress: hooks.onProgress,
+      project: hooks.project,
+      jobId: hooks.jobId,
+      signal: hooks.signal,
     });
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
     const failOn = settings.failOn;
     const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && report.openIssues.bySeverity[severity] > 0);
     return { report, output, gateFailed };
-  } finally {
-    await opened.close();
   }
 }

@@ -14,7 +14,7 @@ import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
-import type { FileState, PipelineStore } from './ports.js';
+import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
@@ -38,6 +38,12 @@ export interface CrawlOptions {
   readonly leftOut: readonly string[];
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** The registered project (service mode); without it the root is registered in the local organization. */
+  readonly project?: ProjectRef;
+  /** The queue job running this crawl: a retry closes the attempt it interrupted. */
+  readonly jobId?: string;
+  /** Checked between phases: an aborted crawl stops before its next write. */
+  readonly signal?: AbortSignal;
 }
 
 const WORST_FILES = 10;
@@ -46,10 +52,16 @@ const WORST_FILES = 10;
 export async function crawl(store: PipelineStore, options: CrawlOptions): Promise<CrawlReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const project = await store.ensureProject(options.root, path.basename(options.root));
+  const project = options.project ?? (await store.ensureProject(options.root, path.basename(options.root)));
   const deps: FixActionDeps = { store, project, root: options.root };
   await recoverInterruptedFixes(deps);
-  const crawlId = await store.startCrawl(project, { apply: options.apply, threshold: options.threshold, checks: options.checks.map((c) => c.name) });
+  const crawlId = await store.startCrawl(project, {
+    apply: options.apply,
+    threshold: options.threshold,
+    checks: options.checks.map((c) => c.name),
+    ...(options.jobId ? { jobId: options.jobId } : {}),
+  });
+  const checkpoint = (): void => options.signal?.throwIfAborted();
   try {
     const walked = await walkTree({ ...options, skipDirs: options.leftOut });
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
@@ -84,6 +96,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file));
 
+    checkpoint();
     const issueIds = await store.upsertIssues(project, crawlId, findings);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
@@ -91,7 +104,9 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const analyzedSet = new Set(analyzedPaths);
     await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
+    checkpoint();
     const fixResult = options.generateFixes ? await generateFixes(deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
+    checkpoint();
     const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
     // File states are saved last: a crawl interrupted before this point re-analyzes these files
     // next time, so no finding is left without its chance of a fix.

@@ -103,10 +103,19 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       return jobs.map((job) => infoOf(kind, job as Job, 'failed'));
     },
     work(handlers, workerOptions) {
-      const workers = (Object.keys(handlers) as JobKind[]).map((kind) => startWorker(options, kind, handlers[kind] as JobHandler<JobKind>, workerOptions));
+      // Each worker blocks on its own connection; they are ours to close.
+      const connections: Redis[] = [];
+      const workers = (Object.keys(handlers) as JobKind[]).map((kind) => {
+        const connection = options.redis.duplicate();
+        connection.on('error', () => undefined);
+        connections.push(connection);
+        return startWorker(options, connection, kind, handlers[kind] as JobHandler<JobKind>, workerOptions);
+      });
       return {
         async close(graceMs) {
-          const closing = Promise.all(workers.map((w) => w.close()));
+          const closing = Promise.all(workers.map((w) => w.close())).finally(() => {
+            for (const connection of connections) connection.disconnect();
+          });
           const timer = setTimeout(() => {
             for (const w of workers) w.cancelAllJobs('shutdown');
           }, graceMs);
@@ -124,7 +133,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   };
 }
 
-function startWorker(options: BullQueueOptions, kind: JobKind, handler: JobHandler<JobKind>, workerOptions: WorkerOptions): Worker {
+function startWorker(options: BullQueueOptions, connection: Redis, kind: JobKind, handler: JobHandler<JobKind>, workerOptions: WorkerOptions): Worker {
   const worker = new Worker(
     kind,
     async (job: Job, token?: string, signal?: AbortSignal) => {
@@ -154,7 +163,7 @@ function startWorker(options: BullQueueOptions, kind: JobKind, handler: JobHandl
       }
     },
     {
-      connection: options.redis.duplicate(),
+      connection,
       prefix: options.prefix,
       concurrency: workerOptions.concurrency,
       limiter: { max: workerOptions.ratePerMinute, duration: 60_000 },

@@ -29,6 +29,21 @@ const MINUTE_MS = 60_000;
  * priorities, attempts, exponential backoff, timeouts, failed set and hand-back on close as the
  * BullMQ backend, without Redis. Jobs live as long as the process.
  */
+/** Where `entry` goes in a list kept in priority order, first come first served within a priority. */
+function insertionIndex(list: readonly Entry[], entry: Entry): number {
+  const rank = priorityRank(entry.priority);
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const other = list[middle] as Entry;
+    const otherRank = priorityRank(other.priority);
+    if (otherRank < rank || (otherRank === rank && other.seq < entry.seq)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 export function createInProcessQueue(): JobQueue {
   const entries = new Map<string, Entry>();
   const waiting = new Map<JobKind, Entry[]>(JOB_KINDS.map((kind) => [kind, []]));
@@ -40,15 +55,21 @@ export function createInProcessQueue(): JobQueue {
   const makeWaiting = (entry: Entry): void => {
     entry.state = 'waiting';
     const list = waiting.get(entry.kind) as Entry[];
-    list.push(entry);
-    list.sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || a.seq - b.seq);
+    list.splice(insertionIndex(list, entry), 0, entry);
     for (const pump of pumps) pump();
   };
+  const finished = new Map<string, Entry[]>();
   const settle = (entry: Entry, state: 'completed' | 'failed'): void => {
     entry.state = state;
     entry.finishedAt = Date.now();
-    const finished = [...entries.values()].filter((e) => e.kind === entry.kind && e.state === state);
-    for (const old of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) entries.delete(key(old.kind, old.id));
+    const list = finished.get(`${entry.kind}:${state}`) ?? [];
+    finished.set(`${entry.kind}:${state}`, list);
+    list.push(entry);
+    // Kept like BullMQ's removeOnComplete/removeOnFail counts: the oldest finished jobs are forgotten.
+    if (list.length > KEEP_FINISHED) {
+      const old = list.shift() as Entry;
+      entries.delete(key(old.kind, old.id));
+    }
   };
   const info = (entry: Entry): JobInfo => ({
     kind: entry.kind,
@@ -110,8 +131,12 @@ export function createInProcessQueue(): JobQueue {
       if (closing) return;
       for (const kind of kinds) {
         const list = waiting.get(kind) as Entry[];
-        const recent = (starts.get(kind) as number[]).filter((t) => t > Date.now() - MINUTE_MS);
-        starts.set(kind, recent);
+        const recent = starts.get(kind) as number[];
+        // Start times of the last minute, oldest first; at most ratePerMinute of them are ever kept.
+        const windowStart = Date.now() - MINUTE_MS;
+        let expired = 0;
+        while (expired < recent.length && (recent[expired] as number) <= windowStart) expired++;
+        if (expired > 0) recent.splice(0, expired);
         while (list.length > 0 && (active.get(kind) as number) < options.concurrency) {
           if (recent.length >= options.ratePerMinute) {
             clearTimeout(wakeUp);

@@ -46,6 +46,7 @@ export async function runHandler<K extends JobKind>(
 ): Promise<unknown> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onOuter: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new Error(`${kind} job timed out after ${timeoutMs} ms`);
@@ -53,7 +54,7 @@ export async function runHandler<K extends JobKind>(
       reject(error);
     }, timeoutMs);
     timer.unref();
-    const onOuter = (): void => {
+    onOuter = (): void => {
       const error = new JobHandedBack();
       controller.abort(error);
       reject(error);
@@ -70,6 +71,8 @@ export async function runHandler<K extends JobKind>(
     throw error;
   } finally {
     clearTimeout(timer);
+    // The worker's signal outlives every job: leave no listener behind.
+    if (onOuter) outer?.removeEventListener('abort', onOuter);
   }
 }
 

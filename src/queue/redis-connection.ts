@@ -26,7 +26,8 @@ export async function connectQueueRedis(url: string, timeoutMs = 5_000): Promise
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    const message = (error as Error).message;
+    // ioredis reports "Connection is closed" for a refused connection; the socket error says why.
+    const message = ((lastError as Error | null) ?? (error as Error)).message.replace(/\.$/, '');
     const reason = /NOAUTH|WRONGPASS|invalid password/i.test(message) ? 'the server refused the password' : message;
     throw new RoachError('CR_ERR_REDIS_UNREACHABLE', `Cannot connect to Redis at REDIS_URL=${maskRedisUrl(url)}: ${reason}.`, { setting: 'REDIS_URL' }, { cause: error });
   }

@@ -59,6 +59,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     application_name: options.applicationName ?? 'code-roach',
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
+  // An idle connection the server drops (restart, failover, pg_terminate_backend) must not crash the
+  // process: the pool discards it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  // The same for a connection that dies while checked out: the query in flight rejects, and the
+  // client's own 'error' event must not go unhandled.
+  pool.on('connect', (connection) => connection.on('error', () => undefined));
   try {
     const probe = await pool.connect();
     try {
@@ -70,9 +76,6 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end().catch(() => undefined);
     throw connectionFailure(options.connectionString, error);
   }
-  // An idle connection the server drops (restart, failover, pg_terminate_backend) must not crash the
-  // process: the pool discards it and the next query opens a fresh one.
-  pool.on('error', () => undefined);
 
   const over = (runner: pg.Pool | pg.PoolClient, transaction: SqlClient['transaction']): SqlClient => ({
     async query<Row extends object>(sql: string, params: readonly unknown[] = []) {
@@ -87,6 +90,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
 
   const transaction: SqlClient['transaction'] = async (work) => {
     const connection = await pool.connect();
+    let broken = false;
     try {
       await connection.query('BEGIN');
       const inner: SqlClient = over(connection, async (nested) => nested(inner));
@@ -94,10 +98,13 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       await connection.query('COMMIT');
       return result;
     } catch (error) {
-      await connection.query('ROLLBACK').catch(() => undefined);
+      await connection.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw error;
     } finally {
-      connection.release();
+      // A connection that cannot even roll back is dead (server restart, terminated backend): drop it.
+      connection.release(broken);
     }
   };
   const client = over(pool, transaction);

@@ -51,6 +51,6 @@ export function run(command: string, args: readonly string[], options: { cwd?: s
 }
 
 /** Runs the built `roach` CLI (npm test builds before running vitest). */
-export function roach(args: readonly string[], options: { cwd?: string } = {}): Promise<RunResult> {
+export function roach(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return run(process.execPath, [ROACH_BIN, ...args], options);
 }

@@ -23,9 +23,18 @@ export async function ensureProject(db: SqlClient, rootPath: string, name: strin
 }
 
 export async function startCrawl(db: SqlClient, project: ProjectRef, options: Record<string, unknown>): Promise<string> {
+  const jobId = typeof options.jobId === 'string' ? options.jobId : null;
+  if (jobId) {
+    // A retried job: the attempt it replaces died (killed worker, lost connection) while 'running'.
+    await db.query(
+      `UPDATE crawls SET status = 'failed', error = 'interrupted; the job was retried', finished_at = now()
+       WHERE project_id = $1 AND job_id = $2 AND status = 'running'`,
+      [project.projectId, jobId],
+    );
+  }
   const [row] = await db.query<{ id: string }>(
-    `INSERT INTO crawls (project_id, status, options) VALUES ($1, 'running', $2) RETURNING id`,
-    [project.projectId, JSON.stringify(options)],
+    `INSERT INTO crawls (project_id, status, options, job_id) VALUES ($1, 'running', $2, $3) RETURNING id`,
+    [project.projectId, JSON.stringify(options), jobId],
   );
   if (!row) throw new Error('startCrawl: insert returned no row');
   return row.id;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { RoachError } from '../domain/errors.js';
+import { describeZodError } from '../domain/describe-zod-error.js';
+
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _ only');
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) {
+        context.addIssue({ code: 'custom', message: `${name} must be a whole number of at least 1, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const EnvironmentSchema = z.object({
+  DATABASE_URL: z.string().trim().optional(),
+  /** A PostgreSQL schema to keep Code Roach's tables in (default: the connection's search_path). */
+  DATABASE_SCHEMA: identifier.optional(),
+  REDIS_URL: z.string().trim().optional(),
+  /** Prefix of every Redis key (queues and cache), so deployments can share one Redis. */
+  ROACH_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - only').default('roach'),
+  ROACH_DATA_DIR: z.string().optional(),
+  /** The organization CLI commands act for in the service mode. */
+  ROACH_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a slug: lower-case letters, digits and -').default('local'),
+  ROACH_DB_POOL_MAX: positiveInt('ROACH_DB_POOL_MAX', 10),
+  /** Signs outgoing webhook notifications (HMAC-SHA256). */
+  ROACH_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+});
+
+/** Where the process keeps its data and its queues: chosen here, once, from the environment. */
+export interface ServiceEnvironment {
+  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined; readonly poolMax: number } | { readonly kind: 'embedded'; readonly dataDir: string | undefined };
+  readonly redis: { readonly url: string; readonly prefix: string } | null;
+  readonly organizationSlug: string;
+  readonly webhookSecret: string | null;
+}
+
+/** Parses the environment into a frozen ServiceEnvironment; a bad value fails naming the variable. */
+export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEnvironment {
+  const parsed = EnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new RoachError('CR_ERR_SERVICE_CONFIG', `Invalid environment: ${describeZodError(parsed.error)}`, {});
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    database: e.DATABASE_URL
+      ? Object.freeze({ kind: 'postgres' as const, url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolMax: e.ROACH_DB_POOL_MAX })
+      : Object.freeze({ kind: 'embedded' as const, dataDir: e.ROACH_DATA_DIR }),
+    redis: e.REDIS_URL ? Object.freeze({ url: e.REDIS_URL, prefix: e.ROACH_REDIS_PREFIX }) : null,
+    organizationSlug: e.ROACH_ORG,
+    webhookSecret: e.ROACH_WEBHOOK_SECRET ?? null,
+  });
+}

@@ -1,0 +1,106 @@
+import { RoachError } from '../domain/errors.js';
+import { deliverNotification } from '../integrations/notify/deliver.js';
+import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../pipeline/fix-actions.js';
+import type { FixActionDeps } from '../pipeline/fix-actions.js';
+import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
+import type { JobPayload } from '../queue/catalogue.js';
+import type { JobContext, JobHandlers } from '../queue/ports.js';
+import { projectRef } from '../store/repositories/tenancy.js';
+import type { Project } from '../store/repositories/tenancy.js';
+import type { TenantStore } from '../store/tenant-store.js';
+import { crawlWithStore } from './run-crawl.js';
+import { resolveCrawlSettings } from './settings.js';
+
+export interface JobHandlerDeps {
+  readonly pipeline: PipelineStore;
+  readonly tenants: TenantStore;
+  readonly webhookSecret: string | null;
+  /** Analysis threads per crawl job (default: one per core). */
+  readonly threads?: number;
+}
+
+const PROGRESS_INTERVAL_MS = 500;
+
+async function projectOf(deps: JobHandlerDeps, organizationId: string, projectId: string): Promise<Project> {
+  const project = await deps.tenants.findProject(organizationId, projectId);
+  if (!project) throw new RoachError('CR_ERR_NOT_FOUND', `No project ${projectId} in organization ${organizationId}.`, { projectId });
+  return project;
+}
+
+async function crawlJob(
+  deps: JobHandlerDeps,
+  payload: { organizationId: string; projectId: string; apply: boolean; generateFixes: boolean; threshold?: number },
+  context: JobContext,
+): Promise<Record<string, unknown>> {
+  const project = await projectOf(deps, payload.organizationId, payload.projectId);
+  const settings = await resolveCrawlSettings(project.rootPath, {
+    apply: payload.apply,
+    fix: payload.generateFixes,
+    ...(payload.threshold !== undefined ? { threshold: String(payload.threshold) } : {}),
+    ...(deps.threads ? { threads: String(deps.threads) } : {}),
+    progress: false,
+  });
+  let reported = 0;
+  const run = await crawlWithStore(deps.pipeline, settings, {
+    color: false,
+    project: projectRef(project),
+    jobId: context.jobId,
+    signal: context.signal,
+    onProgress: (done, total) => {
+      if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
+      reported = Date.now();
+      void context.progress({ phase: 'analyze', done, total }).catch(() => undefined);
+    },
+  });
+  const { report } = run;
+  const decisions: Record<string, number> = {};
+  for (const fix of report.fixes) decisions[fix.decision] = (decisions[fix.decision] ?? 0) + 1;
+  return {
+    crawlId: report.crawlId,
+    durationMs: report.durationMs,
+    files: { ...report.files, skipped: report.files.skipped.length },
+    openIssues: report.openIssues,
+    resolvedIssues: report.resolvedIssues,
+    fixes: decisions,
+  };
+}
+
+const DONE_STATUS: Record<JobPayload<'fix-application'>['action'], FixStatus> = { apply: 'applied', reject: 'rejected', rollback: 'rolled_back' };
+
+/**
+ * Applies, rejects or rolls back one fix. Idempotent: a retried job whose fix already reached the
+ * action's end state returns without writing, so a fix is never applied twice.
+ */
+async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application'>): Promise<Record<string, unknown>> {
+  const project = await projectOf(deps, payload.organizationId, payload.projectId);
+  const actionDeps: FixActionDeps = { store: deps.pipeline, project: projectRef(project), root: project.rootPath };
+  // An earlier attempt killed mid-write leaves its fix 'applying': settle it from the file's bytes first.
+  await recoverInterruptedFixes(actionDeps);
+  const fix = await deps.pipeline.getFix(actionDeps.project, payload.fixId);
+  if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${payload.fixId} in project ${project.name}.`, { fixId: payload.fixId });
+  if (fix.status === DONE_STATUS[payload.action]) return { fixId: fix.id, status: fix.status, alreadyDone: true };
+  const after =
+    payload.action === 'apply'
+      ? await approveFix(actionDeps, fix.id, payload.actor)
+      : payload.action === 'reject'
+        ? await rejectFix(actionDeps, fix.id, payload.actor, payload.reason ?? null)
+        : await rollbackFix(actionDeps, fix.id, payload.actor);
+  return { fixId: after.id, status: after.status, alreadyDone: false };
+}
+
+async function notifyJob(deps: JobHandlerDeps, payload: JobPayload<'notifications'>): Promise<Record<string, unknown>> {
+  for (const channel of payload.channels) {
+    await deliverNotification(channel, payload, { webhookSecret: deps.webhookSecret });
+  }
+  return { delivered: payload.channels.length };
+}
+
+/** What each job of the catalogue does, over the stores of this process. */
+export function createJobHandlers(deps: JobHandlerDeps): Required<JobHandlers> {
+  return {
+    'codebase-crawl': (payload, context) => crawlJob(deps, payload, context),
+    analysis: (payload, context) => crawlJob(deps, { ...payload, apply: false, generateFixes: false }, context),
+    'fix-application': (payload) => fixJob(deps, payload),
+    notifications: (payload) => notifyJob(deps, payload),
+  };
+}

@@ -1,0 +1,55 @@
+import type { ServiceEnvironment } from '../config/environment.js';
+import { RoachError } from '../domain/errors.js';
+import type { JobKind } from '../queue/catalogue.js';
+import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
+import { createJobHandlers } from './job-handlers.js';
+import { openService } from './service.js';
+
+export interface WorkerSettings {
+  readonly queues: readonly JobKind[];
+  readonly concurrency: number;
+  readonly ratePerMinute: number;
+  readonly graceMs: number;
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly threads?: number;
+  readonly onEvent: (event: WorkerEvent) => void;
+}
+
+export interface StartedWorker {
+  readonly description: string;
+  /** Stops taking jobs, lets running ones finish (or hands them back after the grace period), closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Composition root of `roach worker`: the shared database and queues, the job handlers, the worker loop. */
+export async function startWorker(env: ServiceEnvironment, settings: WorkerSettings): Promise<StartedWorker> {
+  if (!env.redis || env.database.kind !== 'postgres') {
+    const missing = [!env.redis && 'REDIS_URL (the shared queues)', env.database.kind !== 'postgres' && 'DATABASE_URL (the shared database)'].filter(Boolean);
+    throw new RoachError(
+      'CR_ERR_SERVICE_CONFIG',
+      `roach worker needs ${missing.join(' and ')}. Without them, \`roach enqueue\` runs jobs in this process instead.`,
+      { setting: missing.join(', ') },
+    );
+  }
+  const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
+  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, threads: settings.threads });
+  const handlers: JobHandlers = Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]]));
+  const running = service.queue.work(handlers, {
+    concurrency: settings.concurrency,
+    ratePerMinute: settings.ratePerMinute,
+    lockDurationMs: settings.lockDurationMs,
+    stalledIntervalMs: settings.stalledIntervalMs,
+    onEvent: settings.onEvent,
+  });
+  return {
+    description: `queues ${settings.queues.join(', ')}; concurrency ${settings.concurrency}, ${settings.ratePerMinute} jobs/min per queue`,
+    async stop() {
+      try {
+        await running.close(settings.graceMs);
+      } finally {
+        await service.close();
+      }
+    },
+  };
+}
