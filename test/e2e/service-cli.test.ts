@@ -62,6 +62,16 @@ describe('bad service settings fail at start-up with a clear message', () => {
     expect(result.stderr).not.toMatch(/secret|\n\s+at /);
   });
 
+  it('with Redis down, health says so and the database keeps serving', async () => {
+    const result = await roach(['health', '--json', '--data-dir', path.join(await tempDir(), 'd')], { env: { ...EMBEDDED, REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      database: { kind: 'pglite', ok: true },
+      cache: { kind: 'redis', ok: false, detail: expect.stringMatching(/REDIS_URL.*serving from the database/) },
+      queue: { kind: 'bullmq', ok: false, detail: expect.stringMatching(/Cannot connect to Redis at REDIS_URL/) },
+    });
+  });
+
   it('an unreachable or malformed REDIS_URL', async () => {
     const down = await roach(['jobs'], { env: { ...EMBEDDED, REDIS_URL: 'redis://127.0.0.1:1' } });
     expect(down.code).toBe(3);

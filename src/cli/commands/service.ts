@@ -5,6 +5,7 @@ import { RoachError } from '../../domain/errors.js';
 import { isPriority, PRIORITIES } from '../../domain/priority.js';
 import { openEmbeddedStore } from '../../main/embedded-store.js';
 import { enqueueCrawl } from '../../main/run-enqueue.js';
+import { openService } from '../../main/service.js';
 import { parseNumber } from '../../main/settings.js';
 import { createBullQueue } from '../../queue/bullmq-queue.js';
 import { JOB_KINDS } from '../../queue/catalogue.js';
@@ -119,8 +120,43 @@ function registerDb(program: Command): void {
     });
 }
 
-/** The service-mode commands: enqueue, jobs, db (worker has its own file). */
+function registerHealth(program: Command): void {
+  program
+    .command('health')
+    .description('Check the database, the cache and the queues this environment points at; exits 3 when the database is unusable.')
+    .option('--data-dir <dir>', 'embedded mode: the data directory (default: ROACH_DATA_DIR or ./.roach)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { dataDir?: string; json?: boolean }) => {
+      const env = loadEnvironment();
+      // The queue connection is checked on its own below, so a Redis outage is reported, not thrown.
+      const service = await openService(env, { defaultDataDir: path.resolve(flags.dataDir ?? '.roach'), queue: false });
+      let health;
+      try {
+        health = await service.health();
+      } finally {
+        await service.close();
+      }
+      let queue = { kind: 'in-process', ok: true, detail: 'jobs run inside the process that enqueues them (no REDIS_URL)' };
+      if (env.redis) {
+        queue = await connectQueueRedis(env.redis.url, 3_000).then(
+          (redis) => {
+            redis.disconnect();
+            return { kind: 'bullmq', ok: true, detail: 'reachable' };
+          },
+          (error: unknown) => ({ kind: 'bullmq', ok: false, detail: (error as Error).message }),
+        );
+      }
+      const report = { ...health, queue };
+      if (flags.json) return writeStdout(`${JSON.stringify(report, null, 2)}\n`);
+      const line = (name: string, part: { kind: string; ok: boolean; detail: string }): string => `${name.padEnd(9)} ${part.kind.padEnd(11)} ${part.ok ? 'ok  ' : 'DOWN'}  ${part.detail}`;
+      await writeStdout(`${[line('database', report.database), line('cache', report.cache), line('queue', report.queue)].join('\n')}\n`);
+      if (!report.database.ok) process.exitCode = 3;
+    });
+}
+
+/** The service-mode commands: enqueue, jobs, db, health (worker has its own file). */
 export function registerServiceCommands(program: Command): void {
+  registerHealth(program);
   registerEnqueue(program);
   registerJobs(program);
   registerDb(program);
