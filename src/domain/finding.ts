@@ -1,7 +1,7 @@
 import type { Category, Severity } from './severity.js';
 
 /** Languages the engine can parse. */
-export const LANGUAGES = ['javascript', 'typescript', 'tsx'] as const;
+export const LANGUAGES = ['javascript', 'typescript', 'tsx', 'python', 'go', 'java'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** A span in a file's decoded text. Lines and columns are 0-based; offsets are UTF-16 code units. */

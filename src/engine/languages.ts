@@ -1,4 +1,6 @@
-import { Lang } from '@ast-grep/napi';
+import { createRequire } from 'node:module';
+import { Lang, registerDynamicLanguage } from '@ast-grep/napi';
+import type { NapiLang } from '@ast-grep/napi/types/lang.js';
 import type { Language } from '../domain/finding.js';
 
 const BY_EXTENSION: Readonly<Record<string, Language>> = Object.freeze({
@@ -10,10 +12,13 @@ const BY_EXTENSION: Readonly<Record<string, Language>> = Object.freeze({
   '.mts': 'typescript',
   '.cts': 'typescript',
   '.tsx': 'tsx',
+  '.py': 'python',
+  '.go': 'go',
+  '.java': 'java',
 });
 
-/** TypeScript declaration files describe types only: no code runs from them, so no rule applies. */
-const DECLARATION_FILE = ['.d.ts', '.d.mts', '.d.cts'];
+/** Declaration and stub files describe types only: no code runs from them, so no rule applies. */
+const DECLARATION_FILE = ['.d.ts', '.d.mts', '.d.cts', '.pyi'];
 
 /** The language of a file by its name, or null when Code Roach has no parser for it (or nothing to check). */
 export function languageOf(fileName: string): Language | null {
@@ -24,8 +29,25 @@ export function languageOf(fileName: string): Language | null {
   return BY_EXTENSION[fileName.slice(dot).toLowerCase()] ?? null;
 }
 
+let dynamicRegistered = false;
+
+/**
+ * Python, Go and Java parsers ship prebuilt in @ast-grep/lang-* packages and are registered with
+ * ast-grep once per thread (registration is per native instance, so every worker thread does it too).
+ */
+function registerDynamicLanguages(): void {
+  if (dynamicRegistered) return;
+  const require = createRequire(import.meta.url);
+  registerDynamicLanguage({
+    python: require('@ast-grep/lang-python'),
+    go: require('@ast-grep/lang-go'),
+    java: require('@ast-grep/lang-java'),
+  });
+  dynamicRegistered = true;
+}
+
 /** The ast-grep parser behind one of our language names. */
-export function astGrepLang(language: Language): Lang {
+export function astGrepLang(language: Language): NapiLang {
   switch (language) {
     case 'javascript':
       return Lang.JavaScript;
@@ -33,5 +55,10 @@ export function astGrepLang(language: Language): Lang {
       return Lang.TypeScript;
     case 'tsx':
       return Lang.Tsx;
+    case 'python':
+    case 'go':
+    case 'java':
+      registerDynamicLanguages();
+      return language;
   }
 }

@@ -3,7 +3,7 @@ import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
 import { LANGUAGES } from '../domain/finding.js';
 
 /** Short prefix of rule ids per rule folder, so that `javascript/no-eval.yml` is `js/no-eval`. */
-export const RULE_ID_PREFIX: Readonly<Record<string, string>> = Object.freeze({ javascript: 'js' });
+export const RULE_ID_PREFIX: Readonly<Record<string, string>> = Object.freeze({ javascript: 'js', python: 'py', go: 'go', java: 'java' });
 
 const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, {
   message: 'must not be empty',

@@ -9,6 +9,9 @@ const IDENTIFIER_KINDS = new Set([
   'private_property_identifier',
   'type_identifier',
   'statement_identifier',
+  // Go
+  'field_identifier',
+  'package_identifier',
 ]);
 
 /** Literal kinds treated as one token (their quotes and fragments are not walked). */
@@ -17,6 +20,20 @@ const LITERAL_KINDS: Readonly<Record<string, string>> = Object.freeze({
   template_string: '$TPL',
   number: '$NUM',
   regex: '$RE',
+  // Python
+  integer: '$NUM',
+  float: '$NUM',
+  concatenated_string: '$STR',
+  // Go
+  interpreted_string_literal: '$STR',
+  raw_string_literal: '$STR',
+  int_literal: '$NUM',
+  float_literal: '$NUM',
+  // Java
+  string_literal: '$STR',
+  decimal_integer_literal: '$NUM',
+  hex_integer_literal: '$NUM',
+  decimal_floating_point_literal: '$NUM',
 });
 
 function collectLeaves(node: SgNode, visit: (node: SgNode) => void): void {
@@ -63,17 +80,25 @@ export function nodeTokens(node: SgNode): string {
  * API names (eval, innerHTML, createHash...) carry the meaning of a pattern, so they stay concrete:
  * a property name, or a callee that is a plain global call. Local variable names are abstracted.
  */
+/** Per grammar: the calls and member accesses whose callee, object or member name stays concrete. */
+const CALLEE_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  call_expression: ['function'],
+  new_expression: ['constructor'],
+  call: ['function'],
+  method_invocation: ['object', 'name'],
+  object_creation_expression: ['type'],
+  member_expression: ['object'],
+  attribute: ['object', 'attribute'],
+  selector_expression: ['operand', 'field'],
+  field_access: ['object', 'field'],
+});
+
 function isWellKnownName(leaf: SgNode): boolean {
   const kind = String(leaf.kind());
-  if (kind === 'property_identifier') return true;
-  if (kind !== 'identifier') return false;
+  if (kind === 'property_identifier' || kind === 'field_identifier' || kind === 'package_identifier') return true;
+  if (kind !== 'identifier' && kind !== 'type_identifier') return false;
   const parent = leaf.parent();
   if (!parent) return false;
-  const parentKind = parent.kind();
-  if (parentKind === 'call_expression' || parentKind === 'new_expression') {
-    const callee = parent.field(parentKind === 'call_expression' ? 'function' : 'constructor');
-    return callee?.id() === leaf.id();
-  }
-  if (parentKind === 'member_expression') return parent.field('object')?.id() === leaf.id();
-  return false;
+  const fields = CALLEE_FIELDS[String(parent.kind())];
+  return fields?.some((field) => parent.field(field)?.id() === leaf.id()) ?? false;
 }

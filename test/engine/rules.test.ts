@@ -69,7 +69,7 @@ describe('loadRuleFile', () => {
     { name: 'bad YAML', text: 'id: [unclosed\nseverity: low\n', field: /not valid YAML/ },
     { name: 'missing severity', text: ruleYaml({ severity: null }), field: /severity/ },
     { name: 'unknown severity', text: ruleYaml({ severity: 'urgent' }), field: /severity/ },
-    { name: 'unknown language', text: ruleYaml({ languages: '[python]' }), field: /languages\.0/ },
+    { name: 'unknown language', text: ruleYaml({ languages: '[cobol]' }), field: /languages\.0/ },
     { name: 'badly formed id', text: ruleYaml({ id: 'My Rule' }), field: /id: must look like/ },
     { name: 'misspelt key', text: ruleYaml({ extra: 'mesage: typo' }), field: /mesage/ },
     { name: 'empty ast-grep rule', text: ruleYaml({ rule: '{}' }), field: /rule: must not be empty/ },
