@@ -1,3 +1,4 @@
+import { RULE_ID_PREFIX } from '../../src/engine/rule-schema.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,9 +100,12 @@ describe('loadRules', () => {
     expect(set.rules.length).toBeGreaterThan(10);
     for (const rule of set.rules) {
       expect(rule.sourceFile.startsWith(BUILTIN_RULES_DIR)).toBe(true);
-      expect(rule.definition.id).toBe(`js/${path.basename(rule.sourceFile, '.yml')}`);
+      const folder = path.basename(path.dirname(rule.sourceFile));
+      expect(rule.definition.id).toBe(`${RULE_ID_PREFIX[folder]}/${path.basename(rule.sourceFile, '.yml')}`);
     }
     expect(set.byId('js/no-eval')?.definition.severity).toBe('critical');
+    expect(new Set(set.rules.map((rule) => path.basename(path.dirname(rule.sourceFile))))).toEqual(new Set(['javascript', 'python', 'go', 'java']));
+    expect(set.forLanguage('python').map((rule) => rule.definition.id)).toContain('py/no-eval');
   });
 
   it('fails the whole load when an extra folder holds a malformed rule', async () => {
