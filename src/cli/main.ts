@@ -7,6 +7,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerRules } from './commands/rules.js';
 import { registerServiceCommands } from './commands/service.js';
 import { registerWorker } from './commands/worker.js';
+import { registerServe } from './commands/serve.js';
 
 /** Exit code for failures that are bugs, not bad input (sysexits EX_SOFTWARE). */
 const EXIT_INTERNAL = 70;
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerRollback(program);
   registerRules(program);
   registerWorker(program);
+  registerServe(program);
   registerServiceCommands(program);
   try {
     await program.parseAsync([...argv]);

@@ -28,6 +28,31 @@ const EnvironmentSchema = z.object({
   /** The organization CLI commands act for in the service mode. */
   ROACH_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a slug: lower-case letters, digits and -').default('local'),
   ROACH_DB_POOL_MAX: positiveInt('ROACH_DB_POOL_MAX', 10),
+  HOST: z.string().default('127.0.0.1'),
+  /** 0 asks the system for a free port (tests). */
+  PORT: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const n = value === undefined || value === '' ? 3000 : Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+        context.addIssue({ code: 'custom', message: `PORT must be a port number (0-65535), got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** HS256 shared secret for bearer tokens (Supabase-style providers). */
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** An OIDC provider's JWKS URL for RS256/ES256 bearer tokens. */
+  JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  /** Comma-separated browser origins allowed to call the API. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Requests per minute per caller for reads; writes get a fifth of it, crawls a fiftieth. */
+  ROACH_RATE_LIMIT: positiveInt('ROACH_RATE_LIMIT', 600),
+  /** Comma-separated folders the API may register projects under (nothing outside them is read or written). */
+  ROACH_WORKSPACE_ROOTS: z.string().default(''),
   /** Signs outgoing webhook notifications (HMAC-SHA256). */
   ROACH_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
 });
@@ -38,6 +63,14 @@ export interface ServiceEnvironment {
   readonly redis: { readonly url: string; readonly prefix: string } | null;
   readonly organizationSlug: string;
   readonly webhookSecret: string | null;
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly issuer: string | null; readonly audience: string | null };
+    readonly corsOrigins: readonly string[];
+    readonly readsPerMinute: number;
+    readonly workspaceRoots: readonly string[];
+  };
 }
 
 /** Parses the environment into a frozen ServiceEnvironment; a bad value fails naming the variable. */
@@ -54,5 +87,13 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEn
     redis: e.REDIS_URL ? Object.freeze({ url: e.REDIS_URL, prefix: e.ROACH_REDIS_PREFIX }) : null,
     organizationSlug: e.ROACH_ORG,
     webhookSecret: e.ROACH_WEBHOOK_SECRET ?? null,
+    api: Object.freeze({
+      host: e.HOST,
+      port: e.PORT,
+      jwt: Object.freeze({ secret: e.JWT_SECRET ?? null, jwksUrl: e.JWKS_URL ?? null, issuer: e.JWT_ISSUER ?? null, audience: e.JWT_AUDIENCE ?? null }),
+      corsOrigins: Object.freeze(e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)),
+      readsPerMinute: e.ROACH_RATE_LIMIT,
+      workspaceRoots: Object.freeze(e.ROACH_WORKSPACE_ROOTS.split(',').map((r) => r.trim()).filter(Boolean)),
+    }),
   });
 }

@@ -22,6 +22,11 @@ export const ERROR_CATALOGUE = {
   CR_ERR_REDIS_UNREACHABLE: { status: 503, exit: 3, doc: 'The Redis server named by REDIS_URL cannot be reached or refused the credentials.' },
   CR_ERR_JOB_PAYLOAD: { status: 400, exit: 2, doc: 'A job payload does not match its schema in the job catalogue; the message names the field.' },
   CR_ERR_NOTIFY_REJECTED: { status: 422, exit: 4, doc: 'A notification channel refused the message (4xx); it is not retried. Check the channel URL.' },
+  CR_ERR_UNAUTHENTICATED: { status: 401, exit: 2, doc: 'The request has no valid credentials: a missing, expired or forged bearer token, or an unknown or revoked API key.' },
+  CR_ERR_FORBIDDEN: { status: 403, exit: 2, doc: "The caller's role in the organization or project does not allow this action." },
+  CR_ERR_REQUEST_INVALID: { status: 400, exit: 2, doc: 'A request parameter, query or body does not match the route schema; the message names the field.' },
+  CR_ERR_RATE_LIMITED: { status: 429, exit: 2, doc: 'Too many requests from this caller for this kind of route; retry after the Retry-After header.' },
+  CR_ERR_INTERNAL: { status: 500, exit: 70, doc: 'A bug in Code Roach: the request id in the answer finds it in the server log.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;
 

@@ -49,6 +49,7 @@ function infoOf(kind: JobKind, job: Job, state: JobState): JobInfo {
     failedReason: job.failedReason || null,
     enqueuedAt: job.timestamp,
     finishedAt: job.finishedOn ?? null,
+    payload: job.data,
   };
 }
 

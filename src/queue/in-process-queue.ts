@@ -82,6 +82,7 @@ export function createInProcessQueue(): JobQueue {
     failedReason: entry.failedReason,
     enqueuedAt: entry.enqueuedAt,
     finishedAt: entry.finishedAt,
+    payload: entry.payload,
   });
 
   function work(handlers: JobHandlers, options: WorkerOptions): RunningWorker {

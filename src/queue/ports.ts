@@ -28,6 +28,8 @@ export interface JobInfo {
   readonly failedReason: string | null;
   readonly enqueuedAt: number;
   readonly finishedAt: number | null;
+  /** What the job was asked to do (its parsed payload as enqueued), e.g. to check who may see it. */
+  readonly payload: unknown;
 }
 
 export interface QueueCounts {

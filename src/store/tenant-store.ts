@@ -1,6 +1,8 @@
 import type { ProjectRef } from '../pipeline/ports.js';
 import type { SqlClient } from './sql.js';
 import { withTenant } from './tenant.js';
+import * as access from './repositories/access.js';
+import type { ApiKeyRecord, ApiKeyRole, AuditEntry, AuditPage } from './repositories/access.js';
 import * as issues from './repositories/issues.js';
 import * as tenancy from './repositories/tenancy.js';
 import type { Member, Organization, OrganizationRole, Project } from './repositories/tenancy.js';
@@ -13,6 +15,7 @@ import type { Member, Organization, OrganizationRole, Project } from './reposito
 export interface TenantStore {
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   organizationBySlug(slug: string): Promise<Organization | null>;
+  organization(organizationId: string): Promise<Organization | null>;
   ensureUser(subject: string, email: string | null, name: string | null): Promise<string>;
   setMembership(organizationId: string, userId: string, role: OrganizationRole): Promise<void>;
   members(organizationId: string): Promise<Member[]>;
@@ -21,13 +24,25 @@ export interface TenantStore {
   projects(organizationId: string): Promise<Project[]>;
   findProject(organizationId: string, ref: string): Promise<Project | null>;
   pageIssues(project: ProjectRef, options: Parameters<typeof issues.pageIssues>[2]): Promise<issues.IssuePage>;
+  createApiKey(key: Parameters<typeof access.createApiKey>[1]): Promise<ApiKeyRecord>;
+  apiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(organizationId: string, id: string): Promise<boolean>;
+  /** Authentication: the live key with this hash (any organization), marked as used. */
+  useApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+  organizationOfProject(projectId: string): Promise<string | null>;
+  organizationsOfUser(userId: string): Promise<{ id: string; slug: string; name: string; role: string }[]>;
+  recordAudit(entry: AuditEntry): Promise<void>;
+  auditPage(organizationId: string, limit: number, before: string | null): Promise<AuditPage>;
 }
+
+export type { ApiKeyRecord, ApiKeyRole, AuditEntry };
 
 export function createTenantStore(db: SqlClient): TenantStore {
   const as = <T>(organizationId: string, work: (tx: SqlClient) => Promise<T>): Promise<T> => withTenant(db, organizationId, work);
   return {
     ensureOrganization: (slug, name) => tenancy.ensureOrganization(db, slug, name),
     organizationBySlug: (slug) => tenancy.organizationBySlug(db, slug),
+    organization: (org) => as(org, async (tx) => (await tx.query<Organization>('SELECT id, slug, name FROM organizations WHERE id = $1', [org]))[0] ?? null),
     ensureUser: (subject, email, name) => tenancy.ensureUser(db, subject, email, name),
     setMembership: (org, userId, role) => as(org, (tx) => tenancy.setMembership(tx, org, userId, role)),
     members: (org) => as(org, (tx) => tenancy.members(tx, org)),
@@ -36,5 +51,13 @@ export function createTenantStore(db: SqlClient): TenantStore {
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),
     pageIssues: (project, options) => as(project.organizationId, (tx) => issues.pageIssues(tx, project, options)),
+    createApiKey: (key) => as(key.organizationId, (tx) => access.createApiKey(tx, key)),
+    apiKeys: (org) => as(org, (tx) => access.apiKeys(tx, org)),
+    revokeApiKey: (org, id) => as(org, (tx) => access.revokeApiKey(tx, org, id)),
+    useApiKey: (keyHash) => access.useApiKey(db, keyHash),
+    organizationOfProject: (projectId) => access.organizationOfProject(db, projectId),
+    organizationsOfUser: (userId) => access.organizationsOfUser(db, userId),
+    recordAudit: (entry) => access.recordAudit(db, entry),
+    auditPage: (org, limit, before) => as(org, (tx) => access.auditPage(tx, org, limit, before)),
   };
 }

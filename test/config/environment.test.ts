@@ -4,7 +4,15 @@ import { loadEnvironment } from '../../src/config/environment.js';
 describe('service environment', () => {
   it('chooses the embedded store and in-process queues when nothing is set', () => {
     const env = loadEnvironment({});
-    expect(env).toEqual({ database: { kind: 'embedded', dataDir: undefined }, redis: null, organizationSlug: 'local', webhookSecret: null });
+    expect(env).toMatchObject({ database: { kind: 'embedded', dataDir: undefined }, redis: null, organizationSlug: 'local', webhookSecret: null });
+    expect(env.api).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      jwt: { secret: null, jwksUrl: null, issuer: null, audience: null },
+      corsOrigins: [],
+      readsPerMinute: 600,
+      workspaceRoots: [],
+    });
     expect(Object.isFrozen(env) && Object.isFrozen(env.database)).toBe(true);
   });
 
@@ -19,6 +27,9 @@ describe('service environment', () => {
     [{ DATABASE_SCHEMA: 'Robert"); DROP' }, /DATABASE_SCHEMA/],
     [{ ROACH_ORG: 'Not A Slug' }, /ROACH_ORG/],
     [{ ROACH_WEBHOOK_SECRET: 'short' }, /ROACH_WEBHOOK_SECRET: at least 16/],
+    [{ PORT: '70000' }, /PORT must be a port number/],
+    [{ JWT_SECRET: 'too-short' }, /JWT_SECRET: at least 32/],
+    [{ JWKS_URL: 'ftp://x/jwks' }, /JWKS_URL/],
   ])('names the variable that is wrong: %o', (vars, message) => {
     expect(() => loadEnvironment(vars)).toThrow(message);
   });

@@ -143,6 +143,18 @@ export async function markIssuesPending(db: SqlClient, project: ProjectRef, issu
   }
 }
 
+/** Filters of an issue listing; each one left out matches everything. */
+export interface IssueFilter {
+  readonly status?: StoredIssue['status'];
+  readonly severities?: readonly Severity[];
+  readonly category?: Category;
+  readonly ruleId?: string;
+  /** A file, or a folder and everything under it. */
+  readonly file?: string;
+  /** Case-insensitive text in the message or the flagged code. */
+  readonly text?: string;
+}
+
 export interface IssuePage {
   readonly items: readonly (StoredIssue & { readonly category: Category; readonly createdAt: string })[];
   /** Pass back to get the next page; null on the last page. */
@@ -153,7 +165,7 @@ export interface IssuePage {
 export async function pageIssues(
   db: SqlClient,
   project: ProjectRef,
-  options: { readonly status?: StoredIssue['status']; readonly limit: number; readonly cursor?: string | null },
+  options: IssueFilter & { readonly limit: number; readonly cursor?: string | null },
 ): Promise<IssuePage> {
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   const rows = await db.query<{
@@ -165,8 +177,24 @@ export async function pageIssues(
      FROM code_roach_issues
      WHERE project_id = $1 AND ($2::text IS NULL OR status = $2)
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+       AND ($6::text[] IS NULL OR error_severity = ANY($6::text[]))
+       AND ($7::text IS NULL OR category = $7)
+       AND ($8::text IS NULL OR error_type = $8)
+       AND ($9::text IS NULL OR file_path = $9 OR starts_with(file_path, $9 || '/'))
+       AND ($10::text IS NULL OR strpos(lower(error_message), lower($10)) > 0 OR strpos(lower(snippet), lower($10)) > 0)
      ORDER BY created_at DESC, id DESC LIMIT $5`,
-    [project.projectId, options.status ?? null, after?.createdAt ?? null, after?.id ?? null, options.limit + 1],
+    [
+      project.projectId,
+      options.status ?? null,
+      after?.createdAt ?? null,
+      after?.id ?? null,
+      options.limit + 1,
+      options.severities && options.severities.length > 0 ? options.severities : null,
+      options.category ?? null,
+      options.ruleId ?? null,
+      options.file ?? null,
+      options.text ?? null,
+    ],
   );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Cache } from '../cache/cache.js';
+import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
+import { RoachError } from '../domain/errors.js';
+import type { ApiKeyRole, TenantStore } from '../store/tenant-store.js';
+
+export type Principal =
+  | { readonly kind: 'user'; readonly userId: string; readonly subject: string }
+  | { readonly kind: 'apiKey'; readonly keyId: string; readonly organizationId: string; readonly role: ApiKeyRole; readonly projectIds: readonly string[] };
+
+export interface JwtSettings {
+  readonly secret: string | null;
+  readonly jwksUrl: string | null;
+  readonly issuer: string | null;
+  readonly audience: string | null;
+}
+
+/** API keys look like `rk_<43 base64url chars>`: recognisable in logs and secret scanners. */
+const API_KEY_PREFIX = 'rk_';
+const SHOWN_PREFIX_LENGTH = 11;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** A new key: the secret (shown once), what is stored (its hash) and what listings show. */
+export function newApiKey(): { key: string; keyHash: string; prefix: string } {
+  const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return { key, keyHash: hashApiKey(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH) };
+}
+
+const unauthenticated = (message: string): RoachError => new RoachError('CR_ERR_UNAUTHENTICATED', message);
+
+/**
+ * Turns the Authorization header into who is calling: an API key (`Bearer rk_...`) looked up by its
+ * hash, or a JWT checked with jose against JWT_SECRET (HS256) or the provider's JWKS, including
+ * expiry, issuer and audience. Users are known by the token's subject (created on first sight).
+ */
+export function createAuthenticator(settings: JwtSettings, tenants: TenantStore, cache: Cache): (authorization: string | undefined) => Promise<Principal> {
+  const secret = settings.secret ? new TextEncoder().encode(settings.secret) : null;
+  const jwks: JWTVerifyGetKey | null = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : null;
+  const verifyOptions = {
+    ...(settings.issuer ? { issuer: settings.issuer } : {}),
+    ...(settings.audience ? { audience: settings.audience } : {}),
+  };
+
+  async function userOf(subject: string, email: string | null, name: string | null): Promise<Principal> {
+    const key = cacheKeys.session(subject);
+    const cached = await cache.get<string>(key);
+    const userId = cached ?? (await tenants.ensureUser(subject, email, name));
+    if (!cached) await cache.set(key, userId, CACHE_TTL_SECONDS.session);
+    return { kind: 'user', userId, subject };
+  }
+
+  return async (authorization) => {
+    if (!authorization) throw unauthenticated('Missing Authorization header (Bearer <token or API key>).');
+    const [scheme, token] = authorization.split(' ', 2);
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Authorization must be "Bearer <token or API key>".');
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const record = await tenants.useApiKey(hashApiKey(token));
+      if (!record) throw unauthenticated('Unknown or revoked API key.');
+      return { kind: 'apiKey', keyId: record.id, organizationId: record.organizationId, role: record.role, projectIds: record.projectIds };
+    }
+    if (!secret && !jwks) throw unauthenticated('This server accepts API keys only (no JWT_SECRET or JWKS_URL is configured).');
+    try {
+      const { payload } = secret
+        ? await jwtVerify(token, secret, { ...verifyOptions, algorithms: ['HS256'] })
+        : await jwtVerify(token, jwks as JWTVerifyGetKey, verifyOptions);
+      if (!payload.sub) throw unauthenticated('The token has no subject (sub).');
+      const email = typeof payload.email === 'string' ? payload.email : null;
+      const name = typeof payload.name === 'string' ? payload.name : null;
+      return await userOf(payload.sub, email, name);
+    } catch (error) {
+      if (error instanceof RoachError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The token's ${error.claim} claim is not accepted here.`);
+      throw unauthenticated('The token could not be verified.');
+    }
+  };
+}

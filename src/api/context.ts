@@ -1,0 +1,28 @@
+import type { Cache } from '../cache/cache.js';
+import type { ServiceEnvironment } from '../config/environment.js';
+import type { PipelineStore } from '../pipeline/ports.js';
+import type { JobQueue } from '../queue/ports.js';
+import type { TenantStore } from '../store/tenant-store.js';
+import type { Principal } from './auth.js';
+import type { Scope } from './access.js';
+
+/** What the routes work with, built once in main/ and passed to buildApp. */
+export interface ApiDeps {
+  readonly tenants: TenantStore;
+  readonly pipeline: PipelineStore;
+  readonly queue: JobQueue;
+  readonly cache: Cache;
+  readonly settings: ServiceEnvironment['api'];
+  health(): Promise<{ readonly database: { readonly ok: boolean } }>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling; null only on public routes (health, docs). */
+    principal: Principal | null;
+    /** Set once the route's permission check passed for an organization (and project). */
+    scope: Scope | null;
+    /** The organization the request aimed at, known before its permission check (for the audit log). */
+    targetOrganizationId: string | null;
+  }
+}

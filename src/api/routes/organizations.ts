@@ -1,0 +1,144 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { RoachError } from '../../domain/errors.js';
+import { newApiKey } from '../auth.js';
+import { ROLE_RANK } from '../permissions.js';
+import type { ApiDeps } from '../context.js';
+import { limit, organization, project, role, uuid } from '../schemas.js';
+
+const orgParams = z.object({ org: uuid });
+
+/**
+ * A path the API may register as a project: an existing directory whose real path (symlinks
+ * resolved) lies inside one of the configured workspace roots.
+ */
+async function workspacePath(roots: readonly string[], requested: string): Promise<string> {
+  if (roots.length === 0) throw new RoachError('CR_ERR_FORBIDDEN', 'This server has no workspace roots (ROACH_WORKSPACE_ROOTS): projects cannot be registered through the API.');
+  if (!path.isAbsolute(requested)) throw new RoachError('CR_ERR_REQUEST_INVALID', 'path must be absolute.', { field: 'path' });
+  const real = await realpath(requested).catch(() => {
+    throw new RoachError('CR_ERR_PATH_NOT_FOUND', `No directory ${requested}.`, { field: 'path' });
+  });
+  for (const root of roots) {
+    const realRoot = await realpath(root).catch(() => null);
+    if (realRoot && (real === realRoot || real.startsWith(realRoot + path.sep))) return real;
+  }
+  throw new RoachError('CR_ERR_FORBIDDEN', `${requested} is outside the workspace roots this server may read.`, { field: 'path' });
+}
+
+export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/code-roach/organizations', { schema: { response: { 200: z.object({ items: z.array(organization.extend({ role })) }) } } }, async (request) => {
+      const principal = request.principal;
+      if (principal?.kind === 'apiKey') {
+        const own = await deps.tenants.organization(principal.organizationId);
+        return { items: own ? [{ ...own, role: principal.role }] : [] };
+      }
+      if (principal?.kind !== 'user') throw new RoachError('CR_ERR_UNAUTHENTICATED', 'Sign in to list organizations.');
+      const items = await deps.tenants.organizationsOfUser(principal.userId);
+      return { items: items.map((o) => ({ ...o, role: role.parse(o.role) })) };
+    });
+
+    app.post(
+      '/api/code-roach/organizations',
+      { schema: { body: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/), name: z.string().min(1).max(200) }), response: { 201: organization } } },
+      async (request, reply) => {
+        const principal = request.principal;
+        if (principal?.kind !== 'user') throw new RoachError('CR_ERR_FORBIDDEN', 'Only signed-in users create organizations.');
+        if (await deps.tenants.organizationBySlug(request.body.slug)) {
+          throw new RoachError('CR_ERR_REQUEST_INVALID', `The slug "${request.body.slug}" is taken.`, { field: 'slug' });
+        }
+        const created = await deps.tenants.ensureOrganization(request.body.slug, request.body.name);
+        await deps.tenants.setMembership(created.id, principal.userId, 'owner');
+        request.scope = { organizationId: created.id, role: 'owner', projectId: null };
+        return reply.status(201).send(created);
+      },
+    );
+
+    app.get('/api/code-roach/organizations/:org', { schema: { params: orgParams, response: { 200: organization.extend({ role }) } } }, async (request) => {
+      const found = await deps.tenants.organization(request.params.org);
+      if (!found) throw new RoachError('CR_ERR_NOT_FOUND', 'No organization with that id.');
+      return { ...found, role: request.scope?.role ?? 'viewer' };
+    });
+
+    app.get('/api/code-roach/organizations/:org/members', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(z.object({ userId: uuid, subject: z.string(), email: z.string().nullable(), role })) }) } } }, async (request) => ({
+      items: await deps.tenants.members(request.params.org),
+    }));
+
+    app.put(
+      '/api/code-roach/organizations/:org/members/:subject',
+      { schema: { params: orgParams.extend({ subject: z.string().min(1).max(200) }), body: z.strictObject({ role, email: z.email().optional() }), response: { 200: z.object({ subject: z.string(), role }) } } },
+      async (request) => {
+        const granted = request.body.role;
+        const own = request.scope?.role ?? 'viewer';
+        if (ROLE_RANK[granted] > ROLE_RANK[own]) throw new RoachError('CR_ERR_FORBIDDEN', `A ${own} cannot grant ${granted}.`);
+        const userId = await deps.tenants.ensureUser(request.params.subject, request.body.email ?? null, null);
+        await deps.tenants.setMembership(request.params.org, userId, granted);
+        return { subject: request.params.subject, role: granted };
+      },
+    );
+
+    app.get('/api/code-roach/organizations/:org/projects', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(project) }) } } }, async (request) => ({
+      items: await deps.tenants.projects(request.params.org),
+    }));
+
+    app.post(
+      '/api/code-roach/organizations/:org/projects',
+      { schema: { params: orgParams, body: z.strictObject({ name: z.string().min(1).max(200), path: z.string().min(1).max(4096) }), response: { 201: project } } },
+      async (request, reply) => {
+        const root = await workspacePath(deps.settings.workspaceRoots, request.body.path);
+        return reply.status(201).send(await deps.tenants.registerProject(request.params.org, root, request.body.name));
+      },
+    );
+
+    const keyRecord = z.object({
+      id: uuid, name: z.string(), prefix: z.string(), role: z.enum(['admin', 'member', 'viewer']), projectIds: z.array(uuid).readonly(),
+      createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+    });
+    app.get('/api/code-roach/organizations/:org/api-keys', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(keyRecord) }) } } }, async (request) => ({
+      items: await deps.tenants.apiKeys(request.params.org),
+    }));
+
+    app.post(
+      '/api/code-roach/organizations/:org/api-keys',
+      {
+        schema: {
+          params: orgParams,
+          body: z.strictObject({ name: z.string().min(1).max(200), role: z.enum(['admin', 'member', 'viewer']).default('member'), projectIds: z.array(uuid).max(100).default([]) }),
+          response: { 201: keyRecord.extend({ key: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const own = request.scope?.role ?? 'viewer';
+        if (ROLE_RANK[request.body.role] > ROLE_RANK[own]) throw new RoachError('CR_ERR_FORBIDDEN', `A ${own} cannot create a key with role ${request.body.role}.`);
+        for (const projectId of request.body.projectIds) {
+          if ((await deps.tenants.organizationOfProject(projectId)) !== request.params.org) throw new RoachError('CR_ERR_NOT_FOUND', `No project ${projectId}.`, { field: 'projectIds' });
+        }
+        const secret = newApiKey();
+        const record = await deps.tenants.createApiKey({
+          organizationId: request.params.org,
+          name: request.body.name,
+          prefix: secret.prefix,
+          keyHash: secret.keyHash,
+          role: request.body.role,
+          projectIds: request.body.projectIds,
+          createdBy: request.principal?.kind === 'user' ? request.principal.userId : null,
+        });
+        // The only time the key is shown: only its hash is stored.
+        return reply.status(201).send({ ...record, key: secret.key });
+      },
+    );
+
+    app.delete('/api/code-roach/organizations/:org/api-keys/:id', { schema: { params: orgParams.extend({ id: uuid }) } }, async (request, reply) => {
+      if (!(await deps.tenants.revokeApiKey(request.params.org, request.params.id))) throw new RoachError('CR_ERR_NOT_FOUND', 'No API key with that id.');
+      return reply.status(204).send();
+    });
+
+    app.get(
+      '/api/code-roach/organizations/:org/audit',
+      { schema: { params: orgParams, querystring: z.object({ limit, cursor: z.string().regex(/^\d{1,19}$/).optional() }) } },
+      async (request) => deps.tenants.auditPage(request.params.org, request.query.limit, request.query.cursor ?? null),
+    );
+  };
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, copyFixture, REPO_ROOT, roach, tempDir } from '../helpers/project.js';
+import { waitFor } from '../helpers/wait.js';
+
+afterAll(cleanupTemp);
+
+describe('roach serve (embedded store, in-process jobs)', () => {
+  it('bootstraps with an API key, registers a project, crawls it through the API and streams the progress', async () => {
+    const dataDir = path.join(await tempDir(), 'data');
+    const project = await copyFixture('sample-app');
+    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0' };
+    const created = await roach(['api-key', 'bootstrap'], { env });
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    const auth = { authorization: `Bearer ${key}` };
+
+    const server = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'roach.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    server.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    try {
+      const base = await waitFor(() => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1], 30_000, 'the server to listen');
+      const call = async (url: string, init: RequestInit = {}) => {
+        const response = await fetch(`${base}${url}`, { ...init, headers: { 'content-type': 'application/json', ...auth, ...(init.headers ?? {}) } });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+      };
+      expect((await call('/readyz')).body).toMatchObject({ status: 'ready', database: { kind: 'pglite', ok: true } });
+      const orgs = await call('/api/code-roach/organizations');
+      const orgId = orgs.body.items?.[0]?.id as string;
+      expect(orgs.body.items?.[0]).toMatchObject({ slug: 'local', role: 'admin' });
+      const registered = await call(`/api/code-roach/organizations/${orgId}/projects`, { method: 'POST', body: JSON.stringify({ name: 'sample', path: project }) });
+      expect(registered.status).toBe(201);
+      const projectId = registered.body.id as string;
+
+      const crawl = await call('/api/code-roach/crawl', { method: 'POST', body: JSON.stringify({ projectId, apply: true }) });
+      expect(crawl.status).toBe(202);
+      const stream = await fetch(`${base}/api/code-roach/status/stream?kind=codebase-crawl&jobId=${crawl.body.jobId}`, { headers: auth });
+      expect(stream.headers.get('content-type')).toBe('text/event-stream');
+      const events = await stream.text();
+      expect(events).toMatch(/event: completed\ndata: \{.*"state":"completed"/);
+      const status = await call(`/api/code-roach/status?kind=codebase-crawl&jobId=${crawl.body.jobId}`);
+      expect(status.body).toMatchObject({ state: 'completed', result: { fixes: { applied: 4 }, openIssues: { total: 5 } } });
+
+      const issues = await call(`/api/code-roach/issues?projectId=${projectId}&status=open&severity=critical,medium&limit=2`);
+      expect(issues.body.items).toHaveLength(2);
+      expect(issues.body.nextCursor).toEqual(expect.any(String));
+      const rest = await call(`/api/code-roach/issues?projectId=${projectId}&status=open&severity=critical,medium&limit=2&cursor=${String(issues.body.nextCursor)}`);
+      expect(rest.body.items?.length).toBeGreaterThan(0);
+      const queued = await call(`/api/code-roach/review?projectId=${projectId}`);
+      expect(queued.body.items?.length).toBe(3);
+    } finally {
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 120_000);
+});
