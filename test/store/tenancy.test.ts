@@ -118,6 +118,27 @@ describe.each(backends)('tenancy on $name', ({ open, skip }) => {
     await expect(withTenant(db, "x'; DROP TABLE projects; --", async () => 1)).rejects.toThrow(/No organization/);
   });
 
+  it.skipIf(skip)('keeps API keys (hash lookup across tenants, revocation) and the audit log per organization', async () => {
+    const key = await tenants.createApiKey({ organizationId: a.organizationId, name: 'ci', prefix: 'rk_abc', keyHash: 'h1', role: 'member', projectIds: [a.projectId], createdBy: null });
+    expect(key).toMatchObject({ name: 'ci', role: 'member', projectIds: [a.projectId], lastUsedAt: null });
+    expect(await tenants.useApiKey('h1')).toMatchObject({ id: key.id, organizationId: a.organizationId });
+    expect((await tenants.apiKeys(a.organizationId))[0]?.lastUsedAt).not.toBeNull();
+    expect(await tenants.apiKeys(b.organizationId)).toEqual([]);
+    expect(await tenants.revokeApiKey(b.organizationId, key.id)).toBe(false);
+    expect(await tenants.revokeApiKey(a.organizationId, key.id)).toBe(true);
+    expect(await tenants.useApiKey('h1')).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      await tenants.recordAudit({ organizationId: a.organizationId, actor: 'user:x', action: `POST /x/${i}`, target: null, outcome: 'success', statusCode: 201, requestId: `r${i}`, ip: '127.0.0.1', details: {} });
+    }
+    await tenants.recordAudit({ organizationId: b.organizationId, actor: 'user:y', action: 'POST /y', target: null, outcome: 'failure', statusCode: 403, requestId: 'ry', ip: null, details: {} });
+    const first = await tenants.auditPage(a.organizationId, 2, null);
+    expect(first.items.map((i) => i.action)).toEqual(['POST /x/2', 'POST /x/1']);
+    const second = await tenants.auditPage(a.organizationId, 2, first.nextCursor);
+    expect(second.items.map((i) => i.action)).toEqual(['POST /x/0']);
+    expect(second.nextCursor).toBeNull();
+    expect(await tenants.organizationOfProject(b.projectId)).toBe(b.organizationId);
+  });
+
   it.skipIf(skip)('pages issues by cursor with no gaps and no repeats', async () => {
     const crawl = await store.startCrawl(a, {});
     await store.upsertIssues(a, crawl, Array.from({ length: 23 }, (_, i) => finding('page.js', 100 + i)));
