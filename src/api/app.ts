@@ -18,6 +18,7 @@ import type { ApiDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { ROUTE_PERMISSIONS } from './permissions.js';
 import { healthRoutes } from './routes/health.js';
+import { insightRoutes } from './routes/insights.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { workRoutes } from './routes/work.js';
 
@@ -142,5 +143,6 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(healthRoutes(deps));
   await app.register(organizationRoutes(deps));
   await app.register(workRoutes(deps));
+  await app.register(insightRoutes(deps));
   return app;
 }

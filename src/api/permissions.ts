@@ -42,6 +42,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = Object.fr
   'GET /api/code-roach/status/stream': 'project:read',
   'GET /api/code-roach/review': 'project:read',
   'POST /api/code-roach/fix': 'fix:decide',
+  'GET /api/code-roach/analytics': 'project:read',
+  'GET /api/code-roach/file-health': 'project:read',
+  'GET /api/code-roach/organizations/:org/patterns': 'org:read',
 });
 
 /** Ranks for "a role may only grant roles up to its own". */

@@ -3,6 +3,7 @@ import type { SqlClient } from './sql.js';
 import { withTenant } from './tenant.js';
 import * as access from './repositories/access.js';
 import type { ApiKeyRecord, ApiKeyRole, AuditEntry, AuditPage } from './repositories/access.js';
+import * as analytics from './repositories/analytics.js';
 import * as issues from './repositories/issues.js';
 import * as tenancy from './repositories/tenancy.js';
 import type { Member, Organization, OrganizationRole, Project } from './repositories/tenancy.js';
@@ -33,6 +34,9 @@ export interface TenantStore {
   organizationsOfUser(userId: string): Promise<{ id: string; slug: string; name: string; role: string }[]>;
   recordAudit(entry: AuditEntry): Promise<void>;
   auditPage(organizationId: string, limit: number, before: string | null): Promise<AuditPage>;
+  projectAnalytics(project: ProjectRef, range: analytics.AnalyticsRange): Promise<analytics.ProjectAnalytics>;
+  latestFileHealth(project: ProjectRef, limit: number): ReturnType<typeof analytics.latestFileHealth>;
+  patterns(organizationId: string, limit: number): Promise<analytics.PatternRow[]>;
 }
 
 export type { ApiKeyRecord, ApiKeyRole, AuditEntry };
@@ -59,5 +63,8 @@ export function createTenantStore(db: SqlClient): TenantStore {
     organizationsOfUser: (userId) => access.organizationsOfUser(db, userId),
     recordAudit: (entry) => access.recordAudit(db, entry),
     auditPage: (org, limit, before) => as(org, (tx) => access.auditPage(tx, org, limit, before)),
+    projectAnalytics: (project, range) => as(project.organizationId, (tx) => analytics.projectAnalytics(tx, project, range)),
+    latestFileHealth: (project, limit) => as(project.organizationId, (tx) => analytics.latestFileHealth(tx, project, limit)),
+    patterns: (org, limit) => as(org, (tx) => analytics.patterns(tx, org, limit)),
   };
 }

@@ -51,6 +51,17 @@ describe('roach serve (embedded store, in-process jobs)', () => {
       expect(rest.body.items?.length).toBeGreaterThan(0);
       const queued = await call(`/api/code-roach/review?projectId=${projectId}`);
       expect(queued.body.items?.length).toBe(3);
+      const analytics = await call(`/api/code-roach/analytics?projectId=${projectId}`);
+      expect(analytics.body).toMatchObject({
+        issues: [{ total: 5, bySeverity: { critical: 1 } }],
+        fixes: expect.arrayContaining([expect.objectContaining({ status: 'applied', count: 4 }), expect.objectContaining({ status: 'pending', count: 3 })]),
+        strategies: [{ strategy: 'rule-template', succeeded: 4, failed: 0, successRate: 1 }],
+      });
+      expect((analytics.body.health as { files: number }[])[0]?.files).toBeGreaterThan(0);
+      const health = await call(`/api/code-roach/file-health?projectId=${projectId}&limit=1`);
+      expect(health.body.items?.[0]).toMatchObject({ filePath: 'src/danger.js' });
+      const patterns = await call(`/api/code-roach/organizations/${orgId}/patterns`);
+      expect(patterns.body.items?.length).toBeGreaterThan(0);
     } finally {
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
