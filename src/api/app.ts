@@ -19,6 +19,7 @@ import { errorBody, handleError } from './errors.js';
 import { ROUTE_PERMISSIONS } from './permissions.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { workRoutes } from './routes/work.js';
 
@@ -111,8 +112,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
     const permission = ROUTE_PERMISSIONS[`${request.method} ${url}`];
     if (!permission) return;
     const params = (request.params ?? {}) as { org?: string };
+    const bodyOrg = ((request.body ?? {}) as { organizationId?: string }).organizationId;
     const projectId = ((request.query ?? {}) as { projectId?: string }).projectId ?? ((request.body ?? {}) as { projectId?: string }).projectId ?? null;
-    let organizationId = params.org ?? null;
+    let organizationId = params.org ?? bodyOrg ?? null;
     if (projectId) {
       const owner = await deps.tenants.organizationOfProject(projectId);
       if (!owner || (organizationId && owner !== organizationId)) throw new RoachError('CR_ERR_NOT_FOUND', 'No project with that id.');
@@ -144,5 +146,6 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(organizationRoutes(deps));
   await app.register(workRoutes(deps));
   await app.register(insightRoutes(deps));
+  await app.register(notificationRoutes(deps));
   return app;
 }

@@ -10,11 +10,12 @@ export type Permission =
   | 'project:read'
   | 'crawl:run'
   | 'fix:decide'
-  | 'notify:send';
+  | 'notify:send'
+  | 'channels:manage';
 
 const READ: readonly Permission[] = ['org:read', 'project:read'];
 const WORK: readonly Permission[] = [...READ, 'crawl:run', 'fix:decide', 'notify:send'];
-const ADMIN: readonly Permission[] = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create'];
+const ADMIN: readonly Permission[] = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'channels:manage'];
 
 /** The one matrix of who may do what. API keys carry admin, member or viewer. */
 export const ROLE_PERMISSIONS: Readonly<Record<OrganizationRole, ReadonlySet<Permission>>> = Object.freeze({
@@ -45,6 +46,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = Object.fr
   'GET /api/code-roach/analytics': 'project:read',
   'GET /api/code-roach/file-health': 'project:read',
   'GET /api/code-roach/organizations/:org/patterns': 'org:read',
+  'GET /api/code-roach/organizations/:org/channels': 'channels:manage',
+  'POST /api/code-roach/organizations/:org/channels': 'channels:manage',
+  'DELETE /api/code-roach/organizations/:org/channels/:id': 'channels:manage',
+  'POST /api/code-roach/notifications/send': 'notify:send',
 });
 
 /** Ranks for "a role may only grant roles up to its own". */

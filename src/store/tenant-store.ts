@@ -4,6 +4,8 @@ import { withTenant } from './tenant.js';
 import * as access from './repositories/access.js';
 import type { ApiKeyRecord, ApiKeyRole, AuditEntry, AuditPage } from './repositories/access.js';
 import * as analytics from './repositories/analytics.js';
+import * as channelRepo from './repositories/channels.js';
+import type { NotificationChannelRecord } from './repositories/channels.js';
 import * as issues from './repositories/issues.js';
 import * as tenancy from './repositories/tenancy.js';
 import type { Member, Organization, OrganizationRole, Project } from './repositories/tenancy.js';
@@ -37,6 +39,9 @@ export interface TenantStore {
   projectAnalytics(project: ProjectRef, range: analytics.AnalyticsRange): Promise<analytics.ProjectAnalytics>;
   latestFileHealth(project: ProjectRef, limit: number): ReturnType<typeof analytics.latestFileHealth>;
   patterns(organizationId: string, limit: number): Promise<analytics.PatternRow[]>;
+  addChannel(organizationId: string, channel: Omit<NotificationChannelRecord, 'id'>): Promise<NotificationChannelRecord>;
+  channels(organizationId: string): Promise<NotificationChannelRecord[]>;
+  removeChannel(organizationId: string, id: string): Promise<boolean>;
 }
 
 export type { ApiKeyRecord, ApiKeyRole, AuditEntry };
@@ -66,5 +71,8 @@ export function createTenantStore(db: SqlClient): TenantStore {
     projectAnalytics: (project, range) => as(project.organizationId, (tx) => analytics.projectAnalytics(tx, project, range)),
     latestFileHealth: (project, limit) => as(project.organizationId, (tx) => analytics.latestFileHealth(tx, project, limit)),
     patterns: (org, limit) => as(org, (tx) => analytics.patterns(tx, org, limit)),
+    addChannel: (org, channel) => as(org, (tx) => channelRepo.addChannel(tx, org, channel)),
+    channels: (org) => as(org, (tx) => channelRepo.channels(tx, org)),
+    removeChannel: (org, id) => as(org, (tx) => channelRepo.removeChannel(tx, org, id)),
   };
 }

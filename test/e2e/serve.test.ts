@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, copyFixture, REPO_ROOT, roach, tempDir } from '../helpers/project.js';
@@ -10,7 +13,19 @@ describe('roach serve (embedded store, in-process jobs)', () => {
   it('bootstraps with an API key, registers a project, crawls it through the API and streams the progress', async () => {
     const dataDir = path.join(await tempDir(), 'data');
     const project = await copyFixture('sample-app');
-    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0' };
+    const secret = 'webhook-signing-secret-for-tests';
+    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0', ROACH_WEBHOOK_SECRET: secret };
+    const received: { body: string; signature: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({ body, signature: String(request.headers['x-roach-signature']) });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const created = await roach(['api-key', 'bootstrap'], { env });
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
@@ -62,7 +77,20 @@ describe('roach serve (embedded store, in-process jobs)', () => {
       expect(health.body.items?.[0]).toMatchObject({ filePath: 'src/danger.js' });
       const patterns = await call(`/api/code-roach/organizations/${orgId}/patterns`);
       expect(patterns.body.items?.length).toBeGreaterThan(0);
+
+      const channel = await call(`/api/code-roach/organizations/${orgId}/channels`, { method: 'POST', body: JSON.stringify({ name: 'ops', type: 'webhook', url: hook }) });
+      expect(channel.status).toBe(201);
+      const sent = await call('/api/code-roach/notifications/send', {
+        method: 'POST',
+        body: JSON.stringify({ organizationId: orgId, event: 'crawl.completed', title: 'Crawl done', text: '5 open issues', severity: 'high' }),
+      });
+      expect(sent).toMatchObject({ status: 202, body: { channels: 1 } });
+      const delivery = await waitFor(() => received[0], 20_000, 'the webhook delivery');
+      expect(JSON.parse(delivery.body)).toMatchObject({ event: 'crawl.completed', title: 'Crawl done', severity: 'high', organizationId: orgId });
+      const [t, v1] = delivery.signature.split(',').map((part) => part.split('=')[1]);
+      expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex'));
     } finally {
+      receiver.close();
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
     }

@@ -32,7 +32,7 @@ describe('service commands in the embedded mode', () => {
 
   it('roach db migrate creates or upgrades the embedded store, then says it is current', async () => {
     const dataDir = path.join(await tempDir(), 'data');
-    expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toMatch(/applied 0001, 0002, 0003\./);
+    expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toMatch(/applied 0001, 0002, 0003, 0004\./);
     expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toMatch(/is up to date/);
   });
 
@@ -84,7 +84,7 @@ describe('bad service settings fail at start-up with a clear message', () => {
 
 describe.skipIf(!servicesUp)('service commands on PostgreSQL and Redis', () => {
   it('db migrate, enqueue (deduplicated per project) and jobs', async () => {
-    expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toMatch(/Migrated PostgreSQL \(DATABASE_URL\): applied 0001, 0002, 0003\./);
+    expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toMatch(/Migrated PostgreSQL \(DATABASE_URL\): applied 0001, 0002, 0003, 0004\./);
     expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toMatch(/up to date/);
     const dir = await copyFixture('sample-app');
     const first = await roach(['enqueue', 'crawl', dir, '--priority', 'critical'], { env: SERVICE });

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { RoachError } from '../../domain/errors.js';
+import { priorityOfSeverity } from '../../domain/priority.js';
+import type { ApiDeps } from '../context.js';
+import { uuid } from '../schemas.js';
+
+const channel = z.object({ id: uuid, name: z.string(), type: z.enum(['webhook', 'slack']), url: z.string(), events: z.array(z.string()).readonly() });
+const orgParams = z.object({ org: uuid });
+
+export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/code-roach/organizations/:org/channels', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(channel) }) } } }, async (request) => ({
+      items: await deps.tenants.channels(request.params.org),
+    }));
+
+    app.post(
+      '/api/code-roach/organizations/:org/channels',
+      {
+        schema: {
+          params: orgParams,
+          body: z.strictObject({
+            name: z.string().min(1).max(100),
+            type: z.enum(['webhook', 'slack']),
+            url: z.url({ protocol: /^https?$/ }),
+            events: z.array(z.string().min(1).max(100)).max(50).default([]),
+          }),
+          response: { 201: channel },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await deps.tenants.addChannel(request.params.org, request.body)),
+    );
+
+    app.delete('/api/code-roach/organizations/:org/channels/:id', { schema: { params: orgParams.extend({ id: uuid }) } }, async (request, reply) => {
+      if (!(await deps.tenants.removeChannel(request.params.org, request.params.id))) throw new RoachError('CR_ERR_NOT_FOUND', 'No channel with that id.');
+      return reply.status(204).send();
+    });
+
+    // Queued on `notifications` and delivered by a worker to every channel of the organization that takes this event.
+    app.post(
+      '/api/code-roach/notifications/send',
+      {
+        schema: {
+          body: z.strictObject({
+            organizationId: uuid,
+            event: z.string().min(1).max(100),
+            title: z.string().min(1).max(300),
+            text: z.string().max(10_000).default(''),
+            severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('info'),
+          }),
+          response: { 202: z.object({ kind: z.string(), jobId: z.string(), channels: z.number() }) },
+        },
+      },
+      async (request, reply) => {
+        const { organizationId, ...message } = request.body;
+        const targets = (await deps.tenants.channels(organizationId)).filter((c) => c.events.length === 0 || c.events.includes(message.event));
+        if (targets.length === 0) throw new RoachError('CR_ERR_NOT_FOUND', `No notification channel of this organization takes "${message.event}".`);
+        const job = await deps.queue.enqueue(
+          'notifications',
+          { organizationId, ...message, channels: targets.map((c) => ({ type: c.type, url: c.url })) },
+          { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity) },
+        );
+        return reply.status(202).send({ kind: job.kind, jobId: job.id, channels: targets.length });
+      },
+    );
+  };
+}
