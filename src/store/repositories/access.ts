@@ -44,12 +44,18 @@ export async function revokeApiKey(tx: SqlClient, organizationId: string, id: st
 }
 
 /**
- * The live key with this hash, and marks it used. Runs before any tenant is known (the key is what
+ * The live key with this hash, marked as used. Runs before any tenant is known (the key is what
  * names the tenant), so it is the one lookup by a secret's hash across organizations.
  */
 export async function useApiKey(db: SqlClient, keyHash: string): Promise<ApiKeyRecord | null> {
+  // last_used_at is refreshed at most once a minute, so authenticating is not a write per request.
   const [row] = await db.query<ApiKeyRecord>(
-    `UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}`,
+    `WITH live AS (SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+     touched AS (
+       UPDATE api_keys SET last_used_at = now()
+       WHERE id = (SELECT id FROM live) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+     )
+     SELECT * FROM live`,
     [keyHash],
   );
   return row ?? null;
