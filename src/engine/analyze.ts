@@ -5,6 +5,7 @@ import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { astGrepLang } from './languages.js';
 import type { CompiledRule, RuleSet } from './rules.js';
 import { nodeShape, nodeTokens } from './shape.js';
+import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { expandTemplate } from './template.js';
 
 export const PARSE_ERROR_RULE = 'parse-error';
@@ -154,7 +155,32 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
     for (const node of root.root().findAll(rule.config)) ordered.push({ rule, node });
   }
   ordered.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
+  const suppressions = suppressionsOf(root, input.language, input.text);
+  for (const suppression of suppressions) {
+    if (suppression.reason) continue;
+    // Still honoured, but a reviewer should be told why a finding is accepted.
+    const { comment } = suppression;
+    addFinding(
+      {
+        ruleId: SUPPRESSION_RULE,
+        severity: 'low',
+        category: 'maintainability',
+        cwe: null,
+        message: 'A roach-ignore comment without a reason: add " -- why" so reviewers know why the finding is accepted.',
+        file: input.file,
+        language: input.language,
+        range: comment,
+        snippet: snippetOf(comment.text),
+        patternFingerprint: patternFingerprint(SUPPRESSION_RULE, 'roach-ignore'),
+        shape: 'roach-ignore',
+        bindings: {},
+        templateFix: null,
+      },
+      comment.text,
+    );
+  }
   for (const { rule, node } of ordered) {
+    if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
     const shape = nodeShape(node);
     const { id, severity, category, cwe, message } = rule.definition;
     addFinding(

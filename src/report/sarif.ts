@@ -85,6 +85,10 @@ const BUILT_IN_DESCRIPTIONS: Readonly<Record<string, { readonly short: string; r
     short: 'File does not parse; rules ran on the recoverable parts only.',
     full: 'The parser reported syntax errors in this file. Findings in it may be missing or imprecise until it parses cleanly.',
   },
+  'roach/suppression-without-reason': {
+    short: 'A roach-ignore comment without a reason.',
+    full: 'Suppressions stay honoured, but each should say why the finding is accepted (`roach-ignore-next-line RULE -- reason`), so reviewers can judge it.',
+  },
 };
 
 /** `js/no-eval` → `JsNoEval`: SARIF's `name` is meant to be an identifier-like, human-readable form of the id. */
