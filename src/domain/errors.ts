@@ -26,6 +26,7 @@ export const ERROR_CATALOGUE = {
   CR_ERR_FORBIDDEN: { status: 403, exit: 2, doc: "The caller's role in the organization or project does not allow this action." },
   CR_ERR_REQUEST_INVALID: { status: 400, exit: 2, doc: 'A request parameter, query or body does not match the route schema; the message names the field.' },
   CR_ERR_RATE_LIMITED: { status: 429, exit: 2, doc: 'Too many requests from this caller for this kind of route; retry after the Retry-After header.' },
+  CR_ERR_GIT: { status: 400, exit: 2, doc: 'A git operation for --baseline or --changed-since failed: not a git repository, or an unknown ref.' },
   CR_ERR_INTERNAL: { status: 500, exit: 70, doc: 'A bug in Code Roach: the request id in the answer finds it in the server log.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { loadRules } from '../engine/rules.js';
+import { computeBaseline } from '../pipeline/baseline.js';
 import { crawl } from '../pipeline/crawl.js';
+import { baseCommit, changedFilesSince } from '../pipeline/git.js';
 import type { PipelineStore, ProjectRef } from '../pipeline/ports.js';
 import type { CrawlReport } from '../pipeline/crawl-report.js';
 import { DEFAULT_STRATEGIES } from '../pipeline/strategies.js';
@@ -46,6 +48,20 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
   };
   const rules = await loadRules(selection);
   {
+    const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
+    const baseline = settings.baseline
+      ? await computeBaseline({
+          root: settings.root,
+          ref: settings.baseline,
+          include: settings.config.include,
+          exclude: settings.config.exclude,
+          maxFileSizeBytes: settings.config.maxFileSizeBytes,
+          selection,
+          cacheDir: settings.dataDir,
+          ruleIds: rules.rules.map((rule) => rule.definition.id),
+          threads: settings.threads,
+        })
+      : undefined;
     const report = await crawl(store, {
       root: settings.root,
       include: settings.config.include,
@@ -64,11 +80,15 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       project: hooks.project,
       jobId: hooks.jobId,
       signal: hooks.signal,
+      onlyFiles,
+      baseline,
     });
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
     const failOn = settings.failOn;
-    const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && report.openIssues.bySeverity[severity] > 0);
+    // With a baseline only new issues fail the gate: existing debt does not block a pull request.
+    const gated = report.baseline ? report.baseline.newIssues : report.openIssues;
+    const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && gated.bySeverity[severity] > 0);
     return { report, output, gateFailed };
   }
 }

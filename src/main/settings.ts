@@ -22,6 +22,8 @@ export interface CrawlFlags {
   readonly progress?: boolean;
   /** commander's `--no-fix` sets this to false. */
   readonly fix?: boolean;
+  readonly baseline?: string;
+  readonly changedSince?: string;
 }
 
 /** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
@@ -39,6 +41,10 @@ export interface CrawlSettings {
   readonly progress: boolean;
   /** False with --no-fix: detect and report only. */
   readonly generateFixes: boolean;
+  /** --baseline <ref>: issues that existed at the merge-base with this ref do not fail --fail-on. */
+  readonly baseline: string | null;
+  /** --changed-since <ref>: crawl only files changed since the merge-base with this ref. */
+  readonly changedSince: string | null;
 }
 
 /** Checks that `dir` is an existing, readable directory and returns its absolute path. */
@@ -101,5 +107,7 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     threads: flags.threads !== undefined ? parseNumber(flags.threads, '--threads', 1, 256, true) : undefined,
     progress: flags.progress !== false,
     generateFixes: flags.fix !== false,
+    baseline: flags.baseline ?? null,
+    changedSince: flags.changedSince ?? null,
   });
 }

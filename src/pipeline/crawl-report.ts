@@ -52,6 +52,8 @@ export interface CrawlReport {
   readonly worstFiles: readonly FileHealthSummary[];
   /** Rule metadata for every rule that produced a finding (SARIF needs it). */
   readonly rules: readonly RuleMetadata[];
+  /** With --baseline: the commit compared against and the open issues that are new since it. */
+  readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: CrawlReport['openIssues'] };
 }
 
 /** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
@@ -59,6 +61,8 @@ export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | '
   /** 0-based lines and columns, as in findings. */
   readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
   readonly fixable: boolean;
+  /** With --baseline: whether the issue already existed at the baseline commit. */
+  readonly baselineState?: 'new' | 'existing';
 };
 
 export interface RuleMetadata {

@@ -14,6 +14,7 @@ import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
+import type { Baseline } from './baseline.js';
 import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
@@ -44,6 +45,10 @@ export interface CrawlOptions {
   readonly jobId?: string;
   /** Checked between phases: an aborted crawl stops before its next write. */
   readonly signal?: AbortSignal;
+  /** --changed-since: only these project-relative files are crawled; every other file keeps its state. */
+  readonly onlyFiles?: ReadonlySet<string>;
+  /** --baseline: issues whose fingerprint existed at the baseline commit are "existing", the rest "new". */
+  readonly baseline?: Baseline;
 }
 
 const WORST_FILES = 10;
@@ -67,14 +72,16 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
     await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(() => undefined)));
     const previous = await store.fileStates(project);
-    const { tasks, unchangedByStat } = planAnalysis(walked.files, previous);
+    const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
+    const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
+    const { tasks, unchangedByStat } = planAnalysis(walkedFiles, previous);
     const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress });
 
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
     const analyzedPaths: string[] = [];
     const states: FileState[] = [];
-    const walkedByPath = new Map(walked.files.map((file) => [file.path, file]));
+    const walkedByPath = new Map(walkedFiles.map((file) => [file.path, file]));
     let unchanged = unchangedByStat;
     let analyzed = 0;
     for (const outcome of outcomes) {
@@ -94,7 +101,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       analyzedPaths.push(outcome.path);
       findings.push(...outcome.findings);
     }
-    const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file));
+    const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
 
     checkpoint();
     const issueIds = await store.upsertIssues(project, crawlId, findings);
@@ -122,15 +129,21 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     // Files analyzed in this crawl with no open issue are recorded too (at 100), so trends see them recover.
     const clean = states.filter((s) => analyzedSet.has(s.path) && !counts.has(s.path)).map((s) => ({ filePath: s.path, healthScore: fileHealthScore({}), issueCount: 0 }));
     await store.recordFileHealth(project, crawlId, [...health, ...clean]);
-    const open = (await store.openIssues(project)).map((issue) => ({ ...issue, fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined }));
+    const baseline = options.baseline;
+    const open = (await store.openIssues(project)).map((issue) => ({
+      ...issue,
+      fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined,
+      ...(baseline ? { baselineState: baseline.fingerprints.has(issue.fingerprint) ? ('existing' as const) : ('new' as const) } : {}),
+    }));
     const openIssues = totals(open);
     const report: CrawlReport = {
       crawlId,
       root: options.root,
       startedAt,
       durationMs: Math.round(performance.now() - started),
-      files: { walked: walked.files.length, analyzed, unchanged, skipped, removed: removed.length },
+      files: { walked: walkedFiles.length, analyzed, unchanged, skipped, removed: removed.length },
       findings: open,
+      ...(baseline ? { baseline: { ref: baseline.ref, commit: baseline.commit, newIssues: totals(open.filter((issue) => issue.baselineState === 'new')) } } : {}),
       newlyAnalyzedFindings: findings.length,
       openIssues,
       resolvedIssues: resolved,

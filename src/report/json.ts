@@ -33,6 +33,8 @@ export interface JsonReport {
   /** Findings for which no strategy produced a fix. */
   readonly fixesDeclined: number;
   readonly worstFiles: readonly { readonly file: string; readonly healthScore: number; readonly issueCount: number }[];
+  /** With --baseline only: the commit compared against and the open issues new since it. */
+  readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: JsonReport['openIssues'] };
 }
 
 export interface JsonFinding {
@@ -58,6 +60,8 @@ export interface JsonFinding {
   readonly patternFingerprint: string;
   /** True when the rule itself proposes a fix for this match. */
   readonly fixable: boolean;
+  /** With --baseline only: whether the issue existed at the baseline commit. */
+  readonly baselineState?: 'new' | 'existing';
 }
 
 /** Fix summaries are published as the pipeline records them (1-based line); tests pin the shape. */
@@ -80,6 +84,7 @@ function toJsonFinding(finding: ReportedIssue): JsonFinding {
     fingerprint: finding.fingerprint,
     patternFingerprint: finding.patternFingerprint,
     fixable: finding.fixable,
+    ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
   };
 }
 
@@ -122,6 +127,15 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     })),
     fixesDeclined: report.fixesDeclined,
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
+    ...(report.baseline
+      ? {
+          baseline: {
+            ref: report.baseline.ref,
+            commit: report.baseline.commit,
+            newIssues: { total: report.baseline.newIssues.total, bySeverity: { ...report.baseline.newIssues.bySeverity }, byCategory: { ...report.baseline.newIssues.byCategory } },
+          },
+        }
+      : {}),
   };
 }
 

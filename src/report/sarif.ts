@@ -59,6 +59,8 @@ export interface SarifResult {
     };
   }[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
+  /** With --baseline: SARIF's own word for new against existing results. */
+  readonly baselineState?: 'new' | 'unchanged';
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -193,6 +195,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
         'codeRoach/v1': finding.fingerprint,
         'codeRoachPattern/v1': finding.patternFingerprint,
       },
+      ...(finding.baselineState ? { baselineState: finding.baselineState === 'new' ? ('new' as const) : ('unchanged' as const) } : {}),
     }),
   );
 

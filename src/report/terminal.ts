@@ -102,6 +102,9 @@ function issueLines(report: CrawlReport, paint: Paint): string[] {
     `${paint(['bold'], 'Open issues:')} ${total}`,
     `  By severity: ${severities.join(', ')}`,
     `  By category: ${categories.length > 0 ? categories.join(', ') : 'none'}`,
+    ...(report.baseline
+      ? [`  New since ${report.baseline.ref} (${report.baseline.commit.slice(0, 8)}): ${report.baseline.newIssues.total} (${SEVERITIES.map((s) => `${s} ${report.baseline?.newIssues.bySeverity[s] ?? 0}`).join(', ')})`]
+      : []),
   ];
 }
 
@@ -125,7 +128,8 @@ function findingLines(report: CrawlReport, paint: Paint): string[] {
   for (const finding of listed) {
     const where = `${clean(finding.file)}:${finding.range.startLine + 1}:${finding.range.startColumn + 1}`;
     const severity = paint(SEVERITY_STYLES[finding.severity], finding.severity.padEnd(width));
-    lines.push(`  ${where}  ${severity}  ${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}`);
+    const tag = finding.baselineState === 'new' ? `${paint(['bold'], 'NEW')}  ` : '';
+    lines.push(`  ${where}  ${severity}  ${tag}${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}`);
   }
   return lines;
 }

@@ -21,6 +21,8 @@ export function registerCrawl(program: Command): void {
     .option('--config <file>', 'config file (default: <dir>/.roach.yml)')
     .option('--threads <n>', 'analysis worker threads (default: one per core)')
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--baseline <ref>', 'issues that existed at the merge-base with <ref> (git) are "existing"; --fail-on counts only new ones')
+    .option('--changed-since <ref>', 'crawl only files changed since the merge-base with <ref> (committed, staged, unstaged or untracked)')
     .action(async (dir: string, flags: CrawlFlags) => {
       const settings = await resolveCrawlSettings(dir, flags);
       const bar =

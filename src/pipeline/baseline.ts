@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { RuleSelection } from '../engine/rules.js';
+import { analyzeAll } from './analyze-pool.js';
+import { baseCommit, extractTree } from './git.js';
+import { walkTree } from './walk.js';
+
+export interface BaselineOptions {
+  readonly root: string;
+  /** A commit, branch or tag; its merge-base with HEAD is the baseline. */
+  readonly ref: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly maxFileSizeBytes: number;
+  readonly selection: RuleSelection;
+  /** Fingerprints per commit are kept here, so a baseline is computed once. */
+  readonly cacheDir: string;
+  readonly ruleIds: readonly string[];
+  readonly threads?: number;
+}
+
+export interface Baseline {
+  readonly ref: string;
+  readonly commit: string;
+  readonly fingerprints: ReadonlySet<string>;
+}
+
+/**
+ * The issues that already existed at the baseline commit, by fingerprint: the tree of that commit
+ * is analyzed with the same rules and settings (no store, no fixes). Issues found now whose
+ * fingerprint is in this set are existing; the others are new. Nothing to maintain by hand.
+ */
+export async function computeBaseline(options: BaselineOptions): Promise<Baseline> {
+  const commit = await baseCommit(options.root, options.ref);
+  const settingsKey = createHash('sha256')
+    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes]))
+    .digest('hex')
+    .slice(0, 16);
+  const cacheFile = path.join(options.cacheDir, 'baselines', `${commit}-${settingsKey}.json`);
+  const cached = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as string[], () => null);
+  if (cached) return { ref: options.ref, commit, fingerprints: new Set(cached) };
+
+  const tree = await mkdtemp(path.join(tmpdir(), 'roach-baseline-'));
+  try {
+    await extractTree(options.root, commit, tree);
+    const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes });
+    const outcomes = await analyzeAll({
+      selection: options.selection,
+      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null })),
+      threads: options.threads,
+    });
+    const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? outcome.findings.map((f) => f.fingerprint) : []));
+    await mkdir(path.dirname(cacheFile), { recursive: true });
+    await writeFile(cacheFile, JSON.stringify(fingerprints));
+    return { ref: options.ref, commit, fingerprints: new Set(fingerprints) };
+  } finally {
+    await rm(tree, { recursive: true, force: true });
+  }
+}
