@@ -79,13 +79,31 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
   const fix = await deps.pipeline.getFix(actionDeps.project, payload.fixId);
   if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${payload.fixId} in project ${project.name}.`, { fixId: payload.fixId });
   if (fix.status === DONE_STATUS[payload.action]) return { fixId: fix.id, status: fix.status, alreadyDone: true };
-  const after =
-    payload.action === 'apply'
-      ? await approveFix(actionDeps, fix.id, payload.actor)
-      : payload.action === 'reject'
-        ? await rejectFix(actionDeps, fix.id, payload.actor, payload.reason ?? null)
-        : await rollbackFix(actionDeps, fix.id, payload.actor);
-  return { fixId: after.id, status: after.status, alreadyDone: false };
+  const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+    deps.tenants.recordAudit({
+      organizationId: payload.organizationId,
+      actor: payload.actor,
+      action: `fix.${payload.action}`,
+      target: JSON.stringify({ projectId: payload.projectId, fixId: fix.id, files: fix.filePaths }),
+      outcome,
+      statusCode: null,
+      requestId: null,
+      ip: null,
+      details,
+    });
+  try {
+    const after =
+      payload.action === 'apply'
+        ? await approveFix(actionDeps, fix.id, payload.actor)
+        : payload.action === 'reject'
+          ? await rejectFix(actionDeps, fix.id, payload.actor, payload.reason ?? null)
+          : await rollbackFix(actionDeps, fix.id, payload.actor);
+    await audit('success', { status: after.status });
+    return { fixId: after.id, status: after.status, alreadyDone: false };
+  } catch (error) {
+    await audit('failure', { error: (error as Error).message }).catch(() => undefined);
+    throw error;
+  }
 }
 
 async function notifyJob(deps: JobHandlerDeps, payload: JobPayload<'notifications'>): Promise<Record<string, unknown>> {

@@ -43,6 +43,8 @@ describe('job handlers', () => {
     expect(await handlers['fix-application'](job, context('8'))).toEqual({ fixId: pending.id, status: 'applied', alreadyDone: true });
     expect(Buffer.compare(await readFile(file), afterFirst)).toBe(0);
     expect((await pipeline.getFix(ref, pending.id))?.decidedBy).toBe('alice');
+    const audit = await tenants.auditPage(org.id, 10, null);
+    expect(audit.items.map((entry) => `${entry.actor} ${entry.action} ${entry.outcome}`)).toEqual(['alice fix.apply success']);
 
     await expect(handlers['fix-application']({ ...job, organizationId: (await tenants.ensureOrganization('globex', 'Globex')).id }, context('9'))).rejects.toMatchObject({
       code: 'CR_ERR_NOT_FOUND',
