@@ -25,7 +25,9 @@ export async function authorize(tenants: TenantStore, principal: Principal, orga
     if (projectId && principal.projectIds.length > 0 && !principal.projectIds.includes(projectId)) throw hidden('project');
     role = principal.role;
   } else {
-    role = await tenants.roleOf(organizationId, principal.userId);
+    // A role set on the project replaces the organization role there (narrower or wider).
+    const projectRole = projectId ? await tenants.projectRoleOf(organizationId, projectId, principal.userId) : null;
+    role = projectRole ?? (await tenants.roleOf(organizationId, principal.userId));
     if (!role) throw hidden(projectId ? 'project' : 'organization');
   }
   if (!ROLE_PERMISSIONS[role].has(permission)) {

@@ -31,6 +31,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = Object.fr
   'GET /api/code-roach/organizations/:org': 'org:read',
   'GET /api/code-roach/organizations/:org/members': 'org:read',
   'PUT /api/code-roach/organizations/:org/members/:subject': 'members:manage',
+  'DELETE /api/code-roach/organizations/:org/members/:subject': 'members:manage',
+  'PUT /api/code-roach/organizations/:org/projects/:projectId/members/:subject': 'members:manage',
   'GET /api/code-roach/organizations/:org/api-keys': 'keys:manage',
   'POST /api/code-roach/organizations/:org/api-keys': 'keys:manage',
   'DELETE /api/code-roach/organizations/:org/api-keys/:id': 'keys:manage',

@@ -23,6 +23,10 @@ export interface TenantStore {
   setMembership(organizationId: string, userId: string, role: OrganizationRole): Promise<void>;
   members(organizationId: string): Promise<Member[]>;
   roleOf(organizationId: string, userId: string): Promise<OrganizationRole | null>;
+  removeMembership(organizationId: string, userId: string): Promise<boolean>;
+  setProjectRole(organizationId: string, projectId: string, userId: string, role: tenancy.ProjectRole): Promise<void>;
+  projectRoleOf(organizationId: string, projectId: string, userId: string): Promise<tenancy.ProjectRole | null>;
+  userIdOf(subject: string): Promise<string | null>;
   registerProject(organizationId: string, rootPath: string, name: string): Promise<Project>;
   projects(organizationId: string): Promise<Project[]>;
   findProject(organizationId: string, ref: string): Promise<Project | null>;
@@ -56,6 +60,10 @@ export function createTenantStore(db: SqlClient): TenantStore {
     setMembership: (org, userId, role) => as(org, (tx) => tenancy.setMembership(tx, org, userId, role)),
     members: (org) => as(org, (tx) => tenancy.members(tx, org)),
     roleOf: (org, userId) => as(org, (tx) => tenancy.roleOf(tx, org, userId)),
+    removeMembership: (org, userId) => as(org, (tx) => tenancy.removeMembership(tx, org, userId)),
+    setProjectRole: (org, projectId, userId, role) => as(org, (tx) => tenancy.setProjectRole(tx, projectId, userId, role)),
+    projectRoleOf: (org, projectId, userId) => as(org, (tx) => tenancy.projectRoleOf(tx, projectId, userId)),
+    userIdOf: (subject) => tenancy.userIdOf(db, subject),
     registerProject: (org, rootPath, name) => as(org, (tx) => tenancy.registerProject(tx, org, rootPath, name)),
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),

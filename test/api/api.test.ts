@@ -136,6 +136,17 @@ describe('REST API', () => {
     expect((await app.inject({ url: `/api/code-roach/issues?projectId=${projectId}`, headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(401);
   });
 
+  it('lets a project role widen an organization role on that project, and removing a member closes the door', async () => {
+    const grant = await app.inject({ method: 'PUT', url: `/api/code-roach/organizations/${orgId}/projects/${projectId}/members/bob`, headers: await as('alice'), payload: { role: 'member' } });
+    expect(grant.statusCode).toBe(200);
+    const crawl = await app.inject({ method: 'POST', url: '/api/code-roach/crawl', headers: await as('bob'), payload: { projectId } });
+    expect(crawl.statusCode).toBe(202);
+    const removed = await app.inject({ method: 'DELETE', url: `/api/code-roach/organizations/${orgId}/members/bob`, headers: await as('alice') });
+    expect(removed.statusCode).toBe(204);
+    expect((await app.inject({ url: `/api/code-roach/issues?projectId=${projectId}`, headers: await as('bob') })).statusCode).toBe(404);
+    await app.inject({ method: 'PUT', url: `/api/code-roach/organizations/${orgId}/members/bob`, headers: await as('alice'), payload: { role: 'viewer' } });
+  });
+
   it('audits every mutating request, readable by admins only', async () => {
     const audit = await app.inject({ url: `/api/code-roach/organizations/${orgId}/audit?limit=100`, headers: await as('alice') });
     expect(audit.statusCode).toBe(200);

@@ -79,6 +79,33 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
+    app.delete('/api/code-roach/organizations/:org/members/:subject', { schema: { params: orgParams.extend({ subject: z.string().min(1).max(200) }) } }, async (request, reply) => {
+      const userId = await deps.tenants.userIdOf(request.params.subject);
+      const target = userId ? await deps.tenants.roleOf(request.params.org, userId) : null;
+      if (!userId || !target) throw new RoachError('CR_ERR_NOT_FOUND', 'No member with that subject.');
+      if (ROLE_RANK[target] > ROLE_RANK[request.scope?.role ?? 'viewer']) throw new RoachError('CR_ERR_FORBIDDEN', `A ${request.scope?.role ?? 'viewer'} cannot remove a ${target}.`);
+      await deps.tenants.removeMembership(request.params.org, userId);
+      return reply.status(204).send();
+    });
+
+    app.put(
+      '/api/code-roach/organizations/:org/projects/:projectId/members/:subject',
+      {
+        schema: {
+          params: orgParams.extend({ projectId: uuid, subject: z.string().min(1).max(200) }),
+          body: z.strictObject({ role: z.enum(['admin', 'member', 'viewer']) }),
+          response: { 200: z.object({ subject: z.string(), projectId: uuid, role: z.string() }) },
+        },
+      },
+      async (request) => {
+        if ((await deps.tenants.organizationOfProject(request.params.projectId)) !== request.params.org) throw new RoachError('CR_ERR_NOT_FOUND', 'No project with that id.');
+        if (ROLE_RANK[request.body.role] > ROLE_RANK[request.scope?.role ?? 'viewer']) throw new RoachError('CR_ERR_FORBIDDEN', `A ${request.scope?.role ?? 'viewer'} cannot grant ${request.body.role}.`);
+        const userId = await deps.tenants.ensureUser(request.params.subject, null, null);
+        await deps.tenants.setProjectRole(request.params.org, request.params.projectId, userId, request.body.role);
+        return { subject: request.params.subject, projectId: request.params.projectId, role: request.body.role };
+      },
+    );
+
     app.get('/api/code-roach/organizations/:org/projects', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(project) }) } } }, async (request) => ({
       items: await deps.tenants.projects(request.params.org),
     }));

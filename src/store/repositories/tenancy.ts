@@ -107,3 +107,30 @@ export async function findProject(tx: SqlClient, organizationId: string, ref: st
 export function projectRef(project: Project): ProjectRef {
   return { organizationId: project.organizationId, projectId: project.id };
 }
+
+/** Removes a user from an organization (and from its projects); false when they were not a member. */
+export async function removeMembership(tx: SqlClient, organizationId: string, userId: string): Promise<boolean> {
+  await tx.query('DELETE FROM project_memberships WHERE user_id = $2 AND project_id IN (SELECT id FROM projects WHERE organization_id = $1)', [organizationId, userId]);
+  return (await tx.query('DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2 RETURNING user_id', [organizationId, userId])).length > 0;
+}
+
+export type ProjectRole = 'admin' | 'member' | 'viewer';
+
+export async function setProjectRole(tx: SqlClient, projectId: string, userId: string, role: ProjectRole): Promise<void> {
+  await tx.query(
+    `INSERT INTO project_memberships (project_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+    [projectId, userId, role],
+  );
+}
+
+/** A user's role on one project, when one was set there. */
+export async function projectRoleOf(tx: SqlClient, projectId: string, userId: string): Promise<ProjectRole | null> {
+  const [row] = await tx.query<{ role: ProjectRole }>('SELECT role FROM project_memberships WHERE project_id = $1 AND user_id = $2', [projectId, userId]);
+  return row?.role ?? null;
+}
+
+export async function userIdOf(db: SqlClient, subject: string): Promise<string | null> {
+  const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE subject = $1', [subject]);
+  return row?.id ?? null;
+}
