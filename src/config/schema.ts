@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEVERITIES } from '../domain/severity.js';
 
 const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
 
@@ -17,8 +18,18 @@ export const ProjectConfigSchema = z.strictObject({
     .strictObject({
       disabled: z.array(z.string().min(1)).default([]),
       dirs: z.array(z.string().min(1)).default([]),
+      /** Per-path changes, later entries winning: e.g. tests may use eval, generated code is not reviewed. */
+      overrides: z
+        .array(
+          z.strictObject({
+            files: z.array(z.string().min(1)).min(1),
+            disabled: z.array(z.string().min(1)).default([]),
+            severity: z.record(z.string().min(1), z.enum(SEVERITIES)).default({}),
+          }),
+        )
+        .default([]),
     })
-    .default({ disabled: [], dirs: [] }),
+    .default({ disabled: [], dirs: [], overrides: [] }),
   fix: z
     .strictObject({
       threshold: z.number().min(0).max(1).default(0.9),

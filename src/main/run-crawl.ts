@@ -82,6 +82,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       signal: hooks.signal,
       onlyFiles,
       baseline,
+      overrides: settings.config.rules.overrides,
     });
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -15,6 +15,8 @@ import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './cra
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { Baseline } from './baseline.js';
+import { overrideFindings } from './rule-overrides.js';
+import type { RuleOverride } from './rule-overrides.js';
 import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
 import type { FixStrategy } from './strategies.js';
@@ -49,6 +51,8 @@ export interface CrawlOptions {
   readonly onlyFiles?: ReadonlySet<string>;
   /** --baseline: issues whose fingerprint existed at the baseline commit are "existing", the rest "new". */
   readonly baseline?: Baseline;
+  /** `.roach.yml` rules.overrides: per-path disabled rules and severities. */
+  readonly overrides?: readonly RuleOverride[];
 }
 
 const WORST_FILES = 10;
@@ -99,7 +103,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       }
       analyzed++;
       analyzedPaths.push(outcome.path);
-      findings.push(...outcome.findings);
+      findings.push(...overrideFindings(outcome.findings, options.overrides ?? []));
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
 

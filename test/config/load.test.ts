@@ -20,7 +20,7 @@ const DEFAULTS: ProjectConfig = {
   include: [],
   exclude: [],
   maxFileSizeBytes: 1_048_576,
-  rules: { disabled: [], dirs: [] },
+  rules: { disabled: [], dirs: [], overrides: [] },
   fix: { threshold: 0.9 },
   validation: { commands: [], testTimeoutMs: 300_000 },
 };
@@ -66,7 +66,7 @@ describe('loadProjectConfig', () => {
       ...DEFAULTS,
       include: ['src/'],
       exclude: ['**/*.test.js'],
-      rules: { disabled: ['js/no-eval'], dirs: [] },
+      rules: { disabled: ['js/no-eval'], dirs: [], overrides: [] },
       fix: { threshold: 0.75 },
       validation: { commands: [{ name: 'types', run: 'npx tsc --noEmit', timeoutMs: 300_000 }], testTimeoutMs: 300_000 },
     });
@@ -120,6 +120,8 @@ describe('loadProjectConfig', () => {
     { name: 'a missing field in a list item', text: 'validation:\n  commands:\n    - name: lint\n', field: 'validation.commands.0.run' },
     { name: 'a negative size', text: 'maxFileSizeBytes: -1\n', field: 'maxFileSizeBytes' },
     { name: 'a fractional timeout', text: 'validation:\n  testTimeoutMs: 1.5\n', field: 'validation.testTimeoutMs' },
+    { name: 'an unknown severity in an override', text: 'rules:\n  overrides:\n    - files: [test/]\n      severity: { js/no-eval: urgent }\n', field: 'rules.overrides.0.severity.js/no-eval' },
+    { name: 'an override without files', text: 'rules:\n  overrides:\n    - disabled: [js/no-eval]\n', field: 'rules.overrides.0.files' },
   ])('names the field path for $name', async ({ text, field }) => {
     const file = path.join(root, '.roach.yml');
     await writeFile(file, text);
