@@ -4,7 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Cache } from '../cache/cache.js';
 import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
 import { RoachError } from '../domain/errors.js';
-import type { ApiKeyRole, TenantStore } from '../store/tenant-store.js';
+import type { ApiKeyRecord, ApiKeyRole, TenantStore } from '../store/tenant-store.js';
 
 export type Principal =
   | { readonly kind: 'user'; readonly userId: string; readonly subject: string }
@@ -59,7 +59,13 @@ export function createAuthenticator(settings: JwtSettings, tenants: TenantStore,
     const [scheme, token] = authorization.split(' ', 2);
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Authorization must be "Bearer <token or API key>".');
     if (token.startsWith(API_KEY_PREFIX)) {
-      const record = await tenants.useApiKey(hashApiKey(token));
+      const keyHash = hashApiKey(token);
+      const cacheKey = cacheKeys.apiKey(keyHash);
+      let record = await cache.get<ApiKeyRecord>(cacheKey);
+      if (!record) {
+        record = (await tenants.useApiKey(keyHash)) ?? undefined;
+        if (record) await cache.set(cacheKey, record, CACHE_TTL_SECONDS.apiKey);
+      }
       if (!record) throw unauthenticated('Unknown or revoked API key.');
       return { kind: 'apiKey', keyId: record.id, organizationId: record.organizationId, role: record.role, projectIds: record.projectIds };
     }

@@ -9,6 +9,10 @@ export const CACHE_TTL_SECONDS = Object.freeze({
   issues: 60 * 60,
   session: 30 * 60,
   rateLimit: 60,
+  /** API keys by hash: short, so a key's last-used time stays close; revocation drops the family at once. */
+  apiKey: 60,
+  /** Which organization owns a project: it never changes. */
+  projectOrganization: 60 * 60,
 } as const);
 
 /**
@@ -28,6 +32,10 @@ export const cacheKeys = Object.freeze({
   pattern: (organizationId: string, fingerprint: string): string => `${patterns(organizationId)}${segment(fingerprint)}`,
   openIssues: (projectId: string): string => `roach:issues:${segment(projectId)}:open`,
   session: (id: string): string => `roach:session:${segment(id)}`,
+  /** Prefix of every cached API key (dropped whole when a key is revoked). */
+  apiKeys: 'roach:apikey:',
+  apiKey: (keyHash: string): string => `roach:apikey:${segment(keyHash)}`,
+  projectOrganization: (projectId: string): string => `roach:projectorg:${segment(projectId)}`,
   /** `windowStart` identifies the fixed window (e.g. epoch minute), so each window counts afresh. */
   rateLimit: (subject: string, routeClass: string, windowStart: number): string =>
     `roach:ratelimit:${segment(subject)}:${segment(routeClass)}:${segment(windowStart)}`,

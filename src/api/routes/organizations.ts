@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
+import { cacheKeys } from '../../cache/keys.js';
 import { newApiKey } from '../auth.js';
 import { ROLE_RANK } from '../permissions.js';
 import type { ApiDeps } from '../context.js';
@@ -159,6 +160,8 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.delete('/api/code-roach/organizations/:org/api-keys/:id', { schema: { params: orgParams.extend({ id: uuid }) } }, async (request, reply) => {
       if (!(await deps.tenants.revokeApiKey(request.params.org, request.params.id))) throw new RoachError('CR_ERR_NOT_FOUND', 'No API key with that id.');
+      // Authentication caches keys by hash; a revoked key must stop working now, on every server.
+      await deps.cache.delByPrefix(cacheKeys.apiKeys);
       return reply.status(204).send();
     });
 
