@@ -4,9 +4,12 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-function codeBlock(code: string): string {
+/** Markdown fence info strings per rule language. */
+const FENCE_LANGUAGE: Readonly<Record<string, string>> = Object.freeze({ javascript: 'js', typescript: 'ts', tsx: 'tsx', python: 'python', go: 'go', java: 'java' });
+
+function codeBlock(code: string, language: string): string {
   const fence = code.includes('```') ? '~~~~' : '```';
-  return `${fence}js\n${code.trimEnd()}\n${fence}`;
+  return `${fence}${FENCE_LANGUAGE[language] ?? ''}\n${code.trimEnd()}\n${fence}`;
 }
 
 /**
@@ -32,7 +35,7 @@ export function renderRuleDocs(rules: RuleSet): string {
     lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix?.safety ?? ''} |`);
   }
   for (const { definition: rule } of sorted) {
-    lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad), '', 'Good:', '', codeBlock(rule.doc.good));
+    lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,8 +9,16 @@ import { runRuleTests } from '../../src/engine/rule-tests.js';
 const rules = await loadRules();
 
 describe('built-in rule pack', () => {
-  it('has at least 30 JavaScript/TypeScript rules with documentation', () => {
-    expect(rules.rules.length).toBeGreaterThanOrEqual(30);
+  it.each([
+    ['javascript', 80],
+    ['python', 40],
+    ['go', 20],
+    ['java', 20],
+  ] as const)('has at least the floor of rules for %s (%i)', (language, floor) => {
+    expect(rules.forLanguage(language).length).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('documents every rule, and gives every security rule a CWE', () => {
     for (const rule of rules.rules) {
       const { doc, id } = rule.definition;
       expect(doc.rationale.length, id).toBeGreaterThan(10);
