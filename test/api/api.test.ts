@@ -3,16 +3,9 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import { ROUTE_PERMISSIONS } from '../../src/api/permissions.js';
-import { createMemoryCache } from '../../src/cache/memory-cache.js';
-import { loadEnvironment } from '../../src/config/environment.js';
-import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPglite } from '../../src/store/pglite.js';
-import { createPipelineStore } from '../../src/store/pipeline-store.js';
 import type { Database } from '../../src/store/sql.js';
-import { createTenantStore } from '../../src/store/tenant-store.js';
+import { testApi } from '../helpers/api.js';
 import { cleanupTemp, copyFixture, tempDir } from '../helpers/project.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-characters!';
@@ -35,25 +28,14 @@ const as = async (subject: string) => ({ authorization: `Bearer ${await token(su
 
 beforeAll(async () => {
   workspace = await tempDir('roach-ws-');
-  db = await openPglite(null);
-  await migrate(db);
-  const tenants = createTenantStore(db);
-  const env = loadEnvironment({
+  ({ app, db } = await testApi({
     JWT_SECRET: SECRET,
     JWT_ISSUER: 'https://auth.example.test',
     JWT_AUDIENCE: 'code-roach',
     ROACH_WORKSPACE_ROOTS: workspace,
     CORS_ORIGINS: 'https://dash.example.test',
     ROACH_RATE_LIMIT: '100',
-  });
-  app = await buildApp({
-    tenants,
-    pipeline: createPipelineStore(db),
-    queue: createInProcessQueue(),
-    cache: createMemoryCache(),
-    settings: env.api,
-    health: async () => ({ database: { ok: true } }),
-  });
+  }));
 });
 afterAll(async () => {
   await app.close();

@@ -3,14 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { createMemoryCache } from '../../src/cache/memory-cache.js';
-import { loadEnvironment } from '../../src/config/environment.js';
-import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPglite } from '../../src/store/pglite.js';
-import { createPipelineStore } from '../../src/store/pipeline-store.js';
-import { createTenantStore } from '../../src/store/tenant-store.js';
+import { testApi } from '../helpers/api.js';
 
 const provider = await generateKeyPair('RS256');
 const stranger = await generateKeyPair('RS256');
@@ -18,17 +11,7 @@ const jwk = { ...(await exportJWK(provider.publicKey)), kid: 'k1', alg: 'RS256',
 const jwksServer = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
 await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
 const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
-const db = await openPglite(null);
-await migrate(db);
-const env = loadEnvironment({ JWKS_URL: jwksUrl, JWT_ISSUER: 'https://idp.example.test/', JWT_AUDIENCE: 'roach-api' });
-const app = await buildApp({
-  tenants: createTenantStore(db),
-  pipeline: createPipelineStore(db),
-  queue: createInProcessQueue(),
-  cache: createMemoryCache(),
-  settings: env.api,
-  health: async () => ({ database: { ok: true } }),
-});
+const { app, db } = await testApi({ JWKS_URL: jwksUrl, JWT_ISSUER: 'https://idp.example.test/', JWT_AUDIENCE: 'roach-api' });
 
 afterAll(async () => {
   await app.close();

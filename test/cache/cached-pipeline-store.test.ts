@@ -4,32 +4,16 @@ import { withCache } from '../../src/cache/cached-pipeline-store.js';
 import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { createRedisCache } from '../../src/cache/redis-cache.js';
 import type { Finding } from '../../src/domain/finding.js';
-import { issueFingerprint, patternFingerprint } from '../../src/domain/fingerprint.js';
 import type { FileState, PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';
 import type { Database } from '../../src/store/sql.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
+import { patternFingerprint } from '../../src/domain/fingerprint.js';
+import { evalFinding } from '../helpers/findings.js';
 
-function finding(file: string, n: number, shape = 'eval ( $ID )'): Finding {
-  return {
-    ruleId: 'js/no-eval',
-    severity: 'high',
-    category: 'security',
-    cwe: 95,
-    message: 'eval',
-    file,
-    language: 'javascript',
-    range: { startLine: n, startColumn: 0, endLine: n, endColumn: 8, startOffset: n * 10, endOffset: n * 10 + 8 },
-    snippet: `eval(x${n})`,
-    fingerprint: issueFingerprint('js/no-eval', file, `eval ( x${n} )`, 0),
-    patternFingerprint: patternFingerprint('js/no-eval', shape),
-    shape,
-    bindings: {},
-    templateFix: null,
-  };
-}
+const finding = (file: string, n: number, shape?: string): Finding => evalFinding(file, n, shape ? { shape } : {});
 
 const state = (path: string, sha256: string): FileState => ({ path, sizeBytes: 1, mtimeMs: 1.5, sha256, language: 'javascript' });
 

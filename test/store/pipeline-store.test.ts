@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
-import { issueFingerprint, patternFingerprint } from '../../src/domain/fingerprint.js';
 import type { PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { listMigrations, migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -8,25 +7,9 @@ import { createPipelineStore } from '../../src/store/pipeline-store.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import type { Database } from '../../src/store/sql.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
+import { evalFinding } from '../helpers/findings.js';
 
-function finding(file: string, n: number, severity: Finding['severity'] = 'high'): Finding {
-  return {
-    ruleId: 'js/no-eval',
-    severity,
-    category: 'security',
-    cwe: 95,
-    message: 'eval',
-    file,
-    language: 'javascript',
-    range: { startLine: n, startColumn: 0, endLine: n, endColumn: 8, startOffset: n * 10, endOffset: n * 10 + 8 },
-    snippet: `eval(x${n})`,
-    fingerprint: issueFingerprint('js/no-eval', file, `eval ( x${n} )`, 0),
-    patternFingerprint: patternFingerprint('js/no-eval', 'eval ( $ID )'),
-    shape: 'eval ( $ID )',
-    bindings: {},
-    templateFix: null,
-  };
-}
+const finding = (file: string, n: number): Finding => evalFinding(file, n);
 
 const pgReachable = await postgresAvailable();
 const schema = uniqueSchema();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
-import { issueFingerprint, patternFingerprint } from '../../src/domain/fingerprint.js';
 import type { PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -12,25 +11,9 @@ import { createTenantStore } from '../../src/store/tenant-store.js';
 import type { TenantStore } from '../../src/store/tenant-store.js';
 import { withTenant } from '../../src/store/tenant.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
+import { evalFinding } from '../helpers/findings.js';
 
-function finding(file: string, n: number): Finding {
-  return {
-    ruleId: 'js/no-eval',
-    severity: 'high',
-    category: 'security',
-    cwe: 95,
-    message: 'eval',
-    file,
-    language: 'javascript',
-    range: { startLine: n, startColumn: 0, endLine: n, endColumn: 8, startOffset: n * 10, endOffset: n * 10 + 8 },
-    snippet: `eval(x${n})`,
-    fingerprint: issueFingerprint('js/no-eval', file, `eval ( x${n} )`, 0),
-    patternFingerprint: patternFingerprint('js/no-eval', 'eval ( $ID )'),
-    shape: 'eval ( $ID )',
-    bindings: {},
-    templateFix: null,
-  };
-}
+const finding = (file: string, n: number): Finding => evalFinding(file, n);
 
 const pgReachable = await postgresAvailable();
 const schema = uniqueSchema();
