@@ -6,14 +6,12 @@ import type { RuleSelection } from '../engine/rules.js';
 import { analyzeAll } from './analyze-pool.js';
 import { baseCommit, extractTree } from './git.js';
 import { walkTree } from './walk.js';
+import type { WalkOptions } from './walk.js';
 
-export interface BaselineOptions {
-  readonly root: string;
+/** The baseline tree is walked with the crawl's own walk settings. */
+export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 'exclude' | 'maxFileSizeBytes'> {
   /** A commit, branch or tag; its merge-base with HEAD is the baseline. */
   readonly ref: string;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-  readonly maxFileSizeBytes: number;
   readonly selection: RuleSelection;
   /** Fingerprints per commit are kept here, so a baseline is computed once. */
   readonly cacheDir: string;
