@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   STRATEGY_PRIORS,
   UNCHECKED_FACTOR,
+  betaLowerBound,
   betaPosteriorMean,
   fixConfidence,
   sizeFactor,
@@ -22,15 +23,15 @@ const STRATEGIES: StrategyName[] = ['rule-template', 'pattern-reuse', 'codebase-
 
 describe('fixConfidence', () => {
   it.each([
-    { name: 'safe template, unchecked', input: {}, expected: 0.9215 },
-    { name: 'safe template, checks passed', input: { validation: 'passed' as const }, expected: 0.95 },
+    { name: 'safe template, unchecked', input: {}, expected: 0.9157 },
+    { name: 'safe template, checks passed', input: { validation: 'passed' as const }, expected: 0.9441 },
     { name: 'safe template, checks failed', input: { validation: 'failed' as const }, expected: 0 },
-    { name: 'unsafe template, checks passed', input: { safety: 'unsafe' as const, validation: 'passed' as const }, expected: 0.5 },
-    { name: 'unsafe template, unchecked', input: { safety: 'unsafe' as const }, expected: 0.485 },
-    { name: 'five failures recorded', input: { validation: 'passed' as const, failures: 5 }, expected: 0.76 },
-    { name: 'ten successes recorded', input: { validation: 'passed' as const, successes: 10 }, expected: 0.9667 },
-    { name: 'eleven changed lines', input: { validation: 'passed' as const, changedLines: 11 }, expected: 0.7917 },
-    { name: 'zero changed lines (a pure deletion counts as one)', input: { validation: 'passed' as const, changedLines: 0 }, expected: 0.95 },
+    { name: 'unsafe template, checks passed', input: { safety: 'unsafe' as const, validation: 'passed' as const }, expected: 0.2466 },
+    { name: 'unsafe template, unchecked', input: { safety: 'unsafe' as const }, expected: 0.2392 },
+    { name: 'five failures recorded', input: { validation: 'passed' as const, failures: 5 }, expected: 0.8036 },
+    { name: 'ten successes recorded', input: { validation: 'passed' as const, successes: 10 }, expected: 0.955 },
+    { name: 'eleven changed lines', input: { validation: 'passed' as const, changedLines: 11 }, expected: 0.7867 },
+    { name: 'zero changed lines (a pure deletion counts as one)', input: { validation: 'passed' as const, changedLines: 0 }, expected: 0.9441 },
   ])('$name -> $expected', ({ input, expected }) => {
     expect(fixConfidence({ ...SAFE_TEMPLATE, ...input })).toBe(expected);
   });
@@ -75,6 +76,43 @@ describe('fixConfidence', () => {
   it('rounds to four decimals', () => {
     const score = fixConfidence({ ...SAFE_TEMPLATE, changedLines: 7, failures: 3 });
     expect(Math.round(score * 10_000) / 10_000).toBe(score);
+  });
+});
+
+describe('lower credible bound', () => {
+  const uniform = { alpha: 1, beta: 1 };
+
+  it('trusts 95 successes out of 100 more than 1 out of 1, although the raw rate says otherwise', () => {
+    expect(1 / 1).toBeGreaterThan(95 / 100);
+    expect(betaLowerBound(uniform, 1, 0)).toBeCloseTo(Math.sqrt(0.1), 9);
+    expect(betaLowerBound(uniform, 95, 5)).toBeGreaterThan(0.9);
+    const thin = fixConfidence({ ...SAFE_TEMPLATE, strategy: 'pattern-reuse', successes: 1, validation: 'passed' });
+    const proven = fixConfidence({ ...SAFE_TEMPLATE, strategy: 'pattern-reuse', successes: 95, failures: 5, validation: 'passed' });
+    expect(thin).toBe(0.6632);
+    expect(proven).toBe(0.9054);
+  });
+
+  it('is the 10% quantile: Beta(a, 1) has the closed form 0.1^(1/a)', () => {
+    expect(betaLowerBound({ alpha: 40, beta: 1 }, 0, 0)).toBeCloseTo(0.1 ** (1 / 40), 9);
+    expect(betaLowerBound({ alpha: 3, beta: 1 }, 2, 0)).toBeCloseTo(0.1 ** (1 / 5), 9);
+  });
+
+  it('takes recency-weighted (fractional) counts', () => {
+    const half = betaLowerBound(uniform, 0.5, 0);
+    expect(half).toBeGreaterThan(betaLowerBound(uniform, 0, 0));
+    expect(half).toBeLessThan(betaLowerBound(uniform, 1, 0));
+  });
+
+  it('sends an unchecked safe template fix to review after one recorded failure', () => {
+    expect(fixConfidence({ ...SAFE_TEMPLATE, failures: 1 })).toBe(0.8812);
+  });
+});
+
+describe('calibrated confidence', () => {
+  it('maps a passing score through the calibrator but never lifts a failed validation', () => {
+    const calibrate = (raw: number): number => raw / 2;
+    expect(fixConfidence({ ...SAFE_TEMPLATE, validation: 'passed', calibrate })).toBe(0.4721);
+    expect(fixConfidence({ ...SAFE_TEMPLATE, validation: 'failed', calibrate: () => 1 })).toBe(0);
   });
 });
 
