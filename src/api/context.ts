@@ -1,5 +1,6 @@
 import type { Cache } from '../cache/cache.js';
 import type { ServiceEnvironment } from '../config/environment.js';
+import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import type { PipelineStore } from '../pipeline/ports.js';
 import type { JobQueue } from '../queue/ports.js';
 import type { TenantStore } from '../store/tenant-store.js';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   readonly queue: JobQueue;
   readonly cache: Cache;
   readonly settings: ServiceEnvironment['api'];
+  /** Private destinations channels may point at (ROACH_OUTBOUND_ALLOW). */
+  readonly outbound: OutboundPolicy;
   health(): Promise<{ readonly database: { readonly ok: boolean } }>;
 }
 

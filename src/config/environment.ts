@@ -55,6 +55,18 @@ const EnvironmentSchema = z.object({
   ROACH_WORKSPACE_ROOTS: z.string().default(''),
   /** Signs outgoing webhook notifications (HMAC-SHA256). */
   ROACH_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** AES-256-GCM key (32 bytes, base64) sealing secrets at rest; embedded mode generates one in the data dir. */
+  ROACH_SECRET_KEY: z.string().optional(),
+  /** Comma-separated earlier keys, still opened while rows are re-sealed under ROACH_SECRET_KEY (rotation). */
+  ROACH_SECRET_KEYS_PREVIOUS: z.string().default(''),
+  /** Comma-separated host names or CIDR ranges outgoing requests may reach although private or loopback. */
+  ROACH_OUTBOUND_ALLOW: z.string().default(''),
+  /** Where projects registered from a git URL are cloned (default: <data dir>/workspace). */
+  ROACH_WORKSPACE_DIR: z.string().optional(),
+  /** "true" lets git URLs use file:// (tests, local mirrors); https and ssh are always allowed. */
+  ROACH_GIT_ALLOW_FILE: z.enum(['true', 'false']).default('false'),
+  /** Bearer token for GET /metrics; without it the API serves no metrics (workers use --metrics-port). */
+  ROACH_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 /** Where the process keeps its data and its queues: chosen here, once, from the environment. */
@@ -63,6 +75,10 @@ export interface ServiceEnvironment {
   readonly redis: { readonly url: string; readonly prefix: string } | null;
   readonly organizationSlug: string;
   readonly webhookSecret: string | null;
+  readonly secrets: { readonly key: string | null; readonly previousKeys: readonly string[] };
+  readonly outbound: { readonly allow: readonly string[] };
+  readonly git: { readonly workspaceDir: string | null; readonly allowFile: boolean };
+  readonly metricsToken: string | null;
   readonly api: {
     readonly host: string;
     readonly port: number;
@@ -72,6 +88,8 @@ export interface ServiceEnvironment {
     readonly workspaceRoots: readonly string[];
   };
 }
+
+const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 /** Parses the environment into a frozen ServiceEnvironment; a bad value fails naming the variable. */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEnvironment {
@@ -87,6 +105,10 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEn
     redis: e.REDIS_URL ? Object.freeze({ url: e.REDIS_URL, prefix: e.ROACH_REDIS_PREFIX }) : null,
     organizationSlug: e.ROACH_ORG,
     webhookSecret: e.ROACH_WEBHOOK_SECRET ?? null,
+    secrets: Object.freeze({ key: e.ROACH_SECRET_KEY?.trim() || null, previousKeys: Object.freeze(list(e.ROACH_SECRET_KEYS_PREVIOUS)) }),
+    outbound: Object.freeze({ allow: Object.freeze(list(e.ROACH_OUTBOUND_ALLOW)) }),
+    git: Object.freeze({ workspaceDir: e.ROACH_WORKSPACE_DIR ?? null, allowFile: e.ROACH_GIT_ALLOW_FILE === 'true' }),
+    metricsToken: e.ROACH_METRICS_TOKEN ?? null,
     api: Object.freeze({
       host: e.HOST,
       port: e.PORT,

@@ -1,5 +1,7 @@
 import { RoachError } from '../domain/errors.js';
 import { deliverNotification } from '../integrations/notify/deliver.js';
+import type { NotificationChannel } from '../integrations/notify/deliver.js';
+import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../pipeline/fix-actions.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
@@ -15,6 +17,8 @@ export interface JobHandlerDeps {
   readonly pipeline: PipelineStore;
   readonly tenants: TenantStore;
   readonly webhookSecret: string | null;
+  /** Private destinations notifications may reach (ROACH_OUTBOUND_ALLOW); default: public addresses only. */
+  readonly outbound?: OutboundPolicy;
   /** Analysis threads per crawl job (default: one per core). */
   readonly threads?: number;
 }
@@ -107,10 +111,14 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
 }
 
 async function notifyJob(deps: JobHandlerDeps, payload: JobPayload<'notifications'>): Promise<Record<string, unknown>> {
-  for (const channel of payload.channels) {
-    await deliverNotification(channel, payload, { webhookSecret: deps.webhookSecret });
+  const ids = payload.channels.flatMap((c) => ('channelId' in c ? [c.channelId] : []));
+  // Stored channels are opened only now, in the worker: their URLs and secrets never sit in the queue.
+  const stored = ids.length > 0 ? await deps.tenants.channelTargets(payload.organizationId, ids) : [];
+  const targets: NotificationChannel[] = [...payload.channels.flatMap((c) => ('url' in c ? [c] : [])), ...stored];
+  for (const channel of targets) {
+    await deliverNotification(channel, payload, { webhookSecret: deps.webhookSecret, outbound: deps.outbound ?? { allow: [] } });
   }
-  return { delivered: payload.channels.length };
+  return { delivered: targets.length, removedChannels: ids.length - stored.length };
 }
 
 /** What each job of the catalogue does, over the stores of this process. */

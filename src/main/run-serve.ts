@@ -17,14 +17,14 @@ export async function startServer(env: ServiceEnvironment, options: { logger: bo
   const service = await openService(env, { defaultDataDir: path.resolve('.roach'), applicationName: 'code-roach-api' });
   try {
     const app = await buildApp(
-      { tenants: service.tenants, pipeline: service.pipeline, queue: service.queue, cache: service.cache, settings: env.api, health: () => service.health() },
+      { tenants: service.tenants, pipeline: service.pipeline, queue: service.queue, cache: service.cache, settings: env.api, outbound: env.outbound, health: () => service.health() },
       { logger: options.logger },
     );
     // Embedded mode has no separate workers: the server runs the queued jobs itself, one at a time
     // (the embedded database is one connection).
     const worker =
       service.queue.kind === 'in-process'
-        ? service.queue.work(createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret }), {
+        ? service.queue.work(createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound }), {
             concurrency: 1,
             ratePerMinute: 1_000,
           })

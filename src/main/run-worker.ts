@@ -33,7 +33,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     );
   }
   const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
-  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, threads: settings.threads });
+  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, threads: settings.threads });
   const handlers: JobHandlers = Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]]));
   const running = service.queue.work(handlers, {
     concurrency: settings.concurrency,

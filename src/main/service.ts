@@ -16,7 +16,9 @@ import type { Organization } from '../store/repositories/tenancy.js';
 import type { Database } from '../store/sql.js';
 import { createTenantStore } from '../store/tenant-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import type { SecretBox } from '../domain/secret-box.js';
 import { openEmbeddedStore } from './embedded-store.js';
+import { openSecretBox, resealSecrets } from './secret-key.js';
 
 /** Everything a service command (worker, enqueue, serve) works with, chosen by the environment. */
 export interface Service {
@@ -26,6 +28,8 @@ export interface Service {
   readonly tenants: TenantStore;
   readonly cache: Cache;
   readonly queue: JobQueue;
+  /** Seals secrets at rest; null in service mode without ROACH_SECRET_KEY. */
+  readonly secrets: SecretBox | null;
   /** The organization named by ROACH_ORG (created on first use). */
   readonly organization: Organization;
   health(): Promise<ServiceHealth>;
@@ -59,6 +63,7 @@ export async function openService(env: ServiceEnvironment, options: OpenServiceO
   };
   try {
     let db: Database;
+    let embeddedDataDir: string | null = null;
     if (env.database.kind === 'postgres') {
       db = await openPostgres({
         connectionString: env.database.url,
@@ -70,7 +75,8 @@ export async function openService(env: ServiceEnvironment, options: OpenServiceO
       closers.push(() => db.close());
       await migrate(db);
     } else {
-      const embedded = await openEmbeddedStore(env.database.dataDir ?? options.defaultDataDir);
+      embeddedDataDir = env.database.dataDir ?? options.defaultDataDir;
+      const embedded = await openEmbeddedStore(embeddedDataDir);
       db = embedded.db;
       closers.push(() => embedded.close());
     }
@@ -97,7 +103,9 @@ export async function openService(env: ServiceEnvironment, options: OpenServiceO
       queue = createInProcessQueue();
     }
 
-    const tenants = createTenantStore(db);
+    const secrets = await openSecretBox(env, embeddedDataDir);
+    if (secrets) await resealSecrets(db, secrets);
+    const tenants = createTenantStore(db, secrets);
     const organization = await tenants.ensureOrganization(env.organizationSlug, env.organizationSlug);
     const pipeline = withCache(createPipelineStore(db), cache);
     return {
@@ -107,6 +115,7 @@ export async function openService(env: ServiceEnvironment, options: OpenServiceO
       tenants,
       cache,
       queue,
+      secrets,
       organization,
       async health() {
         const database = await db

@@ -53,7 +53,9 @@ export const JOB_CATALOGUE = {
       text: z.string().max(10_000),
       severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('info'),
       channels: z
-        .array(z.strictObject({ type: z.enum(['webhook', 'slack']), url: z.url({ protocol: /^https?$/ }) }))
+        // A stored channel travels by id (its URL and secret stay sealed in the database until delivery);
+        // an operator's ad-hoc target may be given as a URL.
+        .array(z.union([z.strictObject({ type: z.enum(['webhook', 'slack']), url: z.url({ protocol: /^https?$/ }) }), z.strictObject({ channelId: id })]))
         .min(1)
         .max(20),
     }),

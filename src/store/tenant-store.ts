@@ -5,7 +5,10 @@ import * as access from './repositories/access.js';
 import type { ApiKeyRecord, ApiKeyRole, AuditEntry, AuditPage } from './repositories/access.js';
 import * as analytics from './repositories/analytics.js';
 import * as channelRepo from './repositories/channels.js';
-import type { NotificationChannelRecord } from './repositories/channels.js';
+import { RoachError } from '../domain/errors.js';
+import { maskUrl } from '../domain/secret-box.js';
+import type { SecretBox } from '../domain/secret-box.js';
+import type { SealedChannel } from './repositories/channels.js';
 import * as issues from './repositories/issues.js';
 import * as tenancy from './repositories/tenancy.js';
 import type { Member, Organization, OrganizationRole, Project } from './repositories/tenancy.js';
@@ -43,15 +46,51 @@ export interface TenantStore {
   projectAnalytics(project: ProjectRef, range: analytics.AnalyticsRange): Promise<analytics.ProjectAnalytics>;
   latestFileHealth(project: ProjectRef, limit: number): ReturnType<typeof analytics.latestFileHealth>;
   patterns(organizationId: string, limit: number): Promise<analytics.PatternRow[]>;
-  addChannel(organizationId: string, channel: Omit<NotificationChannelRecord, 'id'>): Promise<NotificationChannelRecord>;
-  channels(organizationId: string): Promise<NotificationChannelRecord[]>;
+  /** Seals the URL and signing secret (needs the secret box); answers with the masked view. */
+  addChannel(organizationId: string, channel: NewChannel): Promise<ChannelView>;
+  channels(organizationId: string): Promise<ChannelView[]>;
+  /** Delivery only: these channels with URL and secret opened. */
+  channelTargets(organizationId: string, ids: readonly string[]): Promise<ChannelTarget[]>;
   removeChannel(organizationId: string, id: string): Promise<boolean>;
+}
+
+export interface NewChannel {
+  readonly name: string;
+  readonly type: 'webhook' | 'slack';
+  readonly url: string;
+  readonly secret: string | null;
+  readonly events: readonly string[];
+}
+
+/** What listings show: the URL masked to scheme and host, whether a signing secret is set, never the secret. */
+export interface ChannelView {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'webhook' | 'slack';
+  readonly url: string;
+  readonly signed: boolean;
+  readonly events: readonly string[];
+}
+
+export interface ChannelTarget {
+  readonly id: string;
+  readonly type: 'webhook' | 'slack';
+  readonly url: string;
+  readonly secret: string | null;
 }
 
 export type { ApiKeyRecord, ApiKeyRole, AuditEntry };
 
-export function createTenantStore(db: SqlClient): TenantStore {
+/** `secrets` seals channel secrets; without one (service mode without ROACH_SECRET_KEY) channels cannot be stored. */
+export function createTenantStore(db: SqlClient, secrets: SecretBox | null = null): TenantStore {
   const as = <T>(organizationId: string, work: (tx: SqlClient) => Promise<T>): Promise<T> => withTenant(db, organizationId, work);
+  const box = (): SecretBox => {
+    if (!secrets) throw new RoachError('CR_ERR_SERVICE_CONFIG', 'ROACH_SECRET_KEY is not set: this server cannot store or read channel secrets.', { setting: 'ROACH_SECRET_KEY' });
+    return secrets;
+  };
+  const view = (row: SealedChannel): ChannelView => ({
+    id: row.id, name: row.name, type: row.type, url: maskUrl(box().open(row.urlSealed)), signed: row.secretSealed !== null, events: row.events,
+  });
   return {
     ensureOrganization: (slug, name) => tenancy.ensureOrganization(db, slug, name),
     organizationBySlug: (slug) => tenancy.organizationBySlug(db, slug),
@@ -79,8 +118,15 @@ export function createTenantStore(db: SqlClient): TenantStore {
     projectAnalytics: (project, range) => as(project.organizationId, (tx) => analytics.projectAnalytics(tx, project, range)),
     latestFileHealth: (project, limit) => as(project.organizationId, (tx) => analytics.latestFileHealth(tx, project, limit)),
     patterns: (org, limit) => as(org, (tx) => analytics.patterns(tx, org, limit)),
-    addChannel: (org, channel) => as(org, (tx) => channelRepo.addChannel(tx, org, channel)),
-    channels: (org) => as(org, (tx) => channelRepo.channels(tx, org)),
+    addChannel: async (org, { url, secret, ...channel }) => {
+      const sealed = { ...channel, urlSealed: box().seal(url), secretSealed: secret === null ? null : box().seal(secret) };
+      return view(await as(org, (tx) => channelRepo.addChannel(tx, org, sealed)));
+    },
+    channels: async (org) => (await as(org, (tx) => channelRepo.channels(tx, org))).map(view),
+    channelTargets: async (org, ids) =>
+      (await as(org, (tx) => channelRepo.channelsById(tx, org, ids))).map((row) => ({
+        id: row.id, type: row.type, url: box().open(row.urlSealed), secret: row.secretSealed === null ? null : box().open(row.secretSealed),
+      })),
     removeChannel: (org, id) => as(org, (tx) => channelRepo.removeChannel(tx, org, id)),
   };
 }

@@ -14,7 +14,7 @@ describe('roach serve (embedded store, in-process jobs)', () => {
     const dataDir = path.join(await tempDir(), 'data');
     const project = await copyFixture('sample-app');
     const secret = 'webhook-signing-secret-for-tests';
-    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0', ROACH_WEBHOOK_SECRET: secret };
+    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0', ROACH_WEBHOOK_SECRET: secret, ROACH_OUTBOUND_ALLOW: '127.0.0.1/32' };
     const received: { body: string; signature: string }[] = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -80,6 +80,8 @@ describe('roach serve (embedded store, in-process jobs)', () => {
 
       const channel = await call(`/api/code-roach/organizations/${orgId}/channels`, { method: 'POST', body: JSON.stringify({ name: 'ops', type: 'webhook', url: hook }) });
       expect(channel.status).toBe(201);
+      // Stored sealed, shown masked: the path (where Slack keeps its token) never comes back.
+      expect(channel.body).toMatchObject({ url: `${new URL(hook).protocol}//${new URL(hook).host}/***`, signed: false });
       const sent = await call('/api/code-roach/notifications/send', {
         method: 'POST',
         body: JSON.stringify({ organizationId: orgId, event: 'crawl.completed', title: 'Crawl done', text: '5 open issues', severity: 'high' }),

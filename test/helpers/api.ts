@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { loadEnvironment } from '../../src/config/environment.js';
+import { createSecretBox, parseSecretKey } from '../../src/domain/secret-box.js';
+import type { SecretBox } from '../../src/domain/secret-box.js';
 import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -10,16 +13,19 @@ import type { Database } from '../../src/store/sql.js';
 import { createTenantStore } from '../../src/store/tenant-store.js';
 
 /** The real API over an in-memory embedded store and in-process queue, configured by environment variables. */
-export async function testApi(vars: NodeJS.ProcessEnv): Promise<{ app: FastifyInstance; db: Database }> {
+export async function testApi(vars: NodeJS.ProcessEnv): Promise<{ app: FastifyInstance; db: Database; secrets: SecretBox }> {
   const db = await openPglite(null);
   await migrate(db);
+  const env = loadEnvironment(vars);
+  const secrets = createSecretBox(env.secrets.key ? parseSecretKey(env.secrets.key, 'ROACH_SECRET_KEY') : randomBytes(32));
   const app = await buildApp({
-    tenants: createTenantStore(db),
+    tenants: createTenantStore(db, secrets),
     pipeline: createPipelineStore(db),
     queue: createInProcessQueue(),
     cache: createMemoryCache(),
-    settings: loadEnvironment(vars).api,
+    settings: env.api,
+    outbound: env.outbound,
     health: async () => ({ database: { ok: true } }),
   });
-  return { app, db };
+  return { app, db, secrets };
 }

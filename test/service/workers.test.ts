@@ -146,8 +146,11 @@ describe.skipIf(!available)('roach worker processes on PostgreSQL and Redis', ()
       );
     }
     fixture.env.ROACH_WEBHOOK_SECRET = secret;
+    // The receiver is on loopback, which the SSRF guard refuses unless allowed.
+    fixture.env.ROACH_OUTBOUND_ALLOW = '127.0.0.1/32';
     const worker = fixture.startWorker(['--concurrency', '1', '--queues', 'notifications']);
     delete fixture.env.ROACH_WEBHOOK_SECRET;
+    delete fixture.env.ROACH_OUTBOUND_ALLOW;
     await waitFor(() => received.length === plan.length, 60_000, 'all notifications');
     server.close();
     const rank = { critical: 0, high: 1, normal: 2, low: 3 } as Record<string, number>;

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { priorityOfSeverity } from '../../domain/priority.js';
+import { checkOutboundUrl } from '../../integrations/notify/ssrf-guard.js';
 import type { ApiDeps } from '../context.js';
 import { uuid } from '../schemas.js';
 
-const channel = z.object({ id: uuid, name: z.string(), type: z.enum(['webhook', 'slack']), url: z.string(), events: z.array(z.string()).readonly() });
+// `url` is masked to scheme and host; secrets are write-only.
+const channel = z.object({ id: uuid, name: z.string(), type: z.enum(['webhook', 'slack']), url: z.string(), signed: z.boolean(), events: z.array(z.string()).readonly() });
 const orgParams = z.object({ org: uuid });
 
 export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -22,13 +24,20 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           body: z.strictObject({
             name: z.string().min(1).max(100),
             type: z.enum(['webhook', 'slack']),
-            url: z.url({ protocol: /^https?$/ }),
+            url: z.url({ protocol: /^https?$/ }).max(2048),
+            /** Webhooks: signs this channel's deliveries (HMAC-SHA256) instead of the server-wide secret. */
+            secret: z.string().min(16).max(256).optional(),
             events: z.array(z.string().min(1).max(100)).max(50).default([]),
           }),
           response: { 201: channel },
         },
       },
-      async (request, reply) => reply.status(201).send(await deps.tenants.addChannel(request.params.org, request.body)),
+      async (request, reply) => {
+        // Refused now (clear error to the caller) and again at delivery (the DNS answer may change).
+        await checkOutboundUrl(request.body.url, deps.outbound);
+        if (request.body.secret && request.body.type !== 'webhook') throw new RoachError('CR_ERR_REQUEST_INVALID', 'Only webhook channels take a signing secret.', { field: 'secret' });
+        return reply.status(201).send(await deps.tenants.addChannel(request.params.org, { ...request.body, secret: request.body.secret ?? null }));
+      },
     );
 
     app.delete('/api/code-roach/organizations/:org/channels/:id', { schema: { params: orgParams.extend({ id: uuid }) } }, async (request, reply) => {
@@ -57,7 +66,7 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (targets.length === 0) throw new RoachError('CR_ERR_NOT_FOUND', `No notification channel of this organization takes "${message.event}".`);
         const job = await deps.queue.enqueue(
           'notifications',
-          { organizationId, ...message, channels: targets.map((c) => ({ type: c.type, url: c.url })) },
+          { organizationId, ...message, channels: targets.map((c) => ({ channelId: c.id })) },
           { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity) },
         );
         return reply.status(202).send({ kind: job.kind, jobId: job.id, channels: targets.length });

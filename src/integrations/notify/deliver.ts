@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { RoachError } from '../../domain/errors.js';
+import { postGuarded } from './ssrf-guard.js';
+import type { OutboundPolicy } from './ssrf-guard.js';
 
 export interface NotificationChannel {
   readonly type: 'webhook' | 'slack';
   readonly url: string;
+  /** The channel's own signing secret (decrypted); without one, webhooks are signed with the server's. */
+  readonly secret?: string | null;
 }
 
 export interface NotificationMessage {
@@ -19,6 +23,8 @@ export interface DeliveryOptions {
   readonly webhookSecret: string | null;
   readonly timeoutMs?: number;
   readonly now?: () => number;
+  /** Which private destinations are allowed (ROACH_OUTBOUND_ALLOW); checked again at delivery against DNS rebinding. */
+  readonly outbound: OutboundPolicy;
 }
 
 /** The signature header value for a webhook body: `t=<unix seconds>,v1=<hex HMAC of "t.body">`. */
@@ -43,21 +49,22 @@ export async function deliverNotification(channel: NotificationChannel, message:
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'code-roach' };
   if (channel.type === 'webhook') {
     headers['x-roach-event'] = message.event;
-    if (options.webhookSecret) {
-      headers['x-roach-signature'] = webhookSignature(options.webhookSecret, Math.floor((options.now ?? Date.now)() / 1000), body);
-    }
+    const secret = channel.secret ?? options.webhookSecret;
+    if (secret) headers['x-roach-signature'] = webhookSignature(secret, Math.floor((options.now ?? Date.now)() / 1000), body);
   }
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(channel.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000), redirect: 'error' });
+    status = await postGuarded(channel.url, { headers, body, timeoutMs: options.timeoutMs ?? 10_000 }, options.outbound);
   } catch (error) {
+    // A refused destination will be refused again: no retries. Only the host is named (Slack URLs carry a token).
+    if (error instanceof RoachError) throw error;
     throw new Error(`${channel.type} ${new URL(channel.url).host}: ${(error as Error).message}`, { cause: error });
   }
-  await response.body?.cancel();
-  if (response.ok) return;
-  const where = `${channel.type} ${new URL(channel.url).host} answered ${response.status}`;
-  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-    throw new RoachError('CR_ERR_NOTIFY_REJECTED', `${where}; not retrying.`, { status: response.status });
+  if (status >= 200 && status < 300) return;
+  const where = `${channel.type} ${new URL(channel.url).host} answered ${status}`;
+  // Redirects are not followed (they could lead to an internal address): a 3xx is a refusal.
+  if ((status >= 300 && status < 500 && status !== 408 && status !== 429)) {
+    throw new RoachError('CR_ERR_NOTIFY_REJECTED', `${where}; not retrying.`, { status });
   }
   throw new Error(where);
 }
