@@ -106,6 +106,8 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
       writeThenDrop(() => patternKeys(project, [fingerprint]), () => store.recordPatternOutcome(project, fingerprint, success)),
     setPatternBestFix: (project, fingerprint, bestFix) =>
       writeThenDrop(() => patternKeys(project, [fingerprint]), () => store.setPatternBestFix(project, fingerprint, bestFix)),
+    promoteLearnedTemplate: (project, template) =>
+      writeThenDrop(() => patternKeys(project, [template.patternFingerprint]), () => store.promoteLearnedTemplate(project, template)),
 
     // Not cached: listed one by one so a new port method fails to compile here instead of bypassing invalidation.
     ensureProject: (rootPath, name) => store.ensureProject(rootPath, name),
@@ -124,5 +126,9 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     setFixStatus: (project, fixId, status, reason, actor) => store.setFixStatus(project, fixId, status, reason, actor),
     recordFileHealth: (project, crawlId, records) => store.recordFileHealth(project, crawlId, records),
     recordAnalytics: (project, crawlId, type, value) => store.recordAnalytics(project, crawlId, type, value),
+    saveLearnedTemplates: (project, templates) => store.saveLearnedTemplates(project, templates),
+    learnedTemplates: (project, fingerprints) => store.learnedTemplates(project, fingerprints),
+    minedCommits: (project) => store.minedCommits(project),
+    recordMinedCommits: (project, commits) => store.recordMinedCommits(project, commits),
   };
 }

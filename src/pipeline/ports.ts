@@ -100,7 +100,30 @@ export interface PatternStats {
   readonly failures: number;
   readonly deprecated: boolean;
   /** A reusable fix learned for this pattern: a template over the rule's metavariables. */
-  readonly bestFix: { readonly template: string; readonly safety: 'safe' | 'unsafe' } | null;
+  readonly bestFix: { readonly template: string; readonly safety: 'safe' | 'unsafe'; readonly match?: string } | null;
+}
+
+/**
+ * A fix template learned from human fixes (see engine/learn). `pattern` is matched at the finding's
+ * node to bind the metavariables that `rewrite` uses; neither holds source beyond what all examples share.
+ */
+export interface NewLearnedTemplate {
+  readonly patternFingerprint: string;
+  readonly ruleId: string;
+  readonly shape: string;
+  readonly language: string;
+  readonly pattern: string;
+  readonly rewrite: string;
+  readonly metavariables: readonly string[];
+  readonly exampleCount: number;
+  readonly source: 'review' | 'history';
+}
+
+/** A stored learned template with the record of the fixes it produced (pattern-reuse fixes with its rewrite). */
+export interface StoredLearnedTemplate extends NewLearnedTemplate {
+  readonly id: string;
+  readonly successes: number;
+  readonly failures: number;
 }
 
 export interface FileHealthRecord {
@@ -137,6 +160,16 @@ export interface PipelineStore {
   recordPatternOccurrences(project: ProjectRef, findings: readonly Finding[]): Promise<void>;
   recordPatternOutcome(project: ProjectRef, fingerprint: string, success: boolean): Promise<void>;
   setPatternBestFix(project: ProjectRef, fingerprint: string, bestFix: { template: string; safety: 'safe' | 'unsafe' }): Promise<void>;
+
+  /** Stores learned templates (a template learned again keeps the larger example count). */
+  saveLearnedTemplates(project: ProjectRef, templates: readonly NewLearnedTemplate[]): Promise<void>;
+  /** Learned templates of these patterns (all of the organization's when omitted), with their records. */
+  learnedTemplates(project: ProjectRef, fingerprints?: readonly string[]): Promise<StoredLearnedTemplate[]>;
+  /** Makes a learned template the pattern's best fix, creating the pattern row if it was never crawled. */
+  promoteLearnedTemplate(project: ProjectRef, template: StoredLearnedTemplate): Promise<void>;
+  /** Commits whose history `roach learn --from-history` already mined. */
+  minedCommits(project: ProjectRef): Promise<Set<string>>;
+  recordMinedCommits(project: ProjectRef, commits: readonly { sha: string; examples: number }[]): Promise<void>;
 
   /** Issues that already have a pending, rejected or failed fix: a re-crawl proposes nothing new for them. */
   issuesHavingFixes(project: ProjectRef): Promise<Set<string>>;

@@ -1,6 +1,7 @@
 import type { StrategyName } from '../domain/confidence.js';
 import type { Edit, Finding } from '../domain/finding.js';
 import { instantiateTemplate, lineIndent } from '../engine/template.js';
+import { applyLearnedTemplate } from '../engine/learn/apply-template.js';
 import type { PatternStats } from './ports.js';
 
 /** A proposed fix before validation: data only. */
@@ -43,8 +44,13 @@ export const patternReuseStrategy: FixStrategy = {
   propose: ({ finding, source, pattern }) => {
     if (!pattern?.bestFix || pattern.deprecated) return null;
     const { startOffset, endOffset } = finding.range;
-    const text = instantiateTemplate(pattern.bestFix.template, finding.bindings, lineIndent(source, startOffset));
-    if (text === source.slice(startOffset, endOffset)) return null;
+    const { match, template } = pattern.bestFix;
+    // A learned template binds its own metavariables by matching its pattern at the finding's node.
+    const text =
+      match === undefined
+        ? instantiateTemplate(template, finding.bindings, lineIndent(source, startOffset))
+        : applyLearnedTemplate({ source, language: finding.language, start: startOffset, end: endOffset }, { pattern: match, rewrite: template });
+    if (text === null || text === source.slice(startOffset, endOffset)) return null;
     return {
       strategy: 'pattern-reuse',
       safety: pattern.bestFix.safety,

@@ -7,6 +7,7 @@ import * as fixes from './repositories/fixes.js';
 import * as issues from './repositories/issues.js';
 import * as patterns from './repositories/patterns.js';
 import * as projects from './repositories/projects.js';
+import * as templates from './repositories/templates.js';
 
 /**
  * The pipeline's storage port over any SqlClient (PGlite or PostgreSQL). Every call but
@@ -35,6 +36,11 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     recordPatternOccurrences: (project, findings) => as(project, (tx) => patterns.recordPatternOccurrences(tx, project, findings)),
     recordPatternOutcome: (project, fingerprint, success) => as(project, (tx) => patterns.recordPatternOutcome(tx, project, fingerprint, success)),
     setPatternBestFix: (project, fingerprint, bestFix) => as(project, (tx) => patterns.setPatternBestFix(tx, project, fingerprint, bestFix)),
+    saveLearnedTemplates: (project, list) => as(project, (tx) => templates.saveLearnedTemplates(tx, project, list)),
+    learnedTemplates: (project, fingerprints) => as(project, (tx) => templates.learnedTemplates(tx, project, fingerprints)),
+    promoteLearnedTemplate: (project, template) => as(project, (tx) => templates.promoteLearnedTemplate(tx, project, template)),
+    minedCommits: (project) => as(project, (tx) => templates.minedCommits(tx, project)),
+    recordMinedCommits: (project, commits) => as(project, (tx) => templates.recordMinedCommits(tx, project, commits)),
     issuesHavingFixes: (project) => as(project, (tx) => fixes.issuesHavingFixes(tx, project)),
     insertFix: (project, fix) => as(project, (tx) => fixes.insertFix(tx, project, fix)),
     insertFixes: (project, list) => as(project, (tx) => fixes.insertFixes(tx, project, list)),
