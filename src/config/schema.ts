@@ -30,6 +30,14 @@ export const ProjectConfigSchema = z.strictObject({
         .default([]),
     })
     .default({ disabled: [], dirs: [], overrides: [] }),
+  /** Secrets scanning of code and of text files (config, env, docs); see docs/secrets.md. */
+  secrets: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Gitignore-style patterns of files never scanned for secrets. */
+      exclude: z.array(z.string().min(1)).default([]),
+    })
+    .default({ enabled: true, exclude: [] }),
   fix: z
     .strictObject({
       threshold: z.number().min(0).max(1).default(0.9),

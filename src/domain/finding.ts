@@ -3,6 +3,8 @@ import type { Category, Severity } from './severity.js';
 /** Languages the engine can parse. */
 export const LANGUAGES = ['javascript', 'typescript', 'tsx', 'python', 'go', 'java'] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** What a crawled file is: a parsed language, or a text file (config, docs) scanned for secrets only. */
+export type FileLanguage = Language | 'text';
 
 /** A span in a file's decoded text. Lines and columns are 0-based; offsets are UTF-16 code units. */
 export interface SourceRange {
@@ -40,7 +42,7 @@ export interface Finding {
   readonly message: string;
   /** Project-relative POSIX path. */
   readonly file: string;
-  readonly language: Language;
+  readonly language: FileLanguage;
   readonly range: SourceRange;
   /** The matched source text, trimmed to a sensible length for display. */
   readonly snippet: string;

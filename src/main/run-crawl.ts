@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { loadRules } from '../engine/rules.js';
+import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
 import { crawl } from '../pipeline/crawl.js';
 import { baseCommit, changedFilesSince } from '../pipeline/git.js';
@@ -47,6 +48,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     disabled: settings.config.rules.disabled,
   };
   const rules = await loadRules(selection);
+  const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
   {
     const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
     const baseline = settings.baseline
@@ -58,8 +60,9 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
           maxFileSizeBytes: settings.config.maxFileSizeBytes,
           selection,
           cacheDir: settings.dataDir,
-          ruleIds: rules.rules.map((rule) => rule.definition.id),
+          ruleIds: [...rules.rules.map((rule) => rule.definition.id), ...(secrets.enabled ? SECRET_RULE_IDS : [])],
           threads: settings.threads,
+          secrets,
         })
       : undefined;
     const report = await crawl(store, {
@@ -83,6 +86,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       onlyFiles,
       baseline,
       overrides: settings.config.rules.overrides,
+      secrets,
     });
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import type { Finding, Language } from '../domain/finding.js';
+import type { FileLanguage, Finding } from '../domain/finding.js';
 import { contentHash } from '../domain/fingerprint.js';
 import { analyzeSource } from '../engine/analyze.js';
 import type { RuleSet } from '../engine/rules.js';
+import { maskOtherFindings } from '../engine/secrets/findings.js';
+import type { SecretScanner } from '../engine/secrets/scanner.js';
 import { decodeSource } from './source-file.js';
 import type { SkipReason } from './walk.js';
 
 export interface AnalyzeTaskFile {
   readonly path: string;
   readonly absolutePath: string;
-  readonly language: Language;
+  /** `text`: not code; only the secrets scan runs. */
+  readonly language: FileLanguage;
   /** Hash stored by the last crawl; equal content is not analyzed again. */
   readonly previousSha256: string | null;
 }
@@ -44,8 +47,11 @@ export function minifiedReason(text: string): string | null {
   return null;
 }
 
-/** Reads, hashes, decodes and analyzes one file. Every failure becomes a skip with its reason. */
-export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet): Promise<FileOutcome> {
+/**
+ * Reads, hashes, decodes and analyzes one file. Every failure becomes a skip with its reason. With a
+ * secrets scanner, secrets are found too, and every other finding of the file is masked the same way.
+ */
+export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet, secrets: SecretScanner | null = null): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file.absolutePath);
@@ -58,6 +64,9 @@ export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet): Promis
   if (!decoded.ok) return { path: file.path, status: 'skipped', reason: decoded.reason, detail: decoded.detail };
   const generated = minifiedReason(decoded.text);
   if (generated) return { path: file.path, status: 'skipped', reason: 'minified', detail: generated };
+  const found = secrets?.scan(decoded.text, file.path, file.language) ?? { findings: [], matches: [] };
+  if (file.language === 'text') return { path: file.path, status: 'analyzed', sha256, findings: found.findings, syntaxProblems: 0 };
   const result = analyzeSource({ text: decoded.text, file: file.path, language: file.language, rules });
-  return { path: file.path, status: 'analyzed', sha256, findings: result.findings, syntaxProblems: result.syntaxProblems.length };
+  const findings = [...maskOtherFindings(result.findings, decoded.text, found.matches), ...found.findings];
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length };
 }

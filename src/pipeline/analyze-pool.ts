@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RuleSelection } from '../engine/rules.js';
 import { loadRules } from '../engine/rules.js';
+import { createSecretScanner } from '../engine/secrets/scanner.js';
+import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeFile } from './analyze-file.js';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 import type { AnalyzeTask } from './analyze-worker.js';
@@ -19,6 +21,8 @@ const WORKER_FILE = fileURLToPath(new URL('../../dist/pipeline/analyze-worker.js
 export interface AnalyzeAllOptions {
   readonly selection: RuleSelection;
   readonly files: readonly AnalyzeTaskFile[];
+  /** Secrets scanning settings; absent: no secrets scan. */
+  readonly secrets?: SecretScanOptions;
   /** Worker threads; default: one per core. 1 or a small job runs in this thread. */
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -35,9 +39,10 @@ export async function analyzeAll(options: AnalyzeAllOptions): Promise<FileOutcom
   if (total === 0) return [];
   if (threads <= 1 || total <= IN_THREAD_LIMIT || !existsSync(WORKER_FILE)) {
     const rules = await loadRules(options.selection);
+    const secrets = options.secrets ? createSecretScanner(options.secrets) : null;
     const out: FileOutcome[] = [];
     for (const file of options.files) {
-      out.push(await analyzeFile(file, rules));
+      out.push(await analyzeFile(file, rules, secrets));
       options.onProgress?.(out.length, total);
     }
     return out;
@@ -49,7 +54,7 @@ export async function analyzeAll(options: AnalyzeAllOptions): Promise<FileOutcom
     for (let i = 0; i < total; i += BATCH_FILES) batches.push(options.files.slice(i, i + BATCH_FILES));
     const results = await Promise.all(
       batches.map(async (batch) => {
-        const result = await pool.run({ selection: options.selection, files: batch });
+        const result = await pool.run({ selection: options.selection, files: batch, ...(options.secrets ? { secrets: options.secrets } : {}) });
         done += batch.length;
         options.onProgress?.(done, total);
         return result;

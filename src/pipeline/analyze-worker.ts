@@ -1,11 +1,14 @@
 import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { loadRules } from '../engine/rules.js';
+import { createSecretScanner } from '../engine/secrets/scanner.js';
+import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeFile } from './analyze-file.js';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 
 export interface AnalyzeTask {
   readonly selection: RuleSelection;
   readonly files: readonly AnalyzeTaskFile[];
+  readonly secrets?: SecretScanOptions;
 }
 
 // Rules are loaded once per worker thread and selection, not once per task.
@@ -20,7 +23,8 @@ export default async function analyzeBatch(task: AnalyzeTask): Promise<FileOutco
     cache.set(key, rules);
   }
   const loaded = await rules;
+  const secrets = task.secrets ? createSecretScanner(task.secrets) : null;
   const out: FileOutcome[] = [];
-  for (const file of task.files) out.push(await analyzeFile(file, loaded));
+  for (const file of task.files) out.push(await analyzeFile(file, loaded, secrets));
   return out;
 }

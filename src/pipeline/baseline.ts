@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RuleSelection } from '../engine/rules.js';
+import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeAll } from './analyze-pool.js';
 import { baseCommit, extractTree } from './git.js';
 import { walkTree } from './walk.js';
@@ -17,6 +18,8 @@ export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 
   readonly cacheDir: string;
   readonly ruleIds: readonly string[];
   readonly threads?: number;
+  /** The crawl's secrets settings, so secret findings are compared like any other. */
+  readonly secrets?: SecretScanOptions;
 }
 
 export interface Baseline {
@@ -33,7 +36,7 @@ export interface Baseline {
 export async function computeBaseline(options: BaselineOptions): Promise<Baseline> {
   const commit = await baseCommit(options.root, options.ref);
   const settingsKey = createHash('sha256')
-    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes]))
+    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes, options.secrets ?? null]))
     .digest('hex')
     .slice(0, 16);
   const cacheFile = path.join(options.cacheDir, 'baselines', `${commit}-${settingsKey}.json`);
@@ -43,11 +46,12 @@ export async function computeBaseline(options: BaselineOptions): Promise<Baselin
   const tree = await mkdtemp(path.join(tmpdir(), 'roach-baseline-'));
   try {
     await extractTree(options.root, commit, tree);
-    const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes });
+    const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes, textFiles: options.secrets?.enabled === true });
     const outcomes = await analyzeAll({
       selection: options.selection,
       files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null })),
       threads: options.threads,
+      secrets: options.secrets,
     });
     const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? outcome.findings.map((f) => f.fingerprint) : []));
     await mkdir(path.dirname(cacheFile), { recursive: true });

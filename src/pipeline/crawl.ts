@@ -7,6 +7,8 @@ import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
 import type { Category, Severity } from '../domain/severity.js';
 import { PARSE_ERROR_RULE } from '../engine/analyze.js';
 import type { RuleSelection, RuleSet } from '../engine/rules.js';
+import { secretRuleById } from '../engine/secrets/scanner.js';
+import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeAll } from './analyze-pool.js';
 import type { AnalyzeTaskFile } from './analyze-file.js';
 import { processFixes } from './crawl-fixes.js';
@@ -53,6 +55,8 @@ export interface CrawlOptions {
   readonly baseline?: Baseline;
   /** `.roach.yml` rules.overrides: per-path disabled rules and severities. */
   readonly overrides?: readonly RuleOverride[];
+  /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
+  readonly secrets?: SecretScanOptions;
 }
 
 const WORST_FILES = 10;
@@ -72,14 +76,14 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   });
   const checkpoint = (): void => options.signal?.throwIfAborted();
   try {
-    const walked = await walkTree({ ...options, skipDirs: options.leftOut });
+    const walked = await walkTree({ ...options, skipDirs: options.leftOut, textFiles: options.secrets?.enabled === true });
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
     await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(() => undefined)));
     const previous = await store.fileStates(project);
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
     const { tasks, unchangedByStat } = planAnalysis(walkedFiles, previous);
-    const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress });
+    const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets });
 
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
@@ -210,7 +214,9 @@ async function loadSources(root: string, findings: readonly Finding[], walked: R
   const sources = new Map<string, AnalyzedSource>();
   for (const [file, fileFindings] of byFile) {
     const info = walked.get(file);
-    if (!info || fileFindings.every((f) => f.ruleId === PARSE_ERROR_RULE)) continue;
+    if (!info || info.language === 'text' || fileFindings.every((f) => f.ruleId === PARSE_ERROR_RULE)) continue;
+    // No fix for a file holding a secret: a fix stores the file's bytes and a diff around the secret.
+    if (fileFindings.some((f) => secretRuleById(f.ruleId))) continue;
     const bytes = await readFile(path.join(root, file)).catch(() => null);
     if (!bytes) continue;
     const decoded = decodeSource(bytes);
@@ -234,6 +240,8 @@ function ruleMetadata(rules: RuleSet, findings: readonly { ruleId: string }[]): 
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
   return ids.flatMap((id) => {
     const rule = rules.byId(id)?.definition;
+    const secret = rule ? undefined : secretRuleById(id);
+    if (secret) return [{ id, severity: secret.severity, category: 'security' as const, cwe: 798, message: secret.message, rationale: secret.doc.rationale, hasFix: false }];
     if (!rule) return [];
     return [{ id, severity: rule.severity, category: rule.category, cwe: rule.cwe ?? null, message: rule.message, rationale: rule.doc.rationale, hasFix: rule.fix !== undefined }];
   });

@@ -42,7 +42,8 @@ export const ruleTemplateStrategy: FixStrategy = {
 export const patternReuseStrategy: FixStrategy = {
   name: 'pattern-reuse',
   propose: ({ finding, source, pattern }) => {
-    if (!pattern?.bestFix || pattern.deprecated) return null;
+    // Text files (config, docs) are scanned for secrets only, and secrets get no fix.
+    if (!pattern?.bestFix || pattern.deprecated || finding.language === 'text') return null;
     const { startOffset, endOffset } = finding.range;
     const { match, template } = pattern.bestFix;
     // A learned template binds its own metavariables by matching its pattern at the finding's node.

@@ -2,8 +2,9 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
-import type { Language } from '../domain/finding.js';
+import type { FileLanguage } from '../domain/finding.js';
 import { languageOf } from '../engine/languages.js';
+import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from './atomic-write.js';
 
 export interface WalkOptions {
@@ -15,13 +16,15 @@ export interface WalkOptions {
   readonly maxFileSizeBytes: number;
   /** Absolute paths never entered (the data directory). */
   readonly skipDirs?: readonly string[];
+  /** Also list text files that are not code (config, env, docs), as language `text`, for the secrets scan. */
+  readonly textFiles?: boolean;
 }
 
 export interface WalkedFile {
   /** Project-relative POSIX path. */
   readonly path: string;
   readonly absolutePath: string;
-  readonly language: Language;
+  readonly language: FileLanguage;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
 }
@@ -158,7 +161,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
         continue;
       }
       if (!isFile) continue;
-      const language = languageOf(entry.name);
+      const language = languageOf(entry.name) ?? (options.textFiles && isSecretTextFile(entry.name) ? 'text' : null);
       if (!language || isExcluded(absolute, false) || isIgnored(active, absolute, false)) continue;
       if (include && !include.ignores(relative)) continue;
       try {

@@ -21,6 +21,7 @@ const DEFAULTS: ProjectConfig = {
   exclude: [],
   maxFileSizeBytes: 1_048_576,
   rules: { disabled: [], dirs: [], overrides: [] },
+  secrets: { enabled: true, exclude: [] },
   fix: { threshold: 0.9 },
   validation: { commands: [], testTimeoutMs: 300_000 },
 };

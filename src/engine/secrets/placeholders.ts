@@ -1,0 +1,33 @@
+/** Words that mark a value as an example rather than a credential (AWS documents `…EXAMPLE` keys). */
+const MARKERS = ['example', 'sample', 'dummy', 'fake', 'placeholder', 'changeme', 'change_me', 'your_', 'your-', 'yourkey', 'redacted', 'xxxx', '****', '....', '…', 'insert', 'replace'];
+/** Passwords that are defaults for local development databases, not secrets anyone relies on. */
+const DEV_PASSWORDS = new Set(['password', 'pass', 'passwd', 'secret', 'postgres', 'root', 'admin', 'test', 'mysql', 'guest', 'changeme', 'example', 'user', 'pw', 'pwd']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Subresource-integrity and lock-file hashes: `sha512-…`. */
+const INTEGRITY = /^(?:sha1|sha256|sha384|sha512)-/;
+
+/**
+ * Whether a candidate value is a placeholder, a reference to a secret held elsewhere (`${VAR}`, `$VAR`,
+ * `{{ secrets.X }}`, `%(x)s`, `<token>`), or an identifier that only looks random (UUIDs, integrity hashes).
+ */
+export function isPlaceholder(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (MARKERS.some((marker) => lower.includes(marker))) return true;
+  if (/\$\{|\{\{|\$\(|%\(|^\$[A-Za-z_]|^<.*>$|^%[A-Za-z_]+%$/.test(value)) return true;
+  if (/^(.)\1+$/.test(value)) return true;
+  if (UUID.test(value) || INTEGRITY.test(value)) return true;
+  return false;
+}
+
+/** A URL password that is no secret: a placeholder, a common local-development default, or the user name again. */
+export function isDevPassword(password: string, user: string | undefined): boolean {
+  return isPlaceholder(password) || DEV_PASSWORDS.has(password.toLowerCase()) || password === user;
+}
+
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|testdata|test-data|mocks?|__mocks__|examples?|samples?)\//i;
+const TEST_FILE = /\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py)$|(?:^|\/)test_[^/]+\.py$/;
+
+/** Test code and fixtures: secrets there are usually fakes, so they are reported at low severity, not dropped. */
+export function isTestPath(file: string): boolean {
+  return TEST_PATH.test(file) || TEST_FILE.test(file);
+}
