@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isRoachError } from '../domain/errors.js';
 import { TOOL_VERSION } from '../main/version.js';
 import { registerCrawl } from './commands/crawl.js';
+import { registerLearn } from './commands/learn.js';
 import { registerReview } from './commands/review.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRules } from './commands/rules.js';
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerReview(program);
   registerRollback(program);
   registerRules(program);
+  registerLearn(program);
   registerWorker(program);
   registerServe(program);
   registerServiceCommands(program);

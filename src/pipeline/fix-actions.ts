@@ -13,6 +13,9 @@ import { decodeSource, encodeSource } from './source-file.js';
 import { writeChange } from './write-fix.js';
 import type { FileChange } from './write-fix.js';
 
+/** Status reason of fixes a human approved; learning reads only these as human evidence. */
+export const APPROVED_IN_REVIEW = 'approved in review';
+
 export interface FixActionDeps {
   readonly store: PipelineStore;
   readonly project: ProjectRef;
@@ -111,10 +114,11 @@ async function applyStoredFix(deps: FixActionDeps, fix: StoredFix, actor: string
 export async function approveFix(deps: FixActionDeps, fixId: string, actor: string): Promise<StoredFix> {
   const fix = await requireFix(deps, fixId);
   if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be approved.`);
-  await applyStoredFix(deps, fix, actor, 'approved in review');
+  await applyStoredFix(deps, fix, actor, APPROVED_IN_REVIEW);
   await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'approved');
-  // A fix a human approved becomes the pattern's reusable fix.
-  if (fix.template !== null) await deps.store.setPatternBestFix(deps.project, fix.patternFingerprint, { template: fix.template, safety: fix.safety });
+  // A fix a human approved becomes the pattern's reusable fix; a pattern-reuse fix already is one (a
+  // learned one carries its match pattern, which this plain template would drop).
+  if (fix.template !== null && fix.strategy !== 'pattern-reuse') await deps.store.setPatternBestFix(deps.project, fix.patternFingerprint, { template: fix.template, safety: fix.safety });
   return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
 }
 

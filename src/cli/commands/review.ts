@@ -3,6 +3,8 @@ import { approveFix, rejectFix } from '../../pipeline/fix-actions.js';
 import type { StoredFix } from '../../pipeline/ports.js';
 import { RoachError } from '../../domain/errors.js';
 import { withProject } from '../../main/project-session.js';
+import { learnAfterApproval } from '../../main/run-learn.js';
+import type { LearningRun } from '../../pipeline/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
 
@@ -33,6 +35,12 @@ function details(fix: StoredFix): string {
   ].join('\n');
 }
 
+/** One line on what the approval taught, when it taught something or learning failed. */
+function learningNote(learning: LearningRun | Error): string {
+  if (learning instanceof Error) return `Learning from this approval failed: ${learning.message}\n`;
+  return learning.promoted.map((t) => `Learned fix template for ${t.ruleId}: ${t.pattern} -> ${t.rewrite} (${t.exampleCount} examples)\n`).join('');
+}
+
 function projectOptions(command: Command): Command {
   return command
     .option('--dir <dir>', 'the crawled project', '.')
@@ -57,8 +65,11 @@ export function registerReview(program: Command): void {
     });
   projectOptions(review.command('approve').description('apply a pending fix (same safety checks as automatic fixes)').argument('<fix-id>'))
     .action(async (fixId: string, flags: ProjectFlags) => {
-      const fix = await withProject(flags.dir, flags.dataDir, (deps) => approveFix(deps, fixId, actorName()));
-      await writeStdout(`Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.\n`);
+      const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
+        const approved = await approveFix(deps, fixId, actorName());
+        return { fix: approved, learning: await learnAfterApproval(deps, approved) };
+      });
+      await writeStdout(`Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.\n${learningNote(learning)}`);
     });
   projectOptions(review.command('reject').description('reject a pending fix').argument('<fix-id>'))
     .option('--reason <text>', 'why (recorded with the fix)')

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { loadProjectConfig } from '../config/load.js';
+import { loadRules } from '../engine/rules.js';
+import type { RuleSet } from '../engine/rules.js';
+import type { FixActionDeps } from '../pipeline/fix-actions.js';
+import { mineHistory } from '../pipeline/history.js';
+import { exportLearnedRules } from '../pipeline/learn-export.js';
+import type { ExportResult } from '../pipeline/learn-export.js';
+import { learnFromApproval } from '../pipeline/learn-from-review.js';
+import { learnAndStore } from '../pipeline/learn-templates.js';
+import type { LearningRun } from '../pipeline/learn-templates.js';
+import type { StoredFix } from '../pipeline/ports.js';
+import { withProject } from './project-session.js';
+
+export interface LearnSettings {
+  readonly dir: string;
+  readonly dataDir: string | undefined;
+  readonly fromHistory: boolean;
+  readonly since: string | undefined;
+  readonly maxCommits: number;
+  readonly exportDir: string | undefined;
+}
+
+export interface LearnResult {
+  readonly minedCommits: number;
+  readonly skippedCommits: number;
+  readonly learning: LearningRun | null;
+  readonly exported: ExportResult | null;
+}
+
+/** The project's rules as a crawl would load them (built-in pack, rule dirs and disabled rules from .roach.yml). */
+export async function projectRules(root: string): Promise<{ rules: RuleSet; maxFileSizeBytes: number }> {
+  const { config } = await loadProjectConfig(root);
+  const rules = await loadRules({ extraDirs: config.rules.dirs.map((dir) => path.resolve(root, dir)), disabled: config.rules.disabled });
+  return { rules, maxFileSizeBytes: config.maxFileSizeBytes };
+}
+
+/** Composition root of `roach learn`: mine the history (incrementally) and/or export templates as rule files. */
+export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
+  return withProject(settings.dir, settings.dataDir, async ({ store, project, root }) => {
+    const { rules, maxFileSizeBytes } = await projectRules(root);
+    let learning: LearningRun | null = null;
+    let minedCommits = 0;
+    let skippedCommits = 0;
+    if (settings.fromHistory) {
+      const mined = await store.minedCommits(project);
+      skippedCommits = mined.size;
+      const commits = await mineHistory({ root, rules, since: settings.since, mined, maxCommits: settings.maxCommits, maxFileSizeBytes });
+      learning = await learnAndStore(store, project, commits.flatMap((commit) => commit.examples), 'history');
+      // Recorded after the templates are stored: a run that dies midway mines the same commits again.
+      await store.recordMinedCommits(project, commits.map((commit) => ({ sha: commit.sha, examples: commit.examples.length })));
+      minedCommits = commits.length;
+    }
+    const exported = settings.exportDir ? await exportLearnedRules(path.resolve(settings.exportDir), await store.learnedTemplates(project), rules) : null;
+    return { minedCommits, skippedCommits, learning, exported };
+  });
+}
+
+/**
+ * After a review approval, re-learns the approved fix's pattern from the project's approvals. The
+ * approval has already been applied: a learning failure is reported, never undoes it.
+ */
+export async function learnAfterApproval(deps: FixActionDeps, approved: StoredFix): Promise<LearningRun | Error> {
+  try {
+    const { rules } = await projectRules(deps.root);
+    return await learnFromApproval({ store: deps.store, project: deps.project, rules }, approved);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}

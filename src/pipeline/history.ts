@@ -1,0 +1,93 @@
+import { analyzeSource, PARSE_ERROR_RULE } from '../engine/analyze.js';
+import { afterRegionOf } from '../engine/learn/after-region.js';
+import type { PatternExample } from '../engine/learn/cluster.js';
+import { languageOf } from '../engine/languages.js';
+import type { RuleSet } from '../engine/rules.js';
+import { SUPPRESSION_RULE } from '../engine/suppressions.js';
+import type { Finding, Language } from '../domain/finding.js';
+import { git } from './git.js';
+
+export interface HistoryOptions {
+  /** The project directory (inside a git work tree); only files under it are mined. */
+  readonly root: string;
+  readonly rules: RuleSet;
+  /** Mine only commits after this ref (`<since>..HEAD`); all of HEAD's history when absent. */
+  readonly since?: string;
+  /** Commits mined before: skipped. */
+  readonly mined: ReadonlySet<string>;
+  /** The newest this many unmined commits at most, so a first run on a long history stays bounded. */
+  readonly maxCommits: number;
+  /** Files larger than this (bytes of text) are skipped, like the crawl skips them. */
+  readonly maxFileSizeBytes: number;
+}
+
+export interface MinedCommit {
+  readonly sha: string;
+  readonly examples: readonly PatternExample[];
+}
+
+const NOT_LEARNABLE = new Set([PARSE_ERROR_RULE, SUPPRESSION_RULE]);
+
+async function commitsToMine(options: HistoryOptions): Promise<string[]> {
+  const range = options.since ? [`${options.since}..HEAD`] : ['HEAD'];
+  const listed = await git(options.root, ['rev-list', '--first-parent', '--no-merges', `--max-count=${options.maxCommits + options.mined.size}`, ...range]);
+  const fresh = listed.split('\n').map((line) => line.trim()).filter((sha) => sha !== '' && !options.mined.has(sha));
+  return fresh.slice(0, options.maxCommits).reverse();
+}
+
+async function fileAt(root: string, commit: string, file: string): Promise<string> {
+  return git(root, ['show', `${commit}:./${file}`]);
+}
+
+function overlaps(finding: Finding, start: number, end: number): boolean {
+  return finding.range.startOffset < end && finding.range.endOffset > start;
+}
+
+/**
+ * The findings of `before` that the commit fixed: their lines map into `after`, the text there
+ * changed, and no finding of the same rule overlaps where it went. A finding whose lines were
+ * deleted or rewritten beyond recognition is not a fix example.
+ */
+export function fixedFindings(before: string, after: string, file: string, language: Language, rules: RuleSet): PatternExample[] {
+  const parent = analyzeSource({ text: before, file, language, rules });
+  const child = analyzeSource({ text: after, file, language, rules });
+  if (child.syntaxProblems.length > parent.syntaxProblems.length) return [];
+  const examples: PatternExample[] = [];
+  for (const finding of parent.findings) {
+    if (NOT_LEARNABLE.has(finding.ruleId)) continue;
+    const { startOffset: start, endOffset: end } = finding.range;
+    const region = afterRegionOf(before, start, end, after);
+    if (!region || after.slice(region.start, region.end) === before.slice(start, end)) continue;
+    if (child.findings.some((other) => other.ruleId === finding.ruleId && overlaps(other, region.start, Math.max(region.end, region.start + 1)))) continue;
+    examples.push({ language, before, start, end, after, ruleId: finding.ruleId, patternFingerprint: finding.patternFingerprint, shape: finding.shape });
+  }
+  return examples;
+}
+
+/**
+ * Walks the first-parent history (oldest first) and, for each commit not mined before, analyses the
+ * parent and child versions of only the files the commit modified, in memory. Every commit visited is
+ * returned, with or without examples, so that it is recorded as mined.
+ */
+export async function mineHistory(options: HistoryOptions): Promise<MinedCommit[]> {
+  const out: MinedCommit[] = [];
+  for (const sha of await commitsToMine(options)) {
+    const parents = (await git(options.root, ['rev-list', '--parents', '-n', '1', sha])).trim().split(/\s+/).slice(1);
+    const parent = parents[0];
+    if (!parent) {
+      out.push({ sha, examples: [] });
+      continue;
+    }
+    const changed = await git(options.root, ['diff', '--name-only', '--relative', '--no-renames', '--diff-filter=M', parent, sha]);
+    const examples: PatternExample[] = [];
+    for (const file of changed.split('\n').map((line) => line.trim()).filter(Boolean)) {
+      const language = languageOf(file);
+      if (!language) continue;
+      const [before, after] = await Promise.all([fileAt(options.root, parent, file), fileAt(options.root, sha, file)]);
+      if (before.length > options.maxFileSizeBytes || after.length > options.maxFileSizeBytes) continue;
+      examples.push(...fixedFindings(before, after, file, language, options.rules));
+    }
+    out.push({ sha, examples });
+  }
+  return out;
+}
