@@ -33,6 +33,19 @@ export interface TemplateFix {
   readonly template: string;
 }
 
+/** One place on a taint path: what it is (`req.query.id`, a variable name) and where (0-based). */
+export interface TraceStep {
+  readonly label: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** How untrusted data reaches a sink: where it enters, then each variable it passes through, in order. */
+export interface FindingTrace {
+  readonly source: TraceStep;
+  readonly steps: readonly TraceStep[];
+}
+
 /** One detected issue at one place. */
 export interface Finding {
   readonly ruleId: string;
@@ -55,4 +68,6 @@ export interface Finding {
   /** Metavariable bindings of the match, so stored templates can be instantiated again. */
   readonly bindings: Readonly<Record<string, string>>;
   readonly templateFix: TemplateFix | null;
+  /** For taint rules: the path from the untrusted source to the sink. */
+  readonly trace?: FindingTrace;
 }

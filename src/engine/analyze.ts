@@ -6,6 +6,8 @@ import { astGrepLang } from './languages.js';
 import type { CompiledRule, RuleSet } from './rules.js';
 import { nodeShape, nodeTokens } from './shape.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
+import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
+import type { FileCache } from './taint/index.js';
 import { expandTemplate } from './template.js';
 
 export const PARSE_ERROR_RULE = 'parse-error';
@@ -179,10 +181,15 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
       comment.text,
     );
   }
+  let taintCache: FileCache | undefined;
   for (const { rule, node } of ordered) {
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
+    // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
+    const trace = rule.taint ? taintTraceOf(rule.taint, node, '', (taintCache ??= newFileCache())) : undefined;
+    if (trace === null) continue;
     const shape = nodeShape(node);
-    const { id, severity, category, cwe, message } = rule.definition;
+    const { id, severity, category, cwe } = rule.definition;
+    const message = trace ? `${rule.definition.message} ${describeTrace(trace)}` : rule.definition.message;
     addFinding(
       {
         ruleId: id,
@@ -198,6 +205,7 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
         shape,
         bindings: bindingsOf(node, rule, input.text),
         templateFix: templateFixOf(node, rule, input.file, input.text),
+        ...(trace ? { trace } : {}),
       },
       nodeTokens(node),
     );

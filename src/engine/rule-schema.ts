@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
 import { LANGUAGES } from '../domain/finding.js';
+import { TaintSectionSchema } from './taint/spec.js';
 
 /** Short prefix of rule ids per rule folder, so that `javascript/no-eval.yml` is `js/no-eval`. */
 export const RULE_ID_PREFIX: Readonly<Record<string, string>> = Object.freeze({ javascript: 'js', python: 'py', go: 'go', java: 'java' });
@@ -25,6 +26,8 @@ export const RuleFileSchema = z.strictObject({
   rule: astGrepRule,
   constraints: z.record(z.string(), z.unknown()).optional(),
   utils: z.record(z.string(), z.unknown()).optional(),
+  /** Makes the rule fire only when a sink metavariable's value derives from an untrusted source. */
+  taint: TaintSectionSchema.optional(),
   fix: z
     .strictObject({
       template: z.string(),

@@ -10,6 +10,8 @@ import type { Language } from '../domain/finding.js';
 import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
 import type { RuleFile } from './rule-schema.js';
+import { compileTaint } from './taint/spec.js';
+import type { CompiledTaint } from './taint/spec.js';
 
 /** A rule ready to run: its data, the ast-grep config, and the metavariables its fix may use. */
 export interface CompiledRule {
@@ -17,6 +19,8 @@ export interface CompiledRule {
   readonly sourceFile: string;
   readonly config: NapiConfig;
   readonly metavariables: readonly string[];
+  /** Present for taint rules: a match of `config` is only a sink, reported when a source reaches it. */
+  readonly taint: CompiledTaint | null;
 }
 
 export interface RuleSet {
@@ -94,7 +98,21 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
     }
   }
   const metavariables = [...collectMetavariables([definition.rule, definition.constraints, definition.fix], new Set())];
-  return { definition, sourceFile: file, config, metavariables };
+  const taint = definition.taint ? compileTaint(definition.taint) : null;
+  if (taint) {
+    const unknown = taint.sinks.filter((name) => !metavariables.includes(name));
+    if (unknown.length > 0) fail(`taint.sinks: ${unknown.join(', ')} is not a metavariable of rule`);
+    for (const [what, list] of [['sources', taint.sourceRules], ['sanitizers', taint.sanitizers]] as const) {
+      for (const language of definition.languages) {
+        try {
+          for (const extra of list) parseSource(astGrepLang(language), '').root().findAll(extra);
+        } catch (error) {
+          fail(`taint.${what}: ast-grep rejects a rule for ${language} (${(error as Error).message})`);
+        }
+      }
+    }
+  }
+  return { definition, sourceFile: file, config, metavariables, taint };
 }
 
 /** Builds a rule set; later ids replace earlier ones, so custom rule folders can override built-ins. */

@@ -1,0 +1,267 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { FindingTrace, TraceStep } from '../../domain/finding.js';
+import { definitionsIn, reachingDefinitions } from './definitions.js';
+import type { Definition } from './definitions.js';
+import { conditionChecks, isGuarded } from './guards.js';
+import { globalSourceLabel, isNestedRequest, isPageProps, isRequestParameter, requestFieldIsSource, requestMethodIsSource } from './sources.js';
+import type { CompiledTaint } from './spec.js';
+import { bindingPath, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
+
+/** What an expression holds: nothing from a source, data from a source (with its path), or the request itself. */
+export type Taint =
+  | { readonly kind: 'clean' }
+  | { readonly kind: 'tainted'; readonly trace: FindingTrace }
+  | { readonly kind: 'request'; readonly label: string };
+
+const CLEAN: Taint = { kind: 'clean' };
+const MAX_DEPTH = 40;
+
+/** Calls that turn any input into a number or boolean: the result cannot carry an injection. */
+const COERCING_CALLS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite']);
+/** Calls whose result is their argument's text, decoded or reshaped (join/resolve: path's, imported bare). */
+const PASSING_CALLS = new Set(['String', 'decodeURIComponent', 'decodeURI', 'unescape', 'atob', 'structuredClone', 'Array', 'join', 'resolve', 'normalize', 'format']);
+/** Methods, on any receiver, whose result carries their arguments: path.join(dir, x), 'a'.concat(x), util.format('%s', x). */
+const PASSING_METHODS = new Set(['join', 'resolve', 'normalize', 'concat', 'replace', 'replaceAll', 'format', 'from', 'parse', 'stringify', 'assign', 'keys', 'values', 'entries', 'fromEntries', 'of']);
+/** Methods of a tainted value whose result is a number or boolean. */
+const CHECKING_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'startsWith', 'endsWith', 'test', 'localeCompare', 'has', 'some', 'every', 'findIndex', 'charCodeAt', 'codePointAt', 'search', 'isArray']);
+const PASSING_CONSTRUCTORS = new Set(['URL', 'URLSearchParams', 'String', 'Buffer']);
+const CONSTANT_IDENTIFIERS = new Set(['undefined', 'NaN', 'Infinity']);
+
+/** Caches shared by every taint rule within one file. */
+export interface FileCache {
+  readonly definitions: Map<string, Definition[]>;
+  readonly ifs: Map<number, SgNode[]>;
+}
+
+export function newFileCache(): FileCache {
+  return { definitions: new Map(), ifs: new Map() };
+}
+
+function tainted(source: TraceStep, steps: readonly TraceStep[] = []): Taint {
+  return { kind: 'tainted', trace: { source, steps } };
+}
+
+function step(label: string, node: SgNode): TraceStep {
+  return { label, ...positionOf(node) };
+}
+
+/** Resolves, within the enclosing functions, whether expressions derive from the rule's sources. */
+export class TaintFlow {
+  private depth = 0;
+  private readonly visiting = new Set<string>();
+
+  constructor(
+    private readonly spec: CompiledTaint,
+    private readonly root: SgNode,
+    private readonly cache: FileCache,
+  ) {}
+
+  valueOf(node: SgNode): Taint {
+    if (this.depth >= MAX_DEPTH) return CLEAN;
+    this.depth += 1;
+    try {
+      if (this.spec.sanitizers.some((rule) => node.matches(rule))) return CLEAN;
+      if (this.spec.sourceRules.some((rule) => node.matches(rule))) return tainted(step(node.text(), node));
+      const value = this.expression(node);
+      if (value.kind === 'tainted' && (node.kind() === 'identifier' || node.kind() === 'member_expression') && this.guarded(node)) return CLEAN;
+      return value;
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private guarded(node: SgNode): boolean {
+    return isGuarded(node.text(), node, (fn) => {
+      const cached = this.cache.ifs.get(fn.id());
+      if (cached) return cached;
+      const found = fn.findAll({ rule: { kind: 'if_statement' } });
+      this.cache.ifs.set(fn.id(), found);
+      return found;
+    });
+  }
+
+  private first(nodes: readonly (SgNode | null | undefined)[]): Taint {
+    for (const node of nodes) {
+      if (!node) continue;
+      const value = this.valueOf(node);
+      if (value.kind === 'tainted') return value;
+    }
+    return CLEAN;
+  }
+
+  private expression(node: SgNode): Taint {
+    const kind = String(node.kind());
+    if (TRANSPARENT_KINDS.has(kind)) return this.valueOf(node.namedChildren()[0] ?? node);
+    switch (kind) {
+      case 'identifier':
+        return this.identifier(node.text(), node);
+      case 'shorthand_property_identifier':
+        return this.identifier(node.text(), node);
+      case 'member_expression':
+        return this.member(node);
+      case 'subscript_expression':
+        return this.access(node, node.field('object'), null);
+      case 'call_expression':
+        return this.call(node);
+      case 'new_expression': {
+        const name = node.field('constructor')?.text() ?? '';
+        return PASSING_CONSTRUCTORS.has(name) ? this.first(node.field('arguments')?.namedChildren() ?? []) : CLEAN;
+      }
+      case 'template_string':
+        return this.first(node.namedChildren().filter((child) => child.kind() === 'template_substitution'));
+      case 'binary_expression': {
+        const operator = node.field('operator')?.text() ?? '';
+        return ['+', '||', '??', '&&'].includes(operator) ? this.first([node.field('left'), node.field('right')]) : CLEAN;
+      }
+      case 'ternary_expression':
+        return this.ternary(node);
+      case 'array':
+        return this.first(node.namedChildren());
+      case 'object':
+        return this.first(node.namedChildren().map((child) => (child.kind() === 'pair' ? child.field('value') : child)));
+      case 'assignment_expression':
+      case 'augmented_assignment_expression':
+        return this.valueOf(node.field('right') ?? node);
+      case 'sequence_expression':
+        return this.valueOf(node.namedChildren().at(-1) ?? node);
+      default:
+        return CLEAN;
+    }
+  }
+
+  private ternary(node: SgNode): Taint {
+    const condition = node.field('condition');
+    const consequence = node.field('consequence');
+    // ALLOWED.includes(x) ? x : 'default'
+    const checked = condition && consequence && conditionChecks(condition, unparenthesized(consequence).text());
+    return this.first([checked ? null : consequence, node.field('alternative')]);
+  }
+
+  private member(node: SgNode): Taint {
+    const global = globalSourceLabel(node, this.spec.sourceSets);
+    if (global) return tainted(step(global, node));
+    return this.access(node, node.field('object'), node.field('property')?.text() ?? null);
+  }
+
+  /** Reading `property` (null: a computed key) of `object`. */
+  private access(node: SgNode, object: SgNode | null, property: string | null): Taint {
+    if (!object) return CLEAN;
+    const base = this.valueOf(object);
+    if (base.kind === 'request') {
+      if (property && requestFieldIsSource(property, this.spec.sourceSets)) return tainted(step(`${base.label}.${property}`, node));
+      return property && isNestedRequest(property) ? { kind: 'request', label: `${base.label}.${property}` } : CLEAN;
+    }
+    if (base.kind === 'clean' || property === 'length') return CLEAN;
+    return extendSource(base, object, node);
+  }
+
+  private call(node: SgNode): Taint {
+    const callee = node.field('function');
+    const args = node.field('arguments')?.namedChildren() ?? [];
+    if (!callee) return CLEAN;
+    if (callee.kind() === 'identifier') {
+      const name = callee.text();
+      if (COERCING_CALLS.has(name)) return CLEAN;
+      return PASSING_CALLS.has(name) ? this.first(args) : CLEAN;
+    }
+    if (callee.kind() !== 'member_expression') return CLEAN;
+    const method = callee.field('property')?.text() ?? '';
+    const object = callee.field('object');
+    if (!object) return CLEAN;
+    if (object.text() === 'Math' || object.text() === 'Number') return CLEAN;
+    const receiver = this.valueOf(object);
+    if (receiver.kind === 'request') {
+      return requestMethodIsSource(method, this.spec.sourceSets) ? tainted(step(node.text(), node)) : CLEAN;
+    }
+    if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) ? CLEAN : extendSource(receiver, object, node);
+    return PASSING_METHODS.has(method) ? this.first(args) : CLEAN;
+  }
+
+  /** The value of variable `name` where `use` reads it: its reaching definitions, or the parameter it is. */
+  private identifier(name: string, use: SgNode): Taint {
+    if (CONSTANT_IDENTIFIERS.has(name)) return CLEAN;
+    let fn = enclosingFunction(use);
+    for (;;) {
+      const scope = fn ? (fn.field('body') ?? fn) : this.root;
+      const all = this.definitionsOf(scope, fn, name);
+      const { definitions, complete } = reachingDefinitions(all, use, scope);
+      const parameter = fn && !complete ? this.parameter(fn, name) : null;
+      if (definitions.length > 0 || parameter) {
+        for (const definition of definitions) {
+          const value = this.definition(definition, name);
+          if (value.kind !== 'clean') return value;
+        }
+        return parameter ?? CLEAN;
+      }
+      if (!fn) return CLEAN;
+      fn = enclosingFunction(fn);
+    }
+  }
+
+  private definitionsOf(scope: SgNode, fn: SgNode | null, name: string): Definition[] {
+    const key = `${scope.id()}\0${name}`;
+    const cached = this.cache.definitions.get(key);
+    if (cached) return cached;
+    const found = definitionsIn(scope, fn, name);
+    this.cache.definitions.set(key, found);
+    return found;
+  }
+
+  private definition(definition: Definition, name: string): Taint {
+    const key = `${definition.node.id()}\0${name}`;
+    if (this.visiting.has(key)) return CLEAN;
+    this.visiting.add(key);
+    try {
+      const [only] = definition.values;
+      // A single value may be the request itself (`const r = req`), which first() would drop.
+      const value = only && definition.values.length === 1 ? this.valueOf(only) : this.first(definition.values);
+      const through = definition.kind === 'iterate' || value.kind !== 'request' ? value : this.destructure(value, definition.path, definition.node);
+      if (through.kind !== 'tainted') return through;
+      const { source, steps } = through.trace;
+      // `const { id } = req.query`: the source is req.query.id
+      const named = value === through && steps.length === 0 && definition.path.length > 0 && !definition.path.includes('[]') && only?.text() === source.label;
+      const from = named ? { ...source, label: [source.label, ...definition.path].join('.') } : source;
+      return { kind: 'tainted', trace: { source: from, steps: [...steps, step(name, definition.node)] } };
+    } finally {
+      this.visiting.delete(key);
+    }
+  }
+
+  /** `const { query: { id } } = req`: the request's field is the source. */
+  private destructure(value: Taint, path: readonly string[], at: SgNode): Taint {
+    if (value.kind !== 'request' || path.length === 0) return value;
+    const [field, ...rest] = path;
+    if (field && requestFieldIsSource(field, this.spec.sourceSets)) return tainted(step([value.label, field, ...rest].join('.'), at));
+    if (field && isNestedRequest(field)) return this.destructure({ kind: 'request', label: `${value.label}.${field}` }, rest, at);
+    return CLEAN;
+  }
+
+  /** A parameter binding `name`: a request object, a field of one (`({ query }, res) =>`), or clean. */
+  private parameter(fn: SgNode, name: string): Taint | null {
+    const params = parametersOf(fn);
+    for (const [index, param] of params.entries()) {
+      const { pattern, type } = parameterParts(param);
+      const path = bindingPath(pattern, name);
+      if (!path) continue;
+      if (isRequestParameter(fn, index, pattern, type)) {
+        const label = pattern.kind() === 'identifier' ? pattern.text() : 'request';
+        return this.destructure({ kind: 'request', label }, path, pattern);
+      }
+      if (this.spec.sourceSets.has('request') && isPageProps(fn, path[0])) return tainted(step(path.join('.'), pattern));
+      return CLEAN;
+    }
+    return null;
+  }
+}
+
+/** `req.query` read as `req.query.id`: name the source by the longest expression still without a step. */
+function extendSource(value: Taint, object: SgNode, node: SgNode): Taint {
+  if (value.kind !== 'tainted') return value;
+  const { source, steps } = value.trace;
+  if (steps.length > 0 || source.label !== object.text() || node.kind() === 'call_expression') return value;
+  return tainted({ ...source, label: node.text() }, steps);
+}
+
+function unparenthesized(node: SgNode): SgNode {
+  return node.kind() === 'parenthesized_expression' ? unparenthesized(node.namedChildren()[0] ?? node) : node;
+}

@@ -1,0 +1,62 @@
+import type { NapiConfig, SgNode } from '@ast-grep/napi';
+import { contains, enclosingFunction, startOf } from './syntax.js';
+
+/** Checks that prove a value is one of a known set or a known shape: ALLOWED.includes(x), re.test(x). */
+const MEMBERSHIP_METHODS = new Set(['includes', 'has', 'indexOf', 'test', 'hasOwnProperty']);
+/** Checks called on the value itself: x.startsWith(root), x.match(/^[a-z]+$/). */
+const SHAPE_METHODS = new Set(['startsWith', 'match']);
+const EQUALITY = new Set(['===', '==', '!==', '!=']);
+/** Parts of a parsed URL whose comparison pins where it points. */
+const URL_PARTS = new Set(['origin', 'host', 'hostname']);
+const EXIT_KINDS = new Set(['return_statement', 'throw_statement', 'continue_statement', 'break_statement']);
+const EXITS: NapiConfig = { rule: { any: [...EXIT_KINDS].map((kind) => ({ kind })) } };
+
+/** Whether `condition` checks the expression written as `text` against an allow-list or a pattern. */
+export function conditionChecks(condition: SgNode, text: string): boolean {
+  for (const call of [condition, ...condition.findAll({ rule: { kind: 'call_expression' } })]) {
+    if (call.kind() !== 'call_expression') continue;
+    const callee = call.field('function');
+    const args = call.field('arguments')?.namedChildren() ?? [];
+    if (callee?.kind() !== 'member_expression') continue;
+    const method = callee.field('property')?.text() ?? '';
+    if (MEMBERSHIP_METHODS.has(method) && args.some((arg) => arg.text() === text)) return true;
+    if (SHAPE_METHODS.has(method) && callee.field('object')?.text() === text) return true;
+    // validator.isUUID(x), validator.isAlphanumeric(x)
+    if (method.startsWith('is') && method.length > 2 && method[2] === method[2]?.toUpperCase() && args[0]?.text() === text) return true;
+  }
+  for (const comparison of [condition, ...condition.findAll({ rule: { kind: 'binary_expression' } })]) {
+    if (comparison.kind() !== 'binary_expression' || !EQUALITY.has(comparison.field('operator')?.text() ?? '')) continue;
+    const sides = [comparison.field('left'), comparison.field('right')];
+    if (sides.some((side) => side?.text() === text) && sides.some((side) => side?.kind() === 'string')) return true;
+    // new URL(x).origin === location.origin, url.hostname !== 'api.example.com'
+    if (sides.some((side) => side?.kind() === 'member_expression' && side.field('object')?.text() === text && URL_PARTS.has(side.field('property')?.text() ?? ''))) return true;
+  }
+  return false;
+}
+
+function exits(branch: SgNode): boolean {
+  if (EXIT_KINDS.has(String(branch.kind()))) return true;
+  return branch.kind() === 'statement_block' && branch.namedChildren().some((statement) => statement.matches(EXITS));
+}
+
+/**
+ * Whether the value written as `text` is checked before `use`: `use` sits in the branch of an `if`
+ * that checks it, or an earlier `if` that checks it leaves the function (the allow-list idiom
+ * `if (!ALLOWED.includes(x)) return res.sendStatus(400);`).
+ */
+export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => readonly SgNode[]): boolean {
+  const scopes: SgNode[] = [];
+  for (let fn = enclosingFunction(use); fn; fn = enclosingFunction(fn)) scopes.push(fn);
+  scopes.push(use.getRoot().root());
+  for (const scope of scopes) {
+    for (const statement of ifsOf(scope)) {
+      if (startOf(statement) > startOf(use)) break;
+      const condition = statement.field('condition');
+      const consequence = statement.field('consequence');
+      if (!condition || !consequence || !conditionChecks(condition, text)) continue;
+      if (contains(consequence, use)) return true;
+      if (!contains(statement, use) && exits(consequence)) return true;
+    }
+  }
+  return false;
+}

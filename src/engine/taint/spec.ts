@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { NapiConfig } from '@ast-grep/napi';
+
+/**
+ * Named source sets the engine knows how to recognise. `request`: fields of the request in Express,
+ * Koa, Fastify, hapi, Next.js and Node `http` handlers; `request-object`: only the fields that can
+ * carry objects (body, query), for sinks where a string is harmless; `argv`: process.argv; `env`:
+ * process.env; `location`: the page's own URL in the browser (location, document.URL, referrer).
+ */
+export const SOURCE_SETS = ['request', 'request-object', 'argv', 'env', 'location'] as const;
+export type SourceSet = (typeof SOURCE_SETS)[number];
+
+const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, {
+  message: 'must not be empty',
+});
+
+/** The `taint` section of a rule file: the rule's `rule` matches the sink, these say when it fires. */
+export const TaintSectionSchema = z.strictObject({
+  /** Metavariables of `rule` (without `$`) that hold the dangerous value; any of them tainted fires. */
+  sinks: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be a metavariable name such as URL')).min(1),
+  /** Named source sets, or ast-grep rules matching further source expressions. */
+  sources: z.array(z.union([z.enum(SOURCE_SETS), astGrepRule])).min(1),
+  /** ast-grep rules for expressions whose value is safe for this sink (escaping, path.basename, ...). */
+  sanitizers: z.array(astGrepRule).optional(),
+});
+export type TaintSection = z.infer<typeof TaintSectionSchema>;
+
+/** A taint section ready to evaluate: named sets apart, rules as ast-grep configs. */
+export interface CompiledTaint {
+  readonly sinks: readonly string[];
+  readonly sourceSets: ReadonlySet<SourceSet>;
+  readonly sourceRules: readonly NapiConfig[];
+  readonly sanitizers: readonly NapiConfig[];
+}
+
+export function compileTaint(section: TaintSection): CompiledTaint {
+  const sourceSets = new Set<SourceSet>();
+  const sourceRules: NapiConfig[] = [];
+  for (const source of section.sources) {
+    if (typeof source === 'string') sourceSets.add(source);
+    else sourceRules.push({ rule: source as NapiConfig['rule'] });
+  }
+  return {
+    sinks: section.sinks,
+    sourceSets,
+    sourceRules,
+    sanitizers: (section.sanitizers ?? []).map((rule) => ({ rule: rule as NapiConfig['rule'] })),
+  };
+}
