@@ -17,6 +17,7 @@ import { createAuthenticator } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { ROUTE_PERMISSIONS } from './permissions.js';
+import { developerRoutes } from './routes/developer.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -122,7 +123,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
     const permission = ROUTE_PERMISSIONS[`${request.method} ${url}`];
     if (!permission) return;
     const params = (request.params ?? {}) as { org?: string };
-    const bodyOrg = ((request.body ?? {}) as { organizationId?: string }).organizationId;
+    const bodyOrg = ((request.body ?? {}) as { organizationId?: string }).organizationId ?? ((request.query ?? {}) as { organizationId?: string }).organizationId;
     const projectId = ((request.query ?? {}) as { projectId?: string }).projectId ?? ((request.body ?? {}) as { projectId?: string }).projectId ?? null;
     let organizationId = params.org ?? bodyOrg ?? null;
     if (projectId) {
@@ -157,5 +158,6 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(workRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));
+  await app.register(developerRoutes(deps));
   return app;
 }

@@ -3,6 +3,7 @@ import type { ServiceEnvironment } from '../config/environment.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import type { PipelineStore } from '../pipeline/ports.js';
 import type { JobQueue } from '../queue/ports.js';
+import type { DeveloperStore } from '../store/developer-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
 import type { Principal } from './auth.js';
 import type { Scope } from './access.js';
@@ -11,6 +12,8 @@ import type { Scope } from './access.js';
 export interface ApiDeps {
   readonly tenants: TenantStore;
   readonly pipeline: PipelineStore;
+  /** Developer attribution aggregates (issues introduced and fixed per author). */
+  readonly developers: DeveloperStore;
   readonly queue: JobQueue;
   readonly cache: Cache;
   readonly settings: ServiceEnvironment['api'];

@@ -52,6 +52,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = Object.fr
   'POST /api/code-roach/organizations/:org/channels': 'channels:manage',
   'DELETE /api/code-roach/organizations/:org/channels/:id': 'channels:manage',
   'POST /api/code-roach/notifications/send': 'notify:send',
+  'GET /api/code-roach/developer/stats': 'project:read',
+  'GET /api/code-roach/developer/team': 'project:read',
+  'GET /api/code-roach/developer/recommendations': 'project:read',
 });
 
 /** Ranks for "a role may only grant roles up to its own". */

@@ -3,6 +3,7 @@ import { deliverNotification } from '../integrations/notify/deliver.js';
 import type { NotificationChannel } from '../integrations/notify/deliver.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../pipeline/fix-actions.js';
+import type { AttributionStore } from '../pipeline/attribution.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
 import type { JobPayload } from '../queue/catalogue.js';
@@ -19,6 +20,8 @@ export interface JobHandlerDeps {
   readonly webhookSecret: string | null;
   /** Private destinations notifications may reach (ROACH_OUTBOUND_ALLOW); default: public addresses only. */
   readonly outbound?: OutboundPolicy;
+  /** Records who introduced and fixed issues during crawl jobs (developer stats). */
+  readonly attribution?: AttributionStore;
   /** Analysis threads per crawl job (default: one per core). */
   readonly threads?: number;
 }
@@ -50,6 +53,7 @@ async function crawlJob(
     project: projectRef(project),
     jobId: context.jobId,
     signal: context.signal,
+    attribution: deps.attribution,
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

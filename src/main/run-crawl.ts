@@ -3,6 +3,7 @@ import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { loadRules } from '../engine/rules.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
+import type { AttributionStore } from '../pipeline/attribution.js';
 import { crawl } from '../pipeline/crawl.js';
 import { baseCommit, changedFilesSince } from '../pipeline/git.js';
 import type { PipelineStore, ProjectRef } from '../pipeline/ports.js';
@@ -29,6 +30,8 @@ export interface CrawlHooks {
   readonly project?: ProjectRef;
   readonly jobId?: string;
   readonly signal?: AbortSignal;
+  /** Service mode: where developer attribution (git blame) is recorded. */
+  readonly attribution?: AttributionStore;
 }
 
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
@@ -83,6 +86,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       project: hooks.project,
       jobId: hooks.jobId,
       signal: hooks.signal,
+      attribution: hooks.attribution,
       onlyFiles,
       baseline,
       overrides: settings.config.rules.overrides,

@@ -5,6 +5,7 @@ import { RoachError } from '../domain/errors.js';
 import type { Priority } from '../domain/priority.js';
 import type { JobInfo } from '../queue/ports.js';
 import type { Project } from '../store/repositories/tenancy.js';
+import { createAttributionStore } from '../store/developer-store.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 import type { Service } from './service.js';
@@ -64,7 +65,7 @@ export async function enqueueCrawl(env: ServiceEnvironment, request: EnqueueCraw
     if (service.queue.kind === 'bullmq') {
       return { project, job: (await service.queue.job(request.kind, enqueued.id)) as JobInfo, ranHere: false };
     }
-    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound });
+    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db) });
     const finished = new Promise<void>((resolve) => {
       const worker = service.queue.work(
         { [request.kind]: handlers[request.kind] },

@@ -2,6 +2,7 @@ import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
 import type { JobKind } from '../queue/catalogue.js';
 import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
+import { createAttributionStore } from '../store/developer-store.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 
@@ -33,7 +34,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     );
   }
   const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
-  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, threads: settings.threads });
+  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db), threads: settings.threads });
   const handlers: JobHandlers = Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]]));
   const running = service.queue.work(handlers, {
     concurrency: settings.concurrency,

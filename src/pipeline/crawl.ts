@@ -10,6 +10,8 @@ import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeAll } from './analyze-pool.js';
+import { attributeSafely, mergeOutcomes } from './attribution.js';
+import type { AttributionStore } from './attribution.js';
 import type { AnalyzeTaskFile } from './analyze-file.js';
 import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
@@ -47,6 +49,8 @@ export interface CrawlOptions {
   readonly project?: ProjectRef;
   /** The queue job running this crawl: a retry closes the attempt it interrupted. */
   readonly jobId?: string;
+  /** Service mode: record who introduced and who fixed issues (git blame of this crawl's files). */
+  readonly attribution?: AttributionStore;
   /** Checked between phases: an aborted crawl stops before its next write. */
   readonly signal?: AbortSignal;
   /** --changed-since: only these project-relative files are crawled; every other file keeps its state. */
@@ -115,6 +119,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const issueIds = await store.upsertIssues(project, crawlId, findings);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
+    // Blamed before any fix is applied, so the flagged lines are still the ones the authors wrote.
+    const attributed = options.attribution ? await attributeSafely(options.attribution, project, options.root, [...analyzedPaths, ...removed]) : null;
     // Pending fixes made against older contents of a changed file can never apply: they make way.
     const analyzedSet = new Set(analyzedPaths);
     await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
@@ -123,6 +129,11 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const fixResult = options.generateFixes ? await generateFixes(deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
     checkpoint();
     const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
+    if (options.attribution && attributed) {
+      // Fixes Code Roach applied just now are credited in this crawl too (no git needed for those).
+      const late = attributed.available ? await attributeSafely(options.attribution, project, options.root, []) : attributed;
+      await store.recordAnalytics(project, crawlId, 'attribution', mergeOutcomes(attributed, late));
+    }
     // File states are saved last: a crawl interrupted before this point re-analyzes these files
     // next time, so no finding is left without its chance of a fix.
     await store.saveFileStates(project, crawlId, states);

@@ -8,6 +8,7 @@ import type { SecretBox } from '../../src/domain/secret-box.js';
 import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
+import { createDeveloperStore } from '../../src/store/developer-store.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';
 import type { Database } from '../../src/store/sql.js';
 import { createTenantStore } from '../../src/store/tenant-store.js';
@@ -21,6 +22,7 @@ export async function testApi(vars: NodeJS.ProcessEnv): Promise<{ app: FastifyIn
   const app = await buildApp({
     tenants: createTenantStore(db, secrets),
     pipeline: createPipelineStore(db),
+    developers: createDeveloperStore(db),
     queue: createInProcessQueue(),
     cache: createMemoryCache(),
     settings: env.api,

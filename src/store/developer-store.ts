@@ -1,0 +1,32 @@
+import type { AttributionStore } from '../pipeline/attribution.js';
+import type { SqlClient } from './sql.js';
+import { withTenant } from './tenant.js';
+import * as attribution from './repositories/attribution.js';
+import type { AuthorRuleRow, AuthorStats, DeveloperScope, WeekRow } from './repositories/attribution.js';
+
+/** Developer aggregates for the API: every read runs as the scope's organization. */
+export interface DeveloperStore {
+  authorStats(scope: DeveloperScope, author: string | null): Promise<AuthorStats[]>;
+  weeklyTrend(scope: DeveloperScope): Promise<WeekRow[]>;
+  authorRules(scope: DeveloperScope, author: string | null): Promise<AuthorRuleRow[]>;
+  attributionStates(organizationId: string, projectId: string | null): Promise<{ available: boolean; reason: string | null }[]>;
+}
+
+export type { AuthorRuleRow, AuthorStats, DeveloperScope, WeekRow };
+
+export function createDeveloperStore(db: SqlClient): DeveloperStore {
+  return {
+    authorStats: (scope, author) => withTenant(db, scope.organizationId, (tx) => attribution.authorStats(tx, scope, author)),
+    weeklyTrend: (scope) => withTenant(db, scope.organizationId, (tx) => attribution.weeklyTrend(tx, scope)),
+    authorRules: (scope, author) => withTenant(db, scope.organizationId, (tx) => attribution.authorRules(tx, scope, author)),
+    attributionStates: (org, projectId) => withTenant(db, org, (tx) => attribution.attributionStates(tx, org, projectId)),
+  };
+}
+
+/** The pipeline's attribution port over the same database. */
+export function createAttributionStore(db: SqlClient): AttributionStore {
+  return {
+    pendingAttribution: (project, files) => withTenant(db, project.organizationId, (tx) => attribution.pendingAttribution(tx, project, files)),
+    recordAttribution: (project, introduced, fixed) => withTenant(db, project.organizationId, (tx) => attribution.recordAttribution(tx, project, introduced, fixed)),
+  };
+}
