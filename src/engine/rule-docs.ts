@@ -1,4 +1,5 @@
 import type { RuleSet } from './rules.js';
+import { ALL_SECRET_RULES } from './secrets/detectors.js';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -12,29 +13,60 @@ function codeBlock(code: string, language: string): string {
   return `${fence}${FENCE_LANGUAGE[language] ?? ''}\n${code.trimEnd()}\n${fence}`;
 }
 
+/** What the reference shows of a rule, whether it comes from a rule file or from the secrets catalogue. */
+export interface DocumentedRule {
+  readonly id: string;
+  readonly severity: string;
+  readonly category: string;
+  readonly cwe: number | null;
+  readonly message: string;
+  readonly languages: readonly string[];
+  readonly fix: string;
+  readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
+}
+
+/** Secrets rules run on code and on every text file; their examples are shown without a fence language. */
+export const SECRETS_LANGUAGES = ['all text files'] as const;
+
+/** Every documented rule, the rule files' and the secrets catalogue's, sorted by id. */
+export function documentedRules(rules: RuleSet): DocumentedRule[] {
+  const fromFiles = rules.rules.map(({ definition: r }): DocumentedRule => ({
+    id: r.id,
+    severity: r.severity,
+    category: r.category,
+    cwe: r.cwe ?? null,
+    message: r.message,
+    languages: r.languages,
+    fix: r.fix?.safety ?? '',
+    doc: r.doc,
+  }));
+  const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', doc: r.doc }));
+  return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
+}
+
 /**
- * The rule reference, generated from the rule files (one source of truth): an index table, then one
- * section per rule with its rationale and a bad and good example. `docs/rules.md` is this text; a
- * test fails when the two drift apart.
+ * The rule reference, generated from the rule files and the secrets catalogue (one source of truth): an
+ * index table, then one section per rule with its rationale and a bad and good example. `docs/rules.md`
+ * is this text; a test fails when the two drift apart.
  */
 export function renderRuleDocs(rules: RuleSet): string {
-  const sorted = [...rules.rules].sort((a, b) => a.definition.id.localeCompare(b.definition.id));
+  const sorted = documentedRules(rules);
   const lines: string[] = [
     '# Code Roach rules',
     '',
-    'Generated from `src/rules/` by `roach rules docs --write docs/rules.md`; do not edit by hand.',
+    'Generated from `src/rules/` and the secrets catalogue (`src/engine/secrets/detectors.ts`, see [secrets.md](secrets.md)) by `roach rules docs --write docs/rules.md`; do not edit by hand.',
     '',
     `${sorted.length} rules. Fix safety: **safe** fixes never change the behaviour of correct code and may be applied automatically; **unsafe** ones wait for review.`,
     '',
     '| rule | severity | category | CWE | languages | fix |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const { definition: rule } of sorted) {
+  for (const rule of sorted) {
     const anchor = rule.id.replace(/[^a-z0-9]+/g, '-');
     const cwe = rule.cwe ? `[CWE-${rule.cwe}](https://cwe.mitre.org/data/definitions/${rule.cwe}.html)` : '';
-    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix?.safety ?? ''} |`);
+    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix} |`);
   }
-  for (const { definition: rule } of sorted) {
+  for (const rule of sorted) {
     lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadRules } from '../../engine/rules.js';
-import { renderRuleDocs } from '../../engine/rule-docs.js';
+import { documentedRules, renderRuleDocs } from '../../engine/rule-docs.js';
 import { runRuleTests } from '../../engine/rule-tests.js';
 import type { CaseResult } from '../../engine/rule-tests.js';
 import { writeStdout } from '../output.js';
@@ -15,9 +15,9 @@ export function registerRules(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
       const set = await loadRules();
-      const rows = set.rules.map((r) => r.definition);
+      const rows = documentedRules(set);
       if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
-      const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix.safety}` : ''}`);
+      const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix}` : ''}`);
       await writeStdout(`${lines.join('\n')}\n${rows.length} rules\n`);
     });
   rules

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileLanguage, Finding } from '../../../src/domain/finding.js';
 import { languageOf } from '../../../src/engine/languages.js';
+import { documentedRules, renderRuleDocs } from '../../../src/engine/rule-docs.js';
+import { loadRules } from '../../../src/engine/rules.js';
 import { ALL_SECRET_RULES } from '../../../src/engine/secrets/detectors.js';
 import { maskOtherFindings } from '../../../src/engine/secrets/findings.js';
 import { maskSecret } from '../../../src/engine/secrets/mask.js';
@@ -136,5 +138,17 @@ describe('text files for the secrets scan', () => {
   it('knows lock files', () => {
     expect(isLockFile('package-lock.json')).toBe(true);
     expect(isLockFile('package.json')).toBe(false);
+  });
+});
+
+describe('secrets rules in the rule reference', () => {
+  it('lists and documents every secrets rule beside the rule files', async () => {
+    const rules = await loadRules();
+    const ids = documentedRules(rules).map((r) => r.id);
+    for (const rule of ALL_SECRET_RULES) expect(ids).toContain(rule.id);
+    expect(ids.length).toBe(rules.rules.length + ALL_SECRET_RULES.length);
+    const docs = renderRuleDocs(rules);
+    for (const rule of ALL_SECRET_RULES) expect(docs).toContain(`\n## ${rule.id}\n`);
+    expect(docs).toContain('| [secrets/aws](#secrets-aws) | critical | security | [CWE-798]');
   });
 });
