@@ -9,6 +9,25 @@ const checkCommand = z.strictObject({
   timeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
 });
 
+const OXLINT_CATEGORY = z.enum(['correctness', 'suspicious', 'pedantic', 'perf', 'style', 'restriction', 'nursery']);
+
+/**
+ * Analyzer adapters. All off by default: each one costs crawl time (ESLint lints ~115 files/s against the AST
+ * engine's ~1,400) and adds findings a team has not yet chosen to see. ESLint runs only with the project's own
+ * flat config; TypeScript only with a tsconfig; a missing tool or config is reported, never fatal.
+ */
+const adapters = z
+  .strictObject({
+    eslint: z.strictObject({ enabled: z.boolean().default(false), configFile: z.string().min(1).optional() }).default({ enabled: false }),
+    oxlint: z
+      .strictObject({ enabled: z.boolean().default(false), categories: z.array(OXLINT_CATEGORY).min(1).default(['correctness']), bin: z.string().min(1).optional() })
+      .default({ enabled: false, categories: ['correctness'] }),
+    typescript: z.strictObject({ enabled: z.boolean().default(false), tsconfig: z.string().min(1).optional() }).default({ enabled: false }),
+    /** SARIF 2.1.0 files (Semgrep, CodeQL, ...) imported on every crawl, relative to the project root. */
+    sarif: z.array(z.string().min(1)).default([]),
+  })
+  .default({ eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] });
+
 /** `.roach.yml`: everything optional, every field checked. Unknown keys are errors (typos matter). */
 export const ProjectConfigSchema = z.strictObject({
   include: z.array(z.string().min(1)).default([]),
@@ -52,6 +71,7 @@ export const ProjectConfigSchema = z.strictObject({
       testTimeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
     })
     .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
+  adapters,
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

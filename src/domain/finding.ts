@@ -68,6 +68,11 @@ export interface Finding {
   /** Metavariable bindings of the match, so stored templates can be instantiated again. */
   readonly bindings: Readonly<Record<string, string>>;
   readonly templateFix: TemplateFix | null;
+  /**
+   * Engines that reported this defect (`roach`, `eslint`, `oxlint`, `ts`, a SARIF tool's name), set when an
+   * analyzer adapter reported it; several when duplicates from different engines were merged into one.
+   */
+  readonly engines?: readonly string[];
   /** For taint rules: the path from the untrusted source to the sink. */
   readonly trace?: FindingTrace;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
+import { buildAdapters } from '../adapters/run-adapters.js';
 import { loadRules } from '../engine/rules.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
@@ -90,6 +91,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       onlyFiles,
       baseline,
       overrides: settings.config.rules.overrides,
+      adapters: buildAdapters(settings.adapters, settings.root),
       secrets,
     });
     const output =

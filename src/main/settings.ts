@@ -5,6 +5,7 @@ import type { Severity } from '../domain/severity.js';
 import { isSeverity } from '../domain/severity.js';
 import { loadProjectConfig } from '../config/load.js';
 import type { ProjectConfig } from '../config/schema.js';
+import type { AdapterSettings } from '../adapters/run-adapters.js';
 import type { CheckSpec } from '../pipeline/validate-checks.js';
 import { projectTestCommand } from '../pipeline/validate-checks.js';
 
@@ -24,6 +25,10 @@ export interface CrawlFlags {
   readonly fix?: boolean;
   readonly baseline?: string;
   readonly changedSince?: string;
+  /** --import-sarif <file>, repeatable. */
+  readonly importSarif?: readonly string[];
+  /** --adapters eslint,oxlint,typescript: enabled for this run on top of `.roach.yml`. */
+  readonly adapters?: string;
 }
 
 /** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
@@ -45,6 +50,8 @@ export interface CrawlSettings {
   readonly baseline: string | null;
   /** --changed-since <ref>: crawl only files changed since the merge-base with this ref. */
   readonly changedSince: string | null;
+  /** Analyzer adapters: `.roach.yml` adapters, --adapters and --import-sarif together. */
+  readonly adapters: AdapterSettings;
 }
 
 /** Checks that `dir` is an existing, readable directory and returns its absolute path. */
@@ -109,5 +116,23 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     generateFixes: flags.fix !== false,
     baseline: flags.baseline ?? null,
     changedSince: flags.changedSince ?? null,
+    adapters: adapterSettings(root, config, flags),
+  });
+}
+
+const ADAPTER_NAMES = ['eslint', 'oxlint', 'typescript'] as const;
+
+/** SARIF files from `.roach.yml` are relative to the project root; --import-sarif ones to the working directory. */
+function adapterSettings(root: string, config: ProjectConfig, flags: CrawlFlags): AdapterSettings {
+  const named = (flags.adapters ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = named.filter((name) => !(ADAPTER_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new RoachError('CR_ERR_USAGE', `--adapters: unknown adapter "${unknown[0]}"; choose from ${ADAPTER_NAMES.join(', ')}.`);
+  const on = (name: (typeof ADAPTER_NAMES)[number]): boolean => named.includes(name);
+  const { eslint, oxlint, typescript, sarif } = config.adapters;
+  return Object.freeze({
+    eslint: { ...eslint, enabled: eslint.enabled || on('eslint') },
+    oxlint: { ...oxlint, enabled: oxlint.enabled || on('oxlint') },
+    typescript: { ...typescript, enabled: typescript.enabled || on('typescript') },
+    sarif: [...sarif.map((file) => path.resolve(root, file)), ...(flags.importSarif ?? []).map((file) => path.resolve(file))],
   });
 }

@@ -1,3 +1,4 @@
+import type { AdapterStatus } from '../adapters/ports.js';
 import type { Finding, SourceRange } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
@@ -54,10 +55,12 @@ export interface CrawlReport {
   readonly rules: readonly RuleMetadata[];
   /** With --baseline: the commit compared against and the open issues that are new since it. */
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: CrawlReport['openIssues'] };
+  /** With analyzer adapters configured: what each one did in this crawl (ran, skipped, or its error). */
+  readonly adapters?: readonly AdapterStatus[];
 }
 
 /** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
-export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint'> & {
+export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'engines'> & {
   /** 0-based lines and columns, as in findings. */
   readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
   readonly fixable: boolean;

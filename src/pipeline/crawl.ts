@@ -9,7 +9,9 @@ import { PARSE_ERROR_RULE } from '../engine/analyze.js';
 import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
+import type { AnalyzerAdapter } from '../adapters/ports.js';
 import { analyzeAll } from './analyze-pool.js';
+import { withAdapterFindings } from './crawl-adapters.js';
 import { attributeSafely, mergeOutcomes } from './attribution.js';
 import type { AttributionStore } from './attribution.js';
 import type { AnalyzeTaskFile } from './analyze-file.js';
@@ -59,6 +61,8 @@ export interface CrawlOptions {
   readonly baseline?: Baseline;
   /** `.roach.yml` rules.overrides: per-path disabled rules and severities. */
   readonly overrides?: readonly RuleOverride[];
+  /** Analyzer adapters (ESLint, oxlint, TypeScript, SARIF imports) run on the files analyzed in this crawl. */
+  readonly adapters?: readonly AnalyzerAdapter[];
   /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
   readonly secrets?: SecretScanOptions;
 }
@@ -114,6 +118,9 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       findings.push(...overrideFindings(outcome.findings, options.overrides ?? []));
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
+    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [] });
+    // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
+    findings.splice(0, findings.length, ...adapted.findings);
 
     checkpoint();
     const issueIds = await store.upsertIssues(project, crawlId, findings);
@@ -173,6 +180,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         .slice(0, WORST_FILES)
         .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
       rules: ruleMetadata(options.rules, open),
+      ...(adapted.statuses.length > 0 ? { adapters: adapted.statuses } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });

@@ -35,6 +35,8 @@ export interface JsonReport {
   readonly worstFiles: readonly { readonly file: string; readonly healthScore: number; readonly issueCount: number }[];
   /** With --baseline only: the commit compared against and the open issues new since it. */
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: JsonReport['openIssues'] };
+  /** With analyzer adapters configured: each one's outcome in this crawl. */
+  readonly adapters?: readonly { readonly adapter: string; readonly status: 'ran' | 'skipped' | 'failed'; readonly findings: number; readonly durationMs: number; readonly detail: string }[];
 }
 
 export interface JsonFinding {
@@ -62,6 +64,8 @@ export interface JsonFinding {
   readonly fixable: boolean;
   /** With --baseline only: whether the issue existed at the baseline commit. */
   readonly baselineState?: 'new' | 'existing';
+  /** When an analyzer adapter reported it: every engine that did (several when duplicates were merged). */
+  readonly engines?: readonly string[];
 }
 
 /** Fix summaries are published as the pipeline records them (1-based line); tests pin the shape. */
@@ -85,6 +89,7 @@ function toJsonFinding(finding: ReportedIssue): JsonFinding {
     patternFingerprint: finding.patternFingerprint,
     fixable: finding.fixable,
     ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+    ...(finding.engines && finding.engines.length > 0 ? { engines: [...finding.engines] } : {}),
   };
 }
 
@@ -127,6 +132,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     })),
     fixesDeclined: report.fixesDeclined,
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
+    ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.baseline
       ? {
           baseline: {

@@ -61,6 +61,8 @@ export interface SarifResult {
   readonly partialFingerprints: Readonly<Record<string, string>>;
   /** With --baseline: SARIF's own word for new against existing results. */
   readonly baselineState?: 'new' | 'unchanged';
+  /** Engines that reported the result when analyzer adapters ran (several for merged duplicates). */
+  readonly properties?: { readonly engines: readonly string[] };
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -196,6 +198,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
         'codeRoachPattern/v1': finding.patternFingerprint,
       },
       ...(finding.baselineState ? { baselineState: finding.baselineState === 'new' ? ('new' as const) : ('unchanged' as const) } : {}),
+      ...(finding.engines && finding.engines.length > 0 ? { properties: { engines: [...finding.engines] } } : {}),
     }),
   );
 

@@ -129,9 +129,19 @@ function findingLines(report: CrawlReport, paint: Paint): string[] {
     const where = `${clean(finding.file)}:${finding.range.startLine + 1}:${finding.range.startColumn + 1}`;
     const severity = paint(SEVERITY_STYLES[finding.severity], finding.severity.padEnd(width));
     const tag = finding.baselineState === 'new' ? `${paint(['bold'], 'NEW')}  ` : '';
-    lines.push(`  ${where}  ${severity}  ${tag}${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}`);
+    const engines = finding.engines && finding.engines.length > 1 ? `  ${paint(['dim'], `[${finding.engines.map(clean).join(', ')}]`)}` : '';
+    lines.push(`  ${where}  ${severity}  ${tag}${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}${engines}`);
   }
   return lines;
+}
+
+/** One line per analyzer adapter: what ran, what it found, or why it did not run. */
+function adapterLines(report: CrawlReport, paint: Paint): string[] {
+  if (!report.adapters || report.adapters.length === 0) return [];
+  return [
+    paint(['bold'], 'Analyzer adapters:'),
+    ...report.adapters.map((a) => `  ${clean(a.adapter)}  ${a.status === 'failed' ? paint(['red'], 'failed') : a.status}  ${plural(a.findings, 'finding')}  ${formatDuration(a.durationMs)}  ${paint(['dim'], clean(a.detail))}`),
+  ];
 }
 
 /** Fixes listed by id under the counts; the rest are summed up. */
@@ -188,6 +198,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
     fileLines(report, paint),
     issueLines(report, paint),
     findingLines(report, paint),
+    adapterLines(report, paint),
     [`${paint(['bold'], 'Resolved issues:')} ${report.resolvedIssues}`],
     fixLines(report, paint),
     worstFileLines(report, paint),

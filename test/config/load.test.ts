@@ -24,6 +24,7 @@ const DEFAULTS: ProjectConfig = {
   secrets: { enabled: true, exclude: [] },
   fix: { threshold: 0.9 },
   validation: { commands: [], testTimeoutMs: 300_000 },
+  adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {

@@ -23,6 +23,8 @@ export function registerCrawl(program: Command): void {
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--baseline <ref>', 'issues that existed at the merge-base with <ref> (git) are "existing"; --fail-on counts only new ones')
     .option('--changed-since <ref>', 'crawl only files changed since the merge-base with <ref> (committed, staged, unstaged or untracked)')
+    .option('--adapters <names>', 'also run these analyzer adapters this time (comma-separated: eslint, oxlint, typescript)')
+    .option('--import-sarif <file>', 'import a SARIF 2.1.0 file (Semgrep, CodeQL, ...); repeatable', (file: string, files: string[] = []) => [...files, file])
     .action(async (dir: string, flags: CrawlFlags) => {
       const settings = await resolveCrawlSettings(dir, flags);
       const bar =
