@@ -45,8 +45,17 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
 
   const fileStatesKey = (project: ProjectRef): string[] => [cacheKeys.fileStates(project.projectId)];
   const openIssuesKey = (project: ProjectRef): string[] => [cacheKeys.openIssues(project.projectId)];
-  const patternKeys = (project: ProjectRef, fingerprints: Iterable<string>): string[] =>
-    [...new Set(fingerprints)].map((fingerprint) => cacheKeys.pattern(project.organizationId, fingerprint));
+  const patternKey = (project: ProjectRef, fingerprint: string): string => cacheKeys.pattern(project.organizationId, project.projectId, fingerprint);
+
+  /** Drops every project's view of the organization's patterns: sharing projects read one pool. */
+  async function writeThenDropPatterns<T>(project: ProjectRef, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      invalidations += 1;
+      await quietly(undefined, () => cache.delByPrefix(cacheKeys.patterns(project.organizationId)));
+    }
+  }
 
   async function fileStates(project: ProjectRef): Promise<Map<string, FileState>> {
     // A Map has no JSON form: it is cached as its entries.
@@ -60,7 +69,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     const unique = [...new Set(fingerprints)];
     // null marks a fingerprint known to have no statistics, so unknown patterns are not asked for again.
     const cached = await Promise.all(
-      unique.map((fingerprint) => quietly(undefined, () => cache.get<PatternStats | null>(cacheKeys.pattern(project.organizationId, fingerprint)))),
+      unique.map((fingerprint) => quietly(undefined, () => cache.get<PatternStats | null>(patternKey(project, fingerprint)))),
     );
     const out = new Map<string, PatternStats>();
     const missing: string[] = [];
@@ -77,7 +86,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
       missing.map(async (fingerprint) => {
         const stats = fetched.get(fingerprint) ?? null;
         if (stats !== null) out.set(fingerprint, stats);
-        if (cacheable) await quietly(undefined, () => cache.set(cacheKeys.pattern(project.organizationId, fingerprint), stats, CACHE_TTL_SECONDS.patterns));
+        if (cacheable) await quietly(undefined, () => cache.set(patternKey(project, fingerprint), stats, CACHE_TTL_SECONDS.patterns));
       }),
     );
     return out;
@@ -97,17 +106,12 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     markIssuesPending: (project, issueIds) => writeThenDrop(() => openIssuesKey(project), () => store.markIssuesPending(project, issueIds)),
 
     patternStats,
-    recordPatternOccurrences: (project, findings) =>
-      writeThenDrop(
-        () => patternKeys(project, findings.map((finding) => finding.patternFingerprint)),
-        () => store.recordPatternOccurrences(project, findings),
-      ),
-    recordPatternOutcome: (project, fingerprint, success) =>
-      writeThenDrop(() => patternKeys(project, [fingerprint]), () => store.recordPatternOutcome(project, fingerprint, success)),
-    setPatternBestFix: (project, fingerprint, bestFix) =>
-      writeThenDrop(() => patternKeys(project, [fingerprint]), () => store.setPatternBestFix(project, fingerprint, bestFix)),
-    promoteLearnedTemplate: (project, template) =>
-      writeThenDrop(() => patternKeys(project, [template.patternFingerprint]), () => store.promoteLearnedTemplate(project, template)),
+    recordPatternOccurrences: (project, findings) => writeThenDropPatterns(project, () => store.recordPatternOccurrences(project, findings)),
+    recordFixOutcome: (project, outcome) => writeThenDropPatterns(project, () => store.recordFixOutcome(project, outcome)),
+    restorePattern: (project, fingerprint, actor, reason) => writeThenDropPatterns(project, () => store.restorePattern(project, fingerprint, actor, reason)),
+    setPatternSharing: (project, share) => writeThenDropPatterns(project, () => store.setPatternSharing(project, share)),
+    setPatternBestFix: (project, fingerprint, bestFix) => writeThenDropPatterns(project, () => store.setPatternBestFix(project, fingerprint, bestFix)),
+    promoteLearnedTemplate: (project, template) => writeThenDropPatterns(project, () => store.promoteLearnedTemplate(project, template)),
 
     // Not cached: listed one by one so a new port method fails to compile here instead of bypassing invalidation.
     ensureProject: (rootPath, name) => store.ensureProject(rootPath, name),
@@ -130,5 +134,8 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     learnedTemplates: (project, fingerprints) => store.learnedTemplates(project, fingerprints),
     minedCommits: (project) => store.minedCommits(project),
     recordMinedCommits: (project, commits) => store.recordMinedCommits(project, commits),
+    calibration: (project) => store.calibration(project),
+    appliedFixFiles: (project, paths) => store.appliedFixFiles(project, paths),
+    learningReport: (project, limit) => store.learningReport(project, limit),
   };
 }

@@ -27,9 +27,13 @@ const patterns = (organizationId: string): string => `roach:patterns:${segment(o
 
 export const cacheKeys = Object.freeze({
   fileStates: (projectId: string): string => `roach:filehashes:${segment(projectId)}`,
-  /** Prefix of every pattern key of one organization (patterns are shared by its projects). */
+  /**
+   * Prefix of every pattern key of one organization. A project's view of a pattern depends on the
+   * organization's pool when it shares its learning, so an outcome anywhere drops the whole family.
+   */
   patterns,
-  pattern: (organizationId: string, fingerprint: string): string => `${patterns(organizationId)}${segment(fingerprint)}`,
+  pattern: (organizationId: string, projectId: string, fingerprint: string): string =>
+    `${patterns(organizationId)}${segment(projectId)}:${segment(fingerprint)}`,
   openIssues: (projectId: string): string => `roach:issues:${segment(projectId)}:open`,
   session: (id: string): string => `roach:session:${segment(id)}`,
   /** Prefix of every cached API key (dropped whole when a key is revoked). */

@@ -62,6 +62,12 @@ export const ProjectConfigSchema = z.strictObject({
       threshold: z.number().min(0).max(1).default(0.9),
     })
     .default({ threshold: 0.9 }),
+  learning: z
+    .strictObject({
+      /** Opt-in: this project's fix outcomes join the organization's pool, and its decisions read that pool. */
+      shareAcrossProjects: z.boolean().default(false),
+    })
+    .default({ shareAcrossProjects: false }),
   validation: z
     .strictObject({
       /** Commands run on an isolated copy with the fixes applied (e.g. `npx tsc --noEmit`). */

@@ -1,18 +1,22 @@
-import { diffChars } from 'diff';
+import { diffChars, diffWordsWithSpace } from 'diff';
 import type { Edit } from '../domain/finding.js';
 
-interface Segment {
+export interface Segment {
   readonly oldStart: number;
   readonly oldEnd: number;
   readonly newStart: number;
 }
 
-/** The stretches of `before` that survive unchanged in `after`, with where they landed. */
-function unchangedSegments(before: string, after: string): Segment[] {
+/**
+ * The stretches of `before` that survive unchanged in `after`, with where they landed. By characters
+ * (finest), or by words and spaces, which keeps a re-inserted snippet whole instead of aligning it
+ * letter by letter with whatever follows.
+ */
+export function unchangedSegments(before: string, after: string, by: 'chars' | 'words' = 'chars'): Segment[] {
   const segments: Segment[] = [];
   let oldPos = 0;
   let newPos = 0;
-  for (const part of diffChars(before, after)) {
+  for (const part of by === 'chars' ? diffChars(before, after) : diffWordsWithSpace(before, after)) {
     const length = part.value.length;
     if (part.added) newPos += length;
     else if (part.removed) oldPos += length;

@@ -92,6 +92,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       baseline,
       overrides: settings.config.rules.overrides,
       adapters: buildAdapters(settings.adapters, settings.root),
+      shareLearning: settings.config.learning.shareAcrossProjects,
       secrets,
     });
     const output =

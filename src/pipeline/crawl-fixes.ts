@@ -1,3 +1,5 @@
+import type { ReliabilityTable } from '../domain/calibration.js';
+import { calibrator } from '../domain/calibration.js';
 import type { StrategyName } from '../domain/confidence.js';
 import { fixConfidence } from '../domain/confidence.js';
 import type { Edit, Finding, Language } from '../domain/finding.js';
@@ -31,6 +33,8 @@ export interface CrawlFixOptions {
   readonly rules: RuleSet;
   /** Paths (absolute) kept out of the isolated copy, e.g. the data directory. */
   readonly leftOut: readonly string[];
+  /** Reliability tables per strategy: scores are mapped through those with enough outcomes. */
+  readonly calibration?: readonly ReliabilityTable[];
 }
 
 interface Candidate {
@@ -133,23 +137,25 @@ export async function processFixes(
     candidate.verdict = outcome.verdict;
   }
 
+  const calibrators = new Map((options.calibration ?? []).map((table) => [table.strategy, calibrator(table)]));
   for (const candidate of accepted) {
     const source = sources.get(candidate.finding.file);
     const pattern = patterns.get(candidate.finding.patternFingerprint);
     candidate.confidence = fixConfidence({
       strategy: candidate.strategy,
       safety: candidate.safety,
-      successes: pattern?.successes ?? 0,
-      failures: pattern?.failures ?? 0,
+      successes: pattern?.weightedSuccesses ?? 0,
+      failures: pattern?.weightedFailures ?? 0,
       validation: candidate.verdict,
       changedLines: source ? changedLines(candidate.edits, source.text) : 1,
+      calibrate: calibrators.get(candidate.strategy),
     });
   }
 
   // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
   // against the file as it is after this crawl's writes, so approving them later still works.
   // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
-  const deferred: { fix: NewFix; summary: FixSummary }[] = [];
+  const deferred: { fix: NewFix; summary: FixSummary; failedStep?: string }[] = [];
   for (const [file, candidates] of acceptedByFile) {
     const source = sources.get(file);
     if (!source) continue;
@@ -182,11 +188,11 @@ export async function processFixes(
       const failedStep = candidate.steps.find((step) => !step.passed);
       const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
       const { fix } = record(candidate, 'failed_validation', reason, candidate.edits, source.text, source.bytes);
-      await deps.store.recordPatternOutcome(deps.project, candidate.finding.patternFingerprint, false);
-      deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason) });
+      deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' });
     }
     const passing = candidates.filter((c) => c.verdict !== 'failed');
-    const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold) : [];
+    const deprecated = (c: Candidate): boolean => patterns.get(c.finding.patternFingerprint)?.deprecated === true;
+    const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold && !deprecated(c)) : [];
     for (const candidate of toApply) {
       const edits = rebaseEdits(candidate.edits, applied);
       const { fix, after, afterBytes } = record(candidate, 'applying', `confidence ${candidate.confidence} >= threshold ${options.threshold}`, edits, text, bytes);
@@ -201,7 +207,11 @@ export async function processFixes(
       summaries.push(summaryOf(candidate, result.id, 'applied', null));
     }
     for (const candidate of passing.filter((c) => !toApply.includes(c))) {
-      const reason = options.apply ? `confidence ${candidate.confidence} < threshold ${options.threshold}` : 'crawl ran without --apply';
+      const reason = !options.apply
+        ? 'crawl ran without --apply'
+        : deprecated(candidate)
+          ? `pattern deprecated by its outcomes; a human approval restores it`
+          : `confidence ${candidate.confidence} < threshold ${options.threshold}`;
       const { fix } = record(candidate, 'pending', reason, rebaseEdits(candidate.edits, applied), text, bytes);
       deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
     }
@@ -209,6 +219,10 @@ export async function processFixes(
   const ids = await deps.store.insertFixes(deps.project, deferred.map((d) => d.fix));
   await deps.store.markIssuesPending(deps.project, deferred.filter((d) => d.fix.status === 'pending').map((d) => d.fix.issueId));
   deferred.forEach((d, i) => summaries.push({ ...d.summary, fixId: ids[i] ?? null }));
+  for (const [i, d] of deferred.entries()) {
+    const fixId = ids[i];
+    if (fixId && d.failedStep) await deps.store.recordFixOutcome(deps.project, { fixId, kind: 'failed_validation', detail: d.failedStep });
+  }
   return { summaries, declined, checkRuns: runs };
 }
 

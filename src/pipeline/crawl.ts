@@ -19,6 +19,7 @@ import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from './fix-actions.js';
+import { followUpAppliedFixes } from './fix-followup.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
@@ -63,6 +64,8 @@ export interface CrawlOptions {
   readonly overrides?: readonly RuleOverride[];
   /** Analyzer adapters (ESLint, oxlint, TypeScript, SARIF imports) run on the files analyzed in this crawl. */
   readonly adapters?: readonly AnalyzerAdapter[];
+  /** `.roach.yml` learning.shareAcrossProjects: learn from (and feed) the organization's pool; absent: left as stored. */
+  readonly shareLearning?: boolean;
   /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
   readonly secrets?: SecretScanOptions;
 }
@@ -75,6 +78,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   const startedAt = new Date().toISOString();
   const project = options.project ?? (await store.ensureProject(options.root, path.basename(options.root)));
   const deps: FixActionDeps = { store, project, root: options.root };
+  if (options.shareLearning !== undefined) await store.setPatternSharing(project, options.shareLearning);
   await recoverInterruptedFixes(deps);
   const crawlId = await store.startCrawl(project, {
     apply: options.apply,
@@ -126,6 +130,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const issueIds = await store.upsertIssues(project, crawlId, findings);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
+    // Applied fixes whose files changed since: reverted or re-edited ones count against their pattern.
+    await followUpAppliedFixes(deps, analyzedPaths);
     // Blamed before any fix is applied, so the flagged lines are still the ones the authors wrote.
     const attributed = options.attribution ? await attributeSafely(options.attribution, project, options.root, [...analyzedPaths, ...removed]) : null;
     // Pending fixes made against older contents of a changed file can never apply: they make way.
@@ -208,6 +214,7 @@ async function generateFixes(
     strategies: options.strategies,
     rules: options.rules,
     leftOut: options.leftOut,
+    calibration: await deps.store.calibration(deps.project),
   });
 }
 

@@ -1,6 +1,8 @@
 import type { Edit, Finding } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 import type { StrategyName } from '../domain/confidence.js';
+import type { ReliabilityTable } from '../domain/calibration.js';
+import type { FixOutcomeKind } from '../domain/pattern-learning.js';
 import type { ReportedIssue } from './crawl-report.js';
 
 /** What the crawl remembers of a file to skip it next time. */
@@ -94,10 +96,18 @@ export interface StoredIssue {
   readonly reviewStatus: 'none' | 'pending' | 'approved' | 'rejected';
 }
 
+/**
+ * A pattern as one project's decisions see it: from the organization's pool when the project shares
+ * its learning, else from the project's own outcomes (see migration 0005).
+ */
 export interface PatternStats {
   readonly fingerprint: string;
+  /** Outcomes in scope, counted. */
   readonly successes: number;
   readonly failures: number;
+  /** The same, each weighted by recency (what the posterior uses). */
+  readonly weightedSuccesses: number;
+  readonly weightedFailures: number;
   readonly deprecated: boolean;
   /** A reusable fix learned for this pattern: a template over the rule's metavariables. */
   readonly bestFix: { readonly template: string; readonly safety: 'safe' | 'unsafe'; readonly match?: string } | null;
@@ -124,6 +134,44 @@ export interface StoredLearnedTemplate extends NewLearnedTemplate {
   readonly id: string;
   readonly successes: number;
   readonly failures: number;
+}
+
+/** How a fix ended; the store copies the fix's pattern, strategy, rule and confidence beside it. */
+export interface FixOutcome {
+  readonly fixId: string;
+  readonly kind: FixOutcomeKind;
+  /** Which validation step failed, why it was rejected, what the follow-up saw. */
+  readonly detail: string | null;
+}
+
+/** An applied fix's file as it was written, for noticing later that the fix was undone or edited. */
+export interface AppliedFixFile {
+  readonly fixId: string;
+  readonly path: string;
+  readonly edits: readonly Edit[];
+  readonly originalBytes: Uint8Array;
+  readonly fixedSha256: string;
+}
+
+/** One pattern in `roach stats`: counts in scope and the pattern's own lower credible bound. */
+export interface PatternLine {
+  readonly fingerprint: string;
+  readonly ruleId: string;
+  readonly successes: number;
+  readonly failures: number;
+  readonly lowerBound: number;
+  readonly deprecated: boolean;
+}
+
+/** What a project has learned, in its scope (the organization's pool when it shares, else its own). */
+export interface LearningReport {
+  readonly scope: 'organization' | 'project';
+  readonly patterns: { readonly known: number; readonly withOutcomes: number; readonly deprecated: number };
+  readonly top: readonly PatternLine[];
+  readonly deprecated: readonly PatternLine[];
+  readonly outcomes: readonly { readonly strategy: string; readonly outcome: string; readonly count: number }[];
+  readonly calibration: readonly ReliabilityTable[];
+  readonly history: readonly { readonly fingerprint: string; readonly event: string; readonly detail: string; readonly at: string }[];
 }
 
 export interface FileHealthRecord {
@@ -158,7 +206,18 @@ export interface PipelineStore {
 
   patternStats(project: ProjectRef, fingerprints: readonly string[]): Promise<Map<string, PatternStats>>;
   recordPatternOccurrences(project: ProjectRef, findings: readonly Finding[]): Promise<void>;
-  recordPatternOutcome(project: ProjectRef, fingerprint: string, success: boolean): Promise<void>;
+  /** Records (or replaces) a fix's outcome, updates its pattern's statistics and may deprecate it. */
+  recordFixOutcome(project: ProjectRef, outcome: FixOutcome): Promise<void>;
+  /** Un-deprecates a pattern in the project's scope (a human approved one of its fixes). True if it was deprecated. */
+  restorePattern(project: ProjectRef, fingerprint: string, actor: string, reason: string): Promise<boolean>;
+  /** Reliability tables per strategy from the decided fixes in the project's scope. */
+  calibration(project: ProjectRef): Promise<ReliabilityTable[]>;
+  /** Sets whether the project shares what it learns with the organization's other sharing projects. */
+  setPatternSharing(project: ProjectRef, share: boolean): Promise<void>;
+  /** Applied fixes on these files whose outcome is still 'verified' (or unrecorded): checked for reverts. */
+  appliedFixFiles(project: ProjectRef, paths: readonly string[]): Promise<AppliedFixFile[]>;
+  /** Patterns, outcomes per strategy, calibration and recent pattern history, for `roach stats`. */
+  learningReport(project: ProjectRef, limit: number): Promise<LearningReport>;
   setPatternBestFix(project: ProjectRef, fingerprint: string, bestFix: { template: string; safety: 'safe' | 'unsafe' }): Promise<void>;
 
   /** Stores learned templates (a template learned again keeps the larger example count). */

@@ -5,6 +5,8 @@ import { withTenant } from './tenant.js';
 import * as files from './repositories/files.js';
 import * as fixes from './repositories/fixes.js';
 import * as issues from './repositories/issues.js';
+import * as learning from './repositories/learning.js';
+import * as learningReport from './repositories/learning-report.js';
 import * as patterns from './repositories/patterns.js';
 import * as projects from './repositories/projects.js';
 import * as templates from './repositories/templates.js';
@@ -32,9 +34,14 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     openIssueCounts: (project) => as(project, (tx) => issues.openIssueCounts(tx, project)),
     markIssueFixed: (project, issueId, applied, review) => as(project, (tx) => issues.markIssueFixed(tx, project, issueId, applied, review)),
     markIssuesPending: (project, issueIds) => as(project, (tx) => issues.markIssuesPending(tx, project, issueIds)),
-    patternStats: (project, fingerprints) => as(project, (tx) => patterns.patternStats(tx, project, fingerprints)),
+    patternStats: (project, fingerprints) => as(project, (tx) => learning.patternStats(tx, project, fingerprints)),
     recordPatternOccurrences: (project, findings) => as(project, (tx) => patterns.recordPatternOccurrences(tx, project, findings)),
-    recordPatternOutcome: (project, fingerprint, success) => as(project, (tx) => patterns.recordPatternOutcome(tx, project, fingerprint, success)),
+    recordFixOutcome: (project, outcome) => as(project, (tx) => learning.recordFixOutcome(tx, project, outcome)),
+    restorePattern: (project, fingerprint, actor, reason) => as(project, (tx) => learning.restorePattern(tx, project, fingerprint, actor, reason)),
+    setPatternSharing: (project, share) => as(project, (tx) => learning.setPatternSharing(tx, project, share)),
+    calibration: (project) => as(project, (tx) => learningReport.calibration(tx, project)),
+    appliedFixFiles: (project, paths) => as(project, (tx) => learningReport.appliedFixFiles(tx, project, paths)),
+    learningReport: (project, limit) => as(project, (tx) => learningReport.learningReport(tx, project, limit)),
     setPatternBestFix: (project, fingerprint, bestFix) => as(project, (tx) => patterns.setPatternBestFix(tx, project, fingerprint, bestFix)),
     saveLearnedTemplates: (project, list) => as(project, (tx) => templates.saveLearnedTemplates(tx, project, list)),
     learnedTemplates: (project, fingerprints) => as(project, (tx) => templates.learnedTemplates(tx, project, fingerprints)),

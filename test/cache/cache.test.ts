@@ -88,8 +88,8 @@ describe.each(backends)('cache conformance on $name', ({ name, skip, open, advan
   it.skipIf(skip)('deletes a family of keys by prefix and nothing else', async () => {
     const org = `${name}-org`;
     // More keys than one SCAN batch, so the cursor loop must run to the end.
-    const family = Array.from({ length: 1200 }, (_, i) => cacheKeys.pattern(org, `fp${i}`));
-    const others = [cacheKeys.pattern(`${org}2`, 'fp0'), cacheKeys.pattern(`${org}:x`, 'fp0'), cacheKeys.openIssues(org), `${name}:glob-x1`];
+    const family = Array.from({ length: 1200 }, (_, i) => cacheKeys.pattern(org, 'p1', `fp${i}`));
+    const others = [cacheKeys.pattern(`${org}2`, 'p1', 'fp0'), cacheKeys.pattern(`${org}:x`, 'p1', 'fp0'), cacheKeys.openIssues(org), `${name}:glob-x1`];
     await Promise.all([...family, ...others].map((key) => cache.set(key, 1, 60)));
     await cache.set(`${name}:glob*1`, 1, 60);
 

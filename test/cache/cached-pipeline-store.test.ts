@@ -4,7 +4,7 @@ import { withCache } from '../../src/cache/cached-pipeline-store.js';
 import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { createRedisCache } from '../../src/cache/redis-cache.js';
 import type { Finding } from '../../src/domain/finding.js';
-import type { FileState, PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
+import type { FileState, NewFix, PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';
@@ -14,6 +14,24 @@ import { patternFingerprint } from '../../src/domain/fingerprint.js';
 import { evalFinding } from '../helpers/findings.js';
 
 const finding = (file: string, n: number, shape?: string): Finding => evalFinding(file, n, shape ? { shape } : {});
+
+/** A pending rule-template fix of `finding`, the minimum an outcome can be recorded against. */
+const newFix = (finding: Finding, issueId: string, crawlId: string): NewFix => ({
+  issueId,
+  crawlId,
+  ruleId: finding.ruleId,
+  patternFingerprint: finding.patternFingerprint,
+  strategy: 'rule-template',
+  safety: 'safe',
+  edits: [],
+  template: null,
+  diff: '',
+  confidence: 0.9,
+  validation: [],
+  status: 'applied',
+  statusReason: null,
+  files: [],
+});
 
 const state = (path: string, sha256: string): FileState => ({ path, sizeBytes: 1, mtimeMs: 1.5, sha256, language: 'javascript' });
 
@@ -114,7 +132,9 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
         : [[[known.patternFingerprint, unknown]], [[unknown, known.patternFingerprint]], [[known.patternFingerprint, unknown, other.patternFingerprint]]],
     );
 
-    await store.recordPatternOutcome(project, known.patternFingerprint, true);
+    const issueIds = await store.upsertIssues(project, crawl, [known]);
+    const fixId = await store.insertFix(project, newFix(known, issueIds.get(known.fingerprint) ?? '', crawl));
+    await store.recordFixOutcome(project, { fixId, kind: 'verified', detail: null });
     expect((await store.patternStats(project, [known.patternFingerprint])).get(known.patternFingerprint)?.successes).toBe(1);
     await store.setPatternBestFix(project, known.patternFingerprint, { template: 'JSON.parse($ID)', safety: 'unsafe' });
     expect((await store.patternStats(project, [known.patternFingerprint])).get(known.patternFingerprint)?.bestFix).toEqual({

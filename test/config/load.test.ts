@@ -23,6 +23,7 @@ const DEFAULTS: ProjectConfig = {
   rules: { disabled: [], dirs: [], overrides: [] },
   secrets: { enabled: true, exclude: [] },
   fix: { threshold: 0.9 },
+  learning: { shareAcrossProjects: false },
   validation: { commands: [], testTimeoutMs: 300_000 },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
 };

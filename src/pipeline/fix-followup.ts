@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Edit } from '../domain/finding.js';
+import { contentHash } from '../domain/fingerprint.js';
+import { applyEdits } from '../engine/fixer.js';
+import { unchangedSegments } from '../engine/rebase.js';
+import type { FixActionDeps } from './fix-actions.js';
+import { decodeSource } from './source-file.js';
+
+/** What became of an applied fix's text in a later version of its file. */
+export type FollowUp = { readonly kind: 'kept' } | { readonly kind: 'reverted' | 're_edited'; readonly detail: string };
+
+/** Where each edit's replacement text sits in the fixed text (edits sorted, as the fixer applies them). */
+function fixedRegions(edits: readonly Edit[]): { start: number; end: number; original: [number, number] }[] {
+  let shift = 0;
+  return [...edits]
+    .sort((a, b) => a.start - b.start)
+    .map((edit) => {
+      const start = edit.start + shift;
+      shift += edit.text.length - (edit.end - edit.start);
+      return { start, end: start + edit.text.length, original: [edit.start, edit.end] };
+    });
+}
+
+/** Maps a span of `before` to `after` when it survived unchanged (word-level diff); else null. */
+function survivingMap(before: string, after: string): (from: number, to: number) => [number, number] | null {
+  const segments = unchangedSegments(before, after, 'words');
+  return (from, to) => {
+    const home = segments.find((s) => s.oldStart <= from && to <= s.oldEnd);
+    return home ? [from + home.newStart - home.oldStart, to + home.newStart - home.oldStart] : null;
+  };
+}
+
+/**
+ * Compares an applied fix with the file as it is now. The fix is kept while each replacement text
+ * survives unchanged (edits elsewhere in the file do not matter). It was reverted when the text in
+ * its place is the original snippet again (the whole file back to the original counts too), and
+ * re-edited when that text was changed into anything else.
+ */
+export function followUpFix(original: string, edits: readonly Edit[], current: string): FollowUp {
+  if (current === original) return { kind: 'reverted', detail: 'the file is back to its bytes before the fix' };
+  const fixed = applyEdits(original, edits);
+  if (current === fixed) return { kind: 'kept' };
+  const map = survivingMap(fixed, current);
+  for (const region of fixedRegions(edits)) {
+    // An empty replacement (a deletion) survives while the text on both sides of it does.
+    const from = region.start === region.end ? Math.max(0, region.start - 1) : region.start;
+    const to = region.start === region.end ? Math.min(fixed.length, region.end + 1) : region.end;
+    if (map(from, to)) continue;
+    const snippet = original.slice(region.original[0], region.original[1]);
+    // The fix's neighbours survived: what sits between them now is what replaced the fix's text.
+    const before = map(Math.max(0, region.start - 1), region.start);
+    const after = map(region.end, Math.min(fixed.length, region.end + 1));
+    if (before && after && current.slice(before[1], after[0]) === snippet) {
+      return { kind: 'reverted', detail: `the fixed text at offset ${region.start} was changed back to the original` };
+    }
+    return { kind: 're_edited', detail: `the fixed text at offset ${region.start} was edited after the fix` };
+  }
+  return { kind: 'kept' };
+}
+
+/**
+ * On a crawl, checks the applied fixes of the files that changed since the last one and records
+ * 'reverted' or 're_edited' for those whose text is gone. Each fix is judged once: after such an
+ * outcome it is no longer followed. Returns how many fixes were found undone.
+ */
+export async function followUpAppliedFixes(deps: FixActionDeps, changedFiles: readonly string[]): Promise<number> {
+  const applied = await deps.store.appliedFixFiles(deps.project, changedFiles);
+  let undone = 0;
+  for (const file of applied) {
+    const bytes = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+    if (!bytes || contentHash(bytes) === file.fixedSha256) continue;
+    const original = decodeSource(file.originalBytes);
+    const current = decodeSource(bytes);
+    if (!original.ok || !current.ok) continue;
+    const result = followUpFix(original.text, file.edits, current.text);
+    if (result.kind === 'kept') continue;
+    await deps.store.recordFixOutcome(deps.project, { fixId: file.fixId, kind: result.kind, detail: `${file.path}: ${result.detail}` });
+    undone++;
+  }
+  return undone;
+}
