@@ -12,6 +12,7 @@ import { projectRef } from '../store/repositories/tenancy.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import type { TenantStore } from '../store/tenant-store.js';
 import { crawlWithStore } from './run-crawl.js';
+import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
 
 export interface JobHandlerDeps {
@@ -107,7 +108,10 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
           ? await rejectFix(actionDeps, fix.id, payload.actor, payload.reason ?? null)
           : await rollbackFix(actionDeps, fix.id, payload.actor);
     await audit('success', { status: after.status });
-    return { fixId: after.id, status: after.status, alreadyDone: false };
+    // Review decisions teach the learned templates; a learning failure does not fail the decided job.
+    const learning = await learnAfterDecision(actionDeps, after);
+    const learned = learning instanceof Error ? { learningError: learning.message } : { templatesPromoted: learning.promoted.length };
+    return { fixId: after.id, status: after.status, alreadyDone: false, ...learned };
   } catch (error) {
     await audit('failure', { error: (error as Error).message }).catch(() => undefined);
     throw error;

@@ -2,12 +2,13 @@ import path from 'node:path';
 import { loadProjectConfig } from '../config/load.js';
 import { loadRules } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
+import { APPROVED_IN_REVIEW } from '../pipeline/fix-actions.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import { mineHistory } from '../pipeline/history.js';
 import { exportLearnedRules } from '../pipeline/learn-export.js';
 import type { ExportResult } from '../pipeline/learn-export.js';
 import { learnFromApproval } from '../pipeline/learn-from-review.js';
-import { learnAndStore } from '../pipeline/learn-templates.js';
+import { learnAndStore, promoteBestTemplates } from '../pipeline/learn-templates.js';
 import type { LearningRun } from '../pipeline/learn-templates.js';
 import type { StoredFix } from '../pipeline/ports.js';
 import { withProject } from './project-session.js';
@@ -57,13 +58,18 @@ export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
 }
 
 /**
- * After a review approval, re-learns the approved fix's pattern from the project's approvals. The
- * approval has already been applied: a learning failure is reported, never undoes it.
+ * After a review decision: an approval re-learns the fix's pattern from the project's approvals, and
+ * any decision re-ranks the pattern's templates, whose records it changed. The decision itself has
+ * already been carried out: a learning failure is returned for the caller to report, never undoes it.
  */
-export async function learnAfterApproval(deps: FixActionDeps, approved: StoredFix): Promise<LearningRun | Error> {
+export async function learnAfterDecision(deps: FixActionDeps, decided: StoredFix): Promise<LearningRun | Error> {
   try {
-    const { rules } = await projectRules(deps.root);
-    return await learnFromApproval({ store: deps.store, project: deps.project, rules }, approved);
+    if (decided.status === 'applied' && decided.statusReason === APPROVED_IN_REVIEW) {
+      const { rules } = await projectRules(deps.root);
+      return await learnFromApproval({ store: deps.store, project: deps.project, rules }, decided);
+    }
+    const promoted = await promoteBestTemplates(deps.store, deps.project, [decided.patternFingerprint]);
+    return { examples: 0, clusters: [], promoted };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

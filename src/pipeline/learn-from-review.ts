@@ -63,5 +63,5 @@ export async function learnFromApproval(deps: ReviewLearningDeps, approved: Stor
     const example = await exampleOf(deps, fix);
     if (example) examples.push(example);
   }
-  return learnAndStore(deps.store, deps.project, examples, 'review');
+  return learnAndStore(deps.store, deps.project, examples, 'review', [approved.patternFingerprint]);
 }

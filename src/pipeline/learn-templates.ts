@@ -39,6 +39,8 @@ export async function learnAndStore(
   project: ProjectRef,
   examples: readonly PatternExample[],
   source: 'review' | 'history',
+  /** Patterns to re-rank even when nothing new was learned for them (a decision changed their record). */
+  rerank: readonly string[] = [],
 ): Promise<LearningRun> {
   const clusters = learnTemplates(examples);
   await store.saveLearnedTemplates(
@@ -55,6 +57,6 @@ export async function learnAndStore(
       source,
     })),
   );
-  const promoted = await promoteBestTemplates(store, project, [...new Set(clusters.map((cluster) => cluster.patternFingerprint))]);
+  const promoted = await promoteBestTemplates(store, project, [...new Set([...clusters.map((cluster) => cluster.patternFingerprint), ...rerank])]);
   return { examples: examples.length, clusters, promoted };
 }

@@ -5,7 +5,7 @@ import { contentHash } from '../../src/domain/fingerprint.js';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { applyEdits } from '../../src/engine/fixer.js';
 import { loadRules } from '../../src/engine/rules.js';
-import { learnAfterApproval } from '../../src/main/run-learn.js';
+import { learnAfterDecision } from '../../src/main/run-learn.js';
 import { approveFix } from '../../src/pipeline/fix-actions.js';
 import type { FixActionDeps } from '../../src/pipeline/fix-actions.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
@@ -64,7 +64,7 @@ describe('learning from review approvals', () => {
       const out = [];
       for (const file of ['src/banner.js', 'src/panel.js']) {
         const approved = await approveFix(deps, await queueHumanFix(deps, file), 'reviewer');
-        out.push(await learnAfterApproval(deps, approved));
+        out.push(await learnAfterDecision(deps, approved));
       }
       return out;
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promoteBestTemplates } from '../../src/pipeline/learn-templates.js';
 import type { NewFix, NewLearnedTemplate, PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -91,6 +92,13 @@ describe.each(backends)('learned templates on $name', ({ open, skip }) => {
     await store.promoteLearnedTemplate(project, first);
     const stats = (await store.patternStats(project, [finding.patternFingerprint])).get(finding.patternFingerprint);
     expect(stats?.bestFix).toEqual({ template: 'JSON.parse($A)', safety: 'unsafe', match: 'eval($A)' });
+  });
+
+  it.skipIf(skip)('ranks competing templates by their record: the rejected one loses its place', async () => {
+    const promoted = await promoteBestTemplates(store, project, [finding.patternFingerprint]);
+    expect(promoted.map((t) => t.rewrite)).toEqual(['safeEval($A)']);
+    const stats = (await store.patternStats(project, [finding.patternFingerprint])).get(finding.patternFingerprint);
+    expect(stats?.bestFix).toEqual({ template: 'safeEval($A)', safety: 'unsafe', match: 'eval($A)' });
   });
 
   it.skipIf(skip)('remembers mined commits per project', async () => {

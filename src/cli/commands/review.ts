@@ -3,7 +3,7 @@ import { approveFix, rejectFix } from '../../pipeline/fix-actions.js';
 import type { StoredFix } from '../../pipeline/ports.js';
 import { RoachError } from '../../domain/errors.js';
 import { withProject } from '../../main/project-session.js';
-import { learnAfterApproval } from '../../main/run-learn.js';
+import { learnAfterDecision } from '../../main/run-learn.js';
 import type { LearningRun } from '../../pipeline/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
@@ -67,14 +67,17 @@ export function registerReview(program: Command): void {
     .action(async (fixId: string, flags: ProjectFlags) => {
       const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
         const approved = await approveFix(deps, fixId, actorName());
-        return { fix: approved, learning: await learnAfterApproval(deps, approved) };
+        return { fix: approved, learning: await learnAfterDecision(deps, approved) };
       });
       await writeStdout(`Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.\n${learningNote(learning)}`);
     });
   projectOptions(review.command('reject').description('reject a pending fix').argument('<fix-id>'))
     .option('--reason <text>', 'why (recorded with the fix)')
     .action(async (fixId: string, flags: ProjectFlags & { reason?: string }) => {
-      const fix = await withProject(flags.dir, flags.dataDir, (deps) => rejectFix(deps, fixId, actorName(), flags.reason ?? null));
-      await writeStdout(`Rejected fix ${shortId(fix.id)}.\n`);
+      const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
+        const rejected = await rejectFix(deps, fixId, actorName(), flags.reason ?? null);
+        return { fix: rejected, learning: await learnAfterDecision(deps, rejected) };
+      });
+      await writeStdout(`Rejected fix ${shortId(fix.id)}.\n${learning instanceof Error ? learningNote(learning) : ''}`);
     });
 }
