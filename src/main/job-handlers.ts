@@ -107,11 +107,11 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
         : payload.action === 'reject'
           ? await rejectFix(actionDeps, fix.id, payload.actor, payload.reason ?? null)
           : await rollbackFix(actionDeps, fix.id, payload.actor);
-    await audit('success', { status: after.status });
     // Review decisions teach the learned templates; a learning failure does not fail the decided job.
     const learning = await learnAfterDecision(actionDeps, after);
     const learned = learning instanceof Error ? { learningError: learning.message } : { templatesPromoted: learning.promoted.length };
-    return { fixId: after.id, status: after.status, alreadyDone: false, ...learned };
+    await audit('success', { status: after.status, ...learned });
+    return { fixId: after.id, status: after.status, alreadyDone: false };
   } catch (error) {
     await audit('failure', { error: (error as Error).message }).catch(() => undefined);
     throw error;
