@@ -16,6 +16,7 @@ import { actorOf, authorize } from './access.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
+import { metricsAuthorized } from './metrics.js';
 import { ROUTE_PERMISSIONS } from './permissions.js';
 import { developerRoutes } from './routes/developer.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,7 +27,8 @@ import { workRoutes } from './routes/work.js';
 
 /** Routes anyone may call: liveness, readiness and the API documentation. */
 export function isPublicRoute(url: string | undefined): boolean {
-  return url === undefined || url === '/healthz' || url === '/readyz' || url === '/docs' || url.startsWith('/docs/');
+  // /metrics checks its own token (ROACH_METRICS_TOKEN): scrapers are not API users.
+  return url === undefined || url === '/metrics' || url === '/healthz' || url === '/readyz' || url === '/docs' || url.startsWith('/docs/');
 }
 
 /** Mutating requests are audited; reads are not. */
@@ -153,6 +155,19 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
       .catch((error: unknown) => request.log.error({ err: error }, 'audit record failed'));
   });
 
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.collector.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+    const token = metrics.token;
+    if (token) {
+      app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+        if (!metricsAuthorized(request.headers.authorization, token)) throw new RoachError('CR_ERR_UNAUTHENTICATED', 'GET /metrics needs "Authorization: Bearer <ROACH_METRICS_TOKEN>".');
+        return reply.type(metrics.collector.registry.contentType).send(await metrics.collector.registry.metrics());
+      });
+    }
+  }
   await app.register(healthRoutes(deps));
   await app.register(organizationRoutes(deps));
   await app.register(workRoutes(deps));

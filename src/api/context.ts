@@ -5,6 +5,7 @@ import type { PipelineStore } from '../pipeline/ports.js';
 import type { JobQueue } from '../queue/ports.js';
 import type { DeveloperStore } from '../store/developer-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import type { Metrics } from './metrics.js';
 import type { Principal } from './auth.js';
 import type { Scope } from './access.js';
 
@@ -19,6 +20,8 @@ export interface ApiDeps {
   readonly settings: ServiceEnvironment['api'];
   /** Private destinations channels may point at (ROACH_OUTBOUND_ALLOW). */
   readonly outbound: OutboundPolicy;
+  /** Prometheus metrics; GET /metrics is served only with a token (ROACH_METRICS_TOKEN). */
+  readonly metrics?: { readonly collector: Metrics; readonly token: string | null };
   health(): Promise<{ readonly database: { readonly ok: boolean } }>;
 }
 

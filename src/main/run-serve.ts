@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
+import { createMetrics, instrumentJobHandlers } from '../api/metrics.js';
 import type { ServiceEnvironment } from '../config/environment.js';
 import { createAttributionStore, createDeveloperStore } from '../store/developer-store.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -17,18 +18,32 @@ export interface RunningServer {
 export async function startServer(env: ServiceEnvironment, options: { logger: boolean }): Promise<RunningServer> {
   const service = await openService(env, { defaultDataDir: path.resolve('.roach'), applicationName: 'code-roach-api' });
   try {
+    const metrics = createMetrics({ queue: service.queue });
     const app = await buildApp(
-      { tenants: service.tenants, pipeline: service.pipeline, developers: createDeveloperStore(service.db), queue: service.queue, cache: service.cache, settings: env.api, outbound: env.outbound, health: () => service.health() },
+      {
+        tenants: service.tenants,
+        pipeline: service.pipeline,
+        developers: createDeveloperStore(service.db),
+        queue: service.queue,
+        cache: service.cache,
+        settings: env.api,
+        outbound: env.outbound,
+        metrics: { collector: metrics, token: env.metricsToken },
+        health: () => service.health(),
+      },
       { logger: options.logger },
     );
     // Embedded mode has no separate workers: the server runs the queued jobs itself, one at a time
     // (the embedded database is one connection).
     const worker =
       service.queue.kind === 'in-process'
-        ? service.queue.work(createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db) }), {
-            concurrency: 1,
-            ratePerMinute: 1_000,
-          })
+        ? service.queue.work(
+            instrumentJobHandlers(
+              createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db) }),
+              metrics,
+            ),
+            { concurrency: 1, ratePerMinute: 1_000 },
+          )
         : null;
     const address = await app.listen({ host: env.api.host, port: env.api.port });
     return {

@@ -3,6 +3,7 @@ import { RoachError } from '../domain/errors.js';
 import type { JobKind } from '../queue/catalogue.js';
 import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
 import { createAttributionStore } from '../store/developer-store.js';
+import { createMetrics, instrumentJobHandlers, serveMetrics } from '../api/metrics.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 
@@ -14,11 +15,17 @@ export interface WorkerSettings {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly threads?: number;
+  /** --metrics-port: serve GET /metrics on this port (0: any free port), bound to metricsHost. */
+  readonly metricsPort?: number;
+  /** Default 127.0.0.1: metrics stay on an internal listener unless the operator says otherwise. */
+  readonly metricsHost?: string;
   readonly onEvent: (event: WorkerEvent) => void;
 }
 
 export interface StartedWorker {
   readonly description: string;
+  /** Where the metrics listener answers, when --metrics-port was given. */
+  readonly metricsAddress: string | null;
   /** Stops taking jobs, lets running ones finish (or hands them back after the grace period), closes connections. */
   stop(): Promise<void>;
 }
@@ -35,7 +42,15 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
   }
   const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
   const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db), threads: settings.threads });
-  const handlers: JobHandlers = Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]]));
+  const metrics = createMetrics({ queue: service.queue });
+  const handlers: JobHandlers = instrumentJobHandlers(Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]])), metrics);
+  const listener =
+    settings.metricsPort !== undefined
+      ? await serveMetrics(metrics, { host: settings.metricsHost ?? '127.0.0.1', port: settings.metricsPort, token: env.metricsToken }).catch(async (error: unknown) => {
+          await service.close();
+          throw new RoachError('CR_ERR_SERVICE_CONFIG', `--metrics-port ${settings.metricsPort}: ${(error as Error).message}`, { setting: '--metrics-port' });
+        })
+      : null;
   const running = service.queue.work(handlers, {
     concurrency: settings.concurrency,
     ratePerMinute: settings.ratePerMinute,
@@ -44,10 +59,12 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     onEvent: settings.onEvent,
   });
   return {
+    metricsAddress: listener ? `${listener.address}/metrics` : null,
     description: `queues ${settings.queues.join(', ')}; concurrency ${settings.concurrency}, ${settings.ratePerMinute} jobs/min per queue`,
     async stop() {
       try {
         await running.close(settings.graceMs);
+        await listener?.close();
       } finally {
         await service.close();
       }

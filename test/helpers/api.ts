@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
+import { createMetrics } from '../../src/api/metrics.js';
 import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { loadEnvironment } from '../../src/config/environment.js';
 import { createSecretBox, parseSecretKey } from '../../src/domain/secret-box.js';
@@ -18,15 +19,17 @@ export async function testApi(vars: NodeJS.ProcessEnv): Promise<{ app: FastifyIn
   const db = await openPglite(null);
   await migrate(db);
   const env = loadEnvironment(vars);
+  const queue = createInProcessQueue();
   const secrets = createSecretBox(env.secrets.key ? parseSecretKey(env.secrets.key, 'ROACH_SECRET_KEY') : randomBytes(32));
   const app = await buildApp({
     tenants: createTenantStore(db, secrets),
     pipeline: createPipelineStore(db),
     developers: createDeveloperStore(db),
-    queue: createInProcessQueue(),
+    queue,
     cache: createMemoryCache(),
     settings: env.api,
     outbound: env.outbound,
+    metrics: { collector: createMetrics({ queue, processMetrics: false }), token: env.metricsToken },
     health: async () => ({ database: { ok: true } }),
   });
   return { app, db, secrets };

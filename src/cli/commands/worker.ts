@@ -17,6 +17,8 @@ interface WorkerFlags {
   readonly lockDuration?: string;
   readonly stalledInterval?: string;
   readonly threads?: string;
+  readonly metricsPort?: string;
+  readonly metricsHost: string;
 }
 
 function queuesOf(list: string): JobKind[] {
@@ -39,6 +41,8 @@ export function registerWorker(program: Command): void {
     .option('--lock-duration <ms>', 'a job whose worker stops renewing its lock this long is stalled and taken over (default 30000)')
     .option('--stalled-interval <ms>', 'how often to look for stalled jobs (default 30000)')
     .option('--threads <n>', 'analysis threads per crawl job (default: one per core)')
+    .option('--metrics-port <port>', 'serve Prometheus metrics at GET /metrics on this port (Bearer ROACH_METRICS_TOKEN when set)')
+    .option('--metrics-host <host>', 'address the metrics listener binds to (internal only by default)', '127.0.0.1')
     .action(async (flags: WorkerFlags) => {
       const log = pino({ name: 'roach-worker' });
       const worker = await startWorker(loadEnvironment(), {
@@ -49,9 +53,11 @@ export function registerWorker(program: Command): void {
         lockDurationMs: flags.lockDuration ? wholeNumber(flags.lockDuration, '--lock-duration', 500, 3_600_000) : undefined,
         stalledIntervalMs: flags.stalledInterval ? wholeNumber(flags.stalledInterval, '--stalled-interval', 200, 3_600_000) : undefined,
         threads: flags.threads ? wholeNumber(flags.threads, '--threads', 1, 256) : undefined,
+        metricsPort: flags.metricsPort !== undefined ? wholeNumber(flags.metricsPort, '--metrics-port', 0, 65_535) : undefined,
+        metricsHost: flags.metricsHost,
         onEvent: (event) => (event.type === 'failed' ? log.warn(event, 'job failed') : log.info(event, `job ${event.type}`)),
       });
-      log.info(`worker ready: ${worker.description}`);
+      log.info(`worker ready: ${worker.description}${worker.metricsAddress ? `; metrics at ${worker.metricsAddress}` : ''}`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
           log.info({ signal }, 'stopping: finishing running jobs');
