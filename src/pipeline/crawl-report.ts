@@ -60,7 +60,7 @@ export interface CrawlReport {
 }
 
 /** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
-export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'engines'> & {
+export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'trace' | 'engines'> & {
   /** 0-based lines and columns, as in findings. */
   readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
   readonly fixable: boolean;

@@ -1,4 +1,5 @@
 import type { Category, Severity } from '../domain/severity.js';
+import type { TraceStep } from '../domain/finding.js';
 import type { CrawlReport, FixSummary, ReportedIssue } from '../pipeline/crawl-report.js';
 import type { SkipReason } from '../pipeline/walk.js';
 
@@ -39,6 +40,12 @@ export interface JsonReport {
   readonly adapters?: readonly { readonly adapter: string; readonly status: 'ran' | 'skipped' | 'failed'; readonly findings: number; readonly durationMs: number; readonly detail: string }[];
 }
 
+export interface JsonTraceStep {
+  readonly label: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 export interface JsonFinding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -62,6 +69,8 @@ export interface JsonFinding {
   readonly patternFingerprint: string;
   /** True when the rule itself proposes a fix for this match. */
   readonly fixable: boolean;
+  /** Taint rules: where the untrusted data enters and each variable it passes (1-based lines and columns). */
+  readonly trace?: { readonly source: JsonTraceStep; readonly steps: readonly JsonTraceStep[] };
   /** With --baseline only: whether the issue existed at the baseline commit. */
   readonly baselineState?: 'new' | 'existing';
   /** When an analyzer adapter reported it: every engine that did (several when duplicates were merged). */
@@ -70,6 +79,10 @@ export interface JsonFinding {
 
 /** Fix summaries are published as the pipeline records them (1-based line); tests pin the shape. */
 export type JsonFix = FixSummary;
+
+function jsonStep(step: TraceStep): JsonTraceStep {
+  return { label: step.label, line: step.line + 1, column: step.column + 1 };
+}
 
 /** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */
 function toJsonFinding(finding: ReportedIssue): JsonFinding {
@@ -88,6 +101,7 @@ function toJsonFinding(finding: ReportedIssue): JsonFinding {
     fingerprint: finding.fingerprint,
     patternFingerprint: finding.patternFingerprint,
     fixable: finding.fixable,
+    ...(finding.trace ? { trace: { source: jsonStep(finding.trace.source), steps: finding.trace.steps.map(jsonStep) } } : {}),
     ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     ...(finding.engines && finding.engines.length > 0 ? { engines: [...finding.engines] } : {}),
   };

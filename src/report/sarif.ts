@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import type { FindingTrace } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 import type { CrawlReport, ReportedIssue, RuleMetadata } from '../pipeline/crawl-report.js';
 
@@ -47,6 +48,21 @@ export interface SarifRegion {
   readonly endColumn: number;
 }
 
+export interface SarifThreadFlowLocation {
+  readonly location: {
+    readonly physicalLocation: {
+      readonly artifactLocation: { readonly uri: string; readonly uriBaseId: string };
+      readonly region: { readonly startLine: number; readonly startColumn: number };
+    };
+    readonly message: { readonly text: string };
+  };
+}
+
+export interface SarifCodeFlow {
+  readonly message: { readonly text: string };
+  readonly threadFlows: readonly { readonly locations: readonly SarifThreadFlowLocation[] }[];
+}
+
 export interface SarifResult {
   readonly ruleId: string;
   readonly ruleIndex: number;
@@ -61,6 +77,8 @@ export interface SarifResult {
   readonly partialFingerprints: Readonly<Record<string, string>>;
   /** With --baseline: SARIF's own word for new against existing results. */
   readonly baselineState?: 'new' | 'unchanged';
+  /** Taint rules: the path from the untrusted source to the sink, one thread flow. */
+  readonly codeFlows?: readonly SarifCodeFlow[];
   /** Engines that reported the result when analyzer adapters ran (several for merged duplicates). */
   readonly properties?: { readonly engines: readonly string[] };
 }
@@ -163,6 +181,20 @@ function rootUri(root: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+/** The taint path as SARIF shows it in code-scanning alerts: source, each variable, then the sink. */
+function codeFlowsOf(finding: ReportedIssue, trace: FindingTrace): SarifCodeFlow[] {
+  const artifactLocation = { uri: toUriReference(finding.file), uriBaseId: SRCROOT };
+  const at = (label: string, line: number, column: number): SarifThreadFlowLocation => ({
+    location: { physicalLocation: { artifactLocation, region: { startLine: line + 1, startColumn: column + 1 } }, message: { text: label } },
+  });
+  const locations = [
+    at(`source: ${trace.source.label}`, trace.source.line, trace.source.column),
+    ...trace.steps.map((step) => at(step.label, step.line, step.column)),
+    at('sink', finding.range.startLine, finding.range.startColumn),
+  ];
+  return [{ message: { text: `Untrusted data from ${trace.source.label}` }, threadFlows: [{ locations }] }];
+}
+
 /**
  * Converts a crawl into a SARIF 2.1.0 log that GitHub code scanning accepts, so Code Roach findings show up
  * as code-scanning alerts: stable partial fingerprints let GitHub track an alert across commits, and
@@ -197,6 +229,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
         'codeRoach/v1': finding.fingerprint,
         'codeRoachPattern/v1': finding.patternFingerprint,
       },
+      ...(finding.trace ? { codeFlows: codeFlowsOf(finding, finding.trace) } : {}),
       ...(finding.baselineState ? { baselineState: finding.baselineState === 'new' ? ('new' as const) : ('unchanged' as const) } : {}),
       ...(finding.engines && finding.engines.length > 0 ? { properties: { engines: [...finding.engines] } } : {}),
     }),

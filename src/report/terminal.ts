@@ -1,4 +1,5 @@
 import { CATEGORIES, SEVERITIES, severityRank } from '../domain/severity.js';
+import type { FindingTrace } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 import type { CrawlReport, FixDecision, ReportedIssue } from '../pipeline/crawl-report.js';
 import type { SkippedFile } from '../pipeline/walk.js';
@@ -118,6 +119,11 @@ function compareFindings(a: ReportedIssue, b: ReportedIssue): number {
   );
 }
 
+/** `req.query.id (3) -> q (5) -> sink`: the taint path in one line, labels cleaned like messages. */
+function traceLine(trace: FindingTrace): string {
+  return [trace.source, ...trace.steps].map((step) => `${clean(step.label)} (${step.line + 1})`).concat('sink').join(' -> ');
+}
+
 function findingLines(report: CrawlReport, paint: Paint): string[] {
   if (report.findings.length === 0) return [];
   const listed = [...report.findings].sort(compareFindings).slice(0, MAX_FINDINGS_LISTED);
@@ -131,6 +137,7 @@ function findingLines(report: CrawlReport, paint: Paint): string[] {
     const tag = finding.baselineState === 'new' ? `${paint(['bold'], 'NEW')}  ` : '';
     const engines = finding.engines && finding.engines.length > 1 ? `  ${paint(['dim'], `[${finding.engines.map(clean).join(', ')}]`)}` : '';
     lines.push(`  ${where}  ${severity}  ${tag}${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}${engines}`);
+    if (finding.trace) lines.push(`    ${paint(['dim'], `path: ${traceLine(finding.trace)}`)}`);
   }
   return lines;
 }

@@ -388,3 +388,39 @@ describe('toSarif', () => {
     expect(validateSarif(broken)).toBe(false);
   });
 });
+
+describe('taint traces in reports', () => {
+  const traced: ReportedIssue = {
+    ...evalFinding,
+    ruleId: 'js/no-sql-injection',
+    message: 'SQL text is built from untrusted data. Untrusted data from req.query.id (line 3) via q (line 5).',
+    range: range(6, 2, 6, 20),
+    trace: { source: { label: 'req.query.id', line: 2, column: 12 }, steps: [{ label: 'q', line: 4, column: 8 }] },
+  };
+  const report = makeReport({ findings: [traced, debuggerFinding] });
+
+  it('writes the path to JSON with 1-based positions, and only for traced findings', () => {
+    const json = JSON.parse(formatJson(report)) as JsonReport;
+    const [withTrace, without] = json.findings;
+    expect(withTrace?.trace).toEqual({ source: { label: 'req.query.id', line: 3, column: 13 }, steps: [{ label: 'q', line: 5, column: 9 }] });
+    expect(without).not.toHaveProperty('trace');
+  });
+
+  it('shows the path under the finding in the terminal', () => {
+    const text = formatTerminal(report, { color: false });
+    expect(text).toContain('path: req.query.id (3) -> q (5) -> sink');
+  });
+
+  it('gives SARIF results a code flow from source to sink that validates against the schema', () => {
+    const log = toSarif(report, '0.1.0');
+    expectValidSarif(JSON.parse(formatSarif(report, '0.1.0')));
+    const result = log.runs[0]?.results.find((r) => r.ruleId === 'js/no-sql-injection');
+    const locations = result?.codeFlows?.[0]?.threadFlows[0]?.locations.map((l) => [l.location.message.text, l.location.physicalLocation.region.startLine]);
+    expect(locations).toEqual([
+      ['source: req.query.id', 3],
+      ['q', 5],
+      ['sink', 7],
+    ]);
+    expect(log.runs[0]?.results.find((r) => r.ruleId === 'js/no-debugger')).not.toHaveProperty('codeFlows');
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/domain/finding.js';
+import type { Finding, FindingTrace } from '../../src/domain/finding.js';
 import type { PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
 import { listMigrations, migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
@@ -125,5 +125,17 @@ describe.each(backends)('pipeline store on $name', ({ open, skip }) => {
     expect(Number(rows[0]?.n)).toBe(1);
     const metric = await db.query<{ metric_value: unknown }>('SELECT metric_value FROM code_roach_analytics WHERE crawl_id = $1', [crawl]);
     expect(metric[0]?.metric_value).toEqual({ findings: 2 });
+  });
+
+  it.skipIf(skip)('keeps a taint finding\'s trace, replaces it on the next crawl, and leaves other issues without one', async () => {
+    const trace: FindingTrace = { source: { label: 'req.query.id', line: 2, column: 14 }, steps: [{ label: 'q', line: 3, column: 8 }] };
+    const traced = await store.ensureProject('/repo/traced', 'traced');
+    await store.upsertIssues(traced, await store.startCrawl(traced, {}), [{ ...finding('a.js', 1), trace }, finding('a.js', 2)]);
+    const first = await store.openIssues(traced);
+    expect(first.find((i) => i.range.startLine === 1)?.trace).toEqual(trace);
+    expect(first.find((i) => i.range.startLine === 2)).not.toHaveProperty('trace');
+    const moved: FindingTrace = { ...trace, steps: [{ label: 'where', line: 5, column: 6 }] };
+    await store.upsertIssues(traced, await store.startCrawl(traced, {}), [{ ...finding('a.js', 1), trace: moved }]);
+    expect((await store.openIssues(traced)).find((i) => i.range.startLine === 1)?.trace).toEqual(moved);
   });
 });

@@ -1,5 +1,5 @@
 import { RoachError } from '../../domain/errors.js';
-import type { Finding } from '../../domain/finding.js';
+import type { Finding, FindingTrace } from '../../domain/finding.js';
 import type { Category, Severity } from '../../domain/severity.js';
 import type { ReportedIssue } from '../../pipeline/crawl-report.js';
 import type { ProjectRef, StoredIssue } from '../../pipeline/ports.js';
@@ -11,15 +11,15 @@ export async function upsertIssues(db: SqlClient, project: ProjectRef, crawlId: 
   for (const chunk of chunks(findings)) {
     const rows = await db.query<{ id: string; fingerprint: string }>(
       `INSERT INTO code_roach_issues (project_id, fingerprint, pattern_fingerprint, file_path, line, column_number, end_line,
-         end_column, error_type, error_message, error_severity, category, cwe, snippet, first_seen_crawl_id, last_seen_crawl_id, engines)
-       SELECT $1, r.fp, r.pfp, r.file, r.line, r.col, r.eline, r.ecol, r.rule, r.msg, r.sev, r.cat, r.cwe, r.snip, $2, $2,
+         end_column, error_type, error_message, error_severity, category, cwe, snippet, first_seen_crawl_id, last_seen_crawl_id, trace, engines)
+       SELECT $1, r.fp, r.pfp, r.file, r.line, r.col, r.eline, r.ecol, r.rule, r.msg, r.sev, r.cat, r.cwe, r.snip, $2, $2, r.trace,
          ARRAY(SELECT jsonb_array_elements_text(r.engines))
        FROM jsonb_to_recordset($3::jsonb) AS r(fp text, pfp text, file text, line integer, col integer, eline integer,
-         ecol integer, rule text, msg text, sev text, cat text, cwe integer, snip text, engines jsonb)
+         ecol integer, rule text, msg text, sev text, cat text, cwe integer, snip text, trace jsonb, engines jsonb)
        ON CONFLICT (project_id, fingerprint) DO UPDATE SET
          line = EXCLUDED.line, column_number = EXCLUDED.column_number, end_line = EXCLUDED.end_line,
          end_column = EXCLUDED.end_column, error_message = EXCLUDED.error_message, error_severity = EXCLUDED.error_severity,
-         snippet = EXCLUDED.snippet, last_seen_crawl_id = EXCLUDED.last_seen_crawl_id, updated_at = now(), engines = EXCLUDED.engines,
+         snippet = EXCLUDED.snippet, last_seen_crawl_id = EXCLUDED.last_seen_crawl_id, updated_at = now(), trace = EXCLUDED.trace, engines = EXCLUDED.engines,
          status = 'open', resolved_at = NULL, resolved_by = NULL
        RETURNING id, fingerprint`,
       [
@@ -40,6 +40,7 @@ export async function upsertIssues(db: SqlClient, project: ProjectRef, crawlId: 
             cat: f.category,
             cwe: f.cwe,
             snip: f.snippet,
+            trace: f.trace ?? null,
             engines: f.engines ?? [],
           })),
         ),
@@ -79,13 +80,14 @@ interface OpenIssueRow {
   snippet: string;
   fingerprint: string;
   pattern_fingerprint: string;
+  trace: FindingTrace | null;
   engines: string[] | null;
 }
 
 export async function openIssues(db: SqlClient, project: ProjectRef): Promise<Omit<ReportedIssue, 'fixable'>[]> {
   const rows = await db.query<OpenIssueRow>(
     `SELECT error_type, error_severity, category, cwe, error_message, file_path, line, column_number, end_line, end_column,
-            snippet, fingerprint, pattern_fingerprint, engines
+            snippet, fingerprint, pattern_fingerprint, trace, engines
      FROM code_roach_issues WHERE project_id = $1 AND status = 'open'
      ORDER BY CASE error_severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, file_path, line, column_number`,
     [project.projectId],
@@ -101,6 +103,7 @@ export async function openIssues(db: SqlClient, project: ProjectRef): Promise<Om
     snippet: row.snippet,
     fingerprint: row.fingerprint,
     patternFingerprint: row.pattern_fingerprint,
+    ...(row.trace ? { trace: row.trace } : {}),
     ...(row.engines && row.engines.length > 0 ? { engines: row.engines } : {}),
   }));
 }
