@@ -9,6 +9,7 @@ import { registerRules } from './commands/rules.js';
 import { registerServiceCommands } from './commands/service.js';
 import { registerWorker } from './commands/worker.js';
 import { registerServe } from './commands/serve.js';
+import { registerStats } from './commands/stats.js';
 
 /** Exit code for failures that are bugs, not bad input (sysexits EX_SOFTWARE). */
 const EXIT_INTERNAL = 70;
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerLearn(program);
   registerWorker(program);
   registerServe(program);
+  registerStats(program);
   registerServiceCommands(program);
   try {
     await program.parseAsync([...argv]);

@@ -43,11 +43,21 @@ export function followUpFix(original: string, edits: readonly Edit[], current: s
   if (current === fixed) return { kind: 'kept' };
   const map = survivingMap(fixed, current);
   for (const region of fixedRegions(edits)) {
+    const snippet = original.slice(region.original[0], region.original[1]);
+    // Whole lines around the fix first: the fixed lines still there means kept; the original lines
+    // back means reverted. A deletion also takes the line before, so a line put back between shows.
+    let lineStart = fixed.lastIndexOf('\n', region.start - 1) + 1;
+    if (region.start === region.end && lineStart > 0) lineStart = fixed.lastIndexOf('\n', lineStart - 2) + 1;
+    const newline = fixed.indexOf('\n', region.end);
+    const lineEnd = newline === -1 ? fixed.length : newline + 1;
+    const keptLines = fixed.slice(lineStart, lineEnd);
+    const revertedLines = fixed.slice(lineStart, region.start) + snippet + fixed.slice(region.end, lineEnd);
+    if (current.includes(keptLines)) continue;
+    if (current.includes(revertedLines)) return { kind: 'reverted', detail: `the fixed text at offset ${region.start} was changed back to the original` };
     // An empty replacement (a deletion) survives while the text on both sides of it does.
     const from = region.start === region.end ? Math.max(0, region.start - 1) : region.start;
     const to = region.start === region.end ? Math.min(fixed.length, region.end + 1) : region.end;
     if (map(from, to)) continue;
-    const snippet = original.slice(region.original[0], region.original[1]);
     // The fix's neighbours survived: what sits between them now is what replaced the fix's text.
     const before = map(Math.max(0, region.start - 1), region.start);
     const after = map(region.end, Math.min(fixed.length, region.end + 1));

@@ -22,7 +22,9 @@ export function insightRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const to = request.query.to ?? new Date(Date.now() + 60_000).toISOString();
         const from = request.query.from ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
         const ref = { organizationId: request.scope?.organizationId as string, projectId: request.query.projectId };
-        return { from, to, ...(await deps.tenants.projectAnalytics(ref, { from, to })) };
+        // Calibration covers every decided fix in the project's learning scope, not only this time range:
+        // it is what the confidence scorer uses now.
+        return { from, to, ...(await deps.tenants.projectAnalytics(ref, { from, to })), calibration: await deps.pipeline.calibration(ref) };
       },
     );
 
