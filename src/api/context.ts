@@ -20,6 +20,8 @@ export interface ApiDeps {
   readonly settings: ServiceEnvironment['api'];
   /** Private destinations channels may point at (ROACH_OUTBOUND_ALLOW). */
   readonly outbound: OutboundPolicy;
+  /** Projects from git URLs: clone target (null: refused) and whether file:// remotes are allowed. */
+  readonly git?: { readonly workspaceDir: string | null; readonly allowFile: boolean };
   /** Prometheus metrics; GET /metrics is served only with a token (ROACH_METRICS_TOKEN). */
   readonly metrics?: { readonly collector: Metrics; readonly token: string | null };
   health(): Promise<{ readonly database: { readonly ok: boolean } }>;

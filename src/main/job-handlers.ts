@@ -1,4 +1,5 @@
 import { RoachError } from '../domain/errors.js';
+import { checkGitRemote, updateClone } from '../integrations/git/remote.js';
 import { deliverNotification } from '../integrations/notify/deliver.js';
 import type { NotificationChannel } from '../integrations/notify/deliver.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
@@ -21,6 +22,8 @@ export interface JobHandlerDeps {
   readonly webhookSecret: string | null;
   /** Private destinations notifications may reach (ROACH_OUTBOUND_ALLOW); default: public addresses only. */
   readonly outbound?: OutboundPolicy;
+  /** ROACH_GIT_ALLOW_FILE: projects cloned from file:// remotes may be fetched. */
+  readonly gitAllowFile?: boolean;
   /** Records who introduced and fixed issues during crawl jobs (developer stats). */
   readonly attribution?: AttributionStore;
   /** Analysis threads per crawl job (default: one per core). */
@@ -41,6 +44,12 @@ async function crawlJob(
   context: JobContext,
 ): Promise<Record<string, unknown>> {
   const project = await projectOf(deps, payload.organizationId, payload.projectId);
+  // A project cloned from a git URL is brought up to date with its remote first (re-checked: DNS may have moved).
+  const remote = await deps.tenants.projectRemote(payload.organizationId, payload.projectId);
+  if (remote) {
+    const policy = { allowFile: deps.gitAllowFile ?? false, outbound: deps.outbound ?? { allow: [] } };
+    await updateClone(project.rootPath, remote.ref, policy, await checkGitRemote(remote.gitUrl, policy));
+  }
   const settings = await resolveCrawlSettings(project.rootPath, {
     apply: payload.apply,
     fix: payload.generateFixes,

@@ -28,6 +28,11 @@ export async function startServer(env: ServiceEnvironment, options: { logger: bo
         cache: service.cache,
         settings: env.api,
         outbound: env.outbound,
+        // Embedded mode clones into its data directory unless ROACH_WORKSPACE_DIR says otherwise.
+        git: {
+          workspaceDir: env.git.workspaceDir ?? (env.database.kind === 'embedded' ? path.join(env.database.dataDir ?? path.resolve('.roach'), 'workspace') : null),
+          allowFile: env.git.allowFile,
+        },
         metrics: { collector: metrics, token: env.metricsToken },
         health: () => service.health(),
       },
@@ -39,7 +44,7 @@ export async function startServer(env: ServiceEnvironment, options: { logger: bo
       service.queue.kind === 'in-process'
         ? service.queue.work(
             instrumentJobHandlers(
-              createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, attribution: createAttributionStore(service.db) }),
+              createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db) }),
               metrics,
             ),
             { concurrency: 1, ratePerMinute: 1_000 },

@@ -5,6 +5,8 @@ import * as access from './repositories/access.js';
 import type { ApiKeyRecord, ApiKeyRole, AuditEntry, AuditPage } from './repositories/access.js';
 import * as analytics from './repositories/analytics.js';
 import * as channelRepo from './repositories/channels.js';
+import * as gitProjects from './repositories/git-projects.js';
+import type { ProjectRemote } from './repositories/git-projects.js';
 import { RoachError } from '../domain/errors.js';
 import { maskUrl } from '../domain/secret-box.js';
 import type { SecretBox } from '../domain/secret-box.js';
@@ -33,6 +35,9 @@ export interface TenantStore {
   registerProject(organizationId: string, rootPath: string, name: string): Promise<Project>;
   projects(organizationId: string): Promise<Project[]>;
   findProject(organizationId: string, ref: string): Promise<Project | null>;
+  /** Projects cloned from a git URL: where from (no credentials: those are refused before). */
+  setProjectRemote(organizationId: string, projectId: string, remote: ProjectRemote): Promise<void>;
+  projectRemote(organizationId: string, projectId: string): Promise<ProjectRemote | null>;
   pageIssues(project: ProjectRef, options: Parameters<typeof issues.pageIssues>[2]): Promise<issues.IssuePage>;
   createApiKey(key: Parameters<typeof access.createApiKey>[1]): Promise<ApiKeyRecord>;
   apiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
@@ -79,7 +84,7 @@ export interface ChannelTarget {
   readonly secret: string | null;
 }
 
-export type { ApiKeyRecord, ApiKeyRole, AuditEntry };
+export type { ApiKeyRecord, ApiKeyRole, AuditEntry, ProjectRemote };
 
 /** `secrets` seals channel secrets; without one (service mode without ROACH_SECRET_KEY) channels cannot be stored. */
 export function createTenantStore(db: SqlClient, secrets: SecretBox | null = null): TenantStore {
@@ -106,6 +111,8 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     registerProject: (org, rootPath, name) => as(org, (tx) => tenancy.registerProject(tx, org, rootPath, name)),
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),
+    setProjectRemote: (org, projectId, remote) => as(org, (tx) => gitProjects.setProjectRemote(tx, projectId, remote)),
+    projectRemote: (org, projectId) => as(org, (tx) => gitProjects.projectRemote(tx, projectId)),
     pageIssues: (project, options) => as(project.organizationId, (tx) => issues.pageIssues(tx, project, options)),
     createApiKey: (key) => as(key.organizationId, (tx) => access.createApiKey(tx, key)),
     apiKeys: (org) => as(org, (tx) => access.apiKeys(tx, org)),

@@ -29,6 +29,7 @@ export async function testApi(vars: NodeJS.ProcessEnv): Promise<{ app: FastifyIn
     cache: createMemoryCache(),
     settings: env.api,
     outbound: env.outbound,
+    git: { workspaceDir: env.git.workspaceDir, allowFile: env.git.allowFile },
     metrics: { collector: createMetrics({ queue, processMetrics: false }), token: env.metricsToken },
     health: async () => ({ database: { ok: true } }),
   });

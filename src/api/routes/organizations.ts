@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { cacheKeys } from '../../cache/keys.js';
 import { newApiKey } from '../auth.js';
+import { registerGitProject } from '../git-project.js';
 import { ROLE_RANK } from '../permissions.js';
 import type { ApiDeps } from '../context.js';
 import { limit, organization, project, role, uuid } from '../schemas.js';
@@ -113,10 +114,27 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.post(
       '/api/code-roach/organizations/:org/projects',
-      { schema: { params: orgParams, body: z.strictObject({ name: z.string().min(1).max(200), path: z.string().min(1).max(4096) }), response: { 201: project } } },
+      {
+        schema: {
+          params: orgParams,
+          // A folder inside the workspace roots, or a git URL (https, ssh) cloned into the server's workspace.
+          body: z
+            .strictObject({
+              name: z.string().min(1).max(200),
+              path: z.string().min(1).max(4096).optional(),
+              gitUrl: z.string().min(1).max(2048).optional(),
+              ref: z.string().min(1).max(200).optional(),
+            })
+            .refine((b) => (b.path === undefined) !== (b.gitUrl === undefined), { message: 'give exactly one of path and gitUrl', path: ['path'] })
+            .refine((b) => b.ref === undefined || b.gitUrl !== undefined, { message: 'ref goes with gitUrl', path: ['ref'] }),
+          response: { 201: project.extend({ gitUrl: z.string().optional(), ref: z.string().nullable().optional() }) },
+        },
+      },
       async (request, reply) => {
-        const root = await workspacePath(deps.settings.workspaceRoots, request.body.path);
-        return reply.status(201).send(await deps.tenants.registerProject(request.params.org, root, request.body.name));
+        const { name, path: requested, gitUrl, ref } = request.body;
+        if (gitUrl !== undefined) return reply.status(201).send(await registerGitProject(deps, request.params.org, { name, gitUrl, ref }));
+        const root = await workspacePath(deps.settings.workspaceRoots, requested as string);
+        return reply.status(201).send(await deps.tenants.registerProject(request.params.org, root, name));
       },
     );
 
