@@ -134,6 +134,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     learnedTemplates: (project, fingerprints) => store.learnedTemplates(project, fingerprints),
     minedCommits: (project) => store.minedCommits(project),
     recordMinedCommits: (project, commits) => store.recordMinedCommits(project, commits),
+    commitsWithExamples: (project, limit) => store.commitsWithExamples(project, limit),
     calibration: (project) => store.calibration(project),
     appliedFixFiles: (project, paths) => store.appliedFixFiles(project, paths),
     learningReport: (project, limit) => store.learningReport(project, limit),

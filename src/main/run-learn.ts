@@ -4,13 +4,15 @@ import { loadRules } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
 import { APPROVED_IN_REVIEW } from '../pipeline/fix-actions.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
-import { mineHistory } from '../pipeline/history.js';
+import { mineCommit, mineHistory } from '../pipeline/history.js';
+import type { CommitSource } from '../pipeline/history.js';
+import type { PatternExample } from '../engine/learn/cluster.js';
 import { exportLearnedRules } from '../pipeline/learn-export.js';
 import type { ExportResult } from '../pipeline/learn-export.js';
 import { learnFromApproval } from '../pipeline/learn-from-review.js';
 import { learnAndStore, promoteBestTemplates } from '../pipeline/learn-templates.js';
 import type { LearningRun } from '../pipeline/learn-templates.js';
-import type { StoredFix } from '../pipeline/ports.js';
+import type { PipelineStore, ProjectRef, StoredFix } from '../pipeline/ports.js';
 import { withProject } from './project-session.js';
 
 export interface LearnSettings {
@@ -36,6 +38,26 @@ export async function projectRules(root: string): Promise<{ rules: RuleSet; maxF
   return { rules, maxFileSizeBytes: config.maxFileSizeBytes };
 }
 
+/** How many earlier fixing commits are re-read, at most, to pair with new examples. */
+const MAX_EARLIER_COMMITS = 200;
+
+/**
+ * Examples from commits mined in earlier runs, for the patterns the new examples belong to. The store
+ * keeps no source, only which commits fixed something, so they are read again from git: a pattern
+ * fixed once last month and once today still gets its template.
+ */
+async function earlierPartners(store: PipelineStore, project: ProjectRef, source: CommitSource, fresh: readonly PatternExample[]): Promise<PatternExample[]> {
+  if (fresh.length === 0) return [];
+  const wanted = new Set(fresh.map((example) => example.patternFingerprint));
+  const partners: PatternExample[] = [];
+  for (const sha of await store.commitsWithExamples(project, MAX_EARLIER_COMMITS)) {
+    // A commit gone from the repository (history rewritten) has nothing to offer any more.
+    const commit = await mineCommit(source, sha).catch(() => null);
+    partners.push(...(commit?.examples.filter((example) => wanted.has(example.patternFingerprint)) ?? []));
+  }
+  return partners;
+}
+
 /** Composition root of `roach learn`: mine the history (incrementally) and/or export templates as rule files. */
 export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
   return withProject(settings.dir, settings.dataDir, async ({ store, project, root }) => {
@@ -47,7 +69,8 @@ export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
       const mined = await store.minedCommits(project);
       skippedCommits = mined.size;
       const commits = await mineHistory({ root, rules, since: settings.since, mined, maxCommits: settings.maxCommits, maxFileSizeBytes });
-      learning = await learnAndStore(store, project, commits.flatMap((commit) => commit.examples), 'history');
+      const fresh = commits.flatMap((commit) => commit.examples);
+      learning = await learnAndStore(store, project, [...fresh, ...(await earlierPartners(store, project, { root, rules, maxFileSizeBytes }, fresh))], 'history');
       // Recorded after the templates are stored: a run that dies midway mines the same commits again.
       await store.recordMinedCommits(project, commits.map((commit) => ({ sha: commit.sha, examples: commit.examples.length })));
       minedCommits = commits.length;

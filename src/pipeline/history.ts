@@ -64,30 +64,34 @@ export function fixedFindings(before: string, after: string, file: string, langu
   return examples;
 }
 
+export type CommitSource = Pick<HistoryOptions, 'root' | 'rules' | 'maxFileSizeBytes'>;
+
 /**
- * Walks the first-parent history (oldest first) and, for each commit not mined before, analyses the
- * parent and child versions of only the files the commit modified, in memory. Every commit visited is
- * returned, with or without examples, so that it is recorded as mined.
+ * The findings one commit fixed: the parent and child versions of only the files it modified are
+ * analysed in memory (no checkout). A root commit fixed nothing.
+ */
+export async function mineCommit(source: CommitSource, sha: string): Promise<MinedCommit> {
+  const parents = (await git(source.root, ['rev-list', '--parents', '-n', '1', sha])).trim().split(/\s+/).slice(1);
+  const parent = parents[0];
+  if (!parent) return { sha, examples: [] };
+  const changed = await git(source.root, ['diff', '--name-only', '--relative', '--no-renames', '--diff-filter=M', parent, sha]);
+  const examples: PatternExample[] = [];
+  for (const file of changed.split('\n').map((line) => line.trim()).filter(Boolean)) {
+    const language = languageOf(file);
+    if (!language) continue;
+    const [before, after] = await Promise.all([fileAt(source.root, parent, file), fileAt(source.root, sha, file)]);
+    if (before.length > source.maxFileSizeBytes || after.length > source.maxFileSizeBytes) continue;
+    examples.push(...fixedFindings(before, after, file, language, source.rules));
+  }
+  return { sha, examples };
+}
+
+/**
+ * Walks the first-parent history, oldest first, mining each commit not mined before. Every commit
+ * visited is returned, with or without examples, so that it is recorded as mined.
  */
 export async function mineHistory(options: HistoryOptions): Promise<MinedCommit[]> {
   const out: MinedCommit[] = [];
-  for (const sha of await commitsToMine(options)) {
-    const parents = (await git(options.root, ['rev-list', '--parents', '-n', '1', sha])).trim().split(/\s+/).slice(1);
-    const parent = parents[0];
-    if (!parent) {
-      out.push({ sha, examples: [] });
-      continue;
-    }
-    const changed = await git(options.root, ['diff', '--name-only', '--relative', '--no-renames', '--diff-filter=M', parent, sha]);
-    const examples: PatternExample[] = [];
-    for (const file of changed.split('\n').map((line) => line.trim()).filter(Boolean)) {
-      const language = languageOf(file);
-      if (!language) continue;
-      const [before, after] = await Promise.all([fileAt(options.root, parent, file), fileAt(options.root, sha, file)]);
-      if (before.length > options.maxFileSizeBytes || after.length > options.maxFileSizeBytes) continue;
-      examples.push(...fixedFindings(before, after, file, language, options.rules));
-    }
-    out.push({ sha, examples });
-  }
+  for (const sha of await commitsToMine(options)) out.push(await mineCommit(options, sha));
   return out;
 }

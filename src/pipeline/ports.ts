@@ -229,6 +229,8 @@ export interface PipelineStore {
   /** Commits whose history `roach learn --from-history` already mined. */
   minedCommits(project: ProjectRef): Promise<Set<string>>;
   recordMinedCommits(project: ProjectRef, commits: readonly { sha: string; examples: number }[]): Promise<void>;
+  /** Mined commits that fixed findings, newest first: re-read from git when new examples need partners. */
+  commitsWithExamples(project: ProjectRef, limit: number): Promise<string[]>;
 
   /** Issues that already have a pending, rejected or failed fix: a re-crawl proposes nothing new for them. */
   issuesHavingFixes(project: ProjectRef): Promise<Set<string>>;

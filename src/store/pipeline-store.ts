@@ -48,6 +48,7 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     promoteLearnedTemplate: (project, template) => as(project, (tx) => templates.promoteLearnedTemplate(tx, project, template)),
     minedCommits: (project) => as(project, (tx) => templates.minedCommits(tx, project)),
     recordMinedCommits: (project, commits) => as(project, (tx) => templates.recordMinedCommits(tx, project, commits)),
+    commitsWithExamples: (project, limit) => as(project, (tx) => templates.commitsWithExamples(tx, project, limit)),
     issuesHavingFixes: (project) => as(project, (tx) => fixes.issuesHavingFixes(tx, project)),
     insertFix: (project, fix) => as(project, (tx) => fixes.insertFix(tx, project, fix)),
     insertFixes: (project, list) => as(project, (tx) => fixes.insertFixes(tx, project, list)),

@@ -74,6 +74,25 @@ describe('mining history for fix templates', () => {
     expect(templates.map((t) => [t.source, t.exampleCount, t.successes, t.failures])).toEqual([['history', 2, 1, 0]]);
   });
 
+  it('pairs a fix found today with one mined in an earlier run, re-reading that commit from git', async () => {
+    const dir = await tempDir('roach-history-later-');
+    const repo = await fixtureRepo(dir);
+    await repo.commit('initial', {
+      'a.js': 'const x = JSON.parse(JSON.stringify(first));\n',
+      'b.js': 'export function g(second) {\n  return JSON.parse(JSON.stringify(second));\n}\n',
+    });
+    await repo.commit('fix a', { 'a.js': 'const x = structuredClone(first);\n' });
+    const settings = { dir, dataDir: undefined, fromHistory: true, since: undefined, maxCommits: 500, exportDir: undefined };
+    const early = await runLearn(settings);
+    expect([early.minedCommits, early.learning?.examples, early.learning?.clusters.length]).toEqual([2, 1, 0]);
+    await repo.commit('fix b', { 'b.js': 'export function g(second) {\n  return structuredClone(second);\n}\n' });
+    const later = await runLearn(settings);
+    expect(later.minedCommits).toBe(1);
+    expect(later.learning?.clusters.map((c) => [c.template.pattern, c.template.rewrite, c.examples.length])).toEqual([
+      ['JSON.parse(JSON.stringify($A))', 'structuredClone($A)', 2],
+    ]);
+  });
+
   it('exports learned templates as rule files that pass `roach rules test`', async () => {
     const { dir } = await cloningProject();
     const out = path.join(await tempDir('roach-export-'), 'learned');

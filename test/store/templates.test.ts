@@ -105,6 +105,7 @@ describe.each(backends)('learned templates on $name', ({ open, skip }) => {
     await store.recordMinedCommits(project, [{ sha: 'a1', examples: 2 }, { sha: 'b2', examples: 0 }]);
     await store.recordMinedCommits(project, [{ sha: 'a1', examples: 2 }]);
     expect([...(await store.minedCommits(project))].sort()).toEqual(['a1', 'b2']);
+    expect(await store.commitsWithExamples(project, 10)).toEqual(['a1']);
     const other = await store.ensureProject('/elsewhere/learn', 'learn');
     expect((await store.minedCommits(other)).size).toBe(0);
   });

@@ -99,3 +99,11 @@ export async function recordMinedCommits(db: SqlClient, project: ProjectRef, com
     );
   }
 }
+
+export async function commitsWithExamples(db: SqlClient, project: ProjectRef, limit: number): Promise<string[]> {
+  const rows = await db.query<{ commit_sha: string }>(
+    `SELECT commit_sha FROM code_roach_mined_commits WHERE project_id = $1 AND examples > 0 ORDER BY mined_at DESC, commit_sha LIMIT $2`,
+    [project.projectId, limit],
+  );
+  return rows.map((row) => row.commit_sha);
+}
