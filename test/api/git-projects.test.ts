@@ -78,7 +78,7 @@ describe('projects from a git URL', () => {
     const context = { jobId: 'job-1', signal: new AbortController().signal, progress: async () => undefined } as unknown as JobContext;
     const result = await handlers['codebase-crawl']({ organizationId: orgId, projectId: project.id, apply: false, generateFixes: false }, context);
     expect(await readdir(project.rootPath)).toContain('b.js');
-    expect((result.openIssues as { total: number }).total).toBeGreaterThan(0);
+    expect((result as { openIssues: { total: number } }).openIssues.total).toBeGreaterThan(0);
     await expect(access(marker)).rejects.toThrow();
   });
 
