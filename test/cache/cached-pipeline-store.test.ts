@@ -147,6 +147,27 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
     if (caching) expect(reads('patternStats').slice(2)).toEqual([[[known.patternFingerprint]], [[known.patternFingerprint]], [[other.patternFingerprint]]]);
   });
 
+  it.skipIf(skip)("drops every project's cached view of a pattern when an outcome, restoration or sharing change lands", async () => {
+    const sibling = await store.ensureProject(`/repo/${name}/${suffix}-sibling`, `${suffix}-sibling`);
+    await store.setPatternSharing(project, true);
+    await store.setPatternSharing(sibling, true);
+    const shared = finding('s.js', 1, `eval ( $ID ) shared ${suffix}`);
+    await store.recordPatternOccurrences(project, [shared]);
+    expect((await store.patternStats(sibling, [shared.patternFingerprint])).get(shared.patternFingerprint)?.successes).toBe(0);
+
+    // An outcome in one sharing project changes what its sibling reads from the pool.
+    const issueIds = await store.upsertIssues(project, crawl, [shared]);
+    const fixId = await store.insertFix(project, newFix(shared, issueIds.get(shared.fingerprint) ?? '', crawl));
+    await store.recordFixOutcome(project, { fixId, kind: 'verified', detail: null });
+    expect((await store.patternStats(sibling, [shared.patternFingerprint])).get(shared.patternFingerprint)?.successes).toBe(1);
+
+    // Leaving the pool takes the sibling back to its own (empty) record at once.
+    await store.setPatternSharing(sibling, false);
+    expect((await store.patternStats(sibling, [shared.patternFingerprint])).get(shared.patternFingerprint)?.successes).toBe(0);
+    expect(await store.restorePattern(sibling, shared.patternFingerprint, 'tester', 'not deprecated')).toBe(false);
+    expect(reads('patternStats').filter(([fps]) => (fps as string[]).includes(shared.patternFingerprint))).toHaveLength(3);
+  });
+
   it.skipIf(skip)('serves open issues from the cache until issues change', async () => {
     const a = finding('i.js', 1);
     const ids = await store.upsertIssues(project, crawl, [a]);
