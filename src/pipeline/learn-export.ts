@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { RoachError } from '../domain/errors.js';
 import { LANGUAGES } from '../domain/finding.js';
 import type { Language } from '../domain/finding.js';
 import { learnedRuleFile, ruleYaml } from '../engine/learn/export-rule.js';
@@ -24,7 +25,10 @@ function isLanguage(value: string): value is Language {
  * pass is removed again and reported, so the folder only ever holds rules that pass their own tests.
  */
 export async function exportLearnedRules(dir: string, templates: readonly StoredLearnedTemplate[], rules: RuleSet): Promise<ExportResult> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const code = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'CR_ERR_NOT_A_DIRECTORY' : 'CR_ERR_PATH_UNREADABLE';
+    throw new RoachError(code, `Cannot export learned rules to ${dir}: ${error.message}`, { dir });
+  });
   const written: string[] = [];
   const skipped: { ruleId: string; pattern: string; reason: string }[] = [];
   for (const template of templates) {

@@ -40,6 +40,10 @@ describe('roach learn', () => {
     expect([noMode.code, noMode.stderr]).toEqual([2, expect.stringContaining('CR_ERR_USAGE')]);
     const badRef = await roach(['learn', '--dir', dir, '--from-history', '--since', 'v9.9.9']);
     expect([badRef.code, badRef.stderr]).toEqual([2, expect.stringMatching(/v9\.9\.9.*CR_ERR_GIT/)]);
+    const intoFile = await roach(['learn', '--dir', dir, '--export', path.join(dir, 'app', 'feeds.py')]);
+    expect([intoFile.code, intoFile.stderr]).toEqual([2, expect.stringContaining('CR_ERR_NOT_A_DIRECTORY')]);
+    const badCount = await roach(['learn', '--dir', dir, '--from-history', '--max-commits', 'lots']);
+    expect([badCount.code, badCount.stderr]).toEqual([2, expect.stringContaining('--max-commits')]);
     const notRepo = await roach(['learn', '--dir', await tempDir('roach-not-git-'), '--from-history']);
     expect([notRepo.code, notRepo.stderr]).toEqual([2, expect.stringContaining('CR_ERR_GIT')]);
   });
