@@ -78,7 +78,16 @@ describe.each(backends)('learned templates on $name', ({ open, skip }) => {
       statusReason: null,
       files: [],
     });
-    await store.insertFixes(project, [fix('applied', 'safeEval($A)'), fix('applied', 'safeEval($A)'), fix('rejected', 'JSON.parse($A)'), fix('pending', 'JSON.parse($A)')]);
+    const fixIds = await store.insertFixes(project, [fix('applied', 'safeEval($A)'), fix('applied', 'safeEval($A)'), fix('rejected', 'JSON.parse($A)'), fix('pending', 'JSON.parse($A)')]);
+    // Outcomes as the fix actions record them (migration 0005); the pending fix has none yet.
+    const outcomes: [string | undefined, string][] = [[fixIds[0], 'verified'], [fixIds[1], 'verified'], [fixIds[2], 'rejected']];
+    for (const [fixId, outcome] of outcomes) {
+      await db.query(
+        `INSERT INTO code_roach_fix_outcomes (fix_id, organization_id, project_id, pattern_fingerprint, rule_id, strategy, safety, confidence, outcome, success)
+         VALUES ($1, $2, $3, $4, $5, 'pattern-reuse', 'unsafe', 0.5, $6, $6 = 'verified')`,
+        [fixId, project.organizationId, project.projectId, finding.patternFingerprint, finding.ruleId, outcome],
+      );
+    }
     const stored = await store.learnedTemplates(project);
     expect(stored.map((t) => [t.rewrite, t.successes, t.failures])).toEqual([
       ['JSON.parse($A)', 0, 1],

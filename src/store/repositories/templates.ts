@@ -34,8 +34,9 @@ export async function saveLearnedTemplates(db: SqlClient, project: ProjectRef, t
 }
 
 /**
- * Templates with their record: a pattern-reuse fix that wrote the template's rewrite counts as a
- * success once applied, and as a failure when rejected, rolled back or failed.
+ * Templates with their record: the current outcomes (migration 0005) of the pattern-reuse fixes that
+ * wrote the template's rewrite. Verified counts as a success; rejected, failed, rolled back, reverted
+ * or re-edited by a reviewer as a failure.
  */
 export async function learnedTemplates(db: SqlClient, project: ProjectRef, fingerprints?: readonly string[]): Promise<StoredLearnedTemplate[]> {
   const rows = await db.query<TemplateRow>(
@@ -43,11 +44,10 @@ export async function learnedTemplates(db: SqlClient, project: ProjectRef, finge
             t.example_count, t.source, COALESCE(r.successes, 0) AS successes, COALESCE(r.failures, 0) AS failures
      FROM code_roach_learned_templates t
      LEFT JOIN LATERAL (
-       SELECT count(*) FILTER (WHERE f.status = 'applied')::int AS successes,
-              count(*) FILTER (WHERE f.status IN ('rejected', 'rolled_back', 'failed_apply', 'failed_validation'))::int AS failures
-       FROM fixes f JOIN projects p ON p.id = f.project_id
-       WHERE p.organization_id = t.organization_id AND f.strategy = 'pattern-reuse'
-         AND f.pattern_fingerprint = t.pattern_fingerprint AND f.template = t.rewrite
+       SELECT count(*) FILTER (WHERE o.success)::int AS successes, count(*) FILTER (WHERE NOT o.success)::int AS failures
+       FROM code_roach_fix_outcomes o JOIN fixes f ON f.id = o.fix_id
+       WHERE o.organization_id = t.organization_id AND o.strategy = 'pattern-reuse'
+         AND o.pattern_fingerprint = t.pattern_fingerprint AND f.template = t.rewrite
      ) r ON true
      WHERE t.organization_id = $1 AND ($2::text[] IS NULL OR t.pattern_fingerprint = ANY($2::text[]))
      ORDER BY t.pattern_fingerprint, t.created_at, t.match_pattern, t.rewrite`,
