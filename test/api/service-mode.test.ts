@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/environment.js';
+import { startServer } from '../../src/main/run-serve.js';
+import type { RunningServer } from '../../src/main/run-serve.js';
+import { startWorker } from '../../src/main/run-worker.js';
+import type { StartedWorker } from '../../src/main/run-worker.js';
+import { bearer, expectMatrixCoversRoutes, expectRoleMatrix } from '../helpers/api-matrix.js';
+import { seedOrganization } from '../helpers/api-tenants.js';
+import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
+import { cleanupTemp, run, tempDir } from '../helpers/project.js';
+import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait.js';
+
+const SECRET = 'a-shared-secret-of-at-least-32-characters!';
+const available = (await postgresAvailable()) && (await redisAvailable());
+const schema = uniqueSchema('roach_api');
+const prefix = uniquePrefix('roach_api').slice(0, -1);
+let server: RunningServer;
+let workspace: string;
+let env: ReturnType<typeof loadEnvironment>;
+
+beforeAll(async () => {
+  if (!available) return;
+  workspace = await tempDir('roach-svc-');
+  env = loadEnvironment({
+    DATABASE_URL: POSTGRES_URL,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL,
+    ROACH_REDIS_PREFIX: prefix,
+    JWT_SECRET: SECRET,
+    ROACH_WORKSPACE_ROOTS: workspace,
+    ROACH_OUTBOUND_ALLOW: '127.0.0.1/32',
+    ROACH_SECRET_KEY: randomBytes(32).toString('base64'),
+    ROACH_RATE_LIMIT: '100000',
+    PORT: '0',
+  });
+  server = await startServer(env, { logger: false });
+}, 60_000);
+afterAll(async () => {
+  if (!available) return;
+  await server.close();
+  await dropSchema(schema);
+  await cleanupPrefix(prefix);
+  await cleanupTemp();
+});
+
+describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + BullMQ)', () => {
+  it('enforces the whole authorization matrix and hides other tenants behind 404', async () => {
+    const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-matrix');
+    await expectMatrixCoversRoutes(server.app, ids);
+    await expectRoleMatrix(server.app, SECRET, ids, ids.subjects, 'svc-stranger');
+  }, 120_000);
+
+  it('stores channel secrets sealed in PostgreSQL and answers masked', async () => {
+    const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-chan');
+    const owner = await bearer(SECRET, ids.subjects.owner);
+    const created = await server.app.inject({
+      method: 'POST',
+      url: `/api/code-roach/organizations/${ids.orgId}/channels`,
+      headers: owner,
+      payload: { name: 'ops', type: 'slack', url: 'http://127.0.0.1:9/services/T/B/slack-token' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().url).toBe('http://127.0.0.1:9/***');
+    const refused = await server.app.inject({ method: 'POST', url: `/api/code-roach/organizations/${ids.orgId}/channels`, headers: owner, payload: { name: 'meta', type: 'webhook', url: 'http://169.254.169.254/latest' } });
+    expect(refused.statusCode).toBe(422);
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT url, url_sealed FROM "${schema}".notification_channels WHERE organization_id = $1`, [ids.orgId]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].url).toBeNull();
+      expect(rows[0].url_sealed).not.toContain('slack-token');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('attributes issues per author through a worker crawl and serves developer stats per organization', async () => {
+    const repo = path.join(workspace, 'svc-dev-repo');
+    await mkdir(repo, { recursive: true });
+    const git = (name: string, ...args: string[]) => run('git', ['-c', `user.name=${name}`, '-c', `user.email=${name.toLowerCase()}@example.test`, ...args], { cwd: repo });
+    await git('x', 'init', '-q', '-b', 'main');
+    await writeFile(path.join(repo, 'a.js'), 'export function a() {\n  debugger;\n}\n');
+    await git('Ann', 'add', '-A');
+    await git('Ann', 'commit', '-q', '-m', 'a');
+    await writeFile(path.join(repo, 'b.js'), 'export function b(x) {\n  eval(x);\n}\n');
+    await git('Ben', 'add', '-A');
+    await git('Ben', 'commit', '-q', '-m', 'b');
+
+    const worker: StartedWorker = await startWorker(env, { queues: ['codebase-crawl'], concurrency: 1, ratePerMinute: 1000, graceMs: 5000, threads: 1, onEvent: () => undefined });
+    try {
+      const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-dev', repo);
+      const owner = await bearer(SECRET, ids.subjects.owner);
+      await waitFor(async () => (await server.app.inject({ url: `/api/code-roach/status?jobId=${ids.jobId}`, headers: owner })).json().state === 'completed', 60_000, 'the crawl job');
+      const stats = (await server.app.inject({ url: `/api/code-roach/developer/stats?organizationId=${ids.orgId}`, headers: await bearer(SECRET, ids.subjects.viewer) })).json();
+      expect(stats.attribution).toBe('available');
+      expect(stats.authors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ author: 'ann@example.test', introduced: 1 }), expect.objectContaining({ author: 'ben@example.test', introduced: 1 })]),
+      );
+      const stranger = await server.app.inject({ url: `/api/code-roach/developer/stats?organizationId=${ids.orgId}`, headers: await bearer(SECRET, 'svc-dev-stranger') });
+      expect(stranger.statusCode).toBe(404);
+    } finally {
+      await worker.stop();
+    }
+  }, 120_000);
+});
