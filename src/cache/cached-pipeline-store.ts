@@ -107,7 +107,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
 
     patternStats,
     recordPatternOccurrences: (project, findings) => writeThenDropPatterns(project, () => store.recordPatternOccurrences(project, findings)),
-    recordFixOutcome: (project, outcome) => writeThenDropPatterns(project, () => store.recordFixOutcome(project, outcome)),
+    recordFixOutcomes: (project, outcomes) => writeThenDropPatterns(project, () => store.recordFixOutcomes(project, outcomes)),
     restorePattern: (project, fingerprint, actor, reason) => writeThenDropPatterns(project, () => store.restorePattern(project, fingerprint, actor, reason)),
     setPatternSharing: (project, share) => writeThenDropPatterns(project, () => store.setPatternSharing(project, share)),
     setPatternBestFix: (project, fingerprint, bestFix) => writeThenDropPatterns(project, () => store.setPatternBestFix(project, fingerprint, bestFix)),

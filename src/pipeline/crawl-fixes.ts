@@ -219,10 +219,11 @@ export async function processFixes(
   const ids = await deps.store.insertFixes(deps.project, deferred.map((d) => d.fix));
   await deps.store.markIssuesPending(deps.project, deferred.filter((d) => d.fix.status === 'pending').map((d) => d.fix.issueId));
   deferred.forEach((d, i) => summaries.push({ ...d.summary, fixId: ids[i] ?? null }));
-  for (const [i, d] of deferred.entries()) {
+  const failures = deferred.flatMap((d, i) => {
     const fixId = ids[i];
-    if (fixId && d.failedStep) await deps.store.recordFixOutcome(deps.project, { fixId, kind: 'failed_validation', detail: d.failedStep });
-  }
+    return fixId && d.failedStep ? [{ fixId, kind: 'failed_validation' as const, detail: d.failedStep }] : [];
+  });
+  if (failures.length > 0) await deps.store.recordFixOutcomes(deps.project, failures);
   return { summaries, declined, checkRuns: runs };
 }
 

@@ -33,12 +33,12 @@ export async function applyNewFix(deps: FixActionDeps, fix: NewFix, changes: rea
   } catch (error) {
     const roachError = error instanceof RoachError ? error : new RoachError('CR_ERR_APPLY_FAILED', (error as Error).message);
     await deps.store.setFixStatus(deps.project, id, 'failed_apply', roachError.message, null);
-    await deps.store.recordFixOutcome(deps.project, { fixId: id, kind: 'failed_apply', detail: roachError.message });
+    await deps.store.recordFixOutcomes(deps.project, [{ fixId: id, kind: 'failed_apply', detail: roachError.message }]);
     return { id, error: roachError };
   }
   await deps.store.setFixStatus(deps.project, id, 'applied', fix.statusReason, null);
   await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
-  await deps.store.recordFixOutcome(deps.project, { fixId: id, kind: 'verified', detail: null });
+  await deps.store.recordFixOutcomes(deps.project, [{ fixId: id, kind: 'verified', detail: null }]);
   return { id, error: null };
 }
 
@@ -107,7 +107,7 @@ async function applyStoredFix(deps: FixActionDeps, fix: StoredFix, actor: string
     // A file changed since: the fix stays pending for a later crawl to supersede; a write failure is final.
     const changed = error instanceof RoachError && error.code === 'CR_ERR_FILE_CHANGED';
     await deps.store.setFixStatus(deps.project, fix.id, changed ? 'pending' : 'failed_apply', (error as Error).message, actor);
-    if (!changed) await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'failed_apply', detail: (error as Error).message });
+    if (!changed) await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'failed_apply', detail: (error as Error).message }]);
     throw error;
   }
   await deps.store.setFixStatus(deps.project, fix.id, 'applied', reason, actor);
@@ -121,7 +121,7 @@ export async function approveFix(deps: FixActionDeps, fixId: string, actor: stri
   await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'approved');
   // A human vouching for a fix of a deprecated pattern restores it, before this success is counted.
   await deps.store.restorePattern(deps.project, fix.patternFingerprint, actor, `approved fix ${fix.id.slice(0, 8)} in review`);
-  await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'verified', detail: `approved by ${actor}` });
+  await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'verified', detail: `approved by ${actor}` }]);
   // A fix a human approved becomes the pattern's reusable fix; a pattern-reuse fix already is one (a
   // learned one carries its match pattern, which this plain template would drop).
   if (fix.template !== null && fix.strategy !== 'pattern-reuse') await deps.store.setPatternBestFix(deps.project, fix.patternFingerprint, { template: fix.template, safety: fix.safety });
@@ -133,7 +133,7 @@ export async function rejectFix(deps: FixActionDeps, fixId: string, actor: strin
   if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be rejected.`);
   await deps.store.setFixStatus(deps.project, fix.id, 'rejected', reason ?? 'rejected in review', actor);
   await deps.store.markIssueFixed(deps.project, fix.issueId, false, 'rejected');
-  await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'rejected', detail: `by ${actor}${reason ? `: ${reason}` : ''}` });
+  await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'rejected', detail: `by ${actor}${reason ? `: ${reason}` : ''}` }]);
   return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
 }
 
@@ -157,7 +157,7 @@ export async function rollbackFix(deps: FixActionDeps, fixId: string, actor: str
   await writeChange(deps.root, changes);
   await deps.store.setFixStatus(deps.project, fix.id, 'rolled_back', 'rolled back on request', actor);
   await deps.store.markIssueFixed(deps.project, fix.issueId, false, 'none');
-  await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'rolled_back', detail: `by ${actor}` });
+  await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'rolled_back', detail: `by ${actor}` }]);
   return (await deps.store.getFix(deps.project, fix.id)) ?? fix;
 }
 
@@ -179,11 +179,11 @@ export async function recoverInterruptedFixes(deps: FixActionDeps): Promise<numb
     if (states.every((state) => state === 'fixed')) {
       await deps.store.setFixStatus(deps.project, fix.id, 'applied', 'completed after an interrupted run', null);
       await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
-      await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'verified', detail: 'completed after an interrupted run' });
+      await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'verified', detail: 'completed after an interrupted run' }]);
     } else {
       const reason = `interrupted before the write completed (files: ${states.join(', ')})`;
       await deps.store.setFixStatus(deps.project, fix.id, 'failed_apply', reason, null);
-      await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'failed_apply', detail: reason });
+      await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'failed_apply', detail: reason }]);
     }
   }
   return stuck.length;
@@ -204,7 +204,7 @@ export async function applyQueuedFixes(deps: FixActionDeps, threshold: number): 
     try {
       await applyStoredFix(deps, fix, 'crawl --apply', `queued fix with confidence ${fix.confidence} >= threshold ${threshold}`);
       await deps.store.markIssueFixed(deps.project, fix.issueId, true, 'none');
-      await deps.store.recordFixOutcome(deps.project, { fixId: fix.id, kind: 'verified', detail: 'applied from the review queue' });
+      await deps.store.recordFixOutcomes(deps.project, [{ fixId: fix.id, kind: 'verified', detail: 'applied from the review queue' }]);
       summaries.push({ ...summary, decision: 'applied', reason: 'applied from the review queue' });
     } catch (error) {
       if (!(error instanceof RoachError)) throw error;

@@ -5,6 +5,7 @@ import { contentHash } from '../domain/fingerprint.js';
 import { applyEdits } from '../engine/fixer.js';
 import { unchangedSegments } from '../engine/rebase.js';
 import type { FixActionDeps } from './fix-actions.js';
+import type { FixOutcome } from './ports.js';
 import { decodeSource } from './source-file.js';
 
 /** What became of an applied fix's text in a later version of its file. */
@@ -76,7 +77,7 @@ export function followUpFix(original: string, edits: readonly Edit[], current: s
  */
 export async function followUpAppliedFixes(deps: FixActionDeps, changedFiles: readonly string[]): Promise<number> {
   const applied = await deps.store.appliedFixFiles(deps.project, changedFiles);
-  let undone = 0;
+  const undone: FixOutcome[] = [];
   for (const file of applied) {
     const bytes = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
     if (!bytes || contentHash(bytes) === file.fixedSha256) continue;
@@ -85,8 +86,8 @@ export async function followUpAppliedFixes(deps: FixActionDeps, changedFiles: re
     if (!original.ok || !current.ok) continue;
     const result = followUpFix(original.text, file.edits, current.text);
     if (result.kind === 'kept') continue;
-    await deps.store.recordFixOutcome(deps.project, { fixId: file.fixId, kind: result.kind, detail: `${file.path}: ${result.detail}` });
-    undone++;
+    undone.push({ fixId: file.fixId, kind: result.kind, detail: `${file.path}: ${result.detail}` });
   }
-  return undone;
+  if (undone.length > 0) await deps.store.recordFixOutcomes(deps.project, undone);
+  return undone.length;
 }

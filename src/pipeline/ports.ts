@@ -206,8 +206,8 @@ export interface PipelineStore {
 
   patternStats(project: ProjectRef, fingerprints: readonly string[]): Promise<Map<string, PatternStats>>;
   recordPatternOccurrences(project: ProjectRef, findings: readonly Finding[]): Promise<void>;
-  /** Records (or replaces) a fix's outcome, updates its pattern's statistics and may deprecate it. */
-  recordFixOutcome(project: ProjectRef, outcome: FixOutcome): Promise<void>;
+  /** Records (or replaces) fixes' outcomes in order, in one transaction; updates their patterns and may deprecate them. */
+  recordFixOutcomes(project: ProjectRef, outcomes: readonly FixOutcome[]): Promise<void>;
   /** Un-deprecates a pattern in the project's scope (a human approved one of its fixes). True if it was deprecated. */
   restorePattern(project: ProjectRef, fingerprint: string, actor: string, reason: string): Promise<boolean>;
   /** Reliability tables per strategy from the decided fixes in the project's scope. */

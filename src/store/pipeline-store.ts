@@ -36,7 +36,7 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     markIssuesPending: (project, issueIds) => as(project, (tx) => issues.markIssuesPending(tx, project, issueIds)),
     patternStats: (project, fingerprints) => as(project, (tx) => learning.patternStats(tx, project, fingerprints)),
     recordPatternOccurrences: (project, findings) => as(project, (tx) => patterns.recordPatternOccurrences(tx, project, findings)),
-    recordFixOutcome: (project, outcome) => as(project, (tx) => learning.recordFixOutcome(tx, project, outcome)),
+    recordFixOutcomes: (project, outcomes) => as(project, (tx) => learning.recordFixOutcomes(tx, project, outcomes)),
     restorePattern: (project, fingerprint, actor, reason) => as(project, (tx) => learning.restorePattern(tx, project, fingerprint, actor, reason)),
     setPatternSharing: (project, share) => as(project, (tx) => learning.setPatternSharing(tx, project, share)),
     calibration: (project) => as(project, (tx) => learningReport.calibration(tx, project)),

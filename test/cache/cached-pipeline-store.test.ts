@@ -134,7 +134,7 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
 
     const issueIds = await store.upsertIssues(project, crawl, [known]);
     const fixId = await store.insertFix(project, newFix(known, issueIds.get(known.fingerprint) ?? '', crawl));
-    await store.recordFixOutcome(project, { fixId, kind: 'verified', detail: null });
+    await store.recordFixOutcomes(project, [{ fixId, kind: 'verified', detail: null }]);
     expect((await store.patternStats(project, [known.patternFingerprint])).get(known.patternFingerprint)?.successes).toBe(1);
     await store.setPatternBestFix(project, known.patternFingerprint, { template: 'JSON.parse($ID)', safety: 'unsafe' });
     expect((await store.patternStats(project, [known.patternFingerprint])).get(known.patternFingerprint)?.bestFix).toEqual({
@@ -158,7 +158,7 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
     // An outcome in one sharing project changes what its sibling reads from the pool.
     const issueIds = await store.upsertIssues(project, crawl, [shared]);
     const fixId = await store.insertFix(project, newFix(shared, issueIds.get(shared.fingerprint) ?? '', crawl));
-    await store.recordFixOutcome(project, { fixId, kind: 'verified', detail: null });
+    await store.recordFixOutcomes(project, [{ fixId, kind: 'verified', detail: null }]);
     expect((await store.patternStats(sibling, [shared.patternFingerprint])).get(shared.patternFingerprint)?.successes).toBe(1);
 
     // Leaving the pool takes the sibling back to its own (empty) record at once.

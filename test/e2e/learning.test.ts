@@ -42,7 +42,7 @@ async function scriptOutcomes(
       statusReason: 'scripted',
       files: [],
     });
-    await deps.store.recordFixOutcome(deps.project, { fixId, kind, detail: 'scripted' });
+    await deps.store.recordFixOutcomes(deps.project, [{ fixId, kind, detail: 'scripted' }]);
   }
 }
 

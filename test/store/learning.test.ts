@@ -63,7 +63,7 @@ describe.each(backends)('learning from outcomes on $name', ({ open, skip }) => {
   }
 
   const outcome = (project: ProjectRef, fixId: string, kind: FixOutcomeKind, detail: string | null = null): Promise<void> =>
-    store.recordFixOutcome(project, { fixId, kind, detail });
+    store.recordFixOutcomes(project, [{ fixId, kind, detail }]);
 
   async function history(project: ProjectRef, fingerprint: string): Promise<{ event: string; detail: string; successes: number; failures: number; lower_bound: number; project_id: string | null }[]> {
     return db.query(

@@ -111,7 +111,7 @@ describe.each(backends)('pipeline store on $name', ({ open, skip }) => {
 
     await store.setFixStatus(project, fixId, 'applied', 'ok', 'tester');
     expect((await store.listFixes(project, ['applied'])).map((x) => x.id)).toContain(fixId);
-    await store.recordFixOutcome(project, { fixId, kind: 'verified', detail: null });
+    await store.recordFixOutcomes(project, [{ fixId, kind: 'verified', detail: null }]);
     await store.setPatternBestFix(project, f.patternFingerprint, { template: 'b', safety: 'safe' });
     const stats = await store.patternStats(project, [f.patternFingerprint]);
     expect(stats.get(f.patternFingerprint)).toMatchObject({ fingerprint: f.patternFingerprint, successes: 1, failures: 0, deprecated: false, bestFix: { template: 'b', safety: 'safe' } });

@@ -238,6 +238,11 @@ export async function recordFixOutcome(db: SqlClient, project: ProjectRef, outco
   if (change) await addHistory(db, project, share, { ...base, event: 'deprecated', detail: `${change}; no longer auto-applied` });
 }
 
+/** Several outcomes in order (each one's history entry shows the counts right after it). */
+export async function recordFixOutcomes(db: SqlClient, project: ProjectRef, outcomes: readonly FixOutcome[]): Promise<void> {
+  for (const outcome of outcomes) await recordFixOutcome(db, project, outcome);
+}
+
 /** A human approved a fix of a deprecated pattern: it may be auto-applied again, until new outcomes say otherwise. */
 export async function restorePattern(db: SqlClient, project: ProjectRef, fingerprint: string, actor: string, reason: string): Promise<boolean> {
   const share = await sharesPatterns(db, project);
