@@ -36,12 +36,11 @@ export function eslintAdapter(options: EslintAdapterOptions): AnalyzerAdapter {
       if (files.length === 0) return { status: 'skipped', findings: [], detail: 'no JavaScript or TypeScript file changed in this crawl' };
       const loaded = await importFromProject<EslintModule>(input.root, 'eslint');
       const tool = `${loaded.origin} eslint ${loaded.module.ESLint.version} with ${path.relative(input.root, configFile)}`;
-      const eslint = new loaded.module.ESLint({ cwd: input.root, overrideConfigFile: configFile, errorOnUnmatchedPattern: false });
+      // warnIgnored: false: files the config ignores are left out without a notice (no per-file isPathIgnored round trip).
+      const eslint = new loaded.module.ESLint({ cwd: input.root, overrideConfigFile: configFile, errorOnUnmatchedPattern: false, warnIgnored: false });
       let results: ESLintClass.LintResult[];
       try {
-        const linted = [];
-        for (const file of files) if (!(await eslint.isPathIgnored(file.absolutePath))) linted.push(file.absolutePath);
-        results = linted.length > 0 ? await eslint.lintFiles(linted) : [];
+        results = await eslint.lintFiles(files.map((file) => file.absolutePath));
       } catch (error) {
         throw new RoachError('CR_ERR_ADAPTER_FAILED', `eslint (${tool}) failed: ${firstLine(error)}`, { adapter: 'eslint' }, { cause: error });
       }
@@ -95,13 +94,15 @@ function hitOf(message: Linter.LintMessage, ruleId: string, file: { path: string
   };
 }
 
-/** ESLint's own fix is safe by its contract (it keeps behaviour); a suggestion may change it, so it is unsafe. */
+/**
+ * ESLint's own fix is safe by its contract (it keeps behaviour); a suggestion may change it, so it is unsafe.
+ * Neither is a template (template null), so an approved one is never reused as a pattern's best fix.
+ */
 function fixOf(message: Linter.LintMessage, file: string): TemplateFix | null {
-  const suggestion = message.suggestions?.[0];
-  const chosen = message.fix ? { fix: message.fix, safety: 'safe' as const, label: 'eslint fix' } : suggestion ? { fix: suggestion.fix, safety: 'unsafe' as const, label: `eslint suggestion: ${suggestion.desc}` } : null;
+  const chosen = message.fix ? { fix: message.fix, safety: 'safe' as const } : message.suggestions?.[0] ? { fix: message.suggestions[0].fix, safety: 'unsafe' as const } : null;
   if (!chosen) return null;
   const [start, end] = chosen.fix.range;
-  return { edits: [{ file, start, end, text: chosen.fix.text }], safety: chosen.safety, template: chosen.label };
+  return { edits: [{ file, start, end, text: chosen.fix.text }], safety: chosen.safety, template: null };
 }
 
 function firstLine(error: unknown): string {

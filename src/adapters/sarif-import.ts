@@ -194,7 +194,7 @@ function regionOffsets(index: LineIndex, region: SarifRegionIn | undefined): { s
   return { start, end: Math.max(start, end) };
 }
 
-/** A tool's proposed fix: reviewed, never applied unseen (a producer makes no promise it keeps behaviour). */
+/** A tool's proposed fix: unsafe (a producer makes no promise it keeps behaviour), and no reusable template. */
 function fixOf(root: string, run: SarifRunIn, fix: SarifFixIn | undefined, file: string, index: LineIndex): TemplateFix | null {
   if (!fix) return null;
   const edits: Edit[] = [];
@@ -206,5 +206,5 @@ function fixOf(root: string, run: SarifRunIn, fix: SarifFixIn | undefined, file:
       edits.push({ file, start, end, text: replacement.insertedContent?.text ?? '' });
     }
   }
-  return edits.length > 0 ? { edits, safety: 'unsafe', template: `sarif fix: ${fix.description?.text ?? 'proposed by the tool'}` } : null;
+  return edits.length > 0 ? { edits, safety: 'unsafe', template: null } : null;
 }

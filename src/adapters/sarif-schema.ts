@@ -22,7 +22,6 @@ const propertyBag = z.object({ tags, 'security-severity': z.union([z.string(), z
 
 const replacement = z.object({ deletedRegion: region, insertedContent: z.object({ text: z.string().optional() }).optional() });
 const fix = z.object({
-  description: z.object({ text: z.string().optional() }).optional(),
   artifactChanges: z.array(z.object({ artifactLocation, replacements: z.array(replacement).min(1) })).min(1),
 });
 export type SarifFixIn = z.infer<typeof fix>;

@@ -30,7 +30,11 @@ export type FixSafety = 'safe' | 'unsafe';
 export interface TemplateFix {
   readonly edits: readonly Edit[];
   readonly safety: FixSafety;
-  readonly template: string;
+  /**
+   * The rule template the edits came from; null for edits an external analyzer supplied (ESLint, SARIF), which
+   * are no template: an approved one must never become a pattern's reusable best fix.
+   */
+  readonly template: string | null;
 }
 
 /** One place on a taint path: what it is (`req.query.id`, a variable name) and where (0-based). */

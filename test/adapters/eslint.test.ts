@@ -33,7 +33,8 @@ describe('ESLint adapter', () => {
     // A suggestion only: unsafe, left for review.
     const escapeFix = byRule.get('eslint/no-useless-escape')?.templateFix;
     expect(escapeFix?.safety).toBe('unsafe');
-    expect(escapeFix?.template).toMatch(/^eslint suggestion: /);
+    // Tool edits are no template: an approved one must not become a pattern's reusable best fix.
+    expect([constFix?.template, escapeFix?.template]).toEqual([null, null]);
   });
 
   it('gives the same fingerprints on a second run, and keeps them when lines move', async () => {
