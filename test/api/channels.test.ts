@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/domain/secret-box.js';
 import type { SecretBox } from '../../src/domain/secret-box.js';
+import { createJobHandlers } from '../../src/main/job-handlers.js';
 import { resealSecrets } from '../../src/main/secret-key.js';
+import type { JobContext } from '../../src/queue/ports.js';
+import { createPipelineStore } from '../../src/store/pipeline-store.js';
+import { createTenantStore } from '../../src/store/tenant-store.js';
 import type { Database } from '../../src/store/sql.js';
 import { testApi } from '../helpers/api.js';
 
@@ -58,6 +64,37 @@ describe('notification channels: secrets sealed at rest, URLs guarded', () => {
     expect(secrets.open(row?.secret_sealed as string)).toBe('channel-signing-secret-1234');
     const slackSecret = await app.inject({ method: 'POST', url: url('/channels'), headers: await headers(), payload: { name: 's', type: 'slack', url: 'http://127.0.0.1:9/x', secret: 'x'.repeat(20) } });
     expect(slackSecret.statusCode).toBe(400);
+  });
+
+  it('delivers a stored channel by id: opened only in the worker, signed with its own secret, refused when the allow-list does not cover it', async () => {
+    const received: { body: string; signature: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ body, signature: String(request.headers['x-roach-signature']) });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const created = await app.inject({ method: 'POST', url: url('/channels'), headers: await headers(), payload: { name: 'signed', type: 'webhook', url: hook, secret: 'per-channel-secret-0001' } });
+      const channelId = created.json().id as string;
+      const tenants = createTenantStore(db, secrets);
+      const message = { organizationId: orgId, event: 'e', title: 'T', text: '', severity: 'info' as const, channels: [{ channelId }] };
+      const context = {} as JobContext;
+      const allowed = createJobHandlers({ pipeline: createPipelineStore(db), tenants, webhookSecret: 'server-wide-secret-000', outbound: { allow: ['127.0.0.1/32'] } });
+      expect(await allowed.notifications(message, context)).toMatchObject({ delivered: 1 });
+      const [t, v1] = (received[0]?.signature ?? '').split(',').map((part) => part.split('=')[1]);
+      expect(v1).toBe(createHmac('sha256', 'per-channel-secret-0001').update(`${t}.${received[0]?.body}`).digest('hex'));
+      // The same stored channel, delivered by a worker whose allow-list does not cover loopback: refused, not retried.
+      const strict = createJobHandlers({ pipeline: createPipelineStore(db), tenants, webhookSecret: null, outbound: { allow: [] } });
+      await expect(strict.notifications(message, context)).rejects.toMatchObject({ code: 'CR_ERR_URL_FORBIDDEN' });
+      expect(received).toHaveLength(1);
+    } finally {
+      receiver.close();
+    }
   });
 
   it('seals plaintext rows from before and re-seals rows of a rotated key at start-up', async () => {
