@@ -57,6 +57,8 @@ const { openPostgres } = await dist('store/postgres.js');
 const { createTenantStore } = await dist('store/tenant-store.js');
 const { createPipelineStore } = await dist('store/pipeline-store.js');
 const { buildApp } = await dist('api/app.js');
+const { createMetrics } = await dist('api/metrics.js');
+const { createDeveloperStore } = await dist('store/developer-store.js');
 const { createInProcessQueue } = await dist('queue/in-process-queue.js');
 const { createMemoryCache } = await dist('cache/memory-cache.js');
 const { loadEnvironment } = await dist('config/environment.js');
@@ -73,9 +75,13 @@ const real = await buildApp(
   {
     tenants: createTenantStore(db),
     pipeline: createPipelineStore(db),
+    developers: createDeveloperStore(db),
     queue,
     cache: createMemoryCache(),
     settings: settings.api,
+    outbound: settings.outbound,
+    // As roach serve: every request is timed into the metrics histogram.
+    metrics: { collector: createMetrics({ queue }), token: null },
     health: async () => {
       try {
         await raw.query('SELECT 1');
