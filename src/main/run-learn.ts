@@ -2,14 +2,13 @@ import path from 'node:path';
 import { loadProjectConfig } from '../config/load.js';
 import { loadRules } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
-import { APPROVED_IN_REVIEW } from '../pipeline/fix-actions.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import { mineCommit, mineHistory } from '../pipeline/history.js';
 import type { CommitSource } from '../pipeline/history.js';
 import type { PatternExample } from '../engine/learn/cluster.js';
 import { exportLearnedRules } from '../pipeline/learn-export.js';
 import type { ExportResult } from '../pipeline/learn-export.js';
-import { learnFromApproval } from '../pipeline/learn-from-review.js';
+import { isHumanFix, learnFromApproval } from '../pipeline/learn-from-review.js';
 import { learnAndStore, promoteBestTemplates } from '../pipeline/learn-templates.js';
 import type { LearningRun } from '../pipeline/learn-templates.js';
 import type { PipelineStore, ProjectRef, StoredFix } from '../pipeline/ports.js';
@@ -87,7 +86,7 @@ export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
  */
 export async function learnAfterDecision(deps: FixActionDeps, decided: StoredFix): Promise<LearningRun | Error> {
   try {
-    if (decided.status === 'applied' && decided.statusReason === APPROVED_IN_REVIEW) {
+    if (decided.status === 'applied' && isHumanFix(decided)) {
       const { rules } = await projectRules(deps.root);
       return await learnFromApproval({ store: deps.store, project: deps.project, rules }, decided);
     }

@@ -4,6 +4,7 @@ import { applyEdits } from '../engine/fixer.js';
 import { languageOf } from '../engine/languages.js';
 import { ruleSetOf } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
+import { EDITED_IN_REVIEW } from './edited-approval.js';
 import { APPROVED_IN_REVIEW } from './fix-actions.js';
 import { learnAndStore } from './learn-templates.js';
 import type { LearningRun } from './learn-templates.js';
@@ -49,14 +50,21 @@ async function exampleOf(deps: ReviewLearningDeps, fix: StoredFix): Promise<Patt
 }
 
 /**
- * After a human approved `approved`, re-learns its pattern's templates from every fix of that pattern
- * approved in review (pattern-reuse fixes excluded: they are the template's own output, not new
- * evidence). With one approval nothing is learned yet; from the second on a template may be.
+ * A human's fix: approved as proposed (pattern-reuse proposals excluded: they are the template's own
+ * output, not new evidence), or rewritten by the reviewer before approval.
+ */
+export function isHumanFix(fix: StoredFix): boolean {
+  return (fix.statusReason === APPROVED_IN_REVIEW && fix.strategy !== 'pattern-reuse') || fix.statusReason === EDITED_IN_REVIEW;
+}
+
+/**
+ * After a human approved `approved`, re-learns its pattern's templates from every human fix of that
+ * pattern (see isHumanFix). With one nothing is learned yet; from the second on a template may be.
  */
 export async function learnFromApproval(deps: ReviewLearningDeps, approved: StoredFix): Promise<LearningRun> {
   const applied = await deps.store.listFixes(deps.project, ['applied']);
   const approvals = applied
-    .filter((fix) => fix.patternFingerprint === approved.patternFingerprint && fix.strategy !== 'pattern-reuse' && fix.statusReason === APPROVED_IN_REVIEW)
+    .filter((fix) => fix.patternFingerprint === approved.patternFingerprint && isHumanFix(fix))
     .slice(-MAX_APPROVALS);
   const examples: PatternExample[] = [];
   for (const fix of approvals) {

@@ -6,6 +6,7 @@ import { analyzeSource } from '../../src/engine/analyze.js';
 import { applyEdits } from '../../src/engine/fixer.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { learnAfterDecision } from '../../src/main/run-learn.js';
+import { EDITED_IN_REVIEW, approveEditedFix } from '../../src/pipeline/edited-approval.js';
 import { approveFix } from '../../src/pipeline/fix-actions.js';
 import type { FixActionDeps } from '../../src/pipeline/fix-actions.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
@@ -24,7 +25,7 @@ const FILES: Record<string, string> = {
  * A reviewer's fix of one file, as another strategy (here: an LLM) would have queued it: the finding
  * is rewritten by hand from innerHTML to textContent.
  */
-async function queueHumanFix(deps: FixActionDeps, file: string): Promise<string> {
+async function queueHumanFix(deps: FixActionDeps, file: string, replacement = 'textContent'): Promise<string> {
   const text = FILES[file] ?? '';
   const rules = await loadRules();
   const [finding] = analyzeSource({ text, file, language: 'javascript', rules }).findings.filter((f) => f.ruleId === 'js/no-inner-html');
@@ -33,7 +34,7 @@ async function queueHumanFix(deps: FixActionDeps, file: string): Promise<string>
   const ids = await deps.store.upsertIssues(deps.project, crawlId, [finding]);
   await deps.store.finishCrawl(deps.project, crawlId, {});
   const at = text.indexOf('innerHTML', finding.range.startOffset);
-  const edits = [{ file, start: at, end: at + 'innerHTML'.length, text: 'textContent' }];
+  const edits = [{ file, start: at, end: at + 'innerHTML'.length, text: replacement }];
   const fixed = applyEdits(text, edits);
   return deps.store.insertFix(deps.project, {
     issueId: ids.get(finding.fingerprint) ?? '',
@@ -80,5 +81,33 @@ describe('learning from review approvals', () => {
     expect(pending.map((fix) => [fix.filePath, fix.strategy, fix.template])).toEqual([['src/toast.js', 'pattern-reuse', 'el.textContent = $A']]);
     await inProject(dir, (deps) => approveFix(deps, pending[0]?.id ?? '', 'reviewer'));
     expect(await readFile(path.join(dir, 'src/toast.js'), 'utf8')).toBe('export const toast = (el, text) => {\n  el.textContent = text;\n};\n');
+  });
+
+  it('a reviewer who rewrites a proposal before approving teaches their version, not the proposal', async () => {
+    const dir = await tempDir('roach-review-edited-');
+    for (const [file, text] of Object.entries(FILES)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), text);
+    }
+    const rules = await loadRules();
+    await inProject(dir, async (deps) => {
+      for (const file of ['src/banner.js', 'src/panel.js']) {
+        // The queued proposal says innerText; the reviewer writes textContent by hand instead.
+        const fixId = await queueHumanFix(deps, file, 'innerText');
+        await expect(approveEditedFix({ ...deps, rules }, fixId, 'reviewer')).rejects.toMatchObject({ code: 'CR_ERR_USAGE', message: expect.stringContaining('unchanged') });
+        const text = FILES[file] ?? '';
+        await writeFile(path.join(dir, file), text.replace('innerHTML = ', 'innerHTML = "" + '));
+        await expect(approveEditedFix({ ...deps, rules }, fixId, 'reviewer')).rejects.toMatchObject({ code: 'CR_ERR_USAGE', message: expect.stringContaining('still has') });
+        await writeFile(path.join(dir, file), text.replace('innerHTML', 'textContent'));
+        const approved = await approveEditedFix({ ...deps, rules }, fixId, 'reviewer');
+        expect([approved.status, approved.statusReason, approved.diff]).toEqual(['applied', EDITED_IN_REVIEW, expect.stringMatching(/^\+\s+el\.textContent = /m)]);
+        await learnAfterDecision(deps, approved);
+      }
+    });
+    const templates = await inProject(dir, (deps) => deps.store.learnedTemplates(deps.project));
+    expect(templates.map((t) => [t.pattern, t.rewrite, t.exampleCount])).toEqual([['el.innerHTML = $A', 'el.textContent = $A', 2]]);
+    await crawlDir(dir);
+    const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
+    expect(pending.map((fix) => [fix.filePath, fix.strategy, fix.template])).toEqual([['src/toast.js', 'pattern-reuse', 'el.textContent = $A']]);
   });
 });

@@ -3,7 +3,8 @@ import { approveFix, rejectFix } from '../../pipeline/fix-actions.js';
 import type { StoredFix } from '../../pipeline/ports.js';
 import { RoachError } from '../../domain/errors.js';
 import { withProject } from '../../main/project-session.js';
-import { learnAfterDecision } from '../../main/run-learn.js';
+import { learnAfterDecision, projectRules } from '../../main/run-learn.js';
+import { approveEditedFix } from '../../pipeline/edited-approval.js';
 import type { LearningRun } from '../../pipeline/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
@@ -64,12 +65,16 @@ export function registerReview(program: Command): void {
       await writeStdout(`${details(fix)}\n`);
     });
   projectOptions(review.command('approve').description('apply a pending fix (same safety checks as automatic fixes)').argument('<fix-id>'))
-    .action(async (fixId: string, flags: ProjectFlags) => {
+    .option('--edited', 'you edited the file by hand instead: record your version as the fix (it must fix the finding)')
+    .action(async (fixId: string, flags: ProjectFlags & { edited?: boolean }) => {
       const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
-        const approved = await approveFix(deps, fixId, actorName());
+        const approved = flags.edited
+          ? await approveEditedFix({ ...deps, rules: (await projectRules(deps.root)).rules }, fixId, actorName())
+          : await approveFix(deps, fixId, actorName());
         return { fix: approved, learning: await learnAfterDecision(deps, approved) };
       });
-      await writeStdout(`Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.\n${learningNote(learning)}`);
+      const done = flags.edited ? `Recorded your edit of ${fix.filePaths.join(', ')} as fix ${shortId(fix.id)}.` : `Applied fix ${shortId(fix.id)} to ${fix.filePaths.join(', ')}.`;
+      await writeStdout(`${done}\n${learningNote(learning)}`);
     });
   projectOptions(review.command('reject').description('reject a pending fix').argument('<fix-id>'))
     .option('--reason <text>', 'why (recorded with the fix)')
