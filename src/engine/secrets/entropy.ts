@@ -64,3 +64,14 @@ export function isSecretName(name: string): boolean {
   if (!last || DESCRIPTIVE_TAILS.has(last)) return false;
   return words.some((word, i) => SECRET_WORDS.has(word) || (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1] ?? '')));
 }
+
+/**
+ * A necessary condition for `isSecretName` on any name in a text: some secret word, or `key` with a
+ * qualifier, occurs in it (lower-cased). Lets a file with neither skip the AST scan entirely.
+ */
+export function mayNameSecret(lowerText: string): boolean {
+  for (const word of SECRET_WORDS) if (lowerText.includes(word)) return true;
+  if (!lowerText.includes('key')) return false;
+  for (const word of KEY_QUALIFIERS) if (lowerText.includes(word)) return true;
+  return false;
+}

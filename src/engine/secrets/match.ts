@@ -1,6 +1,6 @@
 import type { SecretRule } from './detectors.js';
 import { GENERIC_SECRET_RULE, SECRET_RULES } from './detectors.js';
-import { isHighEntropySecret, nameWords, isSecretName } from './entropy.js';
+import { isHighEntropySecret, mayNameSecret, nameWords, isSecretName } from './entropy.js';
 import { isDevPassword, isPlaceholder } from './placeholders.js';
 
 /** One secret found: which rule, where the secret itself sits (UTF-16 offsets in the file), and its value. */
@@ -42,6 +42,24 @@ function indexed(pattern: RegExp): RegExp {
     INDEXED.set(pattern, out);
   }
   return out;
+}
+
+/**
+ * Whether any rule could report anything in this file: a format that matches somewhere in the text, an
+ * assignment rule's name words, or a secret-like word for the entropy rule. Every literal and comment
+ * is a part of the text, so when this is false the AST scan would find nothing and is skipped.
+ */
+export function mightHoldSecret(text: string, rules: ActiveRules): boolean {
+  const lower = text.toLowerCase();
+  for (const rule of rules.formats) {
+    for (const format of rule.formats) {
+      if (!format.keywords.some((keyword) => lower.includes(keyword))) continue;
+      // `search` ignores and keeps lastIndex: the shared global regex stays ready for matchAll.
+      if (text.search(format.pattern) >= 0) return true;
+    }
+    if (rule.assignments.some((assignment) => assignment.nameWords.every((word) => lower.includes(word)))) return true;
+  }
+  return rules.generic && mayNameSecret(lower);
 }
 
 /** Provider formats in `text`, which sits at `offset` in the file. */

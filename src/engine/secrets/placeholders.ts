@@ -15,13 +15,18 @@ export function isPlaceholder(value: string): boolean {
   if (MARKERS.some((marker) => lower.includes(marker))) return true;
   if (/\$\{|\{\{|\$\(|%\(|^\$[A-Za-z_]|^<.*>$|^%[A-Za-z_]+%$/.test(value)) return true;
   if (/^(.)\1+$/.test(value)) return true;
+  // Hand-typed sequences: documentation tokens such as `123456789:ABCdef...`; a random value almost never has one.
+  if (/01234|12345|23456|34567|45678|56789|abcde|bcdef/i.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value)) return true;
   return false;
 }
 
 /** A URL password that is no secret: a placeholder, a common local-development default, or the user name again. */
 export function isDevPassword(password: string, user: string | undefined): boolean {
-  return isPlaceholder(password) || DEV_PASSWORDS.has(password.toLowerCase()) || password === user;
+  const lower = password.toLowerCase();
+  // `someuser:somepassword@`, `user:authpassword@`: documentation, not a credential.
+  const spelledOut = ['password', 'passwd', 'secret'].some((word) => lower.includes(word));
+  return isPlaceholder(password) || DEV_PASSWORDS.has(lower) || spelledOut || password === user;
 }
 
 const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|testdata|test-data|mocks?|__mocks__|examples?|samples?)\//i;

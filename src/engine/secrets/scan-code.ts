@@ -3,7 +3,7 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { Language } from '../../domain/finding.js';
 import { astGrepLang } from '../languages.js';
 import type { ActiveRules } from './match.js';
-import { MatchSet, scanAssignment, scanFormats, scanPlainText } from './match.js';
+import { MatchSet, mightHoldSecret, scanAssignment, scanFormats, scanPlainText } from './match.js';
 
 interface LanguageKinds {
   readonly strings: readonly string[];
@@ -88,9 +88,12 @@ function assignedName(node: SgNode, kinds: LanguageKinds): string | null {
  */
 export function scanCode(text: string, language: Language, rules: ActiveRules): MatchSet {
   const into = new MatchSet();
+  if (!mightHoldSecret(text, rules)) return into;
   const kinds = KINDS[language];
   const root = parse(astGrepLang(language), text).root();
   for (const node of root.findAll(configFor(language))) {
+    // Every secret is a run of 12+ characters, so shorter literals and comments are left alone.
+    if (node.range().end.index - node.range().start.index < 12) continue;
     const kind = String(node.kind());
     const start = node.range().start.index;
     if (kinds.comments.includes(kind)) {

@@ -118,6 +118,8 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
     valid: [
       { file: 'docker-compose.yml', code: 'DATABASE_URL: postgres://postgres:postgres@localhost:5432/test\n' },
       { file: 'src/db.ts', code: 'export const url = `postgres://app:${process.env.PGPASSWORD}@db/app`;\n' },
+      // Spelled-out documentation passwords (seen in node_modules READMEs).
+      { file: 'README.md', code: "const config = parse('postgres://someuser:somepassword@somehost:381/somedatabase')\n" },
     ],
   },
   'secrets/url-credentials': {
@@ -143,6 +145,8 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'app/config.py', code: 'api_key = "123e4567-e89b-12d3-a456-426614174000"\n' },
       { file: 'src/api.js', code: `const label = '${T.generic}';\n` },
       { file: '.env', code: 'API_SECRET=${VAULT_API_SECRET}\n' },
+      // A hand-typed documentation token (pino's docs): sequences such as 12345 or abcde mark an example.
+      { file: 'docs/transports.md', code: 'botToken: "123456789:ABCdefGhIJKlmNoPQRsTUVwxyZ7"\n' },
       // The name is a dict key, not a value: the key itself is never a secret.
       { file: 'app/config.py', code: `headers = {"${T.generic}": "x-api-key"}\n` },
     ],
