@@ -16,11 +16,10 @@ export interface LoadedModule<T> {
  * Code Roach's bundled copy when the project has none. A project's ESLint loads plugins relative to itself,
  * so running the project's copy is what makes its config behave as in its own CI.
  */
-export async function importFromProject<T>(root: string, name: string): Promise<LoadedModule<T>> {
-  const projectRequire = createRequire(path.join(root, 'package.json'));
-  let resolvedPath: string | null;
+export async function importFromProject<T>(root: string, name: string, trustProjectCode: boolean): Promise<LoadedModule<T>> {
+  let resolvedPath: string | null = null;
   try {
-    resolvedPath = projectRequire.resolve(name);
+    if (trustProjectCode) resolvedPath = createRequire(path.join(root, 'package.json')).resolve(name);
   } catch {
     resolvedPath = null;
   }

@@ -18,6 +18,8 @@ const LINTED = new Set(['javascript', 'typescript', 'tsx']);
 export interface EslintAdapterOptions {
   /** Project-relative config file; default: the project's own eslint.config.* */
   readonly configFile?: string;
+  /** False: the project's config is code Code Roach will not run (see AdapterSettings.trustProjectCode). */
+  readonly trustProjectCode: boolean;
 }
 
 type EslintModule = { readonly ESLint: typeof ESLintClass };
@@ -32,9 +34,10 @@ export function eslintAdapter(options: EslintAdapterOptions): AnalyzerAdapter {
       const configFile = options.configFile ? path.resolve(input.root, options.configFile) : CONFIG_FILES.map((name) => path.join(input.root, name)).find((file) => existsSync(file));
       if (!configFile) return { status: 'skipped', findings: [], detail: `no ESLint config in the project (${CONFIG_FILES[0]} and friends); ESLint runs only with the project's own config` };
       if (!existsSync(configFile)) throw new RoachError('CR_ERR_ADAPTER_FAILED', `eslint: config file ${configFile} does not exist (adapters.eslint.configFile).`, { adapter: 'eslint' });
+      if (!options.trustProjectCode) return { status: 'skipped', findings: [], detail: "not run: an ESLint config is JavaScript, and this crawl does not run the repository's own code (service mode)" };
       const files = input.files.filter((file) => LINTED.has(file.language));
       if (files.length === 0) return { status: 'skipped', findings: [], detail: 'no JavaScript or TypeScript file changed in this crawl' };
-      const loaded = await importFromProject<EslintModule>(input.root, 'eslint');
+      const loaded = await importFromProject<EslintModule>(input.root, 'eslint', true);
       const tool = `${loaded.origin} eslint ${loaded.module.ESLint.version} with ${path.relative(input.root, configFile)}`;
       // warnIgnored: false: files the config ignores are left out without a notice (no per-file isPathIgnored round trip).
       const eslint = new loaded.module.ESLint({ cwd: input.root, overrideConfigFile: configFile, errorOnUnmatchedPattern: false, warnIgnored: false });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { RoachError } from '../domain/errors.js';
@@ -35,6 +36,8 @@ export interface OxlintAdapterOptions {
   readonly categories: readonly OxlintCategory[];
   /** A specific oxlint binary; default the project's node_modules/.bin/oxlint, else Code Roach's own. */
   readonly bin?: string;
+  /** False: Code Roach's own oxlint, without the project's config (it may load JS plugins); `bin` is ignored. */
+  readonly trustProjectCode: boolean;
 }
 
 const OxlintOutput = z.object({
@@ -59,8 +62,9 @@ export function oxlintAdapter(options: OxlintAdapterOptions): AnalyzerAdapter {
     async run(input: AdapterInput): Promise<AdapterOutcome> {
       const files = input.files.filter(lintable);
       if (files.length === 0) return { status: 'skipped', findings: [], detail: 'no lintable JavaScript or TypeScript file changed in this crawl' };
-      const bin = options.bin ? path.resolve(input.root, options.bin) : (projectBinary(input.root, 'oxlint') ?? bundledBinary());
-      const origin = options.bin ? 'configured' : bin.startsWith(input.root) ? 'project' : 'bundled';
+      const trusted = options.trustProjectCode;
+      const bin = trusted && options.bin ? path.resolve(input.root, options.bin) : ((trusted ? projectBinary(input.root, 'oxlint') : null) ?? bundledBinary());
+      const origin = trusted && options.bin ? 'configured' : bin.startsWith(input.root) ? 'project' : 'bundled';
       const version = await oxlintVersion(bin);
       const tool = `${origin} oxlint ${version}, categories ${options.categories.join(', ')}`;
       const byPath = new Map(files.map((file) => [file.path, file]));
@@ -68,7 +72,7 @@ export function oxlintAdapter(options: OxlintAdapterOptions): AnalyzerAdapter {
       const indexes = new Map<string, LineIndex>();
       for (const category of options.categories) {
         for (let i = 0; i < files.length; i += BATCH) {
-          const output = await lintBatch(bin, input.root, category, files.slice(i, i + BATCH));
+          const output = await lintBatch(bin, input.root, category, files.slice(i, i + BATCH), trusted);
           for (const diagnostic of output.diagnostics) {
             const file = byPath.get(diagnostic.filename.split(path.sep).join('/'));
             const span = diagnostic.labels[0]?.span;
@@ -126,8 +130,11 @@ async function oxlintVersion(bin: string): Promise<string> {
   }
 }
 
-async function lintBatch(bin: string, root: string, category: OxlintCategory, files: readonly AdapterFile[]): Promise<z.infer<typeof OxlintOutput>> {
-  const args = ['--format', 'json', '-A', 'all', '-W', category, ...files.map((file) => file.path)];
+/** An empty config of Code Roach's own, so an untrusted project's .oxlintrc (and its JS plugins) is not loaded. */
+const EMPTY_CONFIG = fileURLToPath(new URL('../../src/adapters/oxlint-empty.json', import.meta.url));
+
+async function lintBatch(bin: string, root: string, category: OxlintCategory, files: readonly AdapterFile[], trusted: boolean): Promise<z.infer<typeof OxlintOutput>> {
+  const args = ['--format', 'json', ...(trusted ? [] : ['-c', EMPTY_CONFIG]), '-A', 'all', '-W', category, ...files.map((file) => file.path)];
   let stdout: string;
   try {
     stdout = (await run(bin, args, { cwd: root, maxBuffer: MAX_OUTPUT_BYTES })).stdout;

@@ -17,14 +17,21 @@ export interface AdapterSettings {
   readonly typescript: { readonly enabled: boolean; readonly tsconfig?: string };
   /** Absolute paths of SARIF files to import. */
   readonly sarif: readonly string[];
+  /**
+   * False for repositories Code Roach did not get from its user (service mode): nothing of the project's own is
+   * executed, so ESLint (its config is JavaScript) does not run, and oxlint and TypeScript are Code Roach's own
+   * copies, with oxlint's project config (which may load JS plugins) left out.
+   */
+  readonly trustProjectCode: boolean;
 }
 
 /** The configured adapters, in the order they run and are reported. */
 export function buildAdapters(settings: AdapterSettings, root: string): AnalyzerAdapter[] {
   const adapters: AnalyzerAdapter[] = [];
-  if (settings.eslint.enabled) adapters.push(eslintAdapter({ configFile: settings.eslint.configFile }));
-  if (settings.oxlint.enabled) adapters.push(oxlintAdapter({ categories: settings.oxlint.categories, bin: settings.oxlint.bin }));
-  if (settings.typescript.enabled) adapters.push(typescriptAdapter({ tsconfig: settings.typescript.tsconfig }));
+  const trusted = settings.trustProjectCode;
+  if (settings.eslint.enabled) adapters.push(eslintAdapter({ configFile: settings.eslint.configFile, trustProjectCode: trusted }));
+  if (settings.oxlint.enabled) adapters.push(oxlintAdapter({ categories: settings.oxlint.categories, bin: settings.oxlint.bin, trustProjectCode: trusted }));
+  if (settings.typescript.enabled) adapters.push(typescriptAdapter({ tsconfig: settings.typescript.tsconfig, trustProjectCode: trusted }));
   for (const file of settings.sarif) {
     const relative = path.relative(root, file);
     adapters.push(sarifImportAdapter(file, relative.startsWith('..') ? file : relative.split(path.sep).join('/')));

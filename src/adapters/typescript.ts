@@ -11,6 +11,8 @@ import { LineIndex } from './source-text.js';
 export interface TypescriptAdapterOptions {
   /** Project-relative tsconfig; default tsconfig.json at the root. */
   readonly tsconfig?: string;
+  /** False: Code Roach's own TypeScript, never the project's install (see AdapterSettings.trustProjectCode). */
+  readonly trustProjectCode: boolean;
 }
 
 type TsModule = typeof ts;
@@ -31,7 +33,7 @@ export function typescriptAdapter(options: TypescriptAdapterOptions): AnalyzerAd
       }
       const files = input.files.filter((file) => file.language === 'typescript' || file.language === 'tsx');
       if (files.length === 0) return { status: 'skipped', findings: [], detail: 'no TypeScript file changed in this crawl' };
-      const loaded = await importFromProject<{ default?: TsModule } & TsModule>(input.root, 'typescript');
+      const loaded = await importFromProject<{ default?: TsModule } & TsModule>(input.root, 'typescript', options.trustProjectCode);
       const tsc: TsModule = loaded.module.default ?? loaded.module;
       const tool = `${loaded.origin} typescript ${tsc.version} with ${path.relative(input.root, configPath)}`;
       const program = createProgram(tsc, configPath);

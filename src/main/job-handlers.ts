@@ -56,6 +56,8 @@ async function crawlJob(
     ...(payload.threshold !== undefined ? { threshold: String(payload.threshold) } : {}),
     ...(deps.threads ? { threads: String(deps.threads) } : {}),
     progress: false,
+    // Repositories crawled by the service may come from anyone: analyzer adapters run none of their own code.
+    trustProjectCode: false,
   });
   let reported = 0;
   const run = await crawlWithStore(deps.pipeline, settings, {

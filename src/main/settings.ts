@@ -29,6 +29,8 @@ export interface CrawlFlags {
   readonly importSarif?: readonly string[];
   /** --adapters eslint,oxlint,typescript: enabled for this run on top of `.roach.yml`. */
   readonly adapters?: string;
+  /** False for repositories from elsewhere (service mode): adapters run none of the project's own code. */
+  readonly trustProjectCode?: boolean;
 }
 
 /** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
@@ -134,5 +136,6 @@ function adapterSettings(root: string, config: ProjectConfig, flags: CrawlFlags)
     oxlint: { ...oxlint, enabled: oxlint.enabled || on('oxlint') },
     typescript: { ...typescript, enabled: typescript.enabled || on('typescript') },
     sarif: [...sarif.map((file) => path.resolve(root, file)), ...(flags.importSarif ?? []).map((file) => path.resolve(file))],
+    trustProjectCode: flags.trustProjectCode !== false,
   });
 }

@@ -6,6 +6,8 @@ import { adapterInput, writeProject } from './adapter-project.js';
 
 afterEach(cleanupTemp);
 
+const TRUSTED = { trustProjectCode: true } as const;
+
 const TSCONFIG = JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'ES2022', types: [] }, include: ['src'] });
 
 describe('TypeScript adapter', () => {
@@ -16,7 +18,7 @@ describe('TypeScript adapter', () => {
       'src/app.ts': "import { twice } from './lib.js';\n\nconst label: string = twice(2);\nexport const out = twice('3') + label;\n",
       'src/clean.ts': 'export const ok: number = 1;\n',
     });
-    const outcome = await typescriptAdapter({}).run(adapterInput(root, ['src/app.ts', 'src/clean.ts']));
+    const outcome = await typescriptAdapter(TRUSTED).run(adapterInput(root, ['src/app.ts', 'src/clean.ts']));
     expect(outcome.status).toBe('ran');
     expect(outcome.detail).toMatch(/^bundled typescript 5\.9\.3 with tsconfig\.json: 2 file\(s\) checked/);
     expect(outcome.findings.map((f) => [f.ruleId, f.file, f.range.startLine, f.snippet])).toEqual([
@@ -29,15 +31,15 @@ describe('TypeScript adapter', () => {
 
   it('only reports on the files this crawl analyzed', async () => {
     const root = await writeProject({ 'tsconfig.json': TSCONFIG, 'src/bad.ts': 'export const x: string = 1;\n', 'src/ok.ts': 'export const y = 1;\n' });
-    const outcome = await typescriptAdapter({}).run(adapterInput(root, ['src/ok.ts']));
+    const outcome = await typescriptAdapter(TRUSTED).run(adapterInput(root, ['src/ok.ts']));
     expect(outcome.findings).toEqual([]);
   });
 
   it('is skipped without a tsconfig.json, and fails on one that does not parse', async () => {
     const plain = await writeProject({ 'src/a.ts': 'export const a = 1;\n' });
-    expect(await typescriptAdapter({}).run(adapterInput(plain, ['src/a.ts']))).toMatchObject({ status: 'skipped' });
+    expect(await typescriptAdapter(TRUSTED).run(adapterInput(plain, ['src/a.ts']))).toMatchObject({ status: 'skipped' });
     const broken = await writeProject({ 'tsconfig.json': '{ "compilerOptions": { "target": "ES1999" } }', 'src/a.ts': 'export const a = 1;\n' });
-    const error = await roachRejection(typescriptAdapter({}).run(adapterInput(broken, ['src/a.ts'])));
+    const error = await roachRejection(typescriptAdapter(TRUSTED).run(adapterInput(broken, ['src/a.ts'])));
     expect(error.code).toBe('CR_ERR_ADAPTER_FAILED');
     expect(error.message).toMatch(/tsconfig\.json does not load: .*target/);
   });
