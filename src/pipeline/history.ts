@@ -2,6 +2,7 @@ import { analyzeSource, PARSE_ERROR_RULE } from '../engine/analyze.js';
 import { afterRegionOf } from '../engine/learn/after-region.js';
 import type { PatternExample } from '../engine/learn/cluster.js';
 import { languageOf } from '../engine/languages.js';
+import { ruleSetOf } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
 import { SUPPRESSION_RULE } from '../engine/suppressions.js';
 import type { Finding, Language } from '../domain/finding.js';
@@ -50,11 +51,14 @@ function overlaps(finding: Finding, start: number, end: number): boolean {
  */
 export function fixedFindings(before: string, after: string, file: string, language: Language, rules: RuleSet): PatternExample[] {
   const parent = analyzeSource({ text: before, file, language, rules });
-  const child = analyzeSource({ text: after, file, language, rules });
+  const candidates = parent.findings.filter((finding) => !NOT_LEARNABLE.has(finding.ruleId));
+  if (candidates.length === 0) return [];
+  // Analysis dominates mining time: the child only needs the rules that found something in the parent.
+  const found = new Set(candidates.map((finding) => finding.ruleId));
+  const child = analyzeSource({ text: after, file, language, rules: ruleSetOf(rules.rules.filter((rule) => found.has(rule.definition.id))) });
   if (child.syntaxProblems.length > parent.syntaxProblems.length) return [];
   const examples: PatternExample[] = [];
-  for (const finding of parent.findings) {
-    if (NOT_LEARNABLE.has(finding.ruleId)) continue;
+  for (const finding of candidates) {
     const { startOffset: start, endOffset: end } = finding.range;
     const region = afterRegionOf(before, start, end, after);
     if (!region || after.slice(region.start, region.end) === before.slice(start, end)) continue;
