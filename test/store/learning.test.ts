@@ -190,6 +190,18 @@ describe.each(backends)('learning from outcomes on $name', ({ open, skip }) => {
     // Opting out takes the project back to its own (empty) record.
     await store.setPatternSharing(sharingB, false);
     expect((await store.patternStats(sharingB, [fp])).get(fp)).toMatchObject({ successes: 0, failures: 0 });
+
+    // A best fix taught in a sharing project reaches the other sharing projects only.
+    await store.setPatternBestFix(sharingA, fp, { template: 'JSON.parse($ID)', safety: 'unsafe' });
+    await store.setPatternSharing(sharingB, true);
+    const taught = { template: 'JSON.parse($ID)', safety: 'unsafe' };
+    expect((await store.patternStats(sharingA, [fp])).get(fp)?.bestFix).toEqual(taught);
+    expect((await store.patternStats(sharingB, [fp])).get(fp)?.bestFix).toEqual(taught);
+    expect((await store.patternStats(loner, [fp])).get(fp)?.bestFix).toBeNull();
+    // And one taught in a project that keeps to itself stays there.
+    await store.setPatternBestFix(loner, fp, { template: 'safeEval($ID)', safety: 'unsafe' });
+    expect((await store.patternStats(loner, [fp])).get(fp)?.bestFix).toEqual({ template: 'safeEval($ID)', safety: 'unsafe' });
+    expect((await store.patternStats(sharingB, [fp])).get(fp)?.bestFix).toBeNull();
   });
 
   it.skipIf(skip)('computes the calibration table from recorded outcomes, leaving out failed validations', async () => {

@@ -88,12 +88,16 @@ export async function patternStats(db: SqlClient, project: ProjectRef, fingerpri
   const out = new Map<string, PatternStats>();
   const share = await sharesPatterns(db, project);
   for (const chunk of chunks(fingerprints)) {
+    // A best fix taught in another project is visible only when both projects share their learning.
     const rows = await db.query<PatternRow>(
-      `SELECT p.fingerprint, p.deprecated, pp.deprecated AS project_deprecated, p.best_fix
+      `SELECT p.fingerprint, p.deprecated, pp.deprecated AS project_deprecated,
+              CASE WHEN NOT (p.best_fix ? 'learnedIn') OR p.best_fix->>'learnedIn' = $2::text
+                     OR ($4::boolean AND EXISTS (SELECT 1 FROM projects t WHERE t.id::text = p.best_fix->>'learnedIn' AND t.share_patterns))
+                   THEN p.best_fix - 'learnedIn' END AS best_fix
        FROM code_roach_patterns p
        LEFT JOIN code_roach_project_patterns pp ON pp.project_id = $2 AND pp.fingerprint = p.fingerprint
        WHERE p.organization_id = $1 AND p.fingerprint = ANY($3::text[])`,
-      [project.organizationId, project.projectId, chunk],
+      [project.organizationId, project.projectId, chunk, share],
     );
     const tallies = new Map((await scopeTallies(db, project, share, chunk)).map((t) => [t.fingerprint, t]));
     for (const row of rows) {

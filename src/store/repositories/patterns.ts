@@ -29,9 +29,10 @@ export async function setPatternBestFix(
   fingerprint: string,
   bestFix: { template: string; safety: 'safe' | 'unsafe' },
 ): Promise<void> {
+  // learnedIn: the project that taught it, so projects that do not share their learning keep it to themselves.
   await db.query(`UPDATE code_roach_patterns SET best_fix = $3, updated_at = now() WHERE organization_id = $1 AND fingerprint = $2`, [
     project.organizationId,
     fingerprint,
-    JSON.stringify(bestFix),
+    JSON.stringify({ ...bestFix, learnedIn: project.projectId }),
   ]);
 }
