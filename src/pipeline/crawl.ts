@@ -10,6 +10,7 @@ import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import type { AnalyzerAdapter } from '../adapters/ports.js';
+import { maskSecretsInFindings } from './mask-secrets.js';
 import { analyzeAll } from './analyze-pool.js';
 import { withAdapterFindings } from './crawl-adapters.js';
 import { attributeSafely, mergeOutcomes } from './attribution.js';
@@ -125,6 +126,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [] });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
     findings.splice(0, findings.length, ...adapted.findings);
+    // Adapters quote the lines they flag: secrets are masked there too before anything is stored.
+    if (options.secrets?.enabled) findings.splice(0, findings.length, ...(await maskSecretsInFindings(options.root, findings)));
 
     checkpoint();
     const issueIds = await store.upsertIssues(project, crawlId, findings);

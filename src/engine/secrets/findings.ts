@@ -1,6 +1,7 @@
 import type { FileLanguage, Finding, SourceRange } from '../../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../../domain/fingerprint.js';
 import { maskAll, maskedSlice, maskSecret, secretDigest } from './mask.js';
+import type { SecretSpan } from './mask.js';
 import type { SecretMatch } from './match.js';
 import { isTestPath } from './placeholders.js';
 
@@ -80,7 +81,7 @@ export function secretFindings(text: string, file: string, language: FileLanguag
  * the same way, and their template fixes are dropped, because a fix would store the file's bytes and a
  * diff around the secret (see docs/secrets.md).
  */
-export function maskOtherFindings(findings: readonly Finding[], text: string, matches: readonly SecretMatch[]): Finding[] {
+export function maskOtherFindings(findings: readonly Finding[], text: string, matches: readonly SecretSpan[]): Finding[] {
   if (matches.length === 0) return [...findings];
   const secrets = matches.map((m) => m.secret);
   return findings.map((finding) => {

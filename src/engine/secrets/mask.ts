@@ -14,14 +14,15 @@ export function secretDigest(secret: string): string {
   return createHash('sha256').update(`secret\0${secret}`).digest('hex');
 }
 
-interface Span {
+/** Where a secret sits in a file's text (UTF-16 offsets) and its value, held in memory only. */
+export interface SecretSpan {
   readonly start: number;
   readonly end: number;
   readonly secret: string;
 }
 
 /** `text.slice(start, end)` with every secret overlapping it replaced by its mask (once, where it begins). */
-export function maskedSlice(text: string, start: number, end: number, spans: readonly Span[]): string {
+export function maskedSlice(text: string, start: number, end: number, spans: readonly SecretSpan[]): string {
   const inside = spans.filter((s) => s.start < end && start < s.end).sort((a, b) => a.start - b.start);
   let out = '';
   let at = start;
