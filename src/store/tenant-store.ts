@@ -93,8 +93,10 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     if (!secrets) throw new RoachError('CR_ERR_SERVICE_CONFIG', 'ROACH_SECRET_KEY is not set: this server cannot store or read channel secrets.', { setting: 'ROACH_SECRET_KEY' });
     return secrets;
   };
+  // A row from before migration 0009 stays usable (plaintext) until a process with a key seals it at start-up.
+  const urlOf = (row: SealedChannel): string => (row.urlSealed !== null ? box().open(row.urlSealed) : (row.legacyUrl ?? ''));
   const view = (row: SealedChannel): ChannelView => ({
-    id: row.id, name: row.name, type: row.type, url: maskUrl(box().open(row.urlSealed)), signed: row.secretSealed !== null, events: row.events,
+    id: row.id, name: row.name, type: row.type, url: maskUrl(urlOf(row)), signed: row.secretSealed !== null, events: row.events,
   });
   return {
     ensureOrganization: (slug, name) => tenancy.ensureOrganization(db, slug, name),
@@ -132,7 +134,7 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     channels: async (org) => (await as(org, (tx) => channelRepo.channels(tx, org))).map(view),
     channelTargets: async (org, ids) =>
       (await as(org, (tx) => channelRepo.channelsById(tx, org, ids))).map((row) => ({
-        id: row.id, type: row.type, url: box().open(row.urlSealed), secret: row.secretSealed === null ? null : box().open(row.secretSealed),
+        id: row.id, type: row.type, url: urlOf(row), secret: row.secretSealed === null ? null : box().open(row.secretSealed),
       })),
     removeChannel: (org, id) => as(org, (tx) => channelRepo.removeChannel(tx, org, id)),
   };

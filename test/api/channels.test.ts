@@ -99,6 +99,9 @@ describe('notification channels: secrets sealed at rest, URLs guarded', () => {
 
   it('seals plaintext rows from before and re-seals rows of a rotated key at start-up', async () => {
     await db.query(`INSERT INTO notification_channels (organization_id, name, type, url) VALUES ($1, 'legacy', 'slack', 'https://hooks.slack.com/services/legacy-token')`, [orgId]);
+    // Until a process with the key seals it, the old row keeps working, masked like the others.
+    const listed = (await app.inject({ url: url('/channels'), headers: await headers() })).json();
+    expect(listed.items).toContainEqual(expect.objectContaining({ name: 'legacy', url: 'https://hooks.slack.com/***', signed: false }));
     expect(await resealSecrets(db, secrets)).toBe(1);
     const [legacy] = await db.query<{ url: string | null; url_sealed: string }>(`SELECT url, url_sealed FROM notification_channels WHERE name = 'legacy'`);
     expect(legacy?.url).toBeNull();

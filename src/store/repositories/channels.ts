@@ -5,14 +5,16 @@ export interface SealedChannel {
   readonly id: string;
   readonly name: string;
   readonly type: 'webhook' | 'slack';
-  readonly urlSealed: string;
+  /** Set only on rows from before migration 0009 that no process with a key has sealed yet. */
+  readonly legacyUrl: string | null;
+  readonly urlSealed: string | null;
   readonly secretSealed: string | null;
   readonly events: readonly string[];
 }
 
-const COLUMNS = 'id, name, type, url_sealed AS "urlSealed", secret_sealed AS "secretSealed", events';
+const COLUMNS = 'id, name, type, url AS "legacyUrl", url_sealed AS "urlSealed", secret_sealed AS "secretSealed", events';
 
-export async function addChannel(tx: SqlClient, organizationId: string, channel: Omit<SealedChannel, 'id'>): Promise<SealedChannel> {
+export async function addChannel(tx: SqlClient, organizationId: string, channel: Omit<SealedChannel, 'id' | 'legacyUrl' | 'urlSealed'> & { urlSealed: string }): Promise<SealedChannel> {
   const [row] = await tx.query<SealedChannel>(
     `INSERT INTO notification_channels (organization_id, name, type, url, url_sealed, secret_sealed, events) VALUES ($1, $2, $3, NULL, $4, $5, $6::text[])
      ON CONFLICT (organization_id, name) DO UPDATE SET type = EXCLUDED.type, url = NULL, url_sealed = EXCLUDED.url_sealed,
@@ -25,11 +27,11 @@ export async function addChannel(tx: SqlClient, organizationId: string, channel:
 }
 
 export async function channels(tx: SqlClient, organizationId: string): Promise<SealedChannel[]> {
-  return tx.query<SealedChannel>(`SELECT ${COLUMNS} FROM notification_channels WHERE organization_id = $1 AND url_sealed IS NOT NULL ORDER BY name`, [organizationId]);
+  return tx.query<SealedChannel>(`SELECT ${COLUMNS} FROM notification_channels WHERE organization_id = $1 ORDER BY name`, [organizationId]);
 }
 
 export async function channelsById(tx: SqlClient, organizationId: string, ids: readonly string[]): Promise<SealedChannel[]> {
-  return tx.query<SealedChannel>(`SELECT ${COLUMNS} FROM notification_channels WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND url_sealed IS NOT NULL`, [organizationId, ids]);
+  return tx.query<SealedChannel>(`SELECT ${COLUMNS} FROM notification_channels WHERE organization_id = $1 AND id = ANY($2::uuid[])`, [organizationId, ids]);
 }
 
 export async function removeChannel(tx: SqlClient, organizationId: string, id: string): Promise<boolean> {
