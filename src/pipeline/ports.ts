@@ -157,6 +157,8 @@ export interface AppliedFixFile {
 export interface PatternLine {
   readonly fingerprint: string;
   readonly ruleId: string;
+  /** Times the organization's crawls have seen the pattern (all projects). */
+  readonly occurrences: number;
   readonly successes: number;
   readonly failures: number;
   readonly lowerBound: number;

@@ -7,7 +7,8 @@ const fixed = (value: number | null, digits = 2): string => (value === null ? '-
 function patternLines(lines: readonly PatternLine[]): string[] {
   if (lines.length === 0) return ['  (none)'];
   return lines.map(
-    (p) => `  ${fixed(p.lowerBound, 3)}  ${String(p.successes).padStart(4)} ok ${String(p.failures).padStart(4)} failed  ${p.ruleId}  ${p.fingerprint.slice(0, 12)}`,
+    (p) =>
+      `  ${fixed(p.lowerBound, 3)}  ${String(p.successes).padStart(4)} ok ${String(p.failures).padStart(4)} failed ${String(p.occurrences).padStart(5)} seen  ${p.ruleId}  ${p.fingerprint.slice(0, 12)}`,
   );
 }
 
@@ -32,7 +33,7 @@ export function formatLearningReport(report: LearningReport): string {
     `Learning from ${scope}.`,
     `Patterns: ${report.patterns.known} known, ${report.patterns.withOutcomes} with outcomes, ${report.patterns.deprecated} deprecated.`,
     '',
-    'Top patterns (lower credible bound, outcomes, rule, fingerprint):',
+    'Top patterns (lower credible bound, outcomes, occurrences, rule, fingerprint):',
     ...patternLines(report.top),
     '',
     'Deprecated patterns (not auto-applied until a review approval restores them):',

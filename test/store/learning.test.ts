@@ -240,7 +240,7 @@ describe.each(backends)('learning from outcomes on $name', ({ open, skip }) => {
     ]);
     // 3 successes in 6 (bound 0.27 < 0.3): the pattern is listed as deprecated, not among the top ones.
     expect(report.top).toEqual([]);
-    expect(report.deprecated).toEqual([expect.objectContaining({ successes: 3, failures: 3, lowerBound: patternBound(3, 3), deprecated: true })]);
+    expect(report.deprecated).toEqual([expect.objectContaining({ occurrences: 1, successes: 3, failures: 3, lowerBound: patternBound(3, 3), deprecated: true })]);
     expect(report.patterns).toMatchObject({ withOutcomes: 1, deprecated: 1 });
   });
 

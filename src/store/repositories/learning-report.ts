@@ -32,8 +32,8 @@ export async function calibration(db: SqlClient, project: ProjectRef): Promise<R
 export async function learningReport(db: SqlClient, project: ProjectRef, limit: number): Promise<LearningReport> {
   const share = await sharesPatterns(db, project);
   const tallies = await scopeTallies(db, project, share, null);
-  const states = await db.query<{ fingerprint: string; rule_id: string; deprecated: boolean }>(
-    `SELECT p.fingerprint, p.rule_id, CASE WHEN $3::boolean THEN p.deprecated ELSE coalesce(pp.deprecated, false) END AS deprecated
+  const states = await db.query<{ fingerprint: string; rule_id: string; occurrence_count: number; deprecated: boolean }>(
+    `SELECT p.fingerprint, p.rule_id, p.occurrence_count, CASE WHEN $3::boolean THEN p.deprecated ELSE coalesce(pp.deprecated, false) END AS deprecated
      FROM code_roach_patterns p LEFT JOIN code_roach_project_patterns pp ON pp.project_id = $2 AND pp.fingerprint = p.fingerprint
      WHERE p.organization_id = $1`,
     [project.organizationId, project.projectId, share],
@@ -42,6 +42,7 @@ export async function learningReport(db: SqlClient, project: ProjectRef, limit: 
   const lines: PatternLine[] = tallies.map((t) => ({
     fingerprint: t.fingerprint,
     ruleId: byFingerprint.get(t.fingerprint)?.rule_id ?? '?',
+    occurrences: Number(byFingerprint.get(t.fingerprint)?.occurrence_count ?? 0),
     successes: t.successes,
     failures: t.failures,
     lowerBound: patternBound(t.weightedSuccesses, t.weightedFailures),
