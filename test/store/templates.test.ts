@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promoteBestTemplates } from '../../src/pipeline/learn-templates.js';
-import type { NewFix, NewLearnedTemplate, PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPglite } from '../../src/store/pglite.js';
-import { createPipelineStore } from '../../src/store/pipeline-store.js';
-import { openPostgres } from '../../src/store/postgres.js';
-import type { Database } from '../../src/store/sql.js';
+import type { NewFix, NewLearnedTemplate } from '../../src/pipeline/ports.js';
 import { evalFinding } from '../helpers/findings.js';
-import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
+import { storeBackends, useStore } from '../helpers/store-backends.js';
 
-const pgReachable = await postgresAvailable();
-const schema = uniqueSchema();
-
-const backends: { name: string; open: () => Promise<Database>; skip: boolean }[] = [
-  { name: 'PGlite', open: () => openPglite(null), skip: false },
-  { name: 'PostgreSQL', open: () => openPostgres({ connectionString: POSTGRES_URL, schema }), skip: !pgReachable },
-];
+const backends = await storeBackends();
 
 const finding = evalFinding('a.js', 1);
 const template = (rewrite: string, exampleCount: number): NewLearnedTemplate => ({
@@ -30,38 +19,24 @@ const template = (rewrite: string, exampleCount: number): NewLearnedTemplate => 
   source: 'history',
 });
 
-describe.each(backends)('learned templates on $name', ({ open, skip }) => {
-  let db: Database;
-  let store: PipelineStore;
-  let project: ProjectRef;
-
-  beforeAll(async () => {
-    if (skip) return;
-    db = await open();
-    await migrate(db);
-    store = createPipelineStore(db);
-    project = await store.ensureProject('/repo/learn', 'learn');
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await db.close();
-    if (db.kind === 'postgres') await dropSchema(schema);
-  });
+describe.each(backends)('learned templates on $name', (backend) => {
+  const { skip } = backend;
+  const at = useStore(backend, '/repo/learn');
 
   it.skipIf(skip)('stores templates once, keeping the larger example count', async () => {
-    await store.saveLearnedTemplates(project, [template('JSON.parse($A)', 2), template('safeEval($A)', 3)]);
-    await store.saveLearnedTemplates(project, [template('JSON.parse($A)', 4), template('safeEval($A)', 2)]);
-    const stored = await store.learnedTemplates(project, [finding.patternFingerprint]);
+    await at.store.saveLearnedTemplates(at.project, [template('JSON.parse($A)', 2), template('safeEval($A)', 3)]);
+    await at.store.saveLearnedTemplates(at.project, [template('JSON.parse($A)', 4), template('safeEval($A)', 2)]);
+    const stored = await at.store.learnedTemplates(at.project, [finding.patternFingerprint]);
     expect(stored.map((t) => [t.rewrite, t.exampleCount, t.metavariables, t.successes, t.failures])).toEqual([
       ['JSON.parse($A)', 4, ['A'], 0, 0],
       ['safeEval($A)', 3, ['A'], 0, 0],
     ]);
-    expect(await store.learnedTemplates(project, ['other'])).toEqual([]);
+    expect(await at.store.learnedTemplates(at.project, ['other'])).toEqual([]);
   });
 
   it.skipIf(skip)('counts the outcomes of the pattern-reuse fixes that wrote a template', async () => {
-    const crawl = await store.startCrawl(project, {});
-    const ids = await store.upsertIssues(project, crawl, [finding]);
+    const crawl = await at.store.startCrawl(at.project, {});
+    const ids = await at.store.upsertIssues(at.project, crawl, [finding]);
     const fix = (status: NewFix['status'], rewrite: string): NewFix => ({
       issueId: ids.get(finding.fingerprint) ?? '',
       crawlId: crawl,
@@ -78,17 +53,17 @@ describe.each(backends)('learned templates on $name', ({ open, skip }) => {
       statusReason: null,
       files: [],
     });
-    const fixIds = await store.insertFixes(project, [fix('applied', 'safeEval($A)'), fix('applied', 'safeEval($A)'), fix('rejected', 'JSON.parse($A)'), fix('pending', 'JSON.parse($A)')]);
+    const fixIds = await at.store.insertFixes(at.project, [fix('applied', 'safeEval($A)'), fix('applied', 'safeEval($A)'), fix('rejected', 'JSON.parse($A)'), fix('pending', 'JSON.parse($A)')]);
     // Outcomes as the fix actions record them (migration 0005); the pending fix has none yet.
     const outcomes: [string | undefined, string][] = [[fixIds[0], 'verified'], [fixIds[1], 'verified'], [fixIds[2], 'rejected']];
     for (const [fixId, outcome] of outcomes) {
-      await db.query(
+      await at.db.query(
         `INSERT INTO code_roach_fix_outcomes (fix_id, organization_id, project_id, pattern_fingerprint, rule_id, strategy, safety, confidence, outcome, success)
          VALUES ($1, $2, $3, $4, $5, 'pattern-reuse', 'unsafe', 0.5, $6, $6 = 'verified')`,
-        [fixId, project.organizationId, project.projectId, finding.patternFingerprint, finding.ruleId, outcome],
+        [fixId, at.project.organizationId, at.project.projectId, finding.patternFingerprint, finding.ruleId, outcome],
       );
     }
-    const stored = await store.learnedTemplates(project);
+    const stored = await at.store.learnedTemplates(at.project);
     expect(stored.map((t) => [t.rewrite, t.successes, t.failures])).toEqual([
       ['JSON.parse($A)', 0, 1],
       ['safeEval($A)', 2, 0],
@@ -96,26 +71,26 @@ describe.each(backends)('learned templates on $name', ({ open, skip }) => {
   });
 
   it.skipIf(skip)('promotes a template to best fix, creating the pattern row when it was never crawled', async () => {
-    const [first] = await store.learnedTemplates(project);
+    const [first] = await at.store.learnedTemplates(at.project);
     if (!first) throw new Error('no template stored');
-    await store.promoteLearnedTemplate(project, first);
-    const stats = (await store.patternStats(project, [finding.patternFingerprint])).get(finding.patternFingerprint);
+    await at.store.promoteLearnedTemplate(at.project, first);
+    const stats = (await at.store.patternStats(at.project, [finding.patternFingerprint])).get(finding.patternFingerprint);
     expect(stats?.bestFix).toEqual({ template: 'JSON.parse($A)', safety: 'unsafe', match: 'eval($A)' });
   });
 
   it.skipIf(skip)('ranks competing templates by their record: the rejected one loses its place', async () => {
-    const promoted = await promoteBestTemplates(store, project, [finding.patternFingerprint]);
+    const promoted = await promoteBestTemplates(at.store, at.project, [finding.patternFingerprint]);
     expect(promoted.map((t) => t.rewrite)).toEqual(['safeEval($A)']);
-    const stats = (await store.patternStats(project, [finding.patternFingerprint])).get(finding.patternFingerprint);
+    const stats = (await at.store.patternStats(at.project, [finding.patternFingerprint])).get(finding.patternFingerprint);
     expect(stats?.bestFix).toEqual({ template: 'safeEval($A)', safety: 'unsafe', match: 'eval($A)' });
   });
 
   it.skipIf(skip)('remembers mined commits per project', async () => {
-    await store.recordMinedCommits(project, [{ sha: 'a1', examples: 2 }, { sha: 'b2', examples: 0 }]);
-    await store.recordMinedCommits(project, [{ sha: 'a1', examples: 2 }]);
-    expect([...(await store.minedCommits(project))].sort()).toEqual(['a1', 'b2']);
-    expect(await store.commitsWithExamples(project, 10)).toEqual(['a1']);
-    const other = await store.ensureProject('/elsewhere/learn', 'learn');
-    expect((await store.minedCommits(other)).size).toBe(0);
+    await at.store.recordMinedCommits(at.project, [{ sha: 'a1', examples: 2 }, { sha: 'b2', examples: 0 }]);
+    await at.store.recordMinedCommits(at.project, [{ sha: 'a1', examples: 2 }]);
+    expect([...(await at.store.minedCommits(at.project))].sort()).toEqual(['a1', 'b2']);
+    expect(await at.store.commitsWithExamples(at.project, 10)).toEqual(['a1']);
+    const other = await at.store.ensureProject('/elsewhere/learn', 'learn');
+    expect((await at.store.minedCommits(other)).size).toBe(0);
   });
 });
