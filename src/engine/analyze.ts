@@ -3,7 +3,9 @@ import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { astGrepLang } from './languages.js';
-import type { CompiledRule, RuleSet } from './rules.js';
+import { matchRules } from './combine.js';
+import type { RuleMatch } from './combine.js';
+import type { RuleSet } from './rules.js';
 import { nodeShape, nodeTokens } from './shape.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
@@ -66,15 +68,15 @@ function snippetOf(text: string): string {
   return text.length > SNIPPET_LIMIT ? `${text.slice(0, SNIPPET_LIMIT)}…` : text;
 }
 
-function bindingsOf(node: SgNode, rule: CompiledRule, source: string): Record<string, string> {
+function bindingsOf({ node, rule, prefix }: RuleMatch, source: string): Record<string, string> {
   const bindings: Record<string, string> = {};
   for (const name of rule.metavariables) {
-    const single = node.getMatch(name);
+    const single = node.getMatch(prefix + name);
     if (single) {
       bindings[name] = single.text();
       continue;
     }
-    const multiple = node.getMultipleMatches(name);
+    const multiple = node.getMultipleMatches(prefix + name);
     const first = multiple[0];
     const last = multiple[multiple.length - 1];
     if (first && last) bindings[`$$${name}`] = source.slice(first.range().start.index, last.range().end.index);
@@ -82,11 +84,11 @@ function bindingsOf(node: SgNode, rule: CompiledRule, source: string): Record<st
   return bindings;
 }
 
-function templateFixOf(node: SgNode, rule: CompiledRule, file: string, source: string): TemplateFix | null {
+function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string): TemplateFix | null {
   const fix = rule.definition.fix;
   if (!fix) return null;
   const range = node.range();
-  const text = expandTemplate(fix.template, node, source);
+  const text = expandTemplate(fix.template, node, source, prefix);
   const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
   return { edits: [edit], safety: fix.safety, template: fix.template };
 }
@@ -115,7 +117,14 @@ export interface AnalyzeInput {
 
 /** Runs every rule for the file's language over one parsed tree. Never throws on bad source. */
 export function analyzeSource(input: AnalyzeInput): AnalysisResult {
-  const root = parse(astGrepLang(input.language), input.text);
+  return analyzeParsed(parse(astGrepLang(input.language), input.text), input);
+}
+
+/**
+ * The findings of a tree parsed from `input.text`. `combinedNodes`: the nodes a batch search with the
+ * language's combined rule config found in it (see engine/batch.ts), so that search is not run again.
+ */
+export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?: readonly SgNode[]): AnalysisResult {
   const problems = syntaxProblems(root);
   const findings: Finding[] = [];
   const occurrences = new Map<string, number>();
@@ -152,11 +161,7 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
     );
   }
 
-  const ordered: { rule: CompiledRule; node: SgNode }[] = [];
-  for (const rule of input.rules.forLanguage(input.language)) {
-    for (const node of root.root().findAll(rule.config)) ordered.push({ rule, node });
-  }
-  ordered.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
+  const ordered = matchRules(root, input.rules.matchPlan(input.language), combinedNodes);
   const suppressions = suppressionsOf(root, input.language, input.text);
   for (const suppression of suppressions) {
     if (suppression.reason) continue;
@@ -182,10 +187,11 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
     );
   }
   let taintCache: FileCache | undefined;
-  for (const { rule, node } of ordered) {
+  for (const match of ordered) {
+    const { rule, node } = match;
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
     // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
-    const trace = rule.taint ? taintTraceOf(rule.taint, node, '', (taintCache ??= newFileCache())) : undefined;
+    const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
     if (trace === null) continue;
     const shape = nodeShape(node);
     const { id, severity, category, cwe } = rule.definition;
@@ -203,8 +209,8 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
         snippet: snippetOf(node.text()),
         patternFingerprint: patternFingerprint(id, shape),
         shape,
-        bindings: bindingsOf(node, rule, input.text),
-        templateFix: templateFixOf(node, rule, input.file, input.text),
+        bindings: bindingsOf(match, input.text),
+        templateFix: templateFixOf(match, input.file, input.text),
         ...(trace ? { trace } : {}),
       },
       nodeTokens(node),

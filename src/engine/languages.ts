@@ -17,6 +17,13 @@ const BY_EXTENSION: Readonly<Record<string, Language>> = Object.freeze({
   '.java': 'java',
 });
 
+/** File-name globs of a language, for ast-grep's own file search (which filters by extension). */
+export function languageGlobs(language: Language): string[] {
+  return Object.entries(BY_EXTENSION)
+    .filter(([, lang]) => lang === language)
+    .map(([extension]) => `*${extension}`);
+}
+
 /** Declaration and stub files describe types only: no code runs from them, so no rule applies. */
 const DECLARATION_FILE = ['.d.ts', '.d.mts', '.d.cts', '.pyi'];
 

@@ -7,6 +7,8 @@ import type { NapiConfig } from '@ast-grep/napi';
 import { RoachError } from '../domain/errors.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
 import type { Language } from '../domain/finding.js';
+import { planMatching } from './combine.js';
+import type { MatchPlan } from './combine.js';
 import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
 import type { RuleFile } from './rule-schema.js';
@@ -26,6 +28,8 @@ export interface CompiledRule {
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   forLanguage(language: Language): readonly CompiledRule[];
+  /** How the language's rules are matched (one combined pass where possible); built once per set. */
+  matchPlan(language: Language): MatchPlan;
   byId(id: string): CompiledRule | undefined;
 }
 
@@ -47,7 +51,7 @@ async function listRuleFiles(dir: string): Promise<string[]> {
 
 const METAVARIABLE = /\$\$?\$?([A-Z_][A-Z0-9_]*)/g;
 
-/** Names of metavariables mentioned anywhere in the rule's definition (patterns, constraints). */
+/** Names of metavariables mentioned anywhere in the given parts of a rule (patterns, utils, fix). */
 function collectMetavariables(value: unknown, into: Set<string>): Set<string> {
   if (typeof value === 'string') {
     for (const match of value.matchAll(METAVARIABLE)) if (match[1]) into.add(match[1]);
@@ -97,7 +101,9 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
       fail(`rule: ast-grep rejects it for ${language} (${(error as Error).message})`);
     }
   }
-  const metavariables = [...collectMetavariables([definition.rule, definition.constraints, definition.fix], new Set())];
+  // Metavariables that appear only inside `constraints` are not the match's: a combined pass (see
+  // combine.ts) checks constraints apart, so they are neither reported nor usable by a fix.
+  const metavariables = [...collectMetavariables([definition.rule, definition.utils, definition.fix], new Set())];
   const taint = definition.taint ? compileTaint(definition.taint) : null;
   if (taint) {
     const unknown = taint.sinks.filter((name) => !metavariables.includes(name));
@@ -128,9 +134,16 @@ export function ruleSetOf(rules: readonly CompiledRule[]): RuleSet {
       perLanguage.set(language, list);
     }
   }
+  const plans = new Map<Language, MatchPlan>();
+  const forLanguage = (language: Language): readonly CompiledRule[] => perLanguage.get(language) ?? [];
   return {
     rules: all,
-    forLanguage: (language) => perLanguage.get(language) ?? [],
+    forLanguage,
+    matchPlan: (language) => {
+      let plan = plans.get(language);
+      if (!plan) plans.set(language, (plan = planMatching(language, forLanguage(language))));
+      return plan;
+    },
     byId: (id) => byId.get(id),
   };
 }

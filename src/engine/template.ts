@@ -33,14 +33,17 @@ export function lineIndent(source: string, offset: number): string {
   return source.slice(lineStart, end);
 }
 
-/** Expands a rule's fix template against one match, re-indenting extra lines to the match's line. */
-export function expandTemplate(template: string, node: SgNode, source: string): string {
+/**
+ * Expands a rule's fix template against one match, re-indenting extra lines to the match's line.
+ * `prefix` is what the rule's metavariable names carry in the match (see combine.ts).
+ */
+export function expandTemplate(template: string, node: SgNode, source: string, prefix = ''): string {
   const bindings: Record<string, string> = {};
   for (const match of template.matchAll(PLACEHOLDER)) {
     const [, list, single] = match;
-    if (single && bindings[single] === undefined) bindings[single] = node.getMatch(single)?.text() ?? '';
+    if (single && bindings[single] === undefined) bindings[single] = node.getMatch(prefix + single)?.text() ?? '';
     if (list && bindings[`$$${list}`] === undefined) {
-      const nodes = node.getMultipleMatches(list);
+      const nodes = node.getMultipleMatches(prefix + list);
       const first = nodes[0];
       const last = nodes[nodes.length - 1];
       bindings[`$$${list}`] = first && last ? source.slice(first.range().start.index, last.range().end.index) : '';

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { FileLanguage, Finding } from '../domain/finding.js';
 import { contentHash } from '../domain/fingerprint.js';
-import { analyzeSource } from '../engine/analyze.js';
+import type { SgNode, SgRoot } from '@ast-grep/napi';
+import type { Language } from '../domain/finding.js';
+import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
+import { searchFiles } from '../engine/batch.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import type { SecretScanner } from '../engine/secrets/scanner.js';
@@ -47,26 +50,79 @@ export function minifiedReason(text: string): string | null {
   return null;
 }
 
+/** A file read, hashed and decoded, ready for the rules; or its final outcome when there is nothing to analyze. */
+type Prepared =
+  | { readonly done: FileOutcome }
+  | { readonly done: null; readonly file: AnalyzeTaskFile; readonly sha256: string; readonly text: string; readonly bom: boolean };
+
+async function prepare(file: AnalyzeTaskFile): Promise<Prepared> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file.absolutePath);
+  } catch (error) {
+    return { done: { path: file.path, status: 'skipped', reason: 'unreadable', detail: (error as Error).message } };
+  }
+  const sha256 = contentHash(bytes);
+  if (sha256 === file.previousSha256) return { done: { path: file.path, status: 'unchanged', sha256 } };
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return { done: { path: file.path, status: 'skipped', reason: decoded.reason, detail: decoded.detail } };
+  const generated = minifiedReason(decoded.text);
+  if (generated) return { done: { path: file.path, status: 'skipped', reason: 'minified', detail: generated } };
+  return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
+}
+
+/** The rules' (and the secrets scan's) findings of a prepared file; `tree`: its batch search result. */
+function finish(
+  prepared: Extract<Prepared, { done: null }>,
+  rules: RuleSet,
+  secrets: SecretScanner | null,
+  tree?: { root: SgRoot; nodes: readonly SgNode[] },
+): FileOutcome {
+  const { file, sha256, text } = prepared;
+  const found = secrets?.scan(text, file.path, file.language, tree?.root) ?? { findings: [], matches: [] };
+  if (file.language === 'text') return { path: file.path, status: 'analyzed', sha256, findings: found.findings, syntaxProblems: 0 };
+  const input = { text, file: file.path, language: file.language, rules };
+  const result = tree ? analyzeParsed(tree.root, input, tree.nodes) : analyzeSource(input);
+  const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length };
+}
+
 /**
  * Reads, hashes, decodes and analyzes one file. Every failure becomes a skip with its reason. With a
  * secrets scanner, secrets are found too, and every other finding of the file is masked the same way.
  */
 export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet, secrets: SecretScanner | null = null): Promise<FileOutcome> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file.absolutePath);
-  } catch (error) {
-    return { path: file.path, status: 'skipped', reason: 'unreadable', detail: (error as Error).message };
+  const prepared = await prepare(file);
+  return prepared.done ?? finish(prepared, rules, secrets);
+}
+
+/**
+ * Analyzes a batch of files: per language, one ast-grep search over the files on disk matches every
+ * combinable rule (compiled once for the batch, see engine/batch.ts). A file is analyzed on its own
+ * instead when the search could not stand for it: its text on disk is not what was decoded (a BOM, or
+ * it changed in between), or the search did not answer for it.
+ */
+export async function analyzeFiles(files: readonly AnalyzeTaskFile[], rules: RuleSet, secrets: SecretScanner | null = null): Promise<FileOutcome[]> {
+  const prepared = await Promise.all(files.map(prepare));
+  const searchable = new Map<Language, string[]>();
+  for (const item of prepared) {
+    if (item.done || item.file.language === 'text' || item.bom) continue;
+    const language = item.file.language as Language;
+    const list = searchable.get(language) ?? [];
+    list.push(item.file.absolutePath);
+    searchable.set(language, list);
   }
-  const sha256 = contentHash(bytes);
-  if (sha256 === file.previousSha256) return { path: file.path, status: 'unchanged', sha256 };
-  const decoded = decodeSource(bytes);
-  if (!decoded.ok) return { path: file.path, status: 'skipped', reason: decoded.reason, detail: decoded.detail };
-  const generated = minifiedReason(decoded.text);
-  if (generated) return { path: file.path, status: 'skipped', reason: 'minified', detail: generated };
-  const found = secrets?.scan(decoded.text, file.path, file.language) ?? { findings: [], matches: [] };
-  if (file.language === 'text') return { path: file.path, status: 'analyzed', sha256, findings: found.findings, syntaxProblems: 0 };
-  const result = analyzeSource({ text: decoded.text, file: file.path, language: file.language, rules });
-  const findings = [...maskOtherFindings(result.findings, decoded.text, found.matches), ...found.findings];
-  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length };
+  const trees = new Map<string, SgNode[]>();
+  for (const [language, paths] of searchable) {
+    const found = await searchFiles(language, rules.matchPlan(language), paths);
+    for (const [file, nodes] of found ?? []) trees.set(file, nodes);
+  }
+  return prepared.map((item) => {
+    if (item.done) return item.done;
+    const nodes = trees.get(item.file.absolutePath);
+    const root = nodes?.[0]?.getRoot();
+    // Offsets must refer to the decoded text: only a tree of exactly that text stands for the file.
+    if (!nodes || !root || root.root().text() !== item.text) return finish(item, rules, secrets);
+    return finish(item, rules, secrets, { root, nodes });
+  });
 }

@@ -6,7 +6,7 @@ import type { RuleSelection } from '../engine/rules.js';
 import { loadRules } from '../engine/rules.js';
 import { createSecretScanner } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
-import { analyzeFile } from './analyze-file.js';
+import { analyzeFiles } from './analyze-file.js';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 import type { AnalyzeTask } from './analyze-worker.js';
 
@@ -41,8 +41,8 @@ export async function analyzeAll(options: AnalyzeAllOptions): Promise<FileOutcom
     const rules = await loadRules(options.selection);
     const secrets = options.secrets ? createSecretScanner(options.secrets) : null;
     const out: FileOutcome[] = [];
-    for (const file of options.files) {
-      out.push(await analyzeFile(file, rules, secrets));
+    for (let i = 0; i < total; i += BATCH_FILES) {
+      out.push(...(await analyzeFiles(options.files.slice(i, i + BATCH_FILES), rules, secrets)));
       options.onProgress?.(out.length, total);
     }
     return out;

@@ -2,7 +2,7 @@ import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { loadRules } from '../engine/rules.js';
 import { createSecretScanner } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
-import { analyzeFile } from './analyze-file.js';
+import { analyzeFiles } from './analyze-file.js';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 
 export interface AnalyzeTask {
@@ -24,7 +24,5 @@ export default async function analyzeBatch(task: AnalyzeTask): Promise<FileOutco
   }
   const loaded = await rules;
   const secrets = task.secrets ? createSecretScanner(task.secrets) : null;
-  const out: FileOutcome[] = [];
-  for (const file of task.files) out.push(await analyzeFile(file, loaded, secrets));
-  return out;
+  return analyzeFiles(task.files, loaded, secrets);
 }
