@@ -1,5 +1,5 @@
 import { parse } from '@ast-grep/napi';
-import type { NapiConfig, SgNode } from '@ast-grep/napi';
+import type { NapiConfig, SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../../domain/finding.js';
 import { astGrepLang } from '../languages.js';
 import type { ActiveRules } from './match.js';
@@ -82,15 +82,16 @@ function assignedName(node: SgNode, kinds: LanguageKinds): string | null {
 }
 
 /**
- * Secrets in a source file, found through its AST: string literals are tested against the provider
+ * Secrets in a source file, found through its AST (`parsed`: a tree of exactly `text`, if at hand): string literals are tested against the provider
  * formats and, when the AST assigns them to a secret-like name, against the entropy rule; comments go
  * through the plain-text scanner. Code outside literals and comments is never matched.
  */
-export function scanCode(text: string, language: Language, rules: ActiveRules): MatchSet {
+export function scanCode(text: string, language: Language, rules: ActiveRules, parsed?: SgRoot): MatchSet {
   const into = new MatchSet();
   if (!mightHoldSecret(text, rules)) return into;
   const kinds = KINDS[language];
-  const root = parse(astGrepLang(language), text).root();
+  // The rules' own tree of this exact text, when the caller has it, saves a second parse.
+  const root = (parsed ?? parse(astGrepLang(language), text)).root();
   for (const node of root.findAll(configFor(language))) {
     // Every secret is a run of 12+ characters, so shorter literals and comments are left alone.
     if (node.range().end.index - node.range().start.index < 12) continue;

@@ -1,3 +1,4 @@
+import type { SgRoot } from '@ast-grep/napi';
 import ignore from 'ignore';
 import type { FileLanguage, Finding } from '../../domain/finding.js';
 import { ALL_SECRET_RULES } from './detectors.js';
@@ -23,8 +24,8 @@ export interface SecretScan {
 }
 
 export interface SecretScanner {
-  /** Scans one decoded file: code through its AST, other text with the line scanner. */
-  scan(text: string, file: string, language: FileLanguage): SecretScan;
+  /** Scans one decoded file: code through its AST (`parsed`: a tree of exactly `text`, if at hand), other text with the line scanner. */
+  scan(text: string, file: string, language: FileLanguage, parsed?: SgRoot): SecretScan;
 }
 
 /** Ids of all secrets rules, for `roach rules list` and the baseline settings key. */
@@ -36,9 +37,9 @@ export function createSecretScanner(options: SecretScanOptions): SecretScanner |
   const rules = activeRules(new Set(options.disabled));
   const excluded = ignore().add([...options.exclude]);
   return {
-    scan(text, file, language) {
+    scan(text, file, language, parsed) {
       if (excluded.ignores(file)) return { findings: [], matches: [] };
-      const set = language === 'text' ? new MatchSet() : scanCode(text, language, rules);
+      const set = language === 'text' ? new MatchSet() : scanCode(text, language, rules, parsed);
       if (language === 'text') scanPlainText(text, 0, rules, set);
       return { findings: secretFindings(text, file, language, set.matches), matches: set.matches };
     },

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Lang, parse } from '@ast-grep/napi';
 import { describe, expect, it } from 'vitest';
 import type { FileLanguage, Finding } from '../../../src/domain/finding.js';
 import { languageOf } from '../../../src/engine/languages.js';
@@ -116,6 +117,13 @@ describe('secret findings', () => {
     expect(partial.scan(`X=${T.stripe}\n`, 'legacy/a.txt', 'text').findings).toEqual([]);
     expect(partial.scan(`X=${T.stripe}\n`, 'b.txt', 'text').findings).toHaveLength(1);
     expect(createSecretScanner({ enabled: false, exclude: [], disabled: [] })).toBeNull();
+  });
+
+  it('finds the same with the rules tree of the text as with its own parse', () => {
+    const code = `const slack = "${T.slackBot}";\n// ${T.stripe}\nconst apiSecret = '${T.generic}';\n`;
+    const own = scanner.scan(code, 'src/a.ts', 'typescript');
+    expect(own.findings).toHaveLength(3);
+    expect(scanner.scan(code, 'src/a.ts', 'typescript', parse(Lang.TypeScript, code))).toEqual(own);
   });
 
   it('never throws on hostile text', () => {
