@@ -328,6 +328,17 @@ async function eslintRun(name, concurrency, limits) {
   return { ...measured, kind: 'eslint', files: summary.filesLinted, fatalFiles: summary.fatalFiles, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
 }
 
+async function oxlintRun(name, threads, limits) {
+  const summaryFile = path.join(WORK, `${name}.summary.json`);
+  const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, 'oxlint-runner.mjs'), FILE_LIST, summaryFile], {
+    env: { BENCH_OXLINT_THREADS: String(threads) },
+    limits,
+  });
+  if (measured.dnf) return { ...measured, kind: 'oxlint' };
+  const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+  return { ...measured, kind: 'oxlint', files: summary.filesLinted, rules: summary.rules.length, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
+}
+
 // ---------------------------------------------------------------- environment
 
 function nproc() {
@@ -371,12 +382,13 @@ function notesOf(run) {
   if (run.kind === 'roach') {
     return `analyzed ${run.analyzed}, unchanged ${run.unchanged}, skipped ${run.skipped}; ${run.findings} findings in the report (${run.parseErrorFiles} files with parse-error), ${run.fixes ?? '?'} fix candidates; crawl's durationMs ${run.internalMs}; ${load}`;
   }
+  if (run.kind === 'oxlint') return `${run.rules} of the comparable rules (the ones oxlint implements); ${run.findings} findings; oxlint CLI ${run.internalMs} ms; ${load}`;
   if (run.kind === 'engine') return `${run.findings} findings (${run.parseErrorFiles} files with parse-error); walk+analyze ${run.internalMs} ms in-process; ${load}`;
   return `${run.fatalFiles.length} files ESLint could not parse; ${run.findings} findings; lintFiles() ${run.internalMs} ms in-process; ${load}`;
 }
 
 function markdown(env, corpus, runs, options) {
-  const { full, recrawl, single, engine, engineSingle, eslint, eslintPar } = runs;
+  const { full, recrawl, single, engine, engineSingle, eslint, eslintPar, oxlint, oxlintPar } = runs;
   const row = (label, run) => {
     if (!run) return null;
     if (run.notRun) return `| ${label} | – | – | – | – | – | ${run.notRun} |`;
@@ -388,7 +400,8 @@ function markdown(env, corpus, runs, options) {
   lines.push(`- Machine: ${env.cpu}, \`nproc\` = ${env.nproc}, ${env.memGiB} GiB RAM; Node ${env.node}; ${env.os}.`);
   lines.push(
     `- Tools: Code Roach ${env.roach} (${env.roachRules} rules in the built-in pack; crawls with \`--no-fix\` unless the row says otherwise, no validation commands); ` +
-      `ESLint ${env.eslint} via its Node API, ${env.eslintRules} comparable core rules, typescript-eslint ${env.tseslint} parser for .ts/.tsx/.mts/.cts (bench/eslint-rules.mjs, bench/eslint-options.mjs).`,
+      `ESLint ${env.eslint} via its Node API, ${env.eslintRules} comparable core rules, typescript-eslint ${env.tseslint} parser for .ts/.tsx/.mts/.cts (bench/eslint-rules.mjs, bench/eslint-options.mjs); ` +
+      `oxlint ${env.oxlint} (CLI, JSON output) with the same rules where it has them (bench/oxlint-runner.mjs). Code Roach runs its whole pack; the linters only the comparable rules, so the ratios favour them.`,
   );
   const ext = Object.entries(corpus.byExt)
     .sort((a, b) => b[1] - a[1])
@@ -417,6 +430,8 @@ function markdown(env, corpus, runs, options) {
     row('Detection only, 1 thread', engineSingle),
     row('ESLint, single thread (`concurrency: "off"`, its default)', eslint),
     row(`ESLint, \`concurrency: ${env.nproc}\``, eslintPar),
+    row('oxlint, `--threads 1`', oxlint),
+    row(`oxlint, \`--threads ${env.nproc}\``, oxlintPar),
   ]) {
     if (line) lines.push(line);
   }
@@ -430,6 +445,11 @@ function markdown(env, corpus, runs, options) {
     lines.push(`| Detection only (${env.nproc} threads) files/s ÷ ESLint single-thread files/s | ${ratio(fps(engine), fps(eslint))} |`);
     lines.push(`| Detection only, 1 thread each | ${ratio(fps(engineSingle), fps(eslint))} |`);
     if (eslintPar) lines.push(`| Detection only, ${env.nproc} threads each | ${ratio(fps(engine), fps(eslintPar))} |`);
+  }
+  if (oxlint) {
+    lines.push(`| \`roach crawl\` files/s ÷ oxlint files/s, ${env.nproc} threads each | ${ratio(fps(full), fps(oxlintPar))} |`);
+    lines.push(`| Same, one thread each | ${ratio(fps(single), fps(oxlint))} |`);
+    if (engine) lines.push(`| Detection only ÷ oxlint, ${env.nproc} threads each | ${ratio(fps(engine), fps(oxlintPar))} |`);
   }
   const recrawlOk = recrawl && !recrawl.notRun && !recrawl.dnf;
   lines.push(`| Re-crawl speed-up (full crawl wall ÷ re-crawl wall) | ${wallRatio(full, recrawl)} |`);
@@ -519,6 +539,7 @@ async function main() {
     eslint: packageVersion('eslint'),
     tseslint: packageVersion('typescript-eslint'),
     eslintRules: Object.keys(BENCH_RULES).length,
+    oxlint: packageVersion('oxlint'),
   };
 
   // Warm-up (not measured): load both tools once so that neither pays for a cold disk cache.
@@ -543,6 +564,8 @@ async function main() {
     runs.engineSingle = await engineRun('detect-threads1', 1, limits);
   }
   runs.eslint = await eslintRun('eslint-single', 'off', limits);
+  runs.oxlint = await oxlintRun('oxlint-single', 1, limits);
+  runs.oxlintPar = await oxlintRun('oxlint-parallel', env.nproc, limits);
   if (options.eslintParallel) runs.eslintPar = await eslintRun('eslint-parallel', env.nproc, limits);
 
   const section = markdown(env, corpus, runs, options);
