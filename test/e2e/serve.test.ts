@@ -14,7 +14,7 @@ describe('roach serve (embedded store, in-process jobs)', () => {
     const dataDir = path.join(await tempDir(), 'data');
     const project = await copyFixture('sample-app');
     const secret = 'webhook-signing-secret-for-tests';
-    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0', ROACH_WEBHOOK_SECRET: secret, ROACH_OUTBOUND_ALLOW: '127.0.0.1/32' };
+    const env = { DATABASE_URL: '', REDIS_URL: '', ROACH_DATA_DIR: dataDir, ROACH_WORKSPACE_ROOTS: path.dirname(project), PORT: '0', ROACH_WEBHOOK_SECRET: secret, ROACH_OUTBOUND_ALLOW: '127.0.0.1/32', ROACH_METRICS_TOKEN: 'metrics-token-for-the-e2e-test' };
     const received: { body: string; signature: string }[] = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -58,6 +58,14 @@ describe('roach serve (embedded store, in-process jobs)', () => {
       expect(events).toMatch(/event: completed\ndata: \{.*"state":"completed"/);
       const status = await call(`/api/code-roach/status?kind=codebase-crawl&jobId=${crawl.body.jobId}`);
       expect(status.body).toMatchObject({ state: 'completed', result: { fixes: { applied: 4 }, openIssues: { total: 5 } } });
+
+      // The embedded server's own worker is instrumented: the crawl shows in the metrics (token only).
+      expect((await fetch(`${base}/metrics`, { headers: auth })).status).toBe(401);
+      const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-e2e-test' } })).text();
+      expect(metrics).toContain('roach_jobs_total{queue="codebase-crawl",outcome="completed"} 1');
+      expect(metrics).toContain('roach_crawl_duration_seconds_count{queue="codebase-crawl"} 1');
+      expect(metrics).toContain('roach_findings_total{kind="open"} 5');
+      expect(metrics).toMatch(/roach_http_request_duration_seconds_count\{method="POST",route="\/api\/code-roach\/crawl",status="202"\} 1/);
 
       const issues = await call(`/api/code-roach/issues?projectId=${projectId}&status=open&severity=critical,medium&limit=2`);
       expect(issues.body.items).toHaveLength(2);
