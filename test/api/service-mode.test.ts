@@ -36,6 +36,8 @@ beforeAll(async () => {
     ROACH_OUTBOUND_ALLOW: '127.0.0.1/32',
     ROACH_SECRET_KEY: randomBytes(32).toString('base64'),
     ROACH_RATE_LIMIT: '100000',
+    ROACH_WORKSPACE_DIR: path.join(workspace, 'clones'),
+    ROACH_GIT_ALLOW_FILE: 'true',
     PORT: '0',
   });
   server = await startServer(env, { logger: false });
@@ -80,7 +82,7 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
     }
   });
 
-  it('attributes issues per author through a worker crawl and serves developer stats per organization', async () => {
+  it('attributes issues per author through worker crawls (a folder and its git-URL clone, fetched first) and serves developer stats per organization', async () => {
     const repo = path.join(workspace, 'svc-dev-repo');
     await mkdir(repo, { recursive: true });
     const git = (name: string, ...args: string[]) => run('git', ['-c', `user.name=${name}`, '-c', `user.email=${name.toLowerCase()}@example.test`, ...args], { cwd: repo });
@@ -97,10 +99,24 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
       const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-dev', repo);
       const owner = await bearer(SECRET, ids.subjects.owner);
       await waitFor(async () => (await server.app.inject({ url: `/api/code-roach/status?jobId=${ids.jobId}`, headers: owner })).json().state === 'completed', 60_000, 'the crawl job');
+
+      // The same repository as a project from a git URL: cloned by the API, fetched by the worker.
+      const cloned = await server.app.inject({ method: 'POST', url: `/api/code-roach/organizations/${ids.orgId}/projects`, headers: owner, payload: { name: 'clone', gitUrl: `file://${repo}` } });
+      expect(cloned.statusCode).toBe(201);
+      await writeFile(path.join(repo, 'c.js'), 'export function c() {\n  debugger;\n}\n');
+      await git('Ann', 'add', '-A');
+      await git('Ann', 'commit', '-q', '-m', 'c');
+      const job = (await server.app.inject({ method: 'POST', url: '/api/code-roach/crawl', headers: owner, payload: { projectId: cloned.json().id, generateFixes: false } })).json();
+      await waitFor(async () => (await server.app.inject({ url: `/api/code-roach/status?jobId=${job.jobId}`, headers: owner })).json().state === 'completed', 60_000, 'the clone crawl');
+      const cloneStats = (await server.app.inject({ url: `/api/code-roach/developer/stats?projectId=${cloned.json().id}`, headers: owner })).json();
+      // c.js exists only upstream after the clone: the worker fetched it before crawling.
+      expect(cloneStats.authors).toContainEqual(expect.objectContaining({ author: 'ann@example.test', introduced: 2 }));
+      expect(cloneStats.authors).toContainEqual(expect.objectContaining({ author: 'ben@example.test', introduced: 1 }));
       const stats = (await server.app.inject({ url: `/api/code-roach/developer/stats?organizationId=${ids.orgId}`, headers: await bearer(SECRET, ids.subjects.viewer) })).json();
       expect(stats.attribution).toBe('available');
       expect(stats.authors).toEqual(
-        expect.arrayContaining([expect.objectContaining({ author: 'ann@example.test', introduced: 1 }), expect.objectContaining({ author: 'ben@example.test', introduced: 1 })]),
+        // Across the organization: both projects (the folder, crawled before c.js, and its clone).
+        expect.arrayContaining([expect.objectContaining({ author: 'ann@example.test', introduced: 3 }), expect.objectContaining({ author: 'ben@example.test', introduced: 2 })]),
       );
       const stranger = await server.app.inject({ url: `/api/code-roach/developer/stats?organizationId=${ids.orgId}`, headers: await bearer(SECRET, 'svc-dev-stranger') });
       expect(stranger.statusCode).toBe(404);
