@@ -2,10 +2,19 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../../src/main/embedded-store.js';
+import { crawlWithStore } from '../../src/main/run-crawl.js';
+import { resolveCrawlSettings } from '../../src/main/settings.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createPipelineStore } from '../../src/store/pipeline-store.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import type { SqlClient } from '../../src/store/sql.js';
+import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
 import { cleanupTemp, roach, tempDir } from '../helpers/project.js';
 import { T } from '../engine/secrets/tokens.js';
 
 afterAll(cleanupTemp);
+
+const pgReachable = await postgresAvailable();
 
 /** The raw values planted in the project; none may surface anywhere Code Roach writes. */
 const SECRETS = [T.stripe, T.dbPassword, T.generic, T.slackBot, T.pem, T.pemJson, T.ghp, T.awsSecret, T.akia];
@@ -40,6 +49,27 @@ function leaks(text: string): string[] {
 async function allFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/** Every row of every table (in `schema`, or all but the catalogs), as text: the leaks found, by table. */
+async function dumpLeaks(db: SqlClient, schema: string | null): Promise<string[]> {
+  const tables = await db.query<{ schema: string; name: string }>(
+    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND ($1::text IS NULL AND table_schema NOT IN ('pg_catalog', 'information_schema') OR table_schema = $1)`,
+    [schema],
+  );
+  expect(tables.map((t) => t.name)).toContain('code_roach_issues');
+  const found: string[] = [];
+  const counts = new Map<string, number>();
+  for (const table of tables) {
+    const dump = await db.query<{ row: string }>(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
+    counts.set(table.name, dump.length);
+    for (const { row } of dump) if (leaks(row).length > 0) found.push(`${table.name}: ${row.slice(0, 120)}`);
+  }
+  // The dump saw the crawl's rows (RLS or a wrong schema would show empty tables and prove nothing).
+  expect(counts.get('code_roach_issues')).toBeGreaterThanOrEqual(10);
+  expect(counts.get('fixes')).toBeGreaterThan(0);
+  return found;
 }
 
 describe('secrets never leave the file they are in', () => {
@@ -81,18 +111,7 @@ describe('secrets never leave the file they are in', () => {
 
     const opened = await openEmbeddedStore(path.join(dir, '.roach'));
     try {
-      const tables = await opened.db.query<{ schema: string; name: string }>(
-        `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-      );
-      expect(tables.map((t) => t.name)).toContain('code_roach_issues');
-      let rows = 0;
-      for (const table of tables) {
-        const dump = await opened.db.query<{ row: string }>(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
-        rows += dump.length;
-        for (const { row } of dump) expect(leaks(row), `${table.name}: ${row.slice(0, 200)}`).toEqual([]);
-      }
-      expect(rows).toBeGreaterThan(20);
+      expect(await dumpLeaks(opened.db, null)).toEqual([]);
       const blobs = await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM code_roach_blobs');
       expect(blobs[0]?.n).toBeGreaterThan(0);
     } finally {
@@ -101,6 +120,23 @@ describe('secrets never leave the file they are in', () => {
     // Nor in any byte the data directory holds (database pages, WAL, baselines, locks).
     for (const file of await allFiles(path.join(dir, '.roach'))) {
       expect(leaks((await readFile(file)).toString('latin1')), file).toEqual([]);
+    }
+  }, 120_000);
+
+  it.skipIf(!pgReachable)('stores none of them in PostgreSQL either', async () => {
+    const dir = await project();
+    const schema = uniqueSchema('roach_secrets');
+    const db = await openPostgres({ connectionString: POSTGRES_URL, schema });
+    try {
+      await migrate(db);
+      const settings = await resolveCrawlSettings(dir, { threads: '1', progress: false, format: 'sarif' });
+      const run = await crawlWithStore(createPipelineStore(db), settings, { color: false });
+      expect(run.report.findings.filter((f) => f.ruleId.startsWith('secrets/'))).toHaveLength(9);
+      expect(leaks(run.output)).toEqual([]);
+      expect(await dumpLeaks(db, schema)).toEqual([]);
+    } finally {
+      await db.close();
+      await dropSchema(schema);
     }
   }, 120_000);
 });
