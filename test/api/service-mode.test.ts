@@ -22,11 +22,11 @@ const prefix = uniquePrefix('roach_api').slice(0, -1);
 let server: RunningServer;
 let workspace: string;
 let env: ReturnType<typeof loadEnvironment>;
+const secretKey = randomBytes(32).toString('base64');
 
-beforeAll(async () => {
-  if (!available) return;
-  workspace = await tempDir('roach-svc-');
-  env = loadEnvironment({
+/** One schema, one Redis prefix, the test's own secrets: what every server and worker of this file runs with. */
+function envVars(): NodeJS.ProcessEnv {
+  return {
     DATABASE_URL: POSTGRES_URL,
     DATABASE_SCHEMA: schema,
     REDIS_URL,
@@ -34,12 +34,18 @@ beforeAll(async () => {
     JWT_SECRET: SECRET,
     ROACH_WORKSPACE_ROOTS: workspace,
     ROACH_OUTBOUND_ALLOW: '127.0.0.1/32',
-    ROACH_SECRET_KEY: randomBytes(32).toString('base64'),
+    ROACH_SECRET_KEY: secretKey,
     ROACH_RATE_LIMIT: '100000',
     ROACH_WORKSPACE_DIR: path.join(workspace, 'clones'),
     ROACH_GIT_ALLOW_FILE: 'true',
     PORT: '0',
-  });
+  };
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  workspace = await tempDir('roach-svc-');
+  env = loadEnvironment(envVars());
   server = await startServer(env, { logger: false });
 }, 60_000);
 afterAll(async () => {
@@ -56,6 +62,36 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
     await expectMatrixCoversRoutes(server.app, ids);
     await expectRoleMatrix(server.app, SECRET, ids, ids.subjects, 'svc-stranger');
   }, 120_000);
+
+  it('keeps API keys hashed, drops a revoked key from the Redis cache at once, and audits mutations in PostgreSQL', async () => {
+    const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-keys');
+    const owner = await bearer(SECRET, ids.subjects.owner);
+    const created = (await server.app.inject({ method: 'POST', url: `/api/code-roach/organizations/${ids.orgId}/api-keys`, headers: owner, payload: { name: 'ci', role: 'member' } })).json();
+    const key = { authorization: `Bearer ${created.key as string}` };
+    // Twice: the second answer comes through the Redis key cache.
+    for (let i = 0; i < 2; i++) expect((await server.app.inject({ url: `/api/code-roach/issues?projectId=${ids.projectId}`, headers: key })).statusCode).toBe(200);
+    expect((await server.app.inject({ method: 'DELETE', url: `/api/code-roach/organizations/${ids.orgId}/api-keys/${created.id as string}`, headers: owner })).statusCode).toBe(204);
+    expect((await server.app.inject({ url: `/api/code-roach/issues?projectId=${ids.projectId}`, headers: key })).statusCode).toBe(401);
+    const audit = (await server.app.inject({ url: `/api/code-roach/organizations/${ids.orgId}/audit?limit=100`, headers: owner })).json();
+    const actions = audit.items.map((i: { action: string; outcome: string }) => `${i.action} ${i.outcome}`);
+    expect(actions).toEqual(expect.arrayContaining(['POST /api/code-roach/organizations/:org/api-keys success', 'DELETE /api/code-roach/organizations/:org/api-keys/:id success', 'POST /api/code-roach/crawl success']));
+  });
+
+  it('rate-limits through Redis with 429 and Retry-After', async () => {
+    const limited = await startServer(loadEnvironment({ ...envVars(), ROACH_RATE_LIMIT: '50' }), { logger: false });
+    try {
+      const headers = await bearer(SECRET, 'svc-rate');
+      const codes: number[] = [];
+      for (let i = 0; i < 12; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/api/code-roach/organizations', headers, payload: { slug: `svc-rate-${i}`, name: 'r' } })).statusCode);
+      // 50 reads a minute give 10 writes: the eleventh write is refused, counted in Redis.
+      expect(codes.slice(0, 10).every((code) => code === 201)).toBe(true);
+      const refused = await limited.app.inject({ method: 'POST', url: '/api/code-roach/organizations', headers, payload: { slug: 'svc-rate-x', name: 'r' } });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
 
   it('stores channel secrets sealed in PostgreSQL and answers masked', async () => {
     const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-chan');
