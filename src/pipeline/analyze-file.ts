@@ -28,6 +28,8 @@ export type FileOutcome =
 const MINIFIED_MIN_BYTES = 2048;
 const MINIFIED_AVERAGE_LINE = 250;
 const MINIFIED_LONGEST_LINE = 20_000;
+/** Text files (scanned for secrets only) up to this size are never treated as minified. */
+const COMPACT_TEXT_LIMIT = 65_536;
 
 /**
  * Minified or bundled output is generated, not written: findings in it cannot be fixed at the source
@@ -66,7 +68,10 @@ async function prepare(file: AnalyzeTaskFile): Promise<Prepared> {
   if (sha256 === file.previousSha256) return { done: { path: file.path, status: 'unchanged', sha256 } };
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { done: { path: file.path, status: 'skipped', reason: decoded.reason, detail: decoded.detail } };
-  const generated = minifiedReason(decoded.text);
+  // A small text file on one line is a credential file written compactly (`jq -c` of a service-account
+  // key), not a bundle: it is still scanned for secrets.
+  const compactText = file.language === 'text' && decoded.text.length <= COMPACT_TEXT_LIMIT;
+  const generated = compactText ? null : minifiedReason(decoded.text);
   if (generated) return { done: { path: file.path, status: 'skipped', reason: 'minified', detail: generated } };
   return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
 }
