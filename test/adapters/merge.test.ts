@@ -21,9 +21,11 @@ describe('mergeFindings', () => {
     ['a renamed built-in (no-new-function is no-new-func)', 'js/no-new-function', 'eslint/no-new-func', at(3), at(2, 4), true],
     ['the same rule on other lines', 'js/no-eval', 'eslint/no-eval', at(3), at(4), false],
     ['different rules without a CWE', 'js/no-debugger', 'eslint/no-console', at(3), at(3), false],
-  ])('%s: merged=%s', (_case, ruleA, ruleB, rangeA, rangeB, merged) => {
-    const a = makeFinding({ ruleId: ruleA, range: rangeA, cwe: null });
-    const b = makeFinding({ ruleId: ruleB, range: rangeB, cwe: null, engines: [ruleB.split('/')[0] ?? ''] });
+    ['CWE-95 and its parent CWE-94 on one line', 'js/no-eval', 'codeql/js/code-injection', at(3), at(3), true, 95, 94],
+    ['unrelated CWEs on one line', 'js/no-eval', 'codeql/js/sql-injection', at(3), at(3), false, 95, 89],
+  ])('%s: merged=%s', (_case, ruleA, ruleB, rangeA, rangeB, merged, cweA?: number, cweB?: number) => {
+    const a = makeFinding({ ruleId: ruleA, range: rangeA, cwe: cweA ?? null });
+    const b = makeFinding({ ruleId: ruleB, range: rangeB, cwe: cweB ?? null, engines: [ruleB.split('/')[0] ?? ''] });
     expect(mergeFindings([b, a]).length).toBe(merged ? 1 : 2);
   });
 
