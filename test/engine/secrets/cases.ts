@@ -138,6 +138,10 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'src/api.js', code: `module.exports = { authToken: '${T.generic}' };\n`, secret: T.generic },
       { file: 'config/app.yml', code: `db:\n  password: ${T.generic}\n`, secret: T.generic },
       { file: 'conf/app.xml', code: `<config><password>${T.generic}</password></config>\n`, secret: T.generic },
+      { file: 'cmd/db.go', code: `package main\n\nvar cfg = Config{Host: "db", Password: "${T.generic}"}\n`, secret: T.generic },
+      { file: 'app/client.py', code: `client = Client(host="db", api_secret="${T.generic}")\n`, secret: T.generic },
+      { file: 'app/Db.java', code: `class Db { void init() { this.dbPassword = "${T.generic}"; } }\n`, secret: T.generic },
+      { file: 'src/conf.ts', code: `export class Conf { private readonly clientSecret = "${T.generic}"; }\n`, secret: T.generic },
     ],
     valid: [
       { file: 'src/api.js', code: `module.exports = { tokenType: '${T.generic}' };\n` },
