@@ -81,6 +81,13 @@ describe('taint flows that reach the sink', () => {
     { name: 'process.env', code: 'sink(process.env.CMD);', expected: 'process.env.CMD' },
     { name: 'location', code: "const p = new URLSearchParams(location.search);\nsink(p.get('next'));", expected: 'location.search > p' },
     { name: 'a custom source rule', code: 'const raw = readUntrusted();\nsink(raw);', expected: 'readUntrusted() > raw' },
+    { name: "a local function's return value", code: "function where(name) { return `name = '${name}'`; }\n" + handler('sink(where(req.query.n));'), expected: 'req.query.n > name > where()' },
+    { name: "a local helper's parameter, from its call", code: 'function run(sql) { sink(sql); }\n' + handler("run('SELECT ' + req.body.col);"), expected: 'req.body.col > sql' },
+    { name: 'a method called on this', code: "class S { run(q) { sink(q); }\nhandle(req) { this.run(req.query.q); } }", expected: 'req.query.q > q' },
+    { name: 'a forEach callback over request data', code: handler('req.body.names.forEach((n) => sink(n));'), expected: 'req.body.names > n' },
+    { name: 'a NestJS decorated parameter', code: "class C { find(@Query('q') term: string) { sink(term); } }", expected: "@Query('q') term", language: 'typescript' as const },
+    { name: 'a NestJS request parameter', code: 'class C { find(@Req() r) { sink(r.body.x); } }', expected: 'r.body.x', language: 'typescript' as const },
+    { name: 'a handler passed by name', code: "function show(a, b) { sink(a.params.id); }\nrouter.get('/u/:id', show);", expected: 'a.params.id' },
   ])('$name', ({ code, expected, language }) => {
     expect(flow(code, language)).toBe(expected);
   });
@@ -103,6 +110,11 @@ describe('inputs that do not fire', () => {
     { name: 'a non-client request field', code: handler('sink(req.user.id);\nsink(req.session.token);') },
     { name: 'a definition after the sink', code: handler('let late;\nsink(late);\nlate = req.query.q;') },
     { name: 'an unknown function result', code: handler('sink(lookup(req.query.q));') },
+    { name: 'process.argv[0] and [1] (node and the script)', code: 'sink(process.argv[0]);\nsink(process.argv[1]);' },
+    { name: "an HTTP client's response callback", code: "https.get(url, (res) => sink(res.headers.location));" },
+    { name: 'a local function that ignores its input', code: "function label(x) { return 'fixed'; }\n" + handler('sink(label(req.query.q));') },
+    { name: "a helper only called with constants", code: "function run(sql) { sink(sql); }\nrun('SELECT 1');\n" + handler('res.send(req.query.q);') },
+    { name: "another object's method of the same name", code: 'class S { run(q) { sink(q); } }\n' + handler('db.run(req.query.q);') },
   ])('$name', ({ code }) => {
     expect(flow(code)).toBeNull();
   });

@@ -16,17 +16,21 @@ export interface Definition {
 
 const MUTATING_METHODS = new Set(['push', 'unshift']);
 
-const CANDIDATES: NapiConfig = {
-  rule: {
-    any: [
+const CANDIDATE_KINDS = {
+  any: [
     { kind: 'variable_declarator' },
     { kind: 'assignment_expression' },
     { kind: 'augmented_assignment_expression' },
     { kind: 'for_in_statement' },
-      { kind: 'call_expression', has: { field: 'function', kind: 'member_expression' } },
-    ],
-  },
+    { kind: 'call_expression', has: { field: 'function', kind: 'member_expression' } },
+  ],
 };
+
+/** Constructs that may define `name`, found natively: only those mentioning the name are looked at in JS. */
+function candidatesOf(name: string): NapiConfig {
+  const mentions = { stopBy: 'end', any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }], regex: `^${name.replaceAll('$', '\\$')}$` };
+  return { rule: { ...CANDIDATE_KINDS, has: mentions } as NapiConfig['rule'] };
+}
 
 function rootIdentifier(node: SgNode): SgNode | null {
   let current: SgNode | null = node;
@@ -91,7 +95,7 @@ function loopParts(node: SgNode): { left: SgNode | null; right: SgNode | null } 
 /** Every definition of `name` made directly in `fn` (not in functions nested in it), in source order. */
 export function definitionsIn(scope: SgNode, fn: SgNode | null, name: string): Definition[] {
   const found: Definition[] = [];
-  for (const node of scope.findAll(CANDIDATES)) {
+  for (const node of scope.findAll(candidatesOf(name))) {
     const definition = definitionOf(node, name);
     if (!definition) continue;
     const owner = enclosingFunction(node);

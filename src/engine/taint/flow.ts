@@ -3,9 +3,24 @@ import type { FindingTrace, TraceStep } from '../../domain/finding.js';
 import { definitionsIn, reachingDefinitions } from './definitions.js';
 import type { Definition } from './definitions.js';
 import { conditionChecks, isGuarded } from './guards.js';
-import { globalSourceLabel, isNestedRequest, isPageProps, isRequestParameter, requestFieldIsSource, requestMethodIsSource } from './sources.js';
+import { callsTo, functionName, iteratedReceiver, localFunction, newCallIndex, passedTo, returnedValues } from './calls.js';
+import type { CallIndex } from './calls.js';
+import {
+  globalSourceLabel,
+  isDataDecorator,
+  isNestedRequest,
+  isPageProps,
+  isRequestDecorator,
+  isRequestParameter,
+  parameterDecorator,
+  requestFieldIsSource,
+  requestMethodIsSource,
+  ROUTE_REGISTRATIONS,
+  usesRequest,
+} from './sources.js';
+import type { SourceHints } from './sources.js';
 import type { CompiledTaint } from './spec.js';
-import { bindingPath, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
+import { bindingPath, contains, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
 
 /** What an expression holds: nothing from a source, data from a source (with its path), or the request itself. */
 export type Taint =
@@ -15,6 +30,13 @@ export type Taint =
 
 const CLEAN: Taint = { kind: 'clean' };
 const MAX_DEPTH = 40;
+/**
+ * Work one sink may do: expressions visited, and whole-scope searches (definitions, calls, checks), each
+ * of which costs a walk of the scope. A pathological file (a minified bundle) gives up, with no finding,
+ * rather than stall the crawl.
+ */
+const MAX_VISITS = 3000;
+const MAX_SEARCHES = 24;
 
 /** Calls that turn any input into a number or boolean: the result cannot carry an injection. */
 const COERCING_CALLS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite']);
@@ -31,11 +53,17 @@ const CONSTANT_IDENTIFIERS = new Set(['undefined', 'NaN', 'Infinity']);
 export interface FileCache {
   readonly definitions: Map<string, Definition[]>;
   readonly ifs: Map<number, SgNode[]>;
+  readonly calls: CallIndex;
+  readonly routeHandlers: Map<number, boolean>;
+  hints: SourceHints | null;
 }
 
 export function newFileCache(): FileCache {
-  return { definitions: new Map(), ifs: new Map() };
+  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null };
 }
+
+/** How many call sites of a local function are followed into one of its parameters. */
+const MAX_CALL_SITES = 12;
 
 function tainted(source: TraceStep, steps: readonly TraceStep[] = []): Taint {
   return { kind: 'tainted', trace: { source, steps } };
@@ -48,7 +76,11 @@ function step(label: string, node: SgNode): TraceStep {
 /** Resolves, within the enclosing functions, whether expressions derive from the rule's sources. */
 export class TaintFlow {
   private depth = 0;
+  private visits = 0;
+  private searches = 0;
   private readonly visiting = new Set<string>();
+  /** Arguments of the local calls being followed into their function's returns, by function node id. */
+  private readonly frames = new Map<number, readonly SgNode[]>();
 
   constructor(
     private readonly spec: CompiledTaint,
@@ -57,7 +89,8 @@ export class TaintFlow {
   ) {}
 
   valueOf(node: SgNode): Taint {
-    if (this.depth >= MAX_DEPTH) return CLEAN;
+    if (this.depth >= MAX_DEPTH || this.visits >= MAX_VISITS || this.searches >= MAX_SEARCHES) return CLEAN;
+    this.visits += 1;
     this.depth += 1;
     try {
       if (this.spec.sanitizers.some((rule) => node.matches(rule))) return CLEAN;
@@ -74,6 +107,7 @@ export class TaintFlow {
     return isGuarded(node.text(), node, (fn) => {
       const cached = this.cache.ifs.get(fn.id());
       if (cached) return cached;
+      this.searches += 1;
       const found = fn.findAll({ rule: { kind: 'if_statement' } });
       this.cache.ifs.set(fn.id(), found);
       return found;
@@ -162,7 +196,7 @@ export class TaintFlow {
     if (callee.kind() === 'identifier') {
       const name = callee.text();
       if (COERCING_CALLS.has(name)) return CLEAN;
-      return PASSING_CALLS.has(name) ? this.first(args) : CLEAN;
+      return PASSING_CALLS.has(name) ? this.first(args) : this.localCall(node, name, args);
     }
     if (callee.kind() !== 'member_expression') return CLEAN;
     const method = callee.field('property')?.text() ?? '';
@@ -175,6 +209,21 @@ export class TaintFlow {
     }
     if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) ? CLEAN : extendSource(receiver, object, node);
     return PASSING_METHODS.has(method) ? this.first(args) : CLEAN;
+  }
+
+  /** `buildQuery(req.query.q)` with `function buildQuery(q) { return '...' + q; }` in this file. */
+  private localCall(call: SgNode, name: string, args: readonly SgNode[]): Taint {
+    this.searches += 1;
+    const fn = localFunction(this.root, name, this.cache.calls);
+    if (!fn || this.frames.has(fn.id())) return CLEAN;
+    this.frames.set(fn.id(), args);
+    try {
+      const value = this.first(returnedValues(fn, this.cache.calls));
+      if (value.kind !== 'tainted') return CLEAN;
+      return { kind: 'tainted', trace: { source: value.trace.source, steps: [...value.trace.steps, step(`${name}()`, call)] } };
+    } finally {
+      this.frames.delete(fn.id());
+    }
   }
 
   /** The value of variable `name` where `use` reads it: its reaching definitions, or the parameter it is. */
@@ -202,6 +251,7 @@ export class TaintFlow {
     const key = `${scope.id()}\0${name}`;
     const cached = this.cache.definitions.get(key);
     if (cached) return cached;
+    this.searches += 1;
     const found = definitionsIn(scope, fn, name);
     this.cache.definitions.set(key, found);
     return found;
@@ -236,22 +286,65 @@ export class TaintFlow {
     return CLEAN;
   }
 
-  /** A parameter binding `name`: a request object, a field of one (`({ query }, res) =>`), or clean. */
+  /**
+   * A parameter binding `name`: a request object, a field of one (`({ query }, res) =>`, `@Query('q') q`),
+   * the argument of the local call being followed, the elements of an iterated value, or what this file's
+   * own calls of the function pass in. Clean otherwise: nothing says where it comes from.
+   */
   private parameter(fn: SgNode, name: string): Taint | null {
-    const params = parametersOf(fn);
-    for (const [index, param] of params.entries()) {
+    for (const [index, param] of parametersOf(fn).entries()) {
       const { pattern, type } = parameterParts(param);
       const path = bindingPath(pattern, name);
       if (!path) continue;
-      if (isRequestParameter(fn, index, pattern, type)) {
+      const decorator = parameterDecorator(param);
+      if (decorator && isDataDecorator(decorator.name) && usesRequest(this.spec.sourceSets)) return tainted(step(`${decorator.text} ${pattern.text()}`, param));
+      if ((decorator && isRequestDecorator(decorator.name)) || isRequestParameter(fn, index, pattern, type, (f) => this.passedToRoute(f))) {
         const label = pattern.kind() === 'identifier' ? pattern.text() : 'request';
         return this.destructure({ kind: 'request', label }, path, pattern);
       }
-      if (this.spec.sourceSets.has('request') && isPageProps(fn, path[0])) return tainted(step(path.join('.'), pattern));
-      return CLEAN;
+      if (usesRequest(this.spec.sourceSets) && isPageProps(fn, path[0])) return tainted(step(path.join('.'), pattern));
+      const value = this.argumentOf(fn, index);
+      if (value.kind === 'request') return this.destructure(value, path, pattern);
+      if (value.kind !== 'tainted') return CLEAN;
+      return { kind: 'tainted', trace: { source: value.trace.source, steps: [...value.trace.steps, step(name, pattern)] } };
     }
     return null;
   }
+
+  /** What parameter `index` of `fn` receives: from the call being followed, an iterated value, or the file's calls. */
+  private argumentOf(fn: SgNode, index: number): Taint {
+    const key = `param\0${fn.id()}\0${index}`;
+    if (this.visiting.has(key)) return CLEAN;
+    this.visiting.add(key);
+    try {
+      const frame = this.frames.get(fn.id());
+      if (frame) return frame[index] ? this.valueOf(frame[index]) : CLEAN;
+      const receiver = index === 0 ? iteratedReceiver(fn) : null;
+      if (receiver) return this.valueOf(receiver);
+      const name = functionName(fn);
+      if (!name) return CLEAN;
+      // A method is followed from `this.name(...)` calls only: other objects' methods of that name are other code.
+      const method = fn.kind() === 'method_definition';
+      this.searches += 1;
+      const calls = callsTo(this.root, name, this.cache.calls)
+        .filter((call) => !contains(fn, call) && (call.field('function')?.kind() === 'identifier') !== method)
+        .filter((call) => !method || call.field('function')?.field('object')?.kind() === 'this')
+        .slice(0, MAX_CALL_SITES);
+      return this.first(calls.map((call) => call.field('arguments')?.namedChildren()[index]));
+    } finally {
+      this.visiting.delete(key);
+    }
+  }
+
+  private passedToRoute(fn: SgNode): boolean {
+    const cached = this.cache.routeHandlers.get(fn.id());
+    if (cached !== undefined) return cached;
+    const name = functionName(fn);
+    const passed = name !== null && passedTo(this.root, name, ROUTE_REGISTRATIONS);
+    this.cache.routeHandlers.set(fn.id(), passed);
+    return passed;
+  }
+
 }
 
 /** `req.query` read as `req.query.id`: name the source by the longest expression still without a step. */

@@ -2,9 +2,12 @@ import type { SgNode } from '@ast-grep/napi';
 import type { FindingTrace } from '../../domain/finding.js';
 import { TaintFlow } from './flow.js';
 import type { FileCache } from './flow.js';
+import { setsPossible, sourceHints } from './sources.js';
 import type { CompiledTaint } from './spec.js';
 
 export { newFileCache } from './flow.js';
+
+const CONSTANT_KINDS = new Set(['string', 'number', 'true', 'false', 'null', 'undefined', 'regex', 'arrow_function', 'function_expression', 'function']);
 export type { FileCache } from './flow.js';
 
 /**
@@ -14,13 +17,19 @@ export type { FileCache } from './flow.js';
  * the rule's metavariable names carry when it was matched in a combined pass.
  */
 export function taintTraceOf(taint: CompiledTaint, match: SgNode, prefix: string, cache: FileCache): FindingTrace | null {
-  const flow = new TaintFlow(taint, match.getRoot().root(), cache);
-  for (const name of taint.sinks) {
+  const values = taint.sinks.flatMap((name) => {
     const single = match.getMatch(prefix + name);
-    for (const node of single ? [single] : match.getMultipleMatches(prefix + name)) {
-      const value = flow.valueOf(node);
-      if (value.kind === 'tainted') return value.trace;
-    }
+    return single ? [single] : match.getMultipleMatches(prefix + name);
+  });
+  // Most sinks hold a literal (require('fs'), new RegExp('^a')): nothing can flow into those.
+  if (values.every((node) => CONSTANT_KINDS.has(String(node.kind())))) return null;
+  const root = match.getRoot().root();
+  cache.hints ??= sourceHints(root);
+  if (taint.sourceRules.length === 0 && !setsPossible(taint.sourceSets, cache.hints)) return null;
+  const flow = new TaintFlow(taint, root, cache);
+  for (const node of values) {
+    const value = flow.valueOf(node);
+    if (value.kind === 'tainted') return value.trace;
   }
   return null;
 }

@@ -3,11 +3,13 @@ import type { NapiConfig } from '@ast-grep/napi';
 
 /**
  * Named source sets the engine knows how to recognise. `request`: fields of the request in Express,
- * Koa, Fastify, hapi, Next.js and Node `http` handlers; `request-object`: only the fields that can
- * carry objects (body, query), for sinks where a string is harmless; `argv`: process.argv; `env`:
+ * Koa, Fastify, hapi, Next.js and Node `http` handlers; `request-reflected`: only the fields a link or
+ * a cross-site form sets (URL, query, route params, body), for attacks delivered through a victim's
+ * browser; `request-object`: only the fields that can carry objects (body, query), for sinks where a
+ * string is harmless; `argv`: process.argv from index 2 on; `env`:
  * process.env; `location`: the page's own URL in the browser (location, document.URL, referrer).
  */
-export const SOURCE_SETS = ['request', 'request-object', 'argv', 'env', 'location'] as const;
+export const SOURCE_SETS = ['request', 'request-reflected', 'request-object', 'argv', 'env', 'location'] as const;
 export type SourceSet = (typeof SOURCE_SETS)[number];
 
 const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, {
