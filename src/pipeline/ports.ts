@@ -132,6 +132,8 @@ export interface NewLearnedTemplate {
 /** A stored learned template with the record of the fixes it produced (pattern-reuse fixes with its rewrite). */
 export interface StoredLearnedTemplate extends NewLearnedTemplate {
   readonly id: string;
+  /** The project whose fixes taught it (null: learned before templates were kept per project). */
+  readonly projectId: string | null;
   readonly successes: number;
   readonly failures: number;
 }

@@ -85,6 +85,25 @@ describe.each(backends)('learned templates on $name', (backend) => {
     expect(stats?.bestFix).toEqual({ template: 'safeEval($A)', safety: 'unsafe', match: 'eval($A)' });
   });
 
+  it.skipIf(skip)('keeps templates to the project that taught them unless both projects share their learning', async () => {
+    const other = await at.store.ensureProject('/repo/other', 'other');
+    expect(await at.store.learnedTemplates(other)).toEqual([]);
+    expect((await at.store.patternStats(other, [finding.patternFingerprint])).get(finding.patternFingerprint)?.bestFix ?? null).toBeNull();
+    await at.store.setPatternSharing(at.project, true);
+    await at.store.setPatternSharing(other, true);
+    expect((await at.store.learnedTemplates(other)).map((t) => [t.rewrite, t.projectId])).toEqual([
+      ['JSON.parse($A)', at.project.projectId],
+      ['safeEval($A)', at.project.projectId],
+    ]);
+    expect((await at.store.patternStats(other, [finding.patternFingerprint])).get(finding.patternFingerprint)?.bestFix).toEqual({
+      template: 'safeEval($A)',
+      safety: 'unsafe',
+      match: 'eval($A)',
+    });
+    await at.store.setPatternSharing(at.project, false);
+    await at.store.setPatternSharing(other, false);
+  });
+
   it.skipIf(skip)('remembers mined commits per project', async () => {
     await at.store.recordMinedCommits(at.project, [{ sha: 'a1', examples: 2 }, { sha: 'b2', examples: 0 }]);
     await at.store.recordMinedCommits(at.project, [{ sha: 'a1', examples: 2 }]);

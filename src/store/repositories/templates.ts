@@ -4,6 +4,7 @@ import { chunks } from './batch.js';
 
 interface TemplateRow {
   id: string;
+  project_id: string | null;
   pattern_fingerprint: string;
   rule_id: string;
   shape: string;
@@ -21,26 +22,27 @@ export async function saveLearnedTemplates(db: SqlClient, project: ProjectRef, t
   for (const chunk of chunks(templates)) {
     await db.query(
       `INSERT INTO code_roach_learned_templates
-         (organization_id, pattern_fingerprint, rule_id, shape, language, match_pattern, rewrite, metavariables, example_count, source)
-       SELECT $1, t."patternFingerprint", t."ruleId", t.shape, t.language, t.pattern, t.rewrite,
+         (organization_id, project_id, pattern_fingerprint, rule_id, shape, language, match_pattern, rewrite, metavariables, example_count, source)
+       SELECT $1, $3, t."patternFingerprint", t."ruleId", t.shape, t.language, t.pattern, t.rewrite,
               ARRAY(SELECT jsonb_array_elements_text(t.metavariables)), t."exampleCount", t.source
        FROM jsonb_to_recordset($2::jsonb) AS t("patternFingerprint" text, "ruleId" text, shape text, language text, pattern text,
             rewrite text, metavariables jsonb, "exampleCount" integer, source text)
-       ON CONFLICT (organization_id, pattern_fingerprint, match_pattern, rewrite) DO UPDATE SET
+       ON CONFLICT (project_id, pattern_fingerprint, match_pattern, rewrite) DO UPDATE SET
          example_count = GREATEST(code_roach_learned_templates.example_count, EXCLUDED.example_count), updated_at = now()`,
-      [project.organizationId, JSON.stringify(chunk)],
+      [project.organizationId, JSON.stringify(chunk), project.projectId],
     );
   }
 }
 
 /**
- * Templates with their record: the current outcomes (migration 0005) of the pattern-reuse fixes that
- * wrote the template's rewrite. Verified counts as a success; rejected, failed, rolled back, reverted
- * or re-edited by a reviewer as a failure.
+ * The templates a project may use: its own, legacy ones without a project, and, when it shares its
+ * learning, those of other sharing projects. Each comes with its record: the current outcomes
+ * (migration 0005) of the pattern-reuse fixes that wrote its rewrite. Verified counts as a success;
+ * rejected, failed, rolled back, reverted or re-edited by a reviewer as a failure.
  */
 export async function learnedTemplates(db: SqlClient, project: ProjectRef, fingerprints?: readonly string[]): Promise<StoredLearnedTemplate[]> {
   const rows = await db.query<TemplateRow>(
-    `SELECT t.id, t.pattern_fingerprint, t.rule_id, t.shape, t.language, t.match_pattern, t.rewrite, t.metavariables,
+    `SELECT t.id, t.project_id, t.pattern_fingerprint, t.rule_id, t.shape, t.language, t.match_pattern, t.rewrite, t.metavariables,
             t.example_count, t.source, COALESCE(r.successes, 0) AS successes, COALESCE(r.failures, 0) AS failures
      FROM code_roach_learned_templates t
      LEFT JOIN LATERAL (
@@ -50,11 +52,15 @@ export async function learnedTemplates(db: SqlClient, project: ProjectRef, finge
          AND o.pattern_fingerprint = t.pattern_fingerprint AND f.template = t.rewrite
      ) r ON true
      WHERE t.organization_id = $1 AND ($2::text[] IS NULL OR t.pattern_fingerprint = ANY($2::text[]))
+       AND (t.project_id IS NULL OR t.project_id = $3
+            OR (EXISTS (SELECT 1 FROM projects s WHERE s.id = $3 AND s.share_patterns)
+                AND EXISTS (SELECT 1 FROM projects o WHERE o.id = t.project_id AND o.share_patterns)))
      ORDER BY t.pattern_fingerprint, t.created_at, t.match_pattern, t.rewrite`,
-    [project.organizationId, fingerprints ? [...fingerprints] : null],
+    [project.organizationId, fingerprints ? [...fingerprints] : null, project.projectId],
   );
   return rows.map((row) => ({
     id: row.id,
+    projectId: row.project_id,
     patternFingerprint: row.pattern_fingerprint,
     ruleId: row.rule_id,
     shape: row.shape,
@@ -75,7 +81,8 @@ export async function learnedTemplates(db: SqlClient, project: ProjectRef, finge
  * Learned rewrites are offered as unsafe: they are proven on their examples, not on every program.
  */
 export async function promoteLearnedTemplate(db: SqlClient, project: ProjectRef, template: StoredLearnedTemplate): Promise<void> {
-  const bestFix = { template: template.rewrite, safety: 'unsafe', match: template.pattern };
+  // learnedIn: as for other best fixes (migration 0005), only sharing projects see another's.
+  const bestFix = { template: template.rewrite, safety: 'unsafe', match: template.pattern, ...(template.projectId ? { learnedIn: template.projectId } : {}) };
   await db.query(
     `INSERT INTO code_roach_patterns (organization_id, fingerprint, rule_id, error_pattern, best_fix, confidence)
      VALUES ($1, $2, $3, $4, $5, 0.5)
