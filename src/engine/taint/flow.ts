@@ -41,7 +41,7 @@ const MAX_SEARCHES = 24;
 /** Calls that turn any input into a number or boolean: the result cannot carry an injection. */
 const COERCING_CALLS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite']);
 /** Calls whose result is their argument's text, decoded or reshaped (join/resolve: path's, imported bare). */
-const PASSING_CALLS = new Set(['String', 'decodeURIComponent', 'decodeURI', 'unescape', 'atob', 'structuredClone', 'Array', 'join', 'resolve', 'normalize', 'format']);
+const PASSING_CALLS = new Set(['String', 'decodeURIComponent', 'decodeURI', 'unescape', 'atob', 'structuredClone', 'Array', 'join', 'resolve', 'normalize', 'format', 'sprintf', 'vsprintf']);
 /** Methods, on any receiver, whose result carries their arguments: path.join(dir, x), 'a'.concat(x), util.format('%s', x). */
 const PASSING_METHODS = new Set(['join', 'resolve', 'normalize', 'concat', 'replace', 'replaceAll', 'format', 'from', 'parse', 'stringify', 'assign', 'keys', 'values', 'entries', 'fromEntries', 'of']);
 /** Methods of a tainted value whose result is a number or boolean. */
@@ -207,7 +207,7 @@ export class TaintFlow {
     if (receiver.kind === 'request') {
       return requestMethodIsSource(method, this.spec.sourceSets) ? tainted(step(node.text(), node)) : CLEAN;
     }
-    if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) ? CLEAN : extendSource(receiver, object, node);
+    if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) || keepsOnlySafeCharacters(method, args) ? CLEAN : extendSource(receiver, object, node);
     return PASSING_METHODS.has(method) ? this.first(args) : CLEAN;
   }
 
@@ -357,4 +357,31 @@ function extendSource(value: Taint, object: SgNode, node: SgNode): Taint {
 
 function unparenthesized(node: SgNode): SgNode {
   return node.kind() === 'parenthesized_expression' ? unparenthesized(node.namedChildren()[0] ?? node) : node;
+}
+
+/** Characters an allow-list replace may keep: letters, digits, `_`, `-`, space (no quotes, dots, slashes or shell syntax). */
+const SAFE_CLASS_CHARACTERS = new Set([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- ', '\\w', '\\d', '\\s']);
+
+/**
+ * `x.replace(/[^a-z0-9_-]/gi, '')`: a global replace of everything outside a class of letters, digits,
+ * `_` and `-` by nothing leaves text that cannot break out of any string, path or command. Read from the
+ * regex literal's own nodes, not by matching the source text.
+ */
+function keepsOnlySafeCharacters(method: string, args: readonly SgNode[]): boolean {
+  if (method !== 'replace' && method !== 'replaceAll') return false;
+  const [pattern, replacement] = args;
+  if (pattern?.kind() !== 'regex' || replacement?.kind() !== 'string' || replacement.text().length !== 2) return false;
+  const body = pattern.field('pattern')?.text() ?? '';
+  const flags = pattern.field('flags')?.text() ?? '';
+  const close = body.endsWith(']+') ? body.length - 2 : body.endsWith(']') ? body.length - 1 : -1;
+  if (!flags.includes('g') || !body.startsWith('[^') || close < 2) return false;
+  const inside = body.slice(2, close);
+  for (let i = 0; i < inside.length; i += 1) {
+    const one = inside.charAt(i);
+    if (one === '\\') {
+      if (!SAFE_CLASS_CHARACTERS.has(inside.slice(i, i + 2))) return false;
+      i += 1;
+    } else if (!SAFE_CLASS_CHARACTERS.has(one)) return false;
+  }
+  return true;
 }

@@ -11,18 +11,26 @@ const URL_PARTS = new Set(['origin', 'host', 'hostname']);
 const EXIT_KINDS = new Set(['return_statement', 'throw_statement', 'continue_statement', 'break_statement']);
 const EXITS: NapiConfig = { rule: { any: [...EXIT_KINDS].map((kind) => ({ kind })) } };
 
+/** `isNaN`, `isUUID`, `isValidUrl`: a predicate by its name (is + a capital letter). */
+function isPredicateName(name: string): boolean {
+  const third = name.charAt(2);
+  return name.startsWith('is') && third !== '' && third === third.toUpperCase() && third !== third.toLowerCase();
+}
+
 /** Whether `condition` checks the expression written as `text` against an allow-list or a pattern. */
 export function conditionChecks(condition: SgNode, text: string): boolean {
   for (const call of [condition, ...condition.findAll({ rule: { kind: 'call_expression' } })]) {
     if (call.kind() !== 'call_expression') continue;
     const callee = call.field('function');
     const args = call.field('arguments')?.namedChildren() ?? [];
+    // isNaN(x), isValidUrl(x), isSafePath(x)
+    if (callee?.kind() === 'identifier' && isPredicateName(callee.text()) && args[0]?.text() === text) return true;
     if (callee?.kind() !== 'member_expression') continue;
     const method = callee.field('property')?.text() ?? '';
     if (MEMBERSHIP_METHODS.has(method) && args.some((arg) => arg.text() === text)) return true;
     if (SHAPE_METHODS.has(method) && callee.field('object')?.text() === text) return true;
-    // validator.isUUID(x), validator.isAlphanumeric(x)
-    if (method.startsWith('is') && method.length > 2 && method[2] === method[2]?.toUpperCase() && args[0]?.text() === text) return true;
+    // validator.isUUID(x), validator.isAlphanumeric(x), Number.isInteger(x)
+    if (isPredicateName(method) && args[0]?.text() === text) return true;
   }
   for (const comparison of [condition, ...condition.findAll({ rule: { kind: 'binary_expression' } })]) {
     if (comparison.kind() !== 'binary_expression' || !EQUALITY.has(comparison.field('operator')?.text() ?? '')) continue;
