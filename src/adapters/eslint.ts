@@ -30,6 +30,7 @@ const CATEGORY_OF_TYPE: Readonly<Record<string, Category>> = { problem: 'bug', s
 export function eslintAdapter(options: EslintAdapterOptions): AnalyzerAdapter {
   return {
     name: 'eslint',
+    engine: 'eslint',
     async run(input: AdapterInput): Promise<AdapterOutcome> {
       const configFile = options.configFile ? path.resolve(input.root, options.configFile) : CONFIG_FILES.map((name) => path.join(input.root, name)).find((file) => existsSync(file));
       if (!configFile) return { status: 'skipped', findings: [], detail: `no ESLint config in the project (${CONFIG_FILES[0]} and friends); ESLint runs only with the project's own config` };

@@ -59,6 +59,7 @@ const OxlintOutput = z.object({
 export function oxlintAdapter(options: OxlintAdapterOptions): AnalyzerAdapter {
   return {
     name: 'oxlint',
+    engine: 'oxlint',
     async run(input: AdapterInput): Promise<AdapterOutcome> {
       const files = input.files.filter(lintable);
       if (files.length === 0) return { status: 'skipped', findings: [], detail: 'no lintable JavaScript or TypeScript file changed in this crawl' };

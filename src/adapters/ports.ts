@@ -38,5 +38,7 @@ export interface AdapterOutcome {
  */
 export interface AnalyzerAdapter {
   readonly name: string;
+  /** The engine its findings name (`eslint`, `oxlint`, `ts`); null when only its output tells (a SARIF file). */
+  readonly engine: string | null;
   run(input: AdapterInput): Promise<AdapterOutcome>;
 }

@@ -43,6 +43,8 @@ export interface AdapterRun {
   /** Built-in and adapter findings, with duplicates of one defect from several engines merged. */
   readonly findings: Finding[];
   readonly statuses: AdapterStatus[];
+  /** Engines whose adapter failed in this crawl: what they reported before is unknown now, not gone. */
+  readonly failedEngines: string[];
 }
 
 /**
@@ -63,6 +65,7 @@ export async function runAdapters(adapters: readonly AnalyzerAdapter[], root: st
     return loaded;
   };
   const statuses: AdapterStatus[] = [];
+  const failedEngines: string[] = [];
   const found: Finding[] = [];
   for (const adapter of adapters) {
     const started = performance.now();
@@ -72,7 +75,8 @@ export async function runAdapters(adapters: readonly AnalyzerAdapter[], root: st
       statuses.push({ adapter: adapter.name, status: outcome.status, findings: outcome.findings.length, durationMs: Math.round(performance.now() - started), detail: outcome.detail });
     } catch (error) {
       statuses.push({ adapter: adapter.name, status: 'failed', findings: 0, durationMs: Math.round(performance.now() - started), detail: (error as Error).message });
+      if (adapter.engine) failedEngines.push(adapter.engine);
     }
   }
-  return { findings: found.length > 0 ? mergeFindings([...builtIn, ...found]) : [...builtIn], statuses };
+  return { findings: found.length > 0 ? mergeFindings([...builtIn, ...found]) : [...builtIn], statuses, failedEngines };
 }

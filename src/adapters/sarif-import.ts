@@ -49,6 +49,7 @@ interface Counts {
 export function sarifImportAdapter(file: string, displayName: string): AnalyzerAdapter {
   return {
     name: `sarif:${displayName}`,
+    engine: null,
     async run(input: AdapterInput): Promise<AdapterOutcome> {
       const log = await readSarifLog(file);
       const byPath = new Map(input.files.map((f) => [f.path, f]));

@@ -25,6 +25,7 @@ type TsModule = typeof ts;
 export function typescriptAdapter(options: TypescriptAdapterOptions): AnalyzerAdapter {
   return {
     name: 'typescript',
+    engine: 'ts',
     async run(input: AdapterInput): Promise<AdapterOutcome> {
       const configPath = path.resolve(input.root, options.tsconfig ?? 'tsconfig.json');
       if (!existsSync(configPath)) {

@@ -1,6 +1,7 @@
 import type { AdapterFile, AdapterStatus, AnalyzerAdapter } from '../adapters/ports.js';
 import { runAdapters } from '../adapters/run-adapters.js';
 import type { Finding } from '../domain/finding.js';
+import type { ReportedIssue } from './crawl-report.js';
 import { LANGUAGES } from '../domain/finding.js';
 import type { Language } from '../domain/finding.js';
 import { overrideFindings } from './rule-overrides.js';
@@ -17,6 +18,19 @@ export interface CrawlAdapterInput {
   /** The AST engine's findings of this crawl (overrides already applied). */
   readonly findings: readonly Finding[];
   readonly overrides: readonly RuleOverride[];
+  /** The project's open issues before this crawl (read only when an adapter failed). */
+  readonly previousIssues: () => Promise<readonly Omit<ReportedIssue, 'fixable'>[]>;
+}
+
+export interface CrawlAdapterResult {
+  /** Built-in and adapter findings, duplicates merged: these go through fixes and learning. */
+  readonly findings: Finding[];
+  /**
+   * Open issues of analyzed files that only a failed adapter reported: refreshed in the store so they are not
+   * resolved by a tool that did not run, but given no fix (their ranges are not re-read).
+   */
+  readonly keptOpen: Finding[];
+  readonly statuses: AdapterStatus[];
 }
 
 function isLanguage(language: string): language is Language {
@@ -28,8 +42,8 @@ function isLanguage(language: string): language is Language {
  * the AST engine's. Adapters see only changed files: an unchanged file is neither re-linted nor counted as
  * changed, and the adapter issues it had stay open until the file changes again.
  */
-export async function withAdapterFindings(input: CrawlAdapterInput): Promise<{ findings: Finding[]; statuses: AdapterStatus[] }> {
-  if (!input.adapters || input.adapters.length === 0) return { findings: [...input.findings], statuses: [] };
+export async function withAdapterFindings(input: CrawlAdapterInput): Promise<CrawlAdapterResult> {
+  if (!input.adapters || input.adapters.length === 0) return { findings: [...input.findings], keptOpen: [], statuses: [] };
   const skipped = new Set(input.skipped.map((file) => file.path));
   const files: AdapterFile[] = [];
   for (const file of input.analyzedPaths) {
@@ -38,5 +52,20 @@ export async function withAdapterFindings(input: CrawlAdapterInput): Promise<{ f
     files.push({ path: walked.path, absolutePath: walked.absolutePath, language: walked.language });
   }
   const run = await runAdapters(input.adapters, input.root, files, input.findings);
-  return { findings: overrideFindings(run.findings, input.overrides), statuses: run.statuses };
+  const findings = overrideFindings(run.findings, input.overrides);
+  const keptOpen = run.failedEngines.length > 0 ? await issuesOfFailedEngines(input, new Set(run.failedEngines), findings) : [];
+  return { findings, keptOpen, statuses: run.statuses };
+}
+
+async function issuesOfFailedEngines(input: CrawlAdapterInput, failed: ReadonlySet<string>, seen: readonly Finding[]): Promise<Finding[]> {
+  const analyzed = new Set(input.analyzedPaths);
+  const fingerprints = new Set(seen.map((finding) => finding.fingerprint));
+  const kept: Finding[] = [];
+  for (const issue of await input.previousIssues()) {
+    const engine = issue.engines?.[0];
+    const language = input.walked.get(issue.file)?.language;
+    if (!engine || !failed.has(engine) || !analyzed.has(issue.file) || fingerprints.has(issue.fingerprint) || !language || !isLanguage(language)) continue;
+    kept.push({ ...issue, language, range: { ...issue.range, startOffset: 0, endOffset: 0 }, shape: '', bindings: {}, templateFix: null });
+  }
+  return kept;
 }

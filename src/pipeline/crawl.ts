@@ -123,14 +123,14 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       findings.push(...overrideFindings(outcome.findings, options.overrides ?? []));
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
-    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [] });
+    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
     findings.splice(0, findings.length, ...adapted.findings);
     // Adapters quote the lines they flag: secrets are masked there too before anything is stored.
     if (options.secrets?.enabled) findings.splice(0, findings.length, ...(await maskSecretsInFindings(options.root, findings)));
 
     checkpoint();
-    const issueIds = await store.upsertIssues(project, crawlId, findings);
+    const issueIds = await store.upsertIssues(project, crawlId, [...findings, ...adapted.keptOpen]);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
     // Applied fixes whose files changed since: reverted or re-edited ones count against their pattern.

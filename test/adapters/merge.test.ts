@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeFindings } from '../../src/adapters/merge.js';
@@ -107,6 +108,24 @@ describe('a crawl with ESLint, a SARIF import and the built-in pack', () => {
     expect(status.get('sarif:bad.sarif')?.detail).toMatch(/bad\.sarif is not valid SARIF 2\.1\.0: runs: /);
     expect(status.get('oxlint')).toMatchObject({ status: 'ran' });
     expect(report.findings.find((f) => f.ruleId === 'js/no-eval')?.engines).toEqual(['roach', 'oxlint', 'semgrep']);
+  });
+
+  it('keeps the issues of an adapter that failed open: a tool that did not run resolves nothing', async () => {
+    const root = await writeProject({ 'eslint.config.js': ESLINT_CONFIG, 'src/app.js': APP });
+    const first = await crawlDir(root, { adapters: 'eslint', fix: false });
+    expect(first.findings.map((f) => f.ruleId).sort()).toEqual(['eslint/prefer-const', 'js/no-eval']);
+    await writeFile(path.join(root, 'src/app.js'), `${APP}// touched\n`);
+    await writeFile(path.join(root, 'eslint.config.js'), "import broken from 'eslint-plugin-missing';\nexport default [broken];\n");
+    const second = await crawlDir(root, { adapters: 'eslint', fix: false });
+    expect(second.adapters?.[0]).toMatchObject({ adapter: 'eslint', status: 'failed' });
+    expect(second.resolvedIssues).toBe(0);
+    expect(second.findings.map((f) => f.ruleId).sort()).toEqual(['eslint/prefer-const', 'js/no-eval']);
+    // Once ESLint runs again and no longer reports it, the issue is resolved as usual.
+    await writeFile(path.join(root, 'eslint.config.js'), "export default [{ rules: { 'no-eval': 'error' } }];\n");
+    await writeFile(path.join(root, 'src/app.js'), `${APP}// touched again\n`);
+    const third = await crawlDir(root, { adapters: 'eslint', fix: false });
+    expect(third.resolvedIssues).toBe(1);
+    expect(third.findings.map((f) => f.ruleId)).toEqual(['js/no-eval']);
   });
 
   it('adds nothing and reports no adapters when none is configured', async () => {
