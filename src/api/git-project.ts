@@ -9,7 +9,7 @@ import type { ApiDeps } from './context.js';
  * without hooks into this server's workspace (one folder per organization), and registered with its
  * remote so each crawl fetches first.
  */
-export async function registerGitProject(deps: ApiDeps, organizationId: string, body: { name: string; gitUrl: string; ref?: string | undefined }): Promise<Project & { gitUrl: string; ref: string | null }> {
+export async function registerGitProject(deps: ApiDeps, organizationId: string, body: { name: string; gitUrl: string; ref?: string | undefined }): Promise<Project> {
   const workspaceDir = deps.git?.workspaceDir;
   if (!workspaceDir) throw new RoachError('CR_ERR_SERVICE_CONFIG', 'This server has no workspace directory (ROACH_WORKSPACE_DIR): projects cannot be cloned from git URLs.', { setting: 'ROACH_WORKSPACE_DIR' });
   const policy = { allowFile: deps.git?.allowFile ?? false, outbound: deps.outbound };
@@ -18,5 +18,5 @@ export async function registerGitProject(deps: ApiDeps, organizationId: string, 
   const dir = await cloneRemote(url, ref, path.join(path.resolve(workspaceDir), organizationId), policy);
   const project = await deps.tenants.registerProject(organizationId, dir, body.name);
   await deps.tenants.setProjectRemote(organizationId, project.id, { gitUrl: url, ref });
-  return { ...project, gitUrl: url, ref };
+  return { ...project, gitUrl: url, gitRef: ref };
 }

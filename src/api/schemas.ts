@@ -8,5 +8,5 @@ export const errorResponse = z.object({
 export const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const role = z.enum(['owner', 'admin', 'member', 'viewer']);
 export const organization = z.object({ id: uuid, slug: z.string(), name: z.string() });
-export const project = z.object({ id: uuid, organizationId: uuid, name: z.string(), rootPath: z.string() });
+export const project = z.object({ id: uuid, organizationId: uuid, name: z.string(), rootPath: z.string(), gitUrl: z.string().nullable().optional(), gitRef: z.string().nullable().optional() });
 export const jobRef = z.object({ kind: z.string(), jobId: z.string() });

@@ -45,10 +45,9 @@ async function crawlJob(
 ): Promise<Record<string, unknown>> {
   const project = await projectOf(deps, payload.organizationId, payload.projectId);
   // A project cloned from a git URL is brought up to date with its remote first (re-checked: DNS may have moved).
-  const remote = await deps.tenants.projectRemote(payload.organizationId, payload.projectId);
-  if (remote) {
+  if (project.gitUrl) {
     const policy = { allowFile: deps.gitAllowFile ?? false, outbound: deps.outbound ?? { allow: [] } };
-    await updateClone(project.rootPath, remote.ref, policy, await checkGitRemote(remote.gitUrl, policy));
+    await updateClone(project.rootPath, project.gitRef ?? null, policy, await checkGitRemote(project.gitUrl, policy));
   }
   const settings = await resolveCrawlSettings(project.rootPath, {
     apply: payload.apply,

@@ -37,7 +37,6 @@ export interface TenantStore {
   findProject(organizationId: string, ref: string): Promise<Project | null>;
   /** Projects cloned from a git URL: where from (no credentials: those are refused before). */
   setProjectRemote(organizationId: string, projectId: string, remote: ProjectRemote): Promise<void>;
-  projectRemote(organizationId: string, projectId: string): Promise<ProjectRemote | null>;
   pageIssues(project: ProjectRef, options: Parameters<typeof issues.pageIssues>[2]): Promise<issues.IssuePage>;
   createApiKey(key: Parameters<typeof access.createApiKey>[1]): Promise<ApiKeyRecord>;
   apiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
@@ -114,7 +113,6 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),
     setProjectRemote: (org, projectId, remote) => as(org, (tx) => gitProjects.setProjectRemote(tx, projectId, remote)),
-    projectRemote: (org, projectId) => as(org, (tx) => gitProjects.projectRemote(tx, projectId)),
     pageIssues: (project, options) => as(project.organizationId, (tx) => issues.pageIssues(tx, project, options)),
     createApiKey: (key) => as(key.organizationId, (tx) => access.createApiKey(tx, key)),
     apiKeys: (org) => as(org, (tx) => access.apiKeys(tx, org)),

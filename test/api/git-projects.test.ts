@@ -64,7 +64,9 @@ describe('projects from a git URL', () => {
     const created = await create({ name: 'remote', gitUrl: `file://${bare}`, ref: 'main' });
     expect(created.statusCode).toBe(201);
     const project = created.json();
-    expect(project).toMatchObject({ name: 'remote', gitUrl: `file://${bare}`, ref: 'main' });
+    expect(project).toMatchObject({ name: 'remote', gitUrl: `file://${bare}`, gitRef: 'main' });
+    const listed = (await app.inject({ url: `/api/code-roach/organizations/${orgId}/projects`, headers: await headers() })).json();
+    expect(listed.items).toContainEqual(expect.objectContaining({ id: project.id, gitUrl: `file://${bare}`, gitRef: 'main' }));
     expect(project.rootPath.startsWith(path.join(workspace, orgId))).toBe(true);
     expect(await readdir(project.rootPath)).toContain('a.js');
     await expect(access(marker)).rejects.toThrow();

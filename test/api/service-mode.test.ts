@@ -72,9 +72,13 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
     for (let i = 0; i < 2; i++) expect((await server.app.inject({ url: `/api/code-roach/issues?projectId=${ids.projectId}`, headers: key })).statusCode).toBe(200);
     expect((await server.app.inject({ method: 'DELETE', url: `/api/code-roach/organizations/${ids.orgId}/api-keys/${created.id as string}`, headers: owner })).statusCode).toBe(204);
     expect((await server.app.inject({ url: `/api/code-roach/issues?projectId=${ids.projectId}`, headers: key })).statusCode).toBe(401);
-    const audit = (await server.app.inject({ url: `/api/code-roach/organizations/${ids.orgId}/audit?limit=100`, headers: owner })).json();
-    const actions = audit.items.map((i: { action: string; outcome: string }) => `${i.action} ${i.outcome}`);
-    expect(actions).toEqual(expect.arrayContaining(['POST /api/code-roach/organizations/:org/api-keys success', 'DELETE /api/code-roach/organizations/:org/api-keys/:id success', 'POST /api/code-roach/crawl success']));
+    // The audit record is written once the response has gone out: wait for the last one.
+    const wanted = ['POST /api/code-roach/organizations/:org/api-keys success', 'DELETE /api/code-roach/organizations/:org/api-keys/:id success', 'POST /api/code-roach/crawl success'];
+    await waitFor(async () => {
+      const audit = (await server.app.inject({ url: `/api/code-roach/organizations/${ids.orgId}/audit?limit=100`, headers: owner })).json();
+      const actions = new Set(audit.items.map((i: { action: string; outcome: string }) => `${i.action} ${i.outcome}`));
+      return wanted.every((action) => actions.has(action));
+    }, 10_000, 'the audit entries');
   });
 
   it('rate-limits through Redis with 429 and Retry-After', async () => {

@@ -127,7 +127,7 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             })
             .refine((b) => (b.path === undefined) !== (b.gitUrl === undefined), { message: 'give exactly one of path and gitUrl', path: ['path'] })
             .refine((b) => b.ref === undefined || b.gitUrl !== undefined, { message: 'ref goes with gitUrl', path: ['ref'] }),
-          response: { 201: project.extend({ gitUrl: z.string().optional(), ref: z.string().nullable().optional() }) },
+          response: { 201: project },
         },
       },
       async (request, reply) => {

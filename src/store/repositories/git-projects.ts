@@ -9,8 +9,3 @@ export interface ProjectRemote {
 export async function setProjectRemote(tx: SqlClient, projectId: string, remote: ProjectRemote): Promise<void> {
   await tx.query('UPDATE projects SET git_url = $2, git_ref = $3 WHERE id = $1', [projectId, remote.gitUrl, remote.ref]);
 }
-
-export async function projectRemote(tx: SqlClient, projectId: string): Promise<ProjectRemote | null> {
-  const [row] = await tx.query<ProjectRemote & { gitUrl: string | null }>('SELECT git_url AS "gitUrl", git_ref AS ref FROM projects WHERE id = $1', [projectId]);
-  return row?.gitUrl ? { gitUrl: row.gitUrl, ref: row.ref } : null;
-}

@@ -22,6 +22,9 @@ export interface Project {
   readonly organizationId: string;
   readonly name: string;
   readonly rootPath: string;
+  /** Set for projects cloned from a git URL (listings and lookups; registration answers without it). */
+  readonly gitUrl?: string | null;
+  readonly gitRef?: string | null;
 }
 
 /** Creates the organization, or returns it when the slug exists. Not tenant-scoped: it makes tenants. */
@@ -87,7 +90,8 @@ export async function registerProject(tx: SqlClient, organizationId: string, roo
   return row;
 }
 
-const PROJECT_COLUMNS = `id, organization_id AS "organizationId", name, root_path AS "rootPath"`;
+// git_url/git_ref (migration 0009): where a project cloned from a git URL comes from; null for folders.
+const PROJECT_COLUMNS = `id, organization_id AS "organizationId", name, root_path AS "rootPath", git_url AS "gitUrl", git_ref AS "gitRef"`;
 
 export async function projects(tx: SqlClient, organizationId: string): Promise<Project[]> {
   return tx.query<Project>(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE organization_id = $1 ORDER BY name, id`, [organizationId]);
