@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,9 @@ import type { JobContext } from '../../src/queue/ports.js';
 import type { Database } from '../../src/store/sql.js';
 import { testApi } from '../helpers/api.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
+import { REPO_ROOT } from '../helpers/project.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-characters!';
 const TOKEN = 'metrics-token-0123456789';
@@ -95,6 +99,28 @@ describe('Prometheus metrics', () => {
       expect(text).toContain('roach_process_cpu_seconds_total');
     } finally {
       await worker.stop();
+      await dropSchema(schema);
+      await cleanupPrefix(prefix);
+    }
+  }, 60_000);
+
+  it('roach worker --metrics-port prints where its metrics are and serves them until SIGTERM', async () => {
+    if (!(await postgresAvailable()) || !(await redisAvailable())) return;
+    const schema = uniqueSchema();
+    const prefix = uniquePrefix().slice(0, -1);
+    const env = { ...process.env, DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, REDIS_URL, ROACH_REDIS_PREFIX: prefix };
+    const worker = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'roach.js'), 'worker', '--queues', 'notifications', '--metrics-port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    worker.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    worker.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    try {
+      const address = await waitFor(() => /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(log)?.[1], 30_000, 'the metrics listener');
+      const text = await (await fetch(address)).text();
+      expect(text).toContain('roach_queue_depth{queue="notifications",state="waiting"} 0');
+    } finally {
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
       await dropSchema(schema);
       await cleanupPrefix(prefix);
     }
