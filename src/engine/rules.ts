@@ -25,8 +25,16 @@ export interface CompiledRule {
   readonly taint: CompiledTaint | null;
 }
 
+/** A rule file that could not be loaded: skipped, and reported, so one bad file never stops a crawl. */
+export interface RuleProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
+  /** Rule files (or custom rule folders) skipped because they are malformed, named with the reason. */
+  readonly problems: readonly RuleProblem[];
   forLanguage(language: Language): readonly CompiledRule[];
   /** How the language's rules are matched (one combined pass where possible); built once per set. */
   matchPlan(language: Language): MatchPlan;
@@ -122,7 +130,7 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
 }
 
 /** Builds a rule set; later ids replace earlier ones, so custom rule folders can override built-ins. */
-export function ruleSetOf(rules: readonly CompiledRule[]): RuleSet {
+export function ruleSetOf(rules: readonly CompiledRule[], problems: readonly RuleProblem[] = []): RuleSet {
   const byId = new Map<string, CompiledRule>();
   for (const rule of rules) byId.set(rule.definition.id, rule);
   const all = [...byId.values()];
@@ -138,6 +146,7 @@ export function ruleSetOf(rules: readonly CompiledRule[]): RuleSet {
   const forLanguage = (language: Language): readonly CompiledRule[] => perLanguage.get(language) ?? [];
   return {
     rules: all,
+    problems,
     forLanguage,
     matchPlan: (language) => {
       let plan = plans.get(language);
@@ -155,12 +164,37 @@ export interface RuleSelection {
   readonly disabled?: readonly string[];
 }
 
-/** Loads the built-in pack plus any extra folders, minus disabled rules. */
+/**
+ * Loads the built-in pack plus any extra folders, minus disabled rules. A malformed rule file or an
+ * unreadable custom folder is skipped and listed in `problems` (file and reason); only a broken
+ * built-in pack, which means a broken installation, is an error.
+ */
 export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet> {
   const compiled: CompiledRule[] = [];
+  const problems: RuleProblem[] = [];
+  const skip = (file: string, error: unknown, builtIn: boolean): void => {
+    if (builtIn || !(error instanceof RoachError) || error.code !== 'CR_ERR_RULE_INVALID') throw error;
+    problems.push({ file, message: error.message });
+  };
   for (const dir of [BUILTIN_RULES_DIR, ...(selection.extraDirs ?? [])]) {
-    for (const file of await listRuleFiles(dir)) compiled.push(await loadRuleFile(file, dir));
+    const builtIn = dir === BUILTIN_RULES_DIR;
+    let files: string[] = [];
+    try {
+      files = await listRuleFiles(dir);
+    } catch (error) {
+      skip(dir, error, builtIn);
+    }
+    for (const file of files) {
+      try {
+        compiled.push(await loadRuleFile(file, dir));
+      } catch (error) {
+        skip(file, error, builtIn);
+      }
+    }
   }
   const disabled = new Set(selection.disabled ?? []);
-  return ruleSetOf(compiled.filter((rule) => !disabled.has(rule.definition.id)));
+  return ruleSetOf(
+    compiled.filter((rule) => !disabled.has(rule.definition.id)),
+    problems,
+  );
 }

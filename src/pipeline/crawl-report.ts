@@ -1,3 +1,4 @@
+import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
 import type { Finding, SourceRange } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
@@ -57,6 +58,8 @@ export interface CrawlReport {
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: CrawlReport['openIssues'] };
   /** With analyzer adapters configured: what each one did in this crawl (ran, skipped, or its error). */
   readonly adapters?: readonly AdapterStatus[];
+  /** Custom rule files that were skipped because they are malformed (file and reason). */
+  readonly ruleProblems?: readonly RuleProblem[];
 }
 
 /** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */

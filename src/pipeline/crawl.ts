@@ -12,9 +12,9 @@ import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import type { AnalyzerAdapter } from '../adapters/ports.js';
 import { maskSecretsInFindings } from './mask-secrets.js';
 import { analyzeAll } from './analyze-pool.js';
-import { withAdapterFindings } from './crawl-adapters.js';
 import { attributeSafely, mergeOutcomes } from './attribution.js';
 import type { AttributionStore } from './attribution.js';
+import { withAdapterFindings } from './crawl-adapters.js';
 import type { AnalyzeTaskFile } from './analyze-file.js';
 import { processFixes } from './crawl-fixes.js';
 import type { AnalyzedSource } from './crawl-fixes.js';
@@ -63,10 +63,10 @@ export interface CrawlOptions {
   readonly baseline?: Baseline;
   /** `.roach.yml` rules.overrides: per-path disabled rules and severities. */
   readonly overrides?: readonly RuleOverride[];
-  /** Analyzer adapters (ESLint, oxlint, TypeScript, SARIF imports) run on the files analyzed in this crawl. */
-  readonly adapters?: readonly AnalyzerAdapter[];
   /** `.roach.yml` learning.shareAcrossProjects: learn from (and feed) the organization's pool; absent: left as stored. */
   readonly shareLearning?: boolean;
+  /** Analyzer adapters (ESLint, oxlint, TypeScript, SARIF imports) run on the files analyzed in this crawl. */
+  readonly adapters?: readonly AnalyzerAdapter[];
   /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
   readonly secrets?: SecretScanOptions;
 }
@@ -133,10 +133,10 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const issueIds = await store.upsertIssues(project, crawlId, [...findings, ...adapted.keptOpen]);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
-    // Applied fixes whose files changed since: reverted or re-edited ones count against their pattern.
-    await followUpAppliedFixes(deps, analyzedPaths);
     // Blamed before any fix is applied, so the flagged lines are still the ones the authors wrote.
     const attributed = options.attribution ? await attributeSafely(options.attribution, project, options.root, [...analyzedPaths, ...removed]) : null;
+    // Applied fixes whose files changed since: reverted or re-edited ones count against their pattern.
+    await followUpAppliedFixes(deps, analyzedPaths);
     // Pending fixes made against older contents of a changed file can never apply: they make way.
     const analyzedSet = new Set(analyzedPaths);
     await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
@@ -190,6 +190,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
       rules: ruleMetadata(options.rules, open),
       ...(adapted.statuses.length > 0 ? { adapters: adapted.statuses } : {}),
+      ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });

@@ -38,6 +38,8 @@ export interface JsonReport {
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: JsonReport['openIssues'] };
   /** With analyzer adapters configured: each one's outcome in this crawl. */
   readonly adapters?: readonly { readonly adapter: string; readonly status: 'ran' | 'skipped' | 'failed'; readonly findings: number; readonly durationMs: number; readonly detail: string }[];
+  /** Custom rule files skipped because they are malformed: the file and what is wrong with it. */
+  readonly ruleProblems?: readonly { readonly file: string; readonly message: string }[];
 }
 
 export interface JsonTraceStep {
@@ -147,6 +149,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     fixesDeclined: report.fixesDeclined,
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
+    ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),
     ...(report.baseline
       ? {
           baseline: {

@@ -151,6 +151,12 @@ function adapterLines(report: CrawlReport, paint: Paint): string[] {
   ];
 }
 
+/** Custom rule files skipped as malformed: the run went on without them, but their author must know. */
+function ruleProblemLines(report: CrawlReport, paint: Paint): string[] {
+  if (!report.ruleProblems || report.ruleProblems.length === 0) return [];
+  return [paint(['bold', 'yellow'], 'Rule files skipped:'), ...report.ruleProblems.map((p) => `  ${paint(['yellow'], clean(p.message))}`)];
+}
+
 /** Fixes listed by id under the counts; the rest are summed up. */
 const MAX_FIXES_LISTED = 20;
 
@@ -206,6 +212,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
     issueLines(report, paint),
     findingLines(report, paint),
     adapterLines(report, paint),
+    ruleProblemLines(report, paint),
     [`${paint(['bold'], 'Resolved issues:')} ${report.resolvedIssues}`],
     fixLines(report, paint),
     worstFileLines(report, paint),

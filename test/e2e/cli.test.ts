@@ -65,15 +65,22 @@ describe('roach CLI', () => {
     expect(result.stderr).toMatch(/exclud/);
   });
 
-  it('names the file and field of a malformed custom rule', async () => {
+  it('skips a malformed custom rule, naming its file and field, and crawls with the rest', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'rules'));
     await writeFile(path.join(dir, 'rules', 'bad.yml'), 'id: custom/bad\nlanguages: [javascript]\nseverity: urgent\ncategory: bug\nmessage: m\ndoc: {rationale: r, bad: b, good: g}\nrule: {pattern: foo()}\n');
+    await writeFile(path.join(dir, 'rules', 'cobol.yml'), 'id: custom/cobol\nlanguages: [cobol]\nseverity: low\ncategory: bug\nmessage: m\ndoc: {rationale: r, bad: b, good: g}\nrule: {pattern: foo()}\n');
+    await writeFile(path.join(dir, 'rules', 'good.yml'), 'id: custom/no-foo\nlanguages: [javascript]\nseverity: low\ncategory: bug\nmessage: no foo\ndoc: {rationale: r, bad: b, good: g}\nrule: {pattern: foo()}\n');
     await writeFile(path.join(dir, '.roach.yml'), 'rules:\n  dirs: [rules]\n');
-    const result = await roach(['crawl', dir]);
-    expect(result.code).toBe(2);
+    await writeFile(path.join(dir, 'a.js'), 'foo();\ndebugger;\n');
+    const result = await roach(['crawl', dir, '--format', 'json']);
+    expect(result.code).toBe(0);
     expect(result.stderr).toContain(path.join(dir, 'rules', 'bad.yml'));
     expect(result.stderr).toContain('severity');
+    expect(result.stderr).toContain(path.join(dir, 'rules', 'cobol.yml'));
+    const report = JSON.parse(result.stdout) as { findings: { ruleId: string }[]; ruleProblems: { file: string }[] };
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['custom/no-foo', 'js/no-debugger']);
+    expect(report.ruleProblems.map((p) => path.basename(p.file)).sort()).toEqual(['bad.yml', 'cobol.yml']);
   });
 
   it('reports binary, invalid UTF-8, huge and syntax-error files without crashing', async () => {

@@ -108,9 +108,14 @@ describe('loadRules', () => {
     expect(set.forLanguage('python').map((rule) => rule.definition.id)).toContain('py/no-eval');
   });
 
-  it('fails the whole load when an extra folder holds a malformed rule', async () => {
+  it('skips a malformed rule of an extra folder, naming the file and field, and keeps the others', async () => {
     const file = await writeRule('javascript/my-rule.yml', ruleYaml({ severity: 'urgent' }));
-    await expect(loadRules({ extraDirs: [dir] })).rejects.toMatchObject({ code: 'CR_ERR_RULE_INVALID', details: { file } });
+    const set = await loadRules({ extraDirs: [dir, path.join(dir, 'missing-folder')] });
+    expect(set.problems).toEqual([
+      { file, message: expect.stringContaining('severity') as string },
+      { file: path.join(dir, 'missing-folder'), message: expect.stringContaining('Cannot read the rule folder') as string },
+    ]);
+    expect(set.byId('js/no-eval')).toBeDefined();
   });
 
   it('lets a custom rule folder override a built-in rule with the same id', async () => {

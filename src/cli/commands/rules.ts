@@ -42,10 +42,15 @@ export function registerRules(program: Command): void {
       }
       const counts = new Map<string, number>();
       for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+      // A rule file that does not load has no cases to run: it is an Error of its own.
+      if (set.problems.length > 0) counts.set('Error', (counts.get('Error') ?? 0) + set.problems.length);
       const failures = results.filter((r) => r.outcome !== 'Validated');
-      const lines = failures.map((r) => `${r.outcome.padEnd(9)} ${r.ruleId} ${r.kind}#${r.index}: ${r.detail}`);
+      const lines = [
+        ...set.problems.map((p) => `${'Error'.padEnd(9)} ${p.message}`),
+        ...failures.map((r) => `${r.outcome.padEnd(9)} ${r.ruleId} ${r.kind}#${r.index}: ${r.detail}`),
+      ];
       const summary = ['Validated', 'Noisy', 'Missing', 'Wrong', 'Error'].map((o) => `${counts.get(o) ?? 0} ${o}`).join(', ');
       await writeStdout(`${lines.join('\n')}${lines.length ? '\n' : ''}${summary}\n`);
-      if (failures.length > 0) process.exitCode = 1;
+      if (failures.length > 0 || set.problems.length > 0) process.exitCode = 1;
     });
 }
