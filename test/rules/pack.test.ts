@@ -10,7 +10,7 @@ const rules = await loadRules();
 
 describe('built-in rule pack', () => {
   it.each([
-    ['javascript', 80],
+    ['javascript', 120],
     ['python', 40],
     ['go', 20],
     ['java', 20],
