@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listMigrations } from '../../src/store/migrate.js';
 import { cleanupTemp, copyFixture, roach, tempDir } from '../helpers/project.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
+
+// Every migration that ships, so a new one does not break these tests (their count is not the point).
+const ALL_MIGRATIONS = (await listMigrations()).map((m) => String(m.version).padStart(4, '0')).join(', ');
 
 const EMBEDDED = { DATABASE_URL: '', REDIS_URL: '' };
 const servicesUp = (await postgresAvailable()) && (await redisAvailable());
@@ -32,7 +36,7 @@ describe('service commands in the embedded mode', () => {
 
   it('roach db migrate creates or upgrades the embedded store, then says it is current', async () => {
     const dataDir = path.join(await tempDir(), 'data');
-    expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toMatch(/applied 0001, 0002, 0003, 0004\./);
+    expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toContain(`applied ${ALL_MIGRATIONS}.`);
     expect((await roach(['db', 'migrate', '--data-dir', dataDir], { env: EMBEDDED })).stdout).toMatch(/is up to date/);
   });
 
@@ -84,7 +88,7 @@ describe('bad service settings fail at start-up with a clear message', () => {
 
 describe.skipIf(!servicesUp)('service commands on PostgreSQL and Redis', () => {
   it('db migrate, enqueue (deduplicated per project) and jobs', async () => {
-    expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toMatch(/Migrated PostgreSQL \(DATABASE_URL\): applied 0001, 0002, 0003, 0004\./);
+    expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toContain(`Migrated PostgreSQL (DATABASE_URL): applied ${ALL_MIGRATIONS}.`);
     expect((await roach(['db', 'migrate'], { env: SERVICE })).stdout).toMatch(/up to date/);
     const dir = await copyFixture('sample-app');
     const first = await roach(['enqueue', 'crawl', dir, '--priority', 'critical'], { env: SERVICE });
