@@ -119,7 +119,7 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
     for (const [what, list] of [['sources', taint.sourceRules], ['sanitizers', taint.sanitizers]] as const) {
       for (const language of definition.languages) {
         try {
-          for (const extra of list) parseSource(astGrepLang(language), '').root().findAll(extra);
+          for (const extra of list) parseSource(astGrepLang(language), '').root().findAll(extra.config);
         } catch (error) {
           fail(`taint.${what}: ast-grep rejects a rule for ${language} (${(error as Error).message})`);
         }

@@ -19,6 +19,7 @@ import {
   usesRequest,
 } from './sources.js';
 import type { SourceHints } from './sources.js';
+import { matchesAny } from './spec.js';
 import type { CompiledTaint } from './spec.js';
 import { bindingPath, contains, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
 
@@ -35,8 +36,10 @@ const MAX_DEPTH = 40;
  * of which costs a walk of the scope. A pathological file (a minified bundle) gives up, with no finding,
  * rather than stall the crawl.
  */
-const MAX_VISITS = 3000;
+const MAX_VISITS = 800;
 const MAX_SEARCHES = 24;
+const MAX_FILE_SEARCHES = 240;
+const MAX_FILE_VISITS = 20_000;
 
 /** Calls that turn any input into a number or boolean: the result cannot carry an injection. */
 const COERCING_CALLS = new Set(['parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite']);
@@ -56,10 +59,13 @@ export interface FileCache {
   readonly calls: CallIndex;
   readonly routeHandlers: Map<number, boolean>;
   hints: SourceHints | null;
+  /** Whole-scope searches and expression visits spent on this file so far, by all its sinks. */
+  searches: number;
+  visits: number;
 }
 
 export function newFileCache(): FileCache {
-  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null };
+  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, searches: 0, visits: 0 };
 }
 
 /** How many call sites of a local function are followed into one of its parameters. */
@@ -89,12 +95,13 @@ export class TaintFlow {
   ) {}
 
   valueOf(node: SgNode): Taint {
-    if (this.depth >= MAX_DEPTH || this.visits >= MAX_VISITS || this.searches >= MAX_SEARCHES) return CLEAN;
+    if (this.depth >= MAX_DEPTH || this.visits >= MAX_VISITS || this.searches >= MAX_SEARCHES || this.cache.searches >= MAX_FILE_SEARCHES || this.cache.visits >= MAX_FILE_VISITS) return CLEAN;
     this.visits += 1;
+    this.cache.visits += 1;
     this.depth += 1;
     try {
-      if (this.spec.sanitizers.some((rule) => node.matches(rule))) return CLEAN;
-      if (this.spec.sourceRules.some((rule) => node.matches(rule))) return tainted(step(node.text(), node));
+      if (matchesAny(node, this.spec.sanitizers)) return CLEAN;
+      if (matchesAny(node, this.spec.sourceRules)) return tainted(step(node.text(), node));
       const value = this.expression(node);
       if (value.kind === 'tainted' && (node.kind() === 'identifier' || node.kind() === 'member_expression') && this.guarded(node)) return CLEAN;
       return value;
@@ -108,6 +115,7 @@ export class TaintFlow {
       const cached = this.cache.ifs.get(fn.id());
       if (cached) return cached;
       this.searches += 1;
+      this.cache.searches += 1;
       const found = fn.findAll({ rule: { kind: 'if_statement' } });
       this.cache.ifs.set(fn.id(), found);
       return found;
@@ -214,6 +222,7 @@ export class TaintFlow {
   /** `buildQuery(req.query.q)` with `function buildQuery(q) { return '...' + q; }` in this file. */
   private localCall(call: SgNode, name: string, args: readonly SgNode[]): Taint {
     this.searches += 1;
+    this.cache.searches += 1;
     const fn = localFunction(this.root, name, this.cache.calls);
     if (!fn || this.frames.has(fn.id())) return CLEAN;
     this.frames.set(fn.id(), args);
@@ -252,6 +261,7 @@ export class TaintFlow {
     const cached = this.cache.definitions.get(key);
     if (cached) return cached;
     this.searches += 1;
+    this.cache.searches += 1;
     const found = definitionsIn(scope, fn, name);
     this.cache.definitions.set(key, found);
     return found;
@@ -326,6 +336,7 @@ export class TaintFlow {
       // A method is followed from `this.name(...)` calls only: other objects' methods of that name are other code.
       const method = fn.kind() === 'method_definition';
       this.searches += 1;
+      this.cache.searches += 1;
       const calls = callsTo(this.root, name, this.cache.calls)
         .filter((call) => !contains(fn, call) && (call.field('function')?.kind() === 'identifier') !== method)
         .filter((call) => !method || call.field('function')?.field('object')?.kind() === 'this')

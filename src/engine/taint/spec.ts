@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NapiConfig } from '@ast-grep/napi';
+import type { NapiConfig, SgNode } from '@ast-grep/napi';
 
 /**
  * Named source sets the engine knows how to recognise. `request`: fields of the request in Express,
@@ -27,25 +27,36 @@ export const TaintSectionSchema = z.strictObject({
 });
 export type TaintSection = z.infer<typeof TaintSectionSchema>;
 
+/** An ast-grep rule run against single nodes; `kind` (when the rule names one) rules most nodes out cheaply. */
+export interface NodeRule {
+  readonly config: NapiConfig;
+  readonly kind: string | null;
+}
+
 /** A taint section ready to evaluate: named sets apart, rules as ast-grep configs. */
 export interface CompiledTaint {
   readonly sinks: readonly string[];
   readonly sourceSets: ReadonlySet<SourceSet>;
-  readonly sourceRules: readonly NapiConfig[];
-  readonly sanitizers: readonly NapiConfig[];
+  readonly sourceRules: readonly NodeRule[];
+  readonly sanitizers: readonly NodeRule[];
+}
+
+function nodeRule(rule: Record<string, unknown>): NodeRule {
+  return { config: { rule: rule as NapiConfig['rule'] }, kind: typeof rule.kind === 'string' ? rule.kind : null };
+}
+
+/** Whether `node` matches one of `rules`, asking ast-grep only about rules of the node's kind. */
+export function matchesAny(node: SgNode, rules: readonly NodeRule[]): boolean {
+  const kind = String(node.kind());
+  return rules.some((rule) => (rule.kind === null || rule.kind === kind) && node.matches(rule.config));
 }
 
 export function compileTaint(section: TaintSection): CompiledTaint {
   const sourceSets = new Set<SourceSet>();
-  const sourceRules: NapiConfig[] = [];
+  const sourceRules: NodeRule[] = [];
   for (const source of section.sources) {
     if (typeof source === 'string') sourceSets.add(source);
-    else sourceRules.push({ rule: source as NapiConfig['rule'] });
+    else sourceRules.push(nodeRule(source));
   }
-  return {
-    sinks: section.sinks,
-    sourceSets,
-    sourceRules,
-    sanitizers: (section.sanitizers ?? []).map((rule) => ({ rule: rule as NapiConfig['rule'] })),
-  };
+  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers: (section.sanitizers ?? []).map(nodeRule) };
 }
