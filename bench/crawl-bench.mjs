@@ -331,7 +331,7 @@ async function eslintRun(name, concurrency, limits) {
 async function oxlintRun(name, threads, limits) {
   const summaryFile = path.join(WORK, `${name}.summary.json`);
   const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, 'oxlint-runner.mjs'), FILE_LIST, summaryFile], {
-    env: { BENCH_OXLINT_THREADS: String(threads) },
+    env: { BENCH_OXLINT_CWD: CORPUS, BENCH_OXLINT_THREADS: String(threads) },
     limits,
   });
   if (measured.dnf) return { ...measured, kind: 'oxlint' };

@@ -1,7 +1,7 @@
 // Child process of bench/crawl-bench.mjs: lints the corpus with oxlint (its CLI: oxlint has no JS
 // API) limited to the rules of bench/eslint-rules.mjs that oxlint implements, and writes a summary.
 //
-//   BENCH_OXLINT_THREADS=N node bench/oxlint-runner.mjs <file-list> <summary.json>
+//   BENCH_OXLINT_CWD=<corpus> BENCH_OXLINT_THREADS=N node bench/oxlint-runner.mjs <file-list> <summary.json>
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +18,8 @@ if (!listFile || !summaryFile) {
 const OXLINT = fileURLToPath(new URL('../node_modules/.bin/oxlint', import.meta.url));
 const files = (await readFile(listFile, 'utf8')).split('\n').filter(Boolean);
 const threads = process.env.BENCH_OXLINT_THREADS ?? '1';
+// The list holds corpus-relative paths, as for ESLint.
+const cwd = process.env.BENCH_OXLINT_CWD ?? process.cwd();
 
 // Which bench rules oxlint knows: asking it to deny an unknown rule is an error, so probe each once.
 const probe = path.join(path.dirname(summaryFile), 'oxlint-probe.js');
@@ -30,7 +32,8 @@ const diagnostics = [];
 let filesLinted = 0;
 // Paths go in chunks: a single argument list of every corpus file can exceed the system limit.
 for (let i = 0; i < files.length; i += 2000) {
-  const result = spawnSync(OXLINT, [...args, ...files.slice(i, i + 2000)], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const result = spawnSync(OXLINT, [...args, ...files.slice(i, i + 2000)], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`oxlint exited with ${result.status}: ${result.stderr || result.stdout}`);
   if (result.error) throw result.error;
   const report = JSON.parse(result.stdout);
   diagnostics.push(...report.diagnostics);

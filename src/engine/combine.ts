@@ -44,6 +44,14 @@ export interface MatchPlan {
 const KNOWN_FIELDS = new Set(['id', 'languages', 'severity', 'category', 'cwe', 'message', 'doc', 'rule', 'utils', 'fix', 'constraints', 'taint']);
 const CAPTURING_METAVARIABLE = /\$(\$\$?)?([A-Z][A-Z0-9_]*)/g;
 const TAG = 'T';
+const GROUP_TAG = 'G';
+const GROUP_SIZE = 12;
+
+function groupsOf(count: number): { group: number; first: number; end: number }[] {
+  const out = [];
+  for (let first = 0; first < count; first += GROUP_SIZE) out.push({ group: out.length, first, end: Math.min(count, first + GROUP_SIZE) });
+  return out;
+}
 
 export function combinable(rule: CompiledRule): boolean {
   if (!Object.keys(rule.definition).every((field) => KNOWN_FIELDS.has(field))) return false;
@@ -99,11 +107,19 @@ function memberOf(rule: CompiledRule, index: number): { rule: unknown; utils: Re
   return { rule: renameRule(rule.definition.rule, prefix, names), utils };
 }
 
+/** `$$name` is bound exactly when `rule` matches the node; the node matches either way. */
+function tagged(rule: unknown, name: string): unknown {
+  return { any: [{ all: [rule, { pattern: `$$${name}` }] }, { regex: '' }] };
+}
+
 export function combineRules(rules: readonly CompiledRule[]): NapiConfig {
   const members = rules.map(memberOf);
-  const optional = members.map((member, index) => ({ any: [{ all: [member.rule, { pattern: `$$${TAG}${index}` }] }, { regex: '' }] }));
+  // Group tags first: reading a binding is a call into ast-grep, so a matched node is asked about
+  // ~N/GROUP_SIZE groups and the members of the groups that matched, not about every rule.
+  const groups = groupsOf(members.length).map(({ group, first, end }) => tagged({ any: members.slice(first, end).map((m) => m.rule) }, `${GROUP_TAG}${group}`));
+  const optional = members.map((member, index) => tagged(member.rule, `${TAG}${index}`));
   return {
-    rule: { all: [{ any: members.map((member) => member.rule) }, ...optional] } as NapiConfig['rule'],
+    rule: { all: [{ any: members.map((member) => member.rule) }, ...groups, ...optional] } as NapiConfig['rule'],
     utils: Object.assign({}, ...members.map((member) => member.utils)) as NapiConfig['utils'],
   };
 }
@@ -133,11 +149,16 @@ export function matchRules(root: SgRoot, plan: MatchPlan, combinedNodes?: readon
   const top = root.root();
   if (plan.combined) {
     const { config, members } = plan.combined;
+    const groups = groupsOf(members.length);
     for (const node of combinedNodes ?? top.findAll(config)) {
-      members.forEach((rule, index) => {
-        const prefix = memberPrefix(index);
-        if (node.getMatch(`${TAG}${index}`) && meetsConstraints(node, rule, prefix)) found.push({ match: { rule, node, prefix }, sequence: found.length });
-      });
+      for (const { group, first, end } of groups) {
+        if (!node.getMatch(`${GROUP_TAG}${group}`)) continue;
+        for (let index = first; index < end; index++) {
+          const rule = members[index];
+          const prefix = memberPrefix(index);
+          if (rule && node.getMatch(`${TAG}${index}`) && meetsConstraints(node, rule, prefix)) found.push({ match: { rule, node, prefix }, sequence: found.length });
+        }
+      }
     }
   }
   for (const rule of plan.separate) {
