@@ -7,10 +7,10 @@
 //
 //   npm run build && npm run bench:api
 //   node bench/api-bench.mjs [--rows N] [--duration S] [--warmup S] [--connections N] [--deep-pages N] [--no-write]
+import { writeResultsSection } from './results-file.mjs';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -689,22 +689,6 @@ function markdown(env, options, setup, results, explained, breakdown, writes, to
   return lines.join('\n');
 }
 
-async function writeResults(section, heading) {
-  let text = existsSync(RESULTS_MD) ? await readFile(RESULTS_MD, 'utf8') : '# Benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === heading);
-  if (start >= 0) {
-    // A later run on the same date replaces the earlier one (as the other benches do).
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end < 0) end = lines.length;
-    lines.splice(start, end - start, ...section.split('\n'));
-    text = lines.join('\n');
-  } else {
-    text = `${text.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  await writeFile(RESULTS_MD, text.replace(/\n*$/, '\n'));
-}
-
 // ---------------------------------------------------------------- main
 
 async function serverInfo(options) {
@@ -821,7 +805,7 @@ async function main() {
   const section = markdown(env, options, setup, results, explained, breakdown, writes, performance.now() - started);
   process.stdout.write(`${section}\n`);
   if (options.write) {
-    await writeResults(section, `## ${env.date}: REST API: GET issues on ${options.rows.toLocaleString('en-US')} issues (issue 5)`);
+    await writeResultsSection(RESULTS_MD, section, `## ${env.date}: REST API: GET issues on ${options.rows.toLocaleString('en-US')} issues (issue 5)`);
     log(`wrote ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);

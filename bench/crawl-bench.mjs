@@ -4,6 +4,7 @@
 //
 //   node bench/crawl-bench.mjs [--max-files N] [--timeout S] [--max-rss-gib G]
 //                              [--no-build] [--no-engine] [--no-eslint-parallel] [--no-write]
+import { writeResultsSection } from './results-file.mjs';
 import { cpuModel } from './machine.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -317,26 +318,23 @@ async function engineRun(name, threads, limits) {
   };
 }
 
-async function eslintRun(name, concurrency, limits) {
+/** A linter's runner (bench/<tool>-runner.mjs) timed as a child process, and its JSON summary. */
+async function linterRun(name, tool, env, limits) {
   const summaryFile = path.join(WORK, `${name}.summary.json`);
-  const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, 'eslint-runner.mjs'), FILE_LIST, summaryFile], {
-    env: { BENCH_ESLINT_CWD: CORPUS, BENCH_ESLINT_CONCURRENCY: String(concurrency) },
-    limits,
-  });
-  if (measured.dnf) return { ...measured, kind: 'eslint' };
+  const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, `${tool}-runner.mjs`), FILE_LIST, summaryFile], { env, limits });
+  if (measured.dnf) return { ...measured, kind: tool };
   const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
-  return { ...measured, kind: 'eslint', files: summary.filesLinted, fatalFiles: summary.fatalFiles, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
+  return { ...measured, kind: tool, files: summary.filesLinted, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs, summary };
+}
+
+async function eslintRun(name, concurrency, limits) {
+  const run = await linterRun(name, 'eslint', { BENCH_ESLINT_CWD: CORPUS, BENCH_ESLINT_CONCURRENCY: String(concurrency) }, limits);
+  return run.dnf ? run : { ...run, fatalFiles: run.summary.fatalFiles };
 }
 
 async function oxlintRun(name, threads, limits) {
-  const summaryFile = path.join(WORK, `${name}.summary.json`);
-  const measured = await measure(name, process.execPath, [path.join(BENCH_DIR, 'oxlint-runner.mjs'), FILE_LIST, summaryFile], {
-    env: { BENCH_OXLINT_CWD: CORPUS, BENCH_OXLINT_THREADS: String(threads) },
-    limits,
-  });
-  if (measured.dnf) return { ...measured, kind: 'oxlint' };
-  const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
-  return { ...measured, kind: 'oxlint', files: summary.filesLinted, rules: summary.rules.length, findings: summary.findings, byRule: summary.byRule, internalMs: summary.lintMs };
+  const run = await linterRun(name, 'oxlint', { BENCH_OXLINT_CWD: CORPUS, BENCH_OXLINT_THREADS: String(threads) }, limits);
+  return run.dnf ? run : { ...run, rules: run.summary.rules.length };
 }
 
 // ---------------------------------------------------------------- environment
@@ -360,6 +358,10 @@ function roachRuleCount() {
 }
 
 // ---------------------------------------------------------------- report
+
+const CRAWL_RESULTS_HEADER =
+  '# Crawl benchmark results\n\n' +
+  'Written by `node bench/crawl-bench.mjs` (see bench/README.md). One section per date: a later run on the same date replaces it.\n';
 
 const sec = (ms) => (ms / 1000).toFixed(2);
 const mib = (kib) => (kib === null || kib === undefined ? '?' : (kib / 1024).toFixed(0));
@@ -490,24 +492,6 @@ function markdown(env, corpus, runs, options) {
   return lines.join('\n');
 }
 
-async function writeResults(section, date) {
-  const header =
-    '# Crawl benchmark results\n\n' +
-    'Written by `node bench/crawl-bench.mjs` (see bench/README.md). One section per date: a later run on the same date replaces it.\n';
-  let text = existsSync(RESULTS_MD) ? await readFile(RESULTS_MD, 'utf8') : header;
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === `## ${date}`);
-  if (start >= 0) {
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end < 0) end = lines.length;
-    lines.splice(start, end - start, ...section.split('\n'));
-    text = lines.join('\n');
-  } else {
-    text = `${text.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  await writeFile(RESULTS_MD, text.replace(/\n*$/, '\n'));
-}
-
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -571,7 +555,7 @@ async function main() {
   const section = markdown(env, corpus, runs, options);
   process.stdout.write(`${section}\n`);
   if (options.write) {
-    await writeResults(section, env.date);
+    await writeResultsSection(RESULTS_MD, section, `## ${env.date}`, CRAWL_RESULTS_HEADER);
     log(`wrote ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`total benchmark time ${sec(performance.now() - benchStarted)} s`);

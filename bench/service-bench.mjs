@@ -6,11 +6,12 @@
 //
 //   npm run build && npm run bench:service
 //   node bench/service-bench.mjs [--jobs N] [--reference-jobs N] [--workers 1,2,4] [--findings N] [--no-queue] [--no-store] [--no-write]
+import { writeResultsSection } from './results-file.mjs';
 import { cpuModel } from './machine.mjs';
 import { fork, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -641,22 +642,6 @@ function markdown(env, options, queueRuns, storeRuns, totalMs) {
   return lines.join('\n');
 }
 
-async function writeResults(section, heading) {
-  let text = existsSync(RESULTS_MD) ? await readFile(RESULTS_MD, 'utf8') : '# Benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === heading);
-  if (start >= 0) {
-    // A later run on the same date replaces the earlier one (as bench/crawl-bench.mjs does).
-    let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-    if (end < 0) end = lines.length;
-    lines.splice(start, end - start, ...section.split('\n'));
-    text = lines.join('\n');
-  } else {
-    text = `${text.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  await writeFile(RESULTS_MD, text.replace(/\n*$/, '\n'));
-}
-
 // ---------------------------------------------------------------- main
 
 async function serverVersions(options) {
@@ -727,7 +712,7 @@ async function main() {
   const section = markdown(env, options, queueRuns, storeRuns, performance.now() - started);
   process.stdout.write(`${section}\n`);
   if (options.write) {
-    await writeResults(section, `## ${env.date}: ${SECTION_TITLE}`);
+    await writeResultsSection(RESULTS_MD, section, `## ${env.date}: ${SECTION_TITLE}`);
     log(`wrote ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`total ${sec(performance.now() - started)} s`);
