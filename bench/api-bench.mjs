@@ -7,7 +7,6 @@
 //
 //   npm run build && npm run bench:api
 //   node bench/api-bench.mjs [--rows N] [--duration S] [--warmup S] [--connections N] [--deep-pages N] [--no-write]
-import { writeResultsSection } from './results-file.mjs';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuModel } from './machine.mjs';
+import { writeResultsSection } from './results-file.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);

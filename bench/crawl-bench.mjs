@@ -4,7 +4,6 @@
 //
 //   node bench/crawl-bench.mjs [--max-files N] [--timeout S] [--max-rss-gib G]
 //                              [--no-build] [--no-engine] [--no-eslint-parallel] [--no-write]
-import { writeResultsSection } from './results-file.mjs';
 import { cpuModel } from './machine.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +16,7 @@ import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { BENCH_RULES } from './eslint-rules.mjs';
+import { writeResultsSection } from './results-file.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);

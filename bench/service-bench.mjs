@@ -6,7 +6,6 @@
 //
 //   npm run build && npm run bench:service
 //   node bench/service-bench.mjs [--jobs N] [--reference-jobs N] [--workers 1,2,4] [--findings N] [--no-queue] [--no-store] [--no-write]
-import { writeResultsSection } from './results-file.mjs';
 import { cpuModel } from './machine.mjs';
 import { fork, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { benchHandler, HASHES_PER_JOB } from './service-bench-worker.mjs';
+import { writeResultsSection } from './results-file.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
