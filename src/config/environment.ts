@@ -67,6 +67,11 @@ const EnvironmentSchema = z.object({
   ROACH_GIT_ALLOW_FILE: z.enum(['true', 'false']).default('false'),
   /** Bearer token for GET /metrics; without it the API serves no metrics (workers use --metrics-port). */
   ROACH_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * TEST ONLY: a folder through which fault tests pause crawl jobs at a named phase
+   * (src/main/test-checkpoints.ts). Never set it in a deployment.
+   */
+  ROACH_TEST_CHECKPOINT_DIR: z.string().optional(),
 });
 
 /** Where the process keeps its data and its queues: chosen here, once, from the environment. */
@@ -79,6 +84,8 @@ export interface ServiceEnvironment {
   readonly outbound: { readonly allow: readonly string[] };
   readonly git: { readonly workspaceDir: string | null; readonly allowFile: boolean };
   readonly metricsToken: string | null;
+  /** TEST ONLY (ROACH_TEST_CHECKPOINT_DIR): where crawl jobs announce phases and wait to be released. */
+  readonly testCheckpointDir: string | null;
   readonly api: {
     readonly host: string;
     readonly port: number;
@@ -109,6 +116,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEn
     outbound: Object.freeze({ allow: Object.freeze(list(e.ROACH_OUTBOUND_ALLOW)) }),
     git: Object.freeze({ workspaceDir: e.ROACH_WORKSPACE_DIR ?? null, allowFile: e.ROACH_GIT_ALLOW_FILE === 'true' }),
     metricsToken: e.ROACH_METRICS_TOKEN ?? null,
+    testCheckpointDir: e.ROACH_TEST_CHECKPOINT_DIR || null,
     api: Object.freeze({
       host: e.HOST,
       port: e.PORT,

@@ -5,6 +5,7 @@ import type { NotificationChannel } from '../integrations/notify/deliver.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../pipeline/fix-actions.js';
 import type { AttributionStore } from '../pipeline/attribution.js';
+import type { CrawlPhase } from '../pipeline/crawl.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
 import type { JobPayload } from '../queue/catalogue.js';
@@ -15,6 +16,7 @@ import type { TenantStore } from '../store/tenant-store.js';
 import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
+import type { TestCheckpoints } from './test-checkpoints.js';
 
 export interface JobHandlerDeps {
   readonly pipeline: PipelineStore;
@@ -28,6 +30,8 @@ export interface JobHandlerDeps {
   readonly attribution?: AttributionStore;
   /** Analysis threads per crawl job (default: one per core). */
   readonly threads?: number;
+  /** TEST ONLY: fault tests pause crawl jobs at their writing phases (ROACH_TEST_CHECKPOINT_DIR). */
+  readonly checkpoints?: TestCheckpoints;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -59,12 +63,14 @@ async function crawlJob(
     trustProjectCode: false,
   });
   let reported = 0;
+  const checkpoints = deps.checkpoints;
   const run = await crawlWithStore(deps.pipeline, settings, {
     color: false,
     project: projectRef(project),
     jobId: context.jobId,
     signal: context.signal,
     attribution: deps.attribution,
+    ...(checkpoints ? { onPhase: (phase: CrawlPhase) => checkpoints.reach(phase, context.jobId, context.attempt) } : {}),
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

@@ -6,6 +6,7 @@ import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
 import type { AttributionStore } from '../pipeline/attribution.js';
 import { crawl } from '../pipeline/crawl.js';
+import type { CrawlPhase } from '../pipeline/crawl.js';
 import { baseCommit, changedFilesSince } from '../pipeline/git.js';
 import type { PipelineStore, ProjectRef } from '../pipeline/ports.js';
 import type { CrawlReport } from '../pipeline/crawl-report.js';
@@ -33,6 +34,8 @@ export interface CrawlHooks {
   readonly signal?: AbortSignal;
   /** Service mode: where developer attribution (git blame) is recorded. */
   readonly attribution?: AttributionStore;
+  /** Awaited as the crawl enters each writing phase (fault tests pause workers there). */
+  readonly onPhase?: (phase: CrawlPhase) => Promise<void>;
 }
 
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
@@ -53,54 +56,53 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
   };
   const rules = await loadRules(selection);
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
-  {
-    const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
-    const baseline = settings.baseline
-      ? await computeBaseline({
-          root: settings.root,
-          ref: settings.baseline,
-          include: settings.config.include,
-          exclude: settings.config.exclude,
-          maxFileSizeBytes: settings.config.maxFileSizeBytes,
-          selection,
-          cacheDir: settings.dataDir,
-          ruleIds: [...rules.rules.map((rule) => rule.definition.id), ...(secrets.enabled ? SECRET_RULE_IDS : [])],
-          threads: settings.threads,
-          secrets,
-        })
-      : undefined;
-    const report = await crawl(store, {
-      root: settings.root,
-      include: settings.config.include,
-      exclude: settings.config.exclude,
-      maxFileSizeBytes: settings.config.maxFileSizeBytes,
-      selection,
-      rules,
-      apply: settings.apply,
-      generateFixes: settings.generateFixes,
-      threshold: settings.threshold,
-      checks: settings.checks,
-      strategies: DEFAULT_STRATEGIES,
-      leftOut: [settings.dataDir],
-      threads: settings.threads,
-      onProgress: hooks.onProgress,
-      project: hooks.project,
-      jobId: hooks.jobId,
-      signal: hooks.signal,
-      attribution: hooks.attribution,
-      onlyFiles,
-      baseline,
-      overrides: settings.config.rules.overrides,
-      adapters: buildAdapters(settings.adapters, settings.root),
-      shareLearning: settings.config.learning.shareAcrossProjects,
-      secrets,
-    });
-    const output =
-      settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
-    const failOn = settings.failOn;
-    // With a baseline only new issues fail the gate: existing debt does not block a pull request.
-    const gated = report.baseline ? report.baseline.newIssues : report.openIssues;
-    const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && gated.bySeverity[severity] > 0);
-    return { report, output, gateFailed };
-  }
+  const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
+  const baseline = settings.baseline
+    ? await computeBaseline({
+        root: settings.root,
+        ref: settings.baseline,
+        include: settings.config.include,
+        exclude: settings.config.exclude,
+        maxFileSizeBytes: settings.config.maxFileSizeBytes,
+        selection,
+        cacheDir: settings.dataDir,
+        ruleIds: [...rules.rules.map((rule) => rule.definition.id), ...(secrets.enabled ? SECRET_RULE_IDS : [])],
+        threads: settings.threads,
+        secrets,
+      })
+    : undefined;
+  const report = await crawl(store, {
+    root: settings.root,
+    include: settings.config.include,
+    exclude: settings.config.exclude,
+    maxFileSizeBytes: settings.config.maxFileSizeBytes,
+    selection,
+    rules,
+    apply: settings.apply,
+    generateFixes: settings.generateFixes,
+    threshold: settings.threshold,
+    checks: settings.checks,
+    strategies: DEFAULT_STRATEGIES,
+    leftOut: [settings.dataDir],
+    threads: settings.threads,
+    onProgress: hooks.onProgress,
+    project: hooks.project,
+    jobId: hooks.jobId,
+    signal: hooks.signal,
+    onPhase: hooks.onPhase,
+    attribution: hooks.attribution,
+    onlyFiles,
+    baseline,
+    overrides: settings.config.rules.overrides,
+    adapters: buildAdapters(settings.adapters, settings.root),
+    shareLearning: settings.config.learning.shareAcrossProjects,
+    secrets,
+  });
+  const output =
+    settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
+  const failOn = settings.failOn;
+  // With a baseline only new issues fail the gate: existing debt does not block a pull request.
+  const gated = report.baseline ? report.baseline.newIssues : report.openIssues;
+  const gateFailed = failOn !== null && SEVERITIES.some((severity) => isAtLeast(severity, failOn) && gated.bySeverity[severity] > 0);
+  return { report, output, gateFailed };
 }

@@ -6,6 +6,7 @@ import { createAttributionStore } from '../store/developer-store.js';
 import { createMetrics, instrumentJobHandlers, serveMetrics } from '../api/metrics.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
+import { createTestCheckpoints } from './test-checkpoints.js';
 
 export interface WorkerSettings {
   readonly queues: readonly JobKind[];
@@ -41,7 +42,29 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     );
   }
   const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
-  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), threads: settings.threads });
+  const checkpointDir = env.testCheckpointDir;
+  const checkpoints = checkpointDir
+    ? createTestCheckpoints({
+        dir: checkpointDir,
+        // The pause holds a pooled connection in an open transaction, as a crawl mid-write does.
+        hold: (wait) =>
+          service.db.transaction(async (tx) => {
+            await tx.query('SELECT 1');
+            await wait();
+            await tx.query('SELECT 1');
+          }),
+      })
+    : undefined;
+  const all = createJobHandlers({
+    pipeline: service.pipeline,
+    tenants: service.tenants,
+    webhookSecret: env.webhookSecret,
+    outbound: env.outbound,
+    gitAllowFile: env.git.allowFile,
+    attribution: createAttributionStore(service.db),
+    threads: settings.threads,
+    checkpoints,
+  });
   const metrics = createMetrics({ queue: service.queue });
   const handlers: JobHandlers = instrumentJobHandlers(Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]])), metrics);
   const listener =

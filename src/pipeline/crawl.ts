@@ -57,6 +57,11 @@ export interface CrawlOptions {
   readonly attribution?: AttributionStore;
   /** Checked between phases: an aborted crawl stops before its next write. */
   readonly signal?: AbortSignal;
+  /**
+   * Awaited as the crawl enters a phase that writes: fault tests pause a worker here to cut its
+   * connections, kill or signal it at a known point (see main/test-checkpoints.ts).
+   */
+  readonly onPhase?: (phase: CrawlPhase) => Promise<void>;
   /** --changed-since: only these project-relative files are crawled; every other file keeps its state. */
   readonly onlyFiles?: ReadonlySet<string>;
   /** --baseline: issues whose fingerprint existed at the baseline commit are "existing", the rest "new". */
@@ -70,6 +75,9 @@ export interface CrawlOptions {
   /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
   readonly secrets?: SecretScanOptions;
 }
+
+/** The phases of a crawl that write to the store or the project, in order. */
+export type CrawlPhase = 'recording-issues' | 'writing-fixes';
 
 const WORST_FILES = 10;
 
@@ -88,6 +96,11 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     ...(options.jobId ? { jobId: options.jobId } : {}),
   });
   const checkpoint = (): void => options.signal?.throwIfAborted();
+  const enter = async (phase: CrawlPhase): Promise<void> => {
+    checkpoint();
+    await options.onPhase?.(phase);
+    checkpoint();
+  };
   try {
     const walked = await walkTree({ ...options, skipDirs: options.leftOut, textFiles: options.secrets?.enabled === true });
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
@@ -129,7 +142,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     // Adapters quote the lines they flag: secrets are masked there too before anything is stored.
     if (options.secrets?.enabled) findings.splice(0, findings.length, ...(await maskSecretsInFindings(options.root, findings)));
 
-    checkpoint();
+    await enter('recording-issues');
     const issueIds = await store.upsertIssues(project, crawlId, [...findings, ...adapted.keptOpen]);
     const resolved = await store.resolveMissingIssues(project, crawlId, [...analyzedPaths, ...removed]);
     await store.recordPatternOccurrences(project, findings);
@@ -141,7 +154,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const analyzedSet = new Set(analyzedPaths);
     await store.supersedePendingFixes(project, states.filter((s) => analyzedSet.has(s.path)).map((s) => ({ path: s.path, sha256: s.sha256 })));
 
-    checkpoint();
+    await enter('writing-fixes');
     const fixResult = options.generateFixes ? await generateFixes(deps, crawlId, findings, walkedByPath, issueIds, options) : { summaries: [], declined: 0, checkRuns: 0 };
     checkpoint();
     const appliedFromQueue = options.apply && options.generateFixes ? await applyQueuedFixes(deps, options.threshold) : [];
