@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SERVICE_PROCESS_TESTS = ['test/service/**/*.test.ts', 'test/e2e/serve.test.ts', 'test/e2e/service-cli.test.ts', 'test/api/metrics.test.ts'];
 
-const shared = { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const };
+const shared = { testTimeout: 120_000, hookTimeout: 120_000, pool: 'forks' as const };
 
 export default defineConfig({
   test: {

@@ -95,7 +95,7 @@ describe('roach serve (embedded store, in-process jobs)', () => {
         body: JSON.stringify({ organizationId: orgId, event: 'crawl.completed', title: 'Crawl done', text: '5 open issues', severity: 'high' }),
       });
       expect(sent).toMatchObject({ status: 202, body: { channels: 1 } });
-      const delivery = await waitFor(() => received[0], 20_000, 'the webhook delivery');
+      const delivery = await waitFor(() => received[0], 60_000, 'the webhook delivery');
       expect(JSON.parse(delivery.body)).toMatchObject({ event: 'crawl.completed', title: 'Crawl done', severity: 'high', organizationId: orgId });
       const [t, v1] = delivery.signature.split(',').map((part) => part.split('=')[1]);
       expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex'));

@@ -77,7 +77,7 @@ describe.each(backends)('job queue conformance: $name', (backend) => {
     workers.push(
       queue.work({ analysis: async (payload) => void order.push(payload.requestedBy ?? '?') }, fast),
     );
-    await waitFor(() => order.length === plan.length, 15_000, 'all jobs');
+    await waitFor(() => order.length === plan.length, 60_000, 'all jobs');
     expect(order).toEqual(['critical-3', 'critical-8', 'high-4', 'high-7', 'normal-1', 'normal-5', 'low-0', 'low-2', 'low-6']);
   });
 
@@ -103,7 +103,7 @@ describe.each(backends)('job queue conformance: $name', (backend) => {
     const done = await waitFor(async () => {
       const info = await queue.job('fix-application', job.id);
       return info?.state === 'completed' ? info : undefined;
-    }, 15_000, 'completion');
+    }, 60_000, 'completion');
     expect(attempts).toEqual([1, 2]);
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1_900);
     expect(done).toMatchObject({ result: { applied: true }, progress: { step: 'apply', percent: 50 }, attemptsMade: 2 });
@@ -124,7 +124,7 @@ describe.each(backends)('job queue conformance: $name', (backend) => {
       ),
     );
     const job = await queue.enqueue('notifications', { organizationId: org, event: 'x', title: 't', text: '', channels: [{ type: 'webhook', url: 'http://127.0.0.1:1/hook' }] });
-    const failed = await waitFor(async () => (await queue.failed('notifications', 10)).find((f) => f.id === job.id), 10_000, 'failed job');
+    const failed = await waitFor(async () => (await queue.failed('notifications', 10)).find((f) => f.id === job.id), 60_000, 'failed job');
     expect(calls).toBe(1);
     expect(failed.failedReason).toMatch(/No project with id 42.*CR_ERR_NOT_FOUND/);
     expect((await queue.counts()).find((c) => c.kind === 'notifications')).toMatchObject({ failed: 1, waiting: 0, active: 0 });
@@ -135,18 +135,18 @@ describe.each(backends)('job queue conformance: $name', (backend) => {
     const reasons: string[] = [];
     const hung = queue.work({ analysis: () => new Promise(() => undefined) }, { ...fast, timeoutsMs: { analysis: 300 }, onEvent: (e) => void (e.type === 'failed' && reasons.push(e.reason)) });
     const first = await queue.enqueue('analysis', { organizationId: org, projectId: project });
-    await waitFor(() => reasons.length > 0, 10_000, 'timeout');
+    await waitFor(() => reasons.length > 0, 60_000, 'timeout');
     expect(reasons[0]).toMatch(/timed out after 300 ms/);
     await hung.close(0);
     // A worker that is shut down mid-job gives the job back instead of losing it.
     const blocking = queue.work({ 'codebase-crawl': (_p, context) => new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(new Error('stopped')))) }, fast);
     const second = await queue.enqueue('codebase-crawl', { organizationId: org, projectId: project });
-    await waitFor(async () => (await queue.job('codebase-crawl', second.id))?.state === 'active', 10_000, 'active');
+    await waitFor(async () => (await queue.job('codebase-crawl', second.id))?.state === 'active', 60_000, 'active');
     await blocking.close(100);
     expect(await queue.job('codebase-crawl', second.id)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
     const results: string[] = [];
     workers.push(queue.work({ 'codebase-crawl': async (_p, context) => void results.push(context.jobId) }, fast));
-    await waitFor(() => results.includes(second.id), 10_000, 'the handed-back job');
+    await waitFor(() => results.includes(second.id), 60_000, 'the handed-back job');
     expect(first.id).toBeTruthy();
   });
 
@@ -170,7 +170,7 @@ describe.skipIf(!redisUp)('BullMQ only', () => {
     const job = await raw.add('analysis', { organizationId: 'nope' }, { attempts: 3 });
     let calls = 0;
     const worker = queue.work({ analysis: async () => void calls++ }, fast);
-    const failed = await waitFor(async () => (await queue.failed('analysis', 5)).find((f) => f.id === String(job.id)), 10_000, 'failed');
+    const failed = await waitFor(async () => (await queue.failed('analysis', 5)).find((f) => f.id === String(job.id)), 60_000, 'failed');
     expect(failed.failedReason).toMatch(/Malformed analysis job payload: organizationId.*projectId/s);
     expect(failed.attemptsMade).toBe(1);
     expect(calls).toBe(0);
