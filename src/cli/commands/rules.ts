@@ -31,7 +31,7 @@ export function registerRules(program: Command): void {
     });
   rules
     .command('test')
-    .description('run the test cases beside each rule (built-in pack plus rules in [dir])')
+    .description('run the test cases beside each rule and its documented examples (built-in pack plus rules in [dir])')
     .argument('[dir]', 'extra folder of rule files')
     .action(async (dir: string | undefined) => {
       const set = await loadRules({ extraDirs: dir ? [path.resolve(dir)] : [] });
@@ -47,7 +47,7 @@ export function registerRules(program: Command): void {
       const failures = results.filter((r) => r.outcome !== 'Validated');
       const lines = [
         ...set.problems.map((p) => `${'Error'.padEnd(9)} ${p.message}`),
-        ...failures.map((r) => `${r.outcome.padEnd(9)} ${r.ruleId} ${r.kind}#${r.index}: ${r.detail}`),
+        ...failures.map((r) => `${r.outcome.padEnd(9)} ${r.ruleId} ${r.kind === 'valid' || r.kind === 'invalid' ? `${r.kind}#${r.index}` : r.kind}: ${r.detail}`),
       ];
       const summary = ['Validated', 'Noisy', 'Missing', 'Wrong', 'Error'].map((o) => `${counts.get(o) ?? 0} ${o}`).join(', ');
       await writeStdout(`${lines.join('\n')}${lines.length ? '\n' : ''}${summary}\n`);
