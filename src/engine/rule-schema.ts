@@ -37,19 +37,37 @@ export const RuleFileSchema = z.strictObject({
 });
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 
-const testCase = z.strictObject({
+/**
+ * Where an invalid case expects a finding, as ESLint's RuleTester states it: 1-based line and column of
+ * the finding's start, and optionally of its end (the column just past the last character).
+ */
+const expectedFinding = z.strictObject({
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+  endLine: z.number().int().positive().optional(),
+  endColumn: z.number().int().positive().optional(),
+});
+
+const validCase = z.strictObject({
+  code: z.string(),
+  language: z.enum(LANGUAGES).optional(),
+});
+
+const invalidCase = z.strictObject({
   code: z.string(),
   language: z.enum(LANGUAGES).optional(),
   /** For invalid cases of rules with a fix: the whole file after the fix is applied. */
   output: z.string().optional(),
-  /** For invalid cases: how many findings are expected (default 1). */
-  count: z.number().int().positive().optional(),
+  /** Every finding the rule must report on `code`, by position; no other finding may be reported. */
+  errors: z.array(expectedFinding).min(1),
 });
 
 /** The test cases beside each rule (`<name>.test.yml`). */
 export const RuleTestFileSchema = z.strictObject({
-  valid: z.array(testCase).min(1),
-  invalid: z.array(testCase).min(1),
+  valid: z.array(validCase).min(1),
+  invalid: z.array(invalidCase).min(1),
 });
 export type RuleTestFile = z.infer<typeof RuleTestFileSchema>;
-export type RuleTestCase = z.infer<typeof testCase>;
+export type ValidRuleCase = z.infer<typeof validCase>;
+export type InvalidRuleCase = z.infer<typeof invalidCase>;
+export type ExpectedFinding = z.infer<typeof expectedFinding>;

@@ -1,77 +1,162 @@
 import { access, readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { Language } from '../domain/finding.js';
+import type { Finding, Language } from '../domain/finding.js';
 import { analyzeSource } from './analyze.js';
 import { applyEdits, planFixes } from './fixer.js';
 import type { CompiledRule } from './rules.js';
 import { ruleSetOf } from './rules.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
 import { RuleTestFileSchema } from './rule-schema.js';
-import type { RuleTestCase } from './rule-schema.js';
+import type { ExpectedFinding, InvalidRuleCase, ValidRuleCase } from './rule-schema.js';
 
 /**
  * Outcome of one rule test case, named as the learning store names real fix outcomes:
- * Validated (as expected), Noisy (reported on valid code), Missing (not reported on invalid code),
- * Wrong (the fix produced other output than expected) and Error (the case could not run).
+ * Validated (as expected), Noisy (reported where nothing was expected), Missing (an expected finding
+ * was not reported), Wrong (the fix produced other output than expected) and Error (the case could not
+ * run). A finding at another position than the expected one is both: the expected position is Missing
+ * and the reported one Noisy, so such a case yields two results.
  */
 export type CaseOutcome = 'Validated' | 'Noisy' | 'Missing' | 'Wrong' | 'Error';
 
+/** Test cases come from the `.test.yml` file (`valid`, `invalid`) or from the rule's `doc` examples. */
+export type CaseKind = 'valid' | 'invalid' | 'doc.bad' | 'doc.good';
+
 export interface CaseResult {
   readonly ruleId: string;
-  readonly kind: 'valid' | 'invalid';
+  readonly kind: CaseKind;
   readonly index: number;
   readonly outcome: CaseOutcome;
   readonly detail: string;
+}
+
+/** A finding's position as cases state it: 1-based lines and columns, the end column just past the match. */
+export interface FindingPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
 }
 
 export function testFileOf(rule: CompiledRule): string {
   return rule.sourceFile.replace(/\.yml$/, '.test.yml');
 }
 
-function runCase(rule: CompiledRule, kind: 'valid' | 'invalid', index: number, testCase: RuleTestCase): CaseResult {
-  const base = { ruleId: rule.definition.id, kind, index };
-  const language: Language = testCase.language ?? rule.definition.languages[0] ?? 'javascript';
-  if (!rule.definition.languages.includes(language)) {
-    return { ...base, outcome: 'Error', detail: `case language ${language} is not one of the rule's languages` };
+export function positionOf(finding: Finding): FindingPosition {
+  const { startLine, startColumn, endLine, endColumn } = finding.range;
+  return { line: startLine + 1, column: startColumn + 1, endLine: endLine + 1, endColumn: endColumn + 1 };
+}
+
+function formatPosition(position: ExpectedFinding): string {
+  const end = position.endLine === undefined ? '' : `-${position.endLine}:${position.endColumn ?? '?'}`;
+  return `${position.line}:${position.column}${end}`;
+}
+
+function matches(expected: ExpectedFinding, actual: FindingPosition): boolean {
+  return (
+    expected.line === actual.line &&
+    expected.column === actual.column &&
+    (expected.endLine === undefined || expected.endLine === actual.endLine) &&
+    (expected.endColumn === undefined || expected.endColumn === actual.endColumn)
+  );
+}
+
+/** Pairs expected with reported positions, each used once; what stays unpaired on either side is returned. */
+export function comparePositions(expected: readonly ExpectedFinding[], actual: readonly FindingPosition[]): { missing: ExpectedFinding[]; unexpected: FindingPosition[] } {
+  const unused = [...actual];
+  const missing: ExpectedFinding[] = [];
+  for (const position of expected) {
+    const at = unused.findIndex((candidate) => matches(position, candidate));
+    if (at === -1) missing.push(position);
+    else unused.splice(at, 1);
   }
+  return { missing, unexpected: unused };
+}
+
+/** The rule's own findings on one piece of code. */
+export function findingsOf(rule: CompiledRule, code: string, language: Language): Finding[] {
+  const { findings } = analyzeSource({ text: code, file: 'case', language, rules: ruleSetOf([rule]) });
+  return findings.filter((finding) => finding.ruleId === rule.definition.id).sort((a, b) => a.range.startOffset - b.range.startOffset);
+}
+
+/** The case's language, or null when the rule does not run on it. */
+function caseLanguage(rule: CompiledRule, testCase: ValidRuleCase): Language | null {
+  const language: Language = testCase.language ?? rule.definition.languages[0] ?? 'javascript';
+  return rule.definition.languages.includes(language) ? language : null;
+}
+
+function languageError(testCase: ValidRuleCase): string {
+  return `case language ${testCase.language ?? ''} is not one of the rule's languages`;
+}
+
+function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number, testCase: ValidRuleCase): CaseResult {
+  const base = { ruleId: rule.definition.id, kind, index };
+  const language = caseLanguage(rule, testCase);
+  if (!language) return { ...base, outcome: 'Error', detail: languageError(testCase) };
   try {
-    const rules = ruleSetOf([rule]);
-    const { findings } = analyzeSource({ text: testCase.code, file: 'case', language, rules });
-    const own = findings.filter((finding) => finding.ruleId === rule.definition.id);
-    if (kind === 'valid') {
-      return own.length === 0
-        ? { ...base, outcome: 'Validated', detail: '' }
-        : { ...base, outcome: 'Noisy', detail: `reported ${own.length} finding(s) at line ${(own[0]?.range.startLine ?? 0) + 1}` };
-    }
-    const expected = testCase.count ?? 1;
-    if (own.length !== expected) {
-      return { ...base, outcome: own.length < expected ? 'Missing' : 'Noisy', detail: `expected ${expected} finding(s), got ${own.length}` };
-    }
-    if (rule.definition.fix) {
-      if (testCase.output === undefined) {
-        return { ...base, outcome: 'Error', detail: 'the rule has a fix, so every invalid case needs `output`' };
-      }
-      const groups = own.flatMap((finding, i) => (finding.templateFix ? [{ id: String(i), edits: finding.templateFix.edits }] : []));
-      const plan = planFixes(groups);
-      const output = applyEdits(testCase.code, plan.accepted.flatMap((group) => group.edits));
-      if (output !== testCase.output) {
-        return { ...base, outcome: 'Wrong', detail: `fix output differs:\n--- expected\n${testCase.output}\n--- actual\n${output}` };
-      }
-    } else if (testCase.output !== undefined) {
-      return { ...base, outcome: 'Error', detail: 'case has `output` but the rule has no fix' };
-    }
-    return { ...base, outcome: 'Validated', detail: '' };
+    const own = findingsOf(rule, testCase.code, language);
+    return own.length === 0
+      ? { ...base, outcome: 'Validated', detail: '' }
+      : { ...base, outcome: 'Noisy', detail: `reported ${own.length} finding(s) at ${own.map((f) => formatPosition(positionOf(f))).join(', ')}` };
   } catch (error) {
     return { ...base, outcome: 'Error', detail: (error as Error).message };
   }
 }
 
-/** Runs the test cases beside one rule; a rule without a test file is one Error result. */
+function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, own: readonly Finding[]): { outcome: CaseOutcome; detail: string } {
+  if (!rule.definition.fix) {
+    return testCase.output === undefined ? { outcome: 'Validated', detail: '' } : { outcome: 'Error', detail: 'case has `output` but the rule has no fix' };
+  }
+  if (testCase.output === undefined) return { outcome: 'Error', detail: 'the rule has a fix, so every invalid case needs `output`' };
+  const groups = own.flatMap((finding, i) => (finding.templateFix ? [{ id: String(i), edits: finding.templateFix.edits }] : []));
+  const output = applyEdits(testCase.code, planFixes(groups).accepted.flatMap((group) => group.edits));
+  return output === testCase.output ? { outcome: 'Validated', detail: '' } : { outcome: 'Wrong', detail: `fix output differs:\n--- expected\n${testCase.output}\n--- actual\n${output}` };
+}
+
+/**
+ * An invalid case passes when the rule reports exactly the expected positions. Expected positions not
+ * reported are one Missing result, reported positions not expected one Noisy result; the fix output is
+ * compared only once the findings are right.
+ */
+function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase): CaseResult[] {
+  const base = { ruleId: rule.definition.id, kind: 'invalid' as const, index };
+  const language = caseLanguage(rule, testCase);
+  if (!language) return [{ ...base, outcome: 'Error', detail: languageError(testCase) }];
+  try {
+    const own = findingsOf(rule, testCase.code, language);
+    const { missing, unexpected } = comparePositions(testCase.errors, own.map(positionOf));
+    const results: CaseResult[] = [];
+    const reported = own.length === 0 ? 'nothing' : own.map((f) => formatPosition(positionOf(f))).join(', ');
+    if (missing.length > 0) results.push({ ...base, outcome: 'Missing', detail: `expected a finding at ${missing.map(formatPosition).join(', ')}; reported ${reported}` });
+    if (unexpected.length > 0) results.push({ ...base, outcome: 'Noisy', detail: `reported at ${unexpected.map(formatPosition).join(', ')}, which no expected finding names` });
+    return results.length > 0 ? results : [{ ...base, ...fixOutcome(rule, testCase, own) }];
+  } catch (error) {
+    return [{ ...base, outcome: 'Error', detail: (error as Error).message }];
+  }
+}
+
+/**
+ * The rule's documented examples (`doc.bad`, `doc.good`, published in `docs/rules.md`) are test cases
+ * too: the bad one must be reported at least once, the good one not at all.
+ */
+export function runDocExamples(rule: CompiledRule): CaseResult[] {
+  const { id, doc } = rule.definition;
+  const bad = ((): CaseResult => {
+    const base = { ruleId: id, kind: 'doc.bad' as const, index: 0 };
+    try {
+      const found = findingsOf(rule, doc.bad, rule.definition.languages[0] ?? 'javascript').length > 0;
+      return found ? { ...base, outcome: 'Validated', detail: '' } : { ...base, outcome: 'Missing', detail: 'the documented bad example is not reported' };
+    } catch (error) {
+      return { ...base, outcome: 'Error', detail: (error as Error).message };
+    }
+  })();
+  return [bad, runValid(rule, 'doc.good', 0, { code: doc.good })];
+}
+
+/** Runs the test cases beside one rule and its documented examples; a rule without a test file gets an Error result. */
 export async function runRuleTests(rule: CompiledRule): Promise<CaseResult[]> {
   const file = testFileOf(rule);
-  const missing = (detail: string): CaseResult[] => [
-    { ruleId: rule.definition.id, kind: 'invalid', index: 0, outcome: 'Error', detail },
-  ];
+  const docs = runDocExamples(rule);
+  const missing = (detail: string): CaseResult[] => [{ ruleId: rule.definition.id, kind: 'invalid', index: 0, outcome: 'Error', detail }, ...docs];
   try {
     await access(file);
   } catch {
@@ -86,7 +171,8 @@ export async function runRuleTests(rule: CompiledRule): Promise<CaseResult[]> {
   const parsed = RuleTestFileSchema.safeParse(raw);
   if (!parsed.success) return missing(`${file}: ${describeZodError(parsed.error)}`);
   return [
-    ...parsed.data.valid.map((testCase, i) => runCase(rule, 'valid', i, testCase)),
-    ...parsed.data.invalid.map((testCase, i) => runCase(rule, 'invalid', i, testCase)),
+    ...parsed.data.valid.map((testCase, i) => runValid(rule, 'valid', i, testCase)),
+    ...parsed.data.invalid.flatMap((testCase, i) => runInvalid(rule, i, testCase)),
+    ...docs,
   ];
 }

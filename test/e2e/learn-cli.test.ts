@@ -34,7 +34,7 @@ describe('roach learn', () => {
     expect(exported.code).toBe(0);
     expect(exported.stdout).toContain('Exported 1 rule file(s)');
     const tested = await roach(['rules', 'test', out]);
-    expect([tested.code, tested.stdout.trim()]).toEqual([0, '2 Validated, 0 Noisy, 0 Missing, 0 Wrong, 0 Error']);
+    expect([tested.code, tested.stdout.trim()]).toEqual([0, '4 Validated, 0 Noisy, 0 Missing, 0 Wrong, 0 Error']);
 
     const noMode = await roach(['learn', '--dir', dir]);
     expect([noMode.code, noMode.stderr]).toEqual([2, expect.stringContaining('CR_ERR_USAGE')]);

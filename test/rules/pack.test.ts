@@ -33,12 +33,14 @@ describe('built-in rule pack', () => {
   });
 
   // Every rule's own cases must come out Validated: Noisy, Missing, Wrong and Error fail the build,
-  // and so does a rule without a test file.
-  it.each(rules.rules.map((rule) => [rule.definition.id, rule] as const))('%s passes its test cases', async (_id, rule) => {
+  // and so does a rule without a test file. Invalid cases state each finding's position, and the
+  // documented examples published in docs/rules.md are cases too: the bad one reported, the good one not.
+  it.each(rules.rules.map((rule) => [rule.definition.id, rule] as const))('%s passes its test cases and its documented examples', async (_id, rule) => {
     const results = await runRuleTests(rule);
     const failures = results.filter((result) => result.outcome !== 'Validated').map((r) => `${r.outcome} ${r.kind}#${r.index}: ${r.detail}`);
     expect(failures).toEqual([]);
     expect(results.filter((r) => r.kind === 'valid').length).toBeGreaterThanOrEqual(1);
     expect(results.filter((r) => r.kind === 'invalid').length).toBeGreaterThanOrEqual(1);
+    expect(results.filter((r) => r.kind.startsWith('doc.')).map((r) => r.kind)).toEqual(['doc.bad', 'doc.good']);
   });
 });

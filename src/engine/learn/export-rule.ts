@@ -31,8 +31,8 @@ function slug(text: string): string {
  * An ordinary rule file for a learned template: the source rule's severity, category and message, the
  * learned pattern as its ast-grep rule and the rewrite as an unsafe fix, so a reviewer can read it and
  * `roach rules test` can check it. Its test cases are the template instantiated with placeholder
- * names (the templates keep no source to quote): the instance must be found and fixed to exactly the
- * rewrite, and the fixed code must not be found again.
+ * names (the templates keep no source to quote): the instance must be found at line 1, column 1 (it is
+ * the whole case) and fixed to exactly the rewrite, and the fixed code must not be found again.
  */
 export function learnedRuleFile(template: ExportableTemplate, source: Pick<RuleFile, 'severity' | 'category' | 'cwe' | 'message'>): ExportedRule {
   // Competing templates of one pattern each get a file: the name hashes the template, not only the pattern.
@@ -56,7 +56,7 @@ export function learnedRuleFile(template: ExportableTemplate, source: Pick<RuleF
     rule: { pattern: template.pattern },
     fix: { template: template.rewrite, safety: 'unsafe' },
   };
-  return { name, rule, tests: { valid: [{ code: output }], invalid: [{ code, output }] } };
+  return { name, rule, tests: { valid: [{ code: output }], invalid: [{ code, output, errors: [{ line: 1, column: 1 }] }] } };
 }
 
 export function ruleYaml(exported: ExportedRule): { rule: string; tests: string } {

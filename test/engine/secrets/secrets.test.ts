@@ -159,4 +159,17 @@ describe('secrets rules in the rule reference', () => {
     for (const rule of ALL_SECRET_RULES) expect(docs).toContain(`\n## ${rule.id}\n`);
     expect(docs).toContain('| [secrets/aws](#secrets-aws) | critical | security | [CWE-798]');
   });
+
+  // The reference is published (docs/rules.md, a repository file the scan itself covers): a bad example
+  // holding a credential of the real shape would be reported by Code Roach and by push protection, so
+  // the secret is elided with `…` and the detection is tested by SECRET_CASES above instead. What the
+  // examples must do: the good one is not reported, and the bad one shows where the secret goes.
+  it.each(ALL_SECRET_RULES.map((rule) => [rule.id, rule] as const))('%s: the good example is not reported, the bad one elides its secret', (_id, rule) => {
+    for (const file of ['example.txt', 'example.js', 'example.py']) {
+      expect(scanner!.scan(rule.doc.good, file, languageFor(file)).findings, `${file}: ${rule.doc.good}`).toEqual([]);
+      expect(scanner!.scan(rule.doc.bad, file, languageFor(file)).findings, `${file}: ${rule.doc.bad}`).toEqual([]);
+    }
+    expect(rule.doc.bad).toContain('…');
+    expect(rule.doc.good).not.toContain('…');
+  });
 });
