@@ -7,6 +7,8 @@ import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../
 import type { AttributionStore } from '../pipeline/attribution.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
+import { findSandbox } from '../pipeline/sandbox.js';
+import type { CommandPolicy } from '../pipeline/sandbox.js';
 import type { JobPayload } from '../queue/catalogue.js';
 import type { JobContext, JobHandlers } from '../queue/ports.js';
 import { projectRef } from '../store/repositories/tenancy.js';
@@ -28,6 +30,8 @@ export interface JobHandlerDeps {
   readonly attribution?: AttributionStore;
   /** Analysis threads per crawl job (default: one per core). */
   readonly threads?: number;
+  /** Where repository commands are isolated (default: bubblewrap from the system); tests replace it. */
+  readonly findSandbox?: typeof findSandbox;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -36,6 +40,25 @@ async function projectOf(deps: JobHandlerDeps, organizationId: string, projectId
   const project = await deps.tenants.findProject(organizationId, projectId);
   if (!project) throw new RoachError('CR_ERR_NOT_FOUND', `No project ${projectId} in organization ${organizationId}.`, { projectId });
   return project;
+}
+
+/**
+ * Whether a crawl job may run the repository's own commands: only when an organization admin
+ * enabled them for the project, and then only inside the sandbox. Otherwise they are skipped and
+ * the reason is reported (a crawl without its checks is still worth having).
+ */
+async function serviceCommands(deps: JobHandlerDeps, project: Project): Promise<CommandPolicy> {
+  const settings = await deps.tenants.projectSettings(project.organizationId, project.id);
+  if (!settings?.repositoryCommands) {
+    return {
+      mode: 'skip',
+      reason: `repository commands are disabled for project ${project.name} in service mode; an organization admin can enable them (they then run sandboxed): PUT /api/code-roach/organizations/${project.organizationId}/projects/${project.id}/settings {"repositoryCommands": true}`,
+    };
+  }
+  const found = await (deps.findSandbox ?? findSandbox)();
+  if (found.ok) return { mode: 'sandbox', sandbox: found.sandbox };
+  const refused = new RoachError('CR_ERR_SANDBOX_UNAVAILABLE', `repository commands are enabled for project ${project.name} but refused: no sandbox on this worker: ${found.reason}.`);
+  return { mode: 'skip', reason: `${refused.code}: ${refused.message}` };
 }
 
 async function crawlJob(
@@ -55,8 +78,10 @@ async function crawlJob(
     ...(payload.threshold !== undefined ? { threshold: String(payload.threshold) } : {}),
     ...(deps.threads ? { threads: String(deps.threads) } : {}),
     progress: false,
-    // Repositories crawled by the service may come from anyone: analyzer adapters run none of their own code.
+    // Repositories crawled by the service may come from anyone: analyzer adapters run none of their own code,
+    // and their commands run only when enabled for the project, sandboxed.
     trustProjectCode: false,
+    commands: await serviceCommands(deps, project),
   });
   let reported = 0;
   const run = await crawlWithStore(deps.pipeline, settings, {
@@ -81,6 +106,7 @@ async function crawlJob(
     openIssues: report.openIssues,
     resolvedIssues: report.resolvedIssues,
     fixes: decisions,
+    validationCommands: report.validationCommands ?? null,
   };
 }
 

@@ -27,6 +27,7 @@ import { overrideFindings } from './rule-overrides.js';
 import type { RuleOverride } from './rule-overrides.js';
 import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
+import type { CommandPolicy } from './sandbox.js';
 import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
 import { walkTree } from './walk.js';
@@ -44,6 +45,8 @@ export interface CrawlOptions {
   readonly generateFixes: boolean;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
+  /** Whether and how the checks (repository commands) run: on the host, in a sandbox, or not at all. */
+  readonly commands: CommandPolicy;
   readonly strategies: readonly FixStrategy[];
   /** Absolute folders kept out of the walk and of validation copies (the data directory). */
   readonly leftOut: readonly string[];
@@ -190,6 +193,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
       rules: ruleMetadata(options.rules, open),
       ...(adapted.statuses.length > 0 ? { adapters: adapted.statuses } : {}),
+      ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
@@ -215,6 +219,7 @@ async function generateFixes(
     apply: options.apply,
     threshold: options.threshold,
     checks: options.checks,
+    commands: options.commands,
     strategies: options.strategies,
     rules: options.rules,
     leftOut: options.leftOut,
@@ -275,6 +280,12 @@ function ruleMetadata(rules: RuleSet, findings: readonly { ruleId: string }[]): 
     if (!rule) return [];
     return [{ id, severity: rule.severity, category: rule.category, cwe: rule.cwe ?? null, message: rule.message, rationale: rule.doc.rationale, hasFix: rule.fix !== undefined }];
   });
+}
+
+function commandsSummary(options: CrawlOptions): NonNullable<CrawlReport['validationCommands']> {
+  const names = options.checks.map((c) => c.name);
+  const policy = options.commands;
+  return policy.mode === 'skip' ? { names, mode: 'skipped', reason: policy.reason } : { names, mode: policy.mode, reason: null };
 }
 
 function analyticsOf(report: CrawlReport, fixes: readonly FixSummary[], checkRuns: number): Record<string, unknown> {

@@ -17,6 +17,7 @@ export function registerCrawl(program: Command): void {
     .option('--threshold <n>', 'confidence (0..1) a fix needs to be applied; default from .roach.yml or 0.9')
     .option('--no-fix', 'detect and report only: generate no fixes')
     .option('--validate-with-tests', "run the project's own test command on an isolated copy to validate fixes")
+    .option('--inherit-env', "give the project's validation and test commands this shell's whole environment (default: PATH, HOME, locale and CI only)")
     .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)')
     .option('--config <file>', 'config file (default: <dir>/.roach.yml)')
     .option('--threads <n>', 'analysis worker threads (default: one per core)')
