@@ -2,6 +2,7 @@ import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
 import type { JobKind } from '../queue/catalogue.js';
 import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
+import type { QueueErrorSink } from '../queue/queue-errors.js';
 import { createAttributionStore } from '../store/developer-store.js';
 import { createMetrics, instrumentJobHandlers, serveMetrics } from '../api/metrics.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -20,6 +21,8 @@ export interface WorkerSettings {
   /** Default 127.0.0.1: metrics stay on an internal listener unless the operator says otherwise. */
   readonly metricsHost?: string;
   readonly onEvent: (event: WorkerEvent) => void;
+  /** Queue, connection and worker errors (rate-limited, with the queue name). */
+  readonly onQueueError?: QueueErrorSink;
 }
 
 export interface StartedWorker {
@@ -40,7 +43,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
       { setting: missing.join(', ') },
     );
   }
-  const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
+  const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker', ...(settings.onQueueError ? { onQueueError: settings.onQueueError } : {}) });
   const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), threads: settings.threads });
   const metrics = createMetrics({ queue: service.queue });
   const handlers: JobHandlers = instrumentJobHandlers(Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]])), metrics);

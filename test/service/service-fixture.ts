@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Redis } from 'ioredis';
+import { stderrQueueErrors } from '../../src/main/service.js';
 import { createBullQueue } from '../../src/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/queue/ports.js';
 import { connectQueueRedis } from '../../src/queue/redis-connection.js';
@@ -44,7 +45,7 @@ export async function openServiceFixture(): Promise<ServiceFixture> {
   const tenants = createTenantStore(db);
   const org = await tenants.ensureOrganization('local', 'local');
   const redis: Redis = await connectQueueRedis(REDIS_URL);
-  const queue = createBullQueue({ redis, prefix });
+  const queue = createBullQueue({ redis, prefix, onError: stderrQueueErrors });
   const workers: WorkerProcess[] = [];
   const env = { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, REDIS_URL, ROACH_REDIS_PREFIX: prefix, ROACH_ORG: 'local' };
   return {
