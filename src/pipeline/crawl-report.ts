@@ -63,6 +63,8 @@ export interface CrawlReport {
    * sandbox (service mode, enabled for the project), or were skipped, and why.
    */
   readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
+  /** Problems that changed what was crawled, e.g. a `.gitignore` that could not be read (file and message). */
+  readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
 }

@@ -194,6 +194,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       rules: ruleMetadata(options.rules, open),
       ...(adapted.statuses.length > 0 ? { adapters: adapted.statuses } : {}),
       ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
+      ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));

@@ -49,6 +49,7 @@ export function registerCrawl(program: Command): void {
         if (started) bar?.stop();
         // On stderr too, so a JSON or SARIF report on stdout stays parseable and the warning is seen.
         for (const problem of run.report.ruleProblems ?? []) process.stderr.write(`warning: skipped a rule file: ${problem.message}\n`);
+        for (const warning of run.report.warnings ?? []) process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
         await writeStdout(run.output);
         if (run.gateFailed) process.exitCode = ERROR_CATALOGUE.CR_ERR_FINDINGS_AT_THRESHOLD.exit;
       } finally {
