@@ -17,6 +17,7 @@ import type { TenantStore } from '../store/tenant-store.js';
 import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 export interface JobHandlerDeps {
   readonly pipeline: PipelineStore;
@@ -93,7 +94,7 @@ async function crawlJob(
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();
-      void context.progress({ phase: 'analyze', done, total }).catch(() => undefined);
+      void context.progress({ phase: 'analyze', done, total }).catch(ignoreError('progress is advisory: a lost update must not fail the crawl, and the next one replaces it'));
     },
   });
   const { report } = run;
@@ -149,7 +150,7 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
     await audit('success', { status: after.status, ...learned });
     return { fixId: after.id, status: after.status, alreadyDone: false };
   } catch (error) {
-    await audit('failure', { error: (error as Error).message }).catch(() => undefined);
+    await audit('failure', { error: (error as Error).message }).catch(ignoreError('the job fails with its own error, which the queue records; that error matters more than the audit write'));
     throw error;
   }
 }

@@ -21,6 +21,7 @@ import type { TenantStore } from '../store/tenant-store.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import { openSecretBox, resealSecrets } from './secret-key.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 /** Everything a service command (worker, enqueue, serve) works with, chosen by the environment. */
 export interface Service {
@@ -68,7 +69,7 @@ export const stderrQueueErrors: QueueErrorSink = (report) => {
 export async function openService(env: ServiceEnvironment, options: OpenServiceOptions): Promise<Service> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of closers.reverse()) await close().catch(ignoreError('shutting down: every other resource must still be closed, and a failed start-up throws its own error'));
   };
   try {
     let db: Database;

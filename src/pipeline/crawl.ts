@@ -32,6 +32,7 @@ import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
 import { walkTree } from './walk.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 export interface CrawlOptions {
   readonly root: string;
@@ -94,7 +95,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   try {
     const walked = await walkTree({ ...options, skipDirs: options.leftOut, textFiles: options.secrets?.enabled === true });
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
-    await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(() => undefined)));
+    await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(ignoreError('already gone, or removed by the next crawl'))));
     const previous = await store.fileStates(project);
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
@@ -201,7 +202,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
     return report;
   } catch (error) {
-    await store.failCrawl(project, crawlId, (error as Error).message).catch(() => undefined);
+    await store.failCrawl(project, crawlId, (error as Error).message).catch(ignoreError("the crawl's own error is thrown; a store that cannot record it would fail that report too"));
     throw error;
   }
 }
