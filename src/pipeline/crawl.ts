@@ -33,6 +33,7 @@ import type { CheckSpec } from './validate-checks.js';
 import { walkTree } from './walk.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
+import { maskSecretsInText } from '../engine/secrets/mask-text.js';
 
 export interface CrawlOptions {
   readonly root: string;
@@ -202,7 +203,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
     return report;
   } catch (error) {
-    await store.failCrawl(project, crawlId, (error as Error).message).catch(ignoreError("the crawl's own error is thrown; a store that cannot record it would fail that report too"));
+    await store.failCrawl(project, crawlId, maskSecretsInText((error as Error).message)).catch(ignoreError("the crawl's own error is thrown; a store that cannot record it would fail that report too"));
     throw error;
   }
 }
