@@ -1,7 +1,9 @@
 import { appendFile, cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openEmbeddedStore } from '../../src/main/embedded-store.js';
 import { listMigrations, migrate, MIGRATIONS_DIR } from '../../src/store/migrate.js';
+import { openPglite } from '../../src/store/pglite.js';
 import { dropSchema } from '../helpers/postgres.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 import { storeBackends } from '../helpers/store-backends.js';
@@ -61,5 +63,17 @@ describe.each(await storeBackends())('migration checksums ($name)', (backend) =>
     } finally {
       await db.close();
     }
+  }, 60_000);
+});
+
+describe('start-up of the embedded store', () => {
+  it('refuses a data directory whose database applied a different 0001_core.sql than the one shipped', async () => {
+    const dataDir = await tempDir('roach-data-');
+    await (await openEmbeddedStore(dataDir)).close();
+    // What a database migrated before someone edited 0001_core.sql looks like: another checksum on record.
+    const raw = await openPglite(path.join(dataDir, 'pgdata'));
+    await raw.query("UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = 1");
+    await raw.close();
+    await expect(openEmbeddedStore(dataDir)).rejects.toMatchObject({ code: 'CR_ERR_MIGRATION_CHANGED', message: expect.stringContaining('0001_core.sql') });
   }, 60_000);
 });
