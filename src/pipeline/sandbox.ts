@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { access, constants, lstat, readlink } from 'node:fs/promises';
+import { access, constants, lstat, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CommandLaunch } from './run-command.js';
 
@@ -108,6 +109,23 @@ function namespaceArgs(sandbox: Sandbox): string[] {
     '--dev', '/dev',
     '--tmpfs', '/tmp',
   ];
+}
+
+/**
+ * The dependency folders of a copy that may be mounted into the sandbox: real folders inside the
+ * project. A repository can make `node_modules` a symlink to anywhere (`/`, another tenant's
+ * checkout); mounting that would show the sandbox whatever it points at, so such links are left
+ * out (they dangle inside the sandbox).
+ */
+export async function mountableDirs(root: string, dirs: readonly string[]): Promise<string[]> {
+  const realRoot = await realpath(root);
+  const out: string[] = [];
+  for (const dir of dirs) {
+    const info = await lstat(dir).catch(() => null);
+    const real = await realpath(dir).catch(() => null);
+    if (info?.isDirectory() && real && real.startsWith(realRoot + path.sep)) out.push(dir);
+  }
+  return out;
 }
 
 /**

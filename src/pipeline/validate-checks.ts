@@ -9,7 +9,7 @@ import { makeIsolatedCopy } from './isolated-copy.js';
 import type { ValidationStep } from './ports.js';
 import { runCommand } from './run-command.js';
 import type { CommandLaunch } from './run-command.js';
-import { sandboxLaunch } from './sandbox.js';
+import { mountableDirs, sandboxLaunch } from './sandbox.js';
 import type { CommandPolicy } from './sandbox.js';
 import { encodeSource } from './source-file.js';
 import type { TextEncodingInfo } from './source-file.js';
@@ -61,7 +61,8 @@ export async function validateWithChecks(input: {
     return { outcomes, runs: 0 };
   }
   const copy = await makeIsolatedCopy(input.root, input.leftOut);
-  const launch: CommandLaunch = policy.mode === 'host' ? { wrapper: [], env: policy.env } : sandboxLaunch(policy.sandbox, copy.dir, copy.linked);
+  const launch: CommandLaunch =
+    policy.mode === 'host' ? { wrapper: [], env: policy.env } : sandboxLaunch(policy.sandbox, copy.dir, await mountableDirs(input.root, copy.linked));
   let runs = 0;
   try {
     const runChecks = async (): Promise<{ ok: boolean; step: ValidationStep }> => {

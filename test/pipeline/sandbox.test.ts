@@ -2,7 +2,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/pipeline/run-command.js';
-import { DEFAULT_SANDBOX_LIMITS, findSandbox, sandboxLaunch } from '../../src/pipeline/sandbox.js';
+import { DEFAULT_SANDBOX_LIMITS, findSandbox, mountableDirs, sandboxLaunch } from '../../src/pipeline/sandbox.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
@@ -15,6 +15,20 @@ describe('findSandbox', () => {
       ok: false,
       reason: 'bubblewrap is not installed (looked for /nonexistent/bwrap; on Debian: apt-get install bubblewrap)',
     });
+  });
+});
+
+describe('mountableDirs', () => {
+  it('keeps real dependency folders inside the project and drops links that lead out of it', async () => {
+    const project = await tempDir('roach-sbx-mount-');
+    const outside = await tempDir('roach-sbx-elsewhere-');
+    await mkdir(path.join(project, 'node_modules'));
+    await mkdir(path.join(project, 'a'));
+    await symlink('/', path.join(project, 'a', 'node_modules'));
+    await mkdir(path.join(project, 'b'));
+    await symlink(outside, path.join(project, 'b', 'node_modules'));
+    const dirs = ['node_modules', 'a/node_modules', 'b/node_modules'].map((d) => path.join(project, d));
+    expect(await mountableDirs(project, dirs)).toEqual([path.join(project, 'node_modules')]);
   });
 });
 
