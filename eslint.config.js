@@ -1,6 +1,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Errors are never silent (issue 11): an error handler that does nothing hides outages and bugs.
+ * A handler must log, rethrow, or go through `ignoreError(reason)` (src/domain/ignore-error.ts),
+ * which names why ignoring is right there.
+ */
+const EMPTY_HANDLERS = [
+  "ArrowFunctionExpression[body.type='Identifier'][body.name='undefined']",
+  "ArrowFunctionExpression[body.type='UnaryExpression'][body.operator='void']",
+  "ArrowFunctionExpression[body.type='BlockStatement'][body.body.length=0]",
+  'FunctionExpression[body.body.length=0]',
+];
+const ERROR_CALLS = [
+  "CallExpression[callee.property.name='catch']",
+  "CallExpression[callee.property.name=/^(on|once|addListener|prependListener)$/][arguments.0.value='error']",
+];
+const EMPTY_ERROR_HANDLER = ERROR_CALLS.flatMap((call) =>
+  EMPTY_HANDLERS.map((handler) => ({
+    selector: `${call} > ${handler}.arguments`,
+    message: 'Empty error handler: log the error, rethrow it, or use ignoreError(reason) to say why it may be ignored.',
+  })),
+);
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'scratch/', 'coverage/', 'bench/.work/'] },
   js.configs.recommended,
@@ -11,6 +33,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // An empty `catch {}` must at least say why in a comment; `.catch(() => undefined)` and
+      // `.on('error', () => undefined)` must name their reason through ignoreError.
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      'no-restricted-syntax': ['error', ...EMPTY_ERROR_HANDLER],
     },
   },
 );

@@ -33,9 +33,10 @@ async function main() {
   const dist = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'dist', 'queue');
   const { connectQueueRedis } = await import(pathToFileURL(path.join(dist, 'redis-connection.js')).href);
   const { createBullQueue } = await import(pathToFileURL(path.join(dist, 'bullmq-queue.js')).href);
+  const { describeQueueError } = await import(pathToFileURL(path.join(dist, 'queue-errors.js')).href);
 
   const redis = await connectQueueRedis(redisUrl);
-  const queue = createBullQueue({ redis, prefix });
+  const queue = createBullQueue({ redis, prefix, onError: (report) => process.stderr.write(`${describeQueueError(report)}\n`) });
   let running = null;
   let completed = 0;
   let failed = 0;

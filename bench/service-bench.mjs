@@ -279,8 +279,9 @@ function onceMessage(child, type, timeoutMs) {
 
 async function bullRun(options, redis, workers, input) {
   const { createBullQueue } = await dist('queue/bullmq-queue.js');
+  const { describeQueueError } = await dist('queue/queue-errors.js');
   const prefix = `${created.redisPrefix}w${workers}`;
-  const queue = createBullQueue({ redis, prefix });
+  const queue = createBullQueue({ redis, prefix, onError: (report) => process.stderr.write(`${describeQueueError(report)}\n`) });
   const closeQueue = () => queue.close();
   created.closers.add(closeQueue);
   const n = options.jobs;

@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { organizationRoutes } from './routes/organizations.js';
+import { projectSettingsRoutes } from './routes/project-settings.js';
 import { workRoutes } from './routes/work.js';
 
 /** Routes anyone may call: liveness, readiness and the API documentation. */
@@ -174,5 +175,6 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));
   await app.register(developerRoutes(deps));
+  await app.register(projectSettingsRoutes(deps));
   return app;
 }

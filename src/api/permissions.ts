@@ -39,6 +39,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Permission>> = Object.fr
   'GET /api/code-roach/organizations/:org/audit': 'audit:read',
   'GET /api/code-roach/organizations/:org/projects': 'project:read',
   'POST /api/code-roach/organizations/:org/projects': 'project:create',
+  'PUT /api/code-roach/organizations/:org/projects/:projectId/settings': 'project:create',
   'GET /api/code-roach/issues': 'project:read',
   'POST /api/code-roach/crawl': 'crawl:run',
   'GET /api/code-roach/status': 'project:read',

@@ -30,6 +30,8 @@ export const ERROR_CATALOGUE = {
   CR_ERR_SECRET_UNREADABLE: { status: 500, exit: 3, doc: 'A stored secret cannot be decrypted: its key is neither ROACH_SECRET_KEY nor in ROACH_SECRET_KEYS_PREVIOUS, or the ciphertext was altered.' },
   CR_ERR_URL_FORBIDDEN: { status: 422, exit: 2, doc: 'An outgoing URL (notification channel, git remote) resolves to a private, loopback, link-local or metadata address, or uses a protocol this server does not allow; ROACH_OUTBOUND_ALLOW and ROACH_GIT_ALLOW_FILE widen what is allowed.' },
   CR_ERR_ADAPTER_FAILED: { status: 502, exit: 3, doc: 'An analyzer adapter (ESLint, oxlint, TypeScript, SARIF import) could not run: its config does not load, its tool is missing, or its output or SARIF file is malformed. The crawl reports it per adapter and goes on.' },
+  CR_ERR_SANDBOX_UNAVAILABLE: { status: 503, exit: 3, doc: "Repository commands are enabled for a project but this worker has no working sandbox (bubblewrap and prlimit, with namespaces allowed); the commands are refused and the crawl reports why." },
+  CR_ERR_MIGRATION_CHANGED: { status: 500, exit: 3, doc: 'A migration that was already applied to the database differs from the file this Code Roach ships (or is missing); the message names the file. Applied migrations are never edited: restore the file or migrate a fresh database.' },
   CR_ERR_INTERNAL: { status: 500, exit: 70, doc: 'A bug in Code Roach: the request id in the answer finds it in the server log.' },
   CR_ERR_FINDINGS_AT_THRESHOLD: { status: 200, exit: 1, doc: 'The crawl found issues at or above --fail-on severity (CI gate).' },
 } as const;

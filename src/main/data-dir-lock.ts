@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 const LOCK_NAME = 'roach.lock';
 const OWNER_FILE = 'owner.json';
@@ -76,7 +77,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     }
     // The owner is dead (or the lock is unreadable debris): move it aside atomically, then retry.
     const tombstone = path.join(dataDir, `.${LOCK_NAME}.stale.${randomBytes(4).toString('hex')}`);
-    await rename(lockDir, tombstone).catch(() => undefined);
+    await rename(lockDir, tombstone).catch(ignoreError('another process moved the stale lock first; the retry below sees the outcome'));
     await rm(tombstone, { recursive: true, force: true });
   }
   throw new RoachError('CR_ERR_DATA_DIR_LOCKED', `The data directory ${dataDir} is contended by other roach processes; try again.`, { dataDir });

@@ -7,6 +7,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { openPglite } from '../store/pglite.js';
 import { createPipelineStore } from '../store/pipeline-store.js';
 import type { Database } from '../store/sql.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 export interface OpenStore {
   readonly store: PipelineStore;
@@ -27,7 +28,7 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
     throw new RoachError('CR_ERR_STORE_FAILED', `Cannot create the data directory ${dataDir}: ${(error as Error).message}`, { dataDir });
   }
   // The data directory is Code Roach's own: keep it out of the user's git status.
-  await writeFile(path.join(dataDir, '.gitignore'), '# Code Roach data (embedded database, lock)\n*\n').catch(() => undefined);
+  await writeFile(path.join(dataDir, '.gitignore'), '# Code Roach data (embedded database, lock)\n*\n').catch(ignoreError('cosmetic: only keeps the data directory out of git status; the lock and the database report real I/O problems'));
   const release = await lockDataDir(dataDir);
   let db: Database;
   let migrated: number[];
@@ -35,7 +36,7 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
     db = await openPglite(path.join(dataDir, 'pgdata'));
     migrated = await migrate(db);
   } catch (error) {
-    await release().catch(() => undefined);
+    await release().catch(ignoreError('the open failed and that error is thrown; a stale lock is taken over by the next run'));
     throw error;
   }
   return {
@@ -43,8 +44,8 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
     db,
     migrated,
     async close() {
-      await db.close().catch(() => undefined);
-      await release().catch(() => undefined);
+      await db.close().catch(ignoreError('closing for good: PGlite flushes on every commit, and the lock is released next either way'));
+      await release().catch(ignoreError('a lock left behind by this (ending) process is recognised as stale and taken over'));
     },
   };
 }

@@ -8,6 +8,8 @@ import type { AttributionStore } from '../pipeline/attribution.js';
 import type { CrawlPhase } from '../pipeline/crawl.js';
 import type { FixActionDeps } from '../pipeline/fix-actions.js';
 import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
+import { findSandbox } from '../pipeline/sandbox.js';
+import type { CommandPolicy } from '../pipeline/sandbox.js';
 import type { JobPayload } from '../queue/catalogue.js';
 import type { JobContext, JobHandlers } from '../queue/ports.js';
 import { projectRef } from '../store/repositories/tenancy.js';
@@ -17,6 +19,7 @@ import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
 import type { TestCheckpoints } from './test-checkpoints.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 export interface JobHandlerDeps {
   readonly pipeline: PipelineStore;
@@ -32,6 +35,8 @@ export interface JobHandlerDeps {
   readonly threads?: number;
   /** TEST ONLY: fault tests pause crawl jobs at their writing phases (ROACH_TEST_CHECKPOINT_DIR). */
   readonly checkpoints?: TestCheckpoints;
+  /** Where repository commands are isolated (default: bubblewrap from the system); tests replace it. */
+  readonly findSandbox?: typeof findSandbox;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -40,6 +45,25 @@ async function projectOf(deps: JobHandlerDeps, organizationId: string, projectId
   const project = await deps.tenants.findProject(organizationId, projectId);
   if (!project) throw new RoachError('CR_ERR_NOT_FOUND', `No project ${projectId} in organization ${organizationId}.`, { projectId });
   return project;
+}
+
+/**
+ * Whether a crawl job may run the repository's own commands: only when an organization admin
+ * enabled them for the project, and then only inside the sandbox. Otherwise they are skipped and
+ * the reason is reported (a crawl without its checks is still worth having).
+ */
+async function serviceCommands(deps: JobHandlerDeps, project: Project): Promise<CommandPolicy> {
+  const settings = await deps.tenants.projectSettings(project.organizationId, project.id);
+  if (!settings?.repositoryCommands) {
+    return {
+      mode: 'skip',
+      reason: `repository commands are disabled for project ${project.name} in service mode; an organization admin can enable them (they then run sandboxed): PUT /api/code-roach/organizations/${project.organizationId}/projects/${project.id}/settings {"repositoryCommands": true}`,
+    };
+  }
+  const found = await (deps.findSandbox ?? findSandbox)();
+  if (found.ok) return { mode: 'sandbox', sandbox: found.sandbox };
+  const refused = new RoachError('CR_ERR_SANDBOX_UNAVAILABLE', `repository commands are enabled for project ${project.name} but refused: no sandbox on this worker: ${found.reason}.`);
+  return { mode: 'skip', reason: `${refused.code}: ${refused.message}` };
 }
 
 async function crawlJob(
@@ -59,8 +83,10 @@ async function crawlJob(
     ...(payload.threshold !== undefined ? { threshold: String(payload.threshold) } : {}),
     ...(deps.threads ? { threads: String(deps.threads) } : {}),
     progress: false,
-    // Repositories crawled by the service may come from anyone: analyzer adapters run none of their own code.
+    // Repositories crawled by the service may come from anyone: analyzer adapters run none of their own code,
+    // and their commands run only when enabled for the project, sandboxed.
     trustProjectCode: false,
+    commands: await serviceCommands(deps, project),
   });
   let reported = 0;
   const checkpoints = deps.checkpoints;
@@ -74,7 +100,7 @@ async function crawlJob(
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();
-      void context.progress({ phase: 'analyze', done, total }).catch(() => undefined);
+      void context.progress({ phase: 'analyze', done, total }).catch(ignoreError('progress is advisory: a lost update must not fail the crawl, and the next one replaces it'));
     },
   });
   const { report } = run;
@@ -87,6 +113,7 @@ async function crawlJob(
     openIssues: report.openIssues,
     resolvedIssues: report.resolvedIssues,
     fixes: decisions,
+    validationCommands: report.validationCommands ?? null,
   };
 }
 
@@ -129,7 +156,7 @@ async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application
     await audit('success', { status: after.status, ...learned });
     return { fixId: after.id, status: after.status, alreadyDone: false };
   } catch (error) {
-    await audit('failure', { error: (error as Error).message }).catch(() => undefined);
+    await audit('failure', { error: (error as Error).message }).catch(ignoreError('the job fails with its own error, which the queue records; that error matters more than the audit write'));
     throw error;
   }
 }

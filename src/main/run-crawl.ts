@@ -82,6 +82,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     generateFixes: settings.generateFixes,
     threshold: settings.threshold,
     checks: settings.checks,
+    commands: settings.commands,
     strategies: DEFAULT_STRATEGIES,
     leftOut: [settings.dataDir],
     threads: settings.threads,

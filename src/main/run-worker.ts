@@ -2,6 +2,7 @@ import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
 import type { JobKind } from '../queue/catalogue.js';
 import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
+import type { QueueErrorSink } from '../queue/queue-errors.js';
 import { createAttributionStore } from '../store/developer-store.js';
 import { createMetrics, instrumentJobHandlers, serveMetrics } from '../api/metrics.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -21,6 +22,8 @@ export interface WorkerSettings {
   /** Default 127.0.0.1: metrics stay on an internal listener unless the operator says otherwise. */
   readonly metricsHost?: string;
   readonly onEvent: (event: WorkerEvent) => void;
+  /** Queue, connection and worker errors (rate-limited, with the queue name). */
+  readonly onQueueError?: QueueErrorSink;
 }
 
 export interface StartedWorker {
@@ -41,7 +44,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
       { setting: missing.join(', ') },
     );
   }
-  const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
+  const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker', ...(settings.onQueueError ? { onQueueError: settings.onQueueError } : {}) });
   const checkpointDir = env.testCheckpointDir;
   const checkpoints = checkpointDir
     ? createTestCheckpoints({

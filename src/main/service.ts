@@ -7,6 +7,8 @@ import { RoachError } from '../domain/errors.js';
 import type { PipelineStore } from '../pipeline/ports.js';
 import { createBullQueue } from '../queue/bullmq-queue.js';
 import { createInProcessQueue } from '../queue/in-process-queue.js';
+import { describeQueueError } from '../queue/queue-errors.js';
+import type { QueueErrorSink } from '../queue/queue-errors.js';
 import type { JobQueue } from '../queue/ports.js';
 import { connectQueueRedis } from '../queue/redis-connection.js';
 import { migrate } from '../store/migrate.js';
@@ -19,6 +21,7 @@ import type { TenantStore } from '../store/tenant-store.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import { openSecretBox, resealSecrets } from './secret-key.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 /** Everything a service command (worker, enqueue, serve) works with, chosen by the environment. */
 export interface Service {
@@ -48,7 +51,14 @@ export interface OpenServiceOptions {
   /** Commands that only read the database (jobs, migrate) skip the queue connection. */
   readonly queue?: boolean;
   readonly applicationName?: string;
+  /** Where BullMQ queue, connection and worker errors are logged (rate-limited); default: a line on stderr. */
+  readonly onQueueError?: QueueErrorSink;
 }
+
+/** Without a logger of its own, a process still says why its queues fail. */
+export const stderrQueueErrors: QueueErrorSink = (report) => {
+  process.stderr.write(`${describeQueueError(report)}\n`);
+};
 
 /**
  * Opens the database (PostgreSQL when DATABASE_URL is set, else the embedded store), migrates it
@@ -59,7 +69,7 @@ export interface OpenServiceOptions {
 export async function openService(env: ServiceEnvironment, options: OpenServiceOptions): Promise<Service> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of closers.reverse()) await close().catch(ignoreError('shutting down: every other resource must still be closed, and a failed start-up throws its own error'));
   };
   try {
     let db: Database;
@@ -93,7 +103,7 @@ export async function openService(env: ServiceEnvironment, options: OpenServiceO
       if (options.queue !== false) {
         const redis = await connectQueueRedis(env.redis.url);
         closers.push(async () => redis.disconnect());
-        queue = createBullQueue({ redis, prefix: env.redis.prefix });
+        queue = createBullQueue({ redis, prefix: env.redis.prefix, onError: options.onQueueError ?? stderrQueueErrors });
         closers.push(() => queue.close());
       } else {
         queue = createInProcessQueue();

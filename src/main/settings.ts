@@ -3,9 +3,11 @@ import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import type { Severity } from '../domain/severity.js';
 import { isSeverity } from '../domain/severity.js';
+import { commandEnvironment } from '../config/command-env.js';
 import { loadProjectConfig } from '../config/load.js';
 import type { ProjectConfig } from '../config/schema.js';
 import type { AdapterSettings } from '../adapters/run-adapters.js';
+import type { CommandPolicy } from '../pipeline/sandbox.js';
 import type { CheckSpec } from '../pipeline/validate-checks.js';
 import { projectTestCommand } from '../pipeline/validate-checks.js';
 
@@ -31,6 +33,10 @@ export interface CrawlFlags {
   readonly adapters?: string;
   /** False for repositories from elsewhere (service mode): adapters run none of the project's own code. */
   readonly trustProjectCode?: boolean;
+  /** --inherit-env: repository commands get this process's whole environment instead of a scrubbed one. */
+  readonly inheritEnv?: boolean;
+  /** Service mode decides this per project (skipped or sandboxed); absent: the embedded CLI runs them on the host. */
+  readonly commands?: CommandPolicy;
 }
 
 /** Everything a crawl run needs, resolved once: flags over `.roach.yml` over defaults. Frozen. */
@@ -44,6 +50,8 @@ export interface CrawlSettings {
   readonly failOn: Severity | null;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
+  /** Whether and how the checks run (they are the repository's own commands). */
+  readonly commands: CommandPolicy;
   readonly threads: number | undefined;
   readonly progress: boolean;
   /** False with --no-fix: detect and report only. */
@@ -113,6 +121,7 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     failOn: (flags.failOn as Severity | undefined) ?? null,
     threshold: flags.threshold !== undefined ? parseNumber(flags.threshold, '--threshold', 0, 1, false) : config.fix.threshold,
     checks: Object.freeze(checks),
+    commands: flags.commands ?? hostCommands(flags.inheritEnv === true),
     threads: flags.threads !== undefined ? parseNumber(flags.threads, '--threads', 1, 256, true) : undefined,
     progress: flags.progress !== false,
     generateFixes: flags.fix !== false,
@@ -120,6 +129,11 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     changedSince: flags.changedSince ?? null,
     adapters: adapterSettings(root, config, flags),
   });
+}
+
+/** The embedded CLI on the user's own repository: commands run as before, with a scrubbed environment unless opted in. */
+function hostCommands(inheritEnv: boolean): CommandPolicy {
+  return { mode: 'host', env: commandEnvironment(inheritEnv) };
 }
 
 const ADAPTER_NAMES = ['eslint', 'oxlint', 'typescript'] as const;

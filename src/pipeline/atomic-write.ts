@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, stat, unlink, chmod, chown } from 'node:fs/promises';
 import path from 'node:path';
+import { ignoreError } from '../domain/ignore-error.js';
 
 /** Temp files are hidden siblings with this marker, so a crawl can ignore and clean them. */
 export const TEMP_MARKER = '.roach-tmp-';
@@ -14,7 +15,7 @@ async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r').catch(() => null);
   if (!handle) return;
   try {
-    await handle.sync().catch(() => undefined);
+    await handle.sync().catch(ignoreError('some file systems refuse fsync on directories; the file itself was synced'));
   } finally {
     await handle.close();
   }
@@ -42,11 +43,11 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
     }
     if (existing) {
       await chmod(temp, existing.mode & 0o7777);
-      await chown(temp, existing.uid, existing.gid).catch(() => undefined);
+      await chown(temp, existing.uid, existing.gid).catch(ignoreError('only root may give a file away: keeping the owner is best effort, the mode is kept'));
     }
     await rename(temp, target);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await unlink(temp).catch(ignoreError('the write failed and that error is thrown; a leftover temp file is removed by the next crawl'));
     throw error;
   }
   await syncDirectory(dir);

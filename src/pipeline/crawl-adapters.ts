@@ -7,6 +7,7 @@ import type { Language } from '../domain/finding.js';
 import { overrideFindings } from './rule-overrides.js';
 import type { RuleOverride } from './rule-overrides.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
+import { maskSecretsInText } from '../engine/secrets/mask-text.js';
 
 export interface CrawlAdapterInput {
   readonly adapters: readonly AnalyzerAdapter[] | undefined;
@@ -54,7 +55,8 @@ export async function withAdapterFindings(input: CrawlAdapterInput): Promise<Cra
   const run = await runAdapters(input.adapters, input.root, files, input.findings);
   const findings = overrideFindings(run.findings, input.overrides);
   const keptOpen = run.failedEngines.length > 0 ? await issuesOfFailedEngines(input, new Set(run.failedEngines), findings) : [];
-  return { findings, keptOpen, statuses: run.statuses };
+  // A tool's error message may quote the project's files or config (a key in a failing config line): masked before it is shown or stored.
+  return { findings, keptOpen, statuses: run.statuses.map((status) => ({ ...status, detail: maskSecretsInText(status.detail) })) };
 }
 
 async function issuesOfFailedEngines(input: CrawlAdapterInput, failed: ReadonlySet<string>, seen: readonly Finding[]): Promise<Finding[]> {

@@ -13,6 +13,7 @@ import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats, ValidationStep } from './ports.js';
 import { encodeSource, withFileEol } from './source-file.js';
 import { unifiedDiffOfEdits } from './unified-diff.js';
+import type { CommandPolicy } from './sandbox.js';
 import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from './validate-checks.js';
@@ -29,6 +30,8 @@ export interface CrawlFixOptions {
   readonly apply: boolean;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
+  /** Whether and how the checks (repository commands) run. */
+  readonly commands: CommandPolicy;
   readonly strategies: readonly FixStrategy[];
   readonly rules: RuleSet;
   /** Paths (absolute) kept out of the isolated copy, e.g. the data directory. */
@@ -127,6 +130,7 @@ export async function processFixes(
     root: deps.root,
     leftOut: options.leftOut,
     checks: options.checks,
+    policy: options.commands,
     candidates: checkable.map((candidate) => ({ id: candidate.id, edits: candidate.edits })),
     sources,
   });

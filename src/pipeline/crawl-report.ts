@@ -58,6 +58,13 @@ export interface CrawlReport {
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: CrawlReport['openIssues'] };
   /** With analyzer adapters configured: what each one did in this crawl (ran, skipped, or its error). */
   readonly adapters?: readonly AdapterStatus[];
+  /**
+   * With validation commands configured: whether they ran on the host (embedded CLI), in the
+   * sandbox (service mode, enabled for the project), or were skipped, and why.
+   */
+  readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
+  /** Problems that changed what was crawled, e.g. a `.gitignore` that could not be read (file and message). */
+  readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
 }

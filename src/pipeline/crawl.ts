@@ -27,10 +27,13 @@ import { overrideFindings } from './rule-overrides.js';
 import type { RuleOverride } from './rule-overrides.js';
 import type { FileState, PipelineStore, ProjectRef } from './ports.js';
 import { decodeSource } from './source-file.js';
+import type { CommandPolicy } from './sandbox.js';
 import type { FixStrategy } from './strategies.js';
 import type { CheckSpec } from './validate-checks.js';
 import { walkTree } from './walk.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
+import { ignoreError } from '../domain/ignore-error.js';
+import { maskSecretsInText } from '../engine/secrets/mask-text.js';
 
 export interface CrawlOptions {
   readonly root: string;
@@ -44,6 +47,8 @@ export interface CrawlOptions {
   readonly generateFixes: boolean;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
+  /** Whether and how the checks (repository commands) run: on the host, in a sandbox, or not at all. */
+  readonly commands: CommandPolicy;
   readonly strategies: readonly FixStrategy[];
   /** Absolute folders kept out of the walk and of validation copies (the data directory). */
   readonly leftOut: readonly string[];
@@ -104,7 +109,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
   try {
     const walked = await walkTree({ ...options, skipDirs: options.leftOut, textFiles: options.secrets?.enabled === true });
     // Only a Code Roach process holding this data directory's lock writes these, and this one does.
-    await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(() => undefined)));
+    await Promise.all(walked.leftoverTempFiles.map((file) => unlink(file).catch(ignoreError('already gone, or removed by the next crawl'))));
     const previous = await store.fileStates(project);
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
@@ -203,13 +208,15 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         .map((h) => ({ file: h.filePath, healthScore: h.healthScore, issueCount: h.issueCount })),
       rules: ruleMetadata(options.rules, open),
       ...(adapted.statuses.length > 0 ? { adapters: adapted.statuses } : {}),
+      ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
+      ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
     return report;
   } catch (error) {
-    await store.failCrawl(project, crawlId, (error as Error).message).catch(() => undefined);
+    await store.failCrawl(project, crawlId, maskSecretsInText((error as Error).message)).catch(ignoreError("the crawl's own error is thrown; a store that cannot record it would fail that report too"));
     throw error;
   }
 }
@@ -228,6 +235,7 @@ async function generateFixes(
     apply: options.apply,
     threshold: options.threshold,
     checks: options.checks,
+    commands: options.commands,
     strategies: options.strategies,
     rules: options.rules,
     leftOut: options.leftOut,
@@ -288,6 +296,12 @@ function ruleMetadata(rules: RuleSet, findings: readonly { ruleId: string }[]): 
     if (!rule) return [];
     return [{ id, severity: rule.severity, category: rule.category, cwe: rule.cwe ?? null, message: rule.message, rationale: rule.doc.rationale, hasFix: rule.fix !== undefined }];
   });
+}
+
+function commandsSummary(options: CrawlOptions): NonNullable<CrawlReport['validationCommands']> {
+  const names = options.checks.map((c) => c.name);
+  const policy = options.commands;
+  return policy.mode === 'skip' ? { names, mode: 'skipped', reason: policy.reason } : { names, mode: policy.mode, reason: null };
 }
 
 function analyticsOf(report: CrawlReport, fixes: readonly FixSummary[], checkRuns: number): Record<string, unknown> {

@@ -8,6 +8,8 @@ const LEFT_OUT = new Set(['.git', '.roach']);
 
 export interface IsolatedCopy {
   readonly dir: string;
+  /** Absolute folders of the project the copy links to instead of holding (a sandbox mounts them read-only). */
+  readonly linked: readonly string[];
   dispose(): Promise<void>;
 }
 
@@ -37,5 +39,5 @@ export async function makeIsolatedCopy(root: string, extraLeftOut: readonly stri
   for (const source of toLink) {
     await symlink(source, path.join(dir, path.relative(root, source)), 'dir');
   }
-  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, linked: toLink, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

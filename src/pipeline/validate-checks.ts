@@ -3,10 +3,14 @@ import path from 'node:path';
 import type { ValidationVerdict } from '../domain/confidence.js';
 import type { Edit } from '../domain/finding.js';
 import { applyEdits } from '../engine/fixer.js';
+import { maskSecretsInText } from '../engine/secrets/mask-text.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { makeIsolatedCopy } from './isolated-copy.js';
 import type { ValidationStep } from './ports.js';
 import { runCommand } from './run-command.js';
+import type { CommandLaunch } from './run-command.js';
+import { mountableDirs, sandboxLaunch } from './sandbox.js';
+import type { CommandPolicy } from './sandbox.js';
 import { encodeSource } from './source-file.js';
 import type { TextEncodingInfo } from './source-file.js';
 
@@ -36,6 +40,9 @@ export interface CheckOutcome {
  * fail, bisects the batch to find the fixes that break them. Candidates must not overlap (the fixer
  * planned them). When the checks fail with no fix applied, they cannot judge fixes: every candidate
  * is 'unchecked'. Returns how many times the checks ran, which the benchmark and tests read.
+ * `policy` decides whether and how the commands run (see CommandPolicy); when they may not, every
+ * candidate is 'unchecked' with the reason. Command output is stored with the fixes, so secrets in
+ * it are masked first.
  */
 export async function validateWithChecks(input: {
   readonly root: string;
@@ -43,19 +50,29 @@ export async function validateWithChecks(input: {
   readonly checks: readonly CheckSpec[];
   readonly candidates: readonly CheckCandidate[];
   readonly sources: ReadonlyMap<string, SourceText>;
+  readonly policy: CommandPolicy;
 }): Promise<{ outcomes: Map<string, CheckOutcome>; runs: number }> {
   const outcomes = new Map<string, CheckOutcome>();
   if (input.checks.length === 0 || input.candidates.length === 0) return { outcomes, runs: 0 };
+  const policy = input.policy;
+  if (policy.mode === 'skip') {
+    const step: ValidationStep = { step: 'check', name: input.checks.map((c) => c.name).join(' + '), passed: false, detail: `not run: ${policy.reason}`, durationMs: 0 };
+    for (const candidate of input.candidates) outcomes.set(candidate.id, { verdict: 'unchecked', steps: [step] });
+    return { outcomes, runs: 0 };
+  }
   const copy = await makeIsolatedCopy(input.root, input.leftOut);
+  const launch: CommandLaunch =
+    policy.mode === 'host' ? { wrapper: [], env: policy.env } : sandboxLaunch(policy.sandbox, copy.dir, await mountableDirs(input.root, copy.linked));
   let runs = 0;
   try {
     const runChecks = async (): Promise<{ ok: boolean; step: ValidationStep }> => {
       runs++;
       for (const check of input.checks) {
-        const result = await runCommand(check.run, copy.dir, check.timeoutMs);
+        const result = await runCommand(check.run, copy.dir, check.timeoutMs, launch);
         if (!result.ok) {
-          const why = result.timedOut ? `timed out after ${check.timeoutMs} ms` : `exit code ${result.exitCode}`;
-          return { ok: false, step: { step: 'check', name: check.name, passed: false, detail: `${why}\n${result.outputTail}`, durationMs: result.durationMs } };
+          const why = result.timedOut ? `timed out after ${check.timeoutMs} ms` : result.outputLimited ? 'output limit passed' : `exit code ${result.exitCode}`;
+          const detail = maskSecretsInText(`${why}\n${result.outputTail}`);
+          return { ok: false, step: { step: 'check', name: check.name, passed: false, detail, durationMs: result.durationMs } };
         }
       }
       return { ok: true, step: { step: 'check', name: input.checks.map((c) => c.name).join(' + '), passed: true, detail: '', durationMs: 0 } };

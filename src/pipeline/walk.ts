@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -42,6 +42,14 @@ export interface WalkResult {
   readonly skipped: SkippedFile[];
   /** Absolute paths of temp files left by an atomic write that was killed mid-way (Code Roach's own). */
   readonly leftoverTempFiles: string[];
+  /** Problems that change what was crawled without skipping a file, e.g. a `.gitignore` that cannot be read. */
+  readonly warnings: WalkWarning[];
+}
+
+export interface WalkWarning {
+  /** Project-relative POSIX path of the file concerned. */
+  readonly path: string;
+  readonly message: string;
 }
 
 /** Folders no crawl wants: version control and dependencies. A `.gitignore` can only add to these. */
@@ -72,11 +80,19 @@ function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): 
   return ignored;
 }
 
-async function gitignoreScope(dir: string): Promise<Scope | null> {
+/**
+ * The folder's `.gitignore` rules; null when it has none. One that exists but cannot be read (a
+ * folder, a dangling link, no permission) is reported through `warn`: treating it as absent would
+ * crawl, and fix, files the project meant to ignore, and nobody would know why.
+ */
+async function gitignoreScope(dir: string, warn: (file: string, message: string) => void): Promise<Scope | null> {
+  const file = path.join(dir, '.gitignore');
   try {
-    const text = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    const text = await readFile(file, 'utf8');
     return { base: dir, rules: ignore().add(text) };
-  } catch {
+  } catch (error) {
+    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT' && !(await lstat(file).then(() => true, () => false));
+    if (!absent) warn(file, `cannot read it: ${(error as Error).message}; its rules were not applied, so files it ignores may have been crawled`);
     return null;
   }
 }
@@ -90,6 +106,10 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
   const skipped: SkippedFile[] = [];
   const leftoverTempFiles: string[] = [];
+  const warnings: WalkWarning[] = [];
+  const warn = (file: string, message: string): void => {
+    warnings.push({ path: toPosix(path.relative(options.root, file)), message });
+  };
   const exclude: Scope = { base: options.root, rules: ignore().add([...ALWAYS_SKIPPED, ...options.exclude]) };
   const include = options.include.length > 0 ? ignore().add([...options.include]) : null;
   const skipDirs = new Set(options.skipDirs ?? []);
@@ -120,7 +140,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
       return;
     }
-    const own = await gitignoreScope(dir);
+    const own = await gitignoreScope(dir, warn);
     const active = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -179,5 +199,5 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   };
 
   await visit(options.root, []);
-  return { files, skipped, leftoverTempFiles };
+  return { files, skipped, leftoverTempFiles, warnings };
 }

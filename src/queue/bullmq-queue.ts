@@ -5,6 +5,8 @@ import { PRIORITIES, priorityRank } from '../domain/priority.js';
 import type { Priority } from '../domain/priority.js';
 import { JOB_CATALOGUE, JOB_KINDS } from './catalogue.js';
 import type { JobKind } from './catalogue.js';
+import { rateLimitedQueueErrors } from './queue-errors.js';
+import type { QueueErrorSink, QueueErrorSource } from './queue-errors.js';
 import { failureReason, isPermanentFailure, JobHandedBack, parsePayload, runHandler } from './job-semantics.js';
 import type { JobHandler, JobInfo, JobQueue, JobState, QueueCounts, RunningWorker, WorkerOptions } from './ports.js';
 
@@ -13,7 +15,13 @@ export interface BullQueueOptions {
   readonly redis: Redis;
   /** Key prefix of every queue, so deployments and test runs can share one Redis. */
   readonly prefix: string;
+  /** Queue, connection and worker errors (rate-limited, with the queue name): BullMQ reconnects by itself, but an operator must see why. */
+  readonly onError: QueueErrorSink;
+  /** Least time between two reports of the same source and queue (default 30 s). */
+  readonly errorIntervalMs?: number;
 }
+
+type ReportError = (source: QueueErrorSource, queue: string, error: Error) => void;
 
 const KEEP_COMPLETED = 1_000;
 const KEEP_FAILED = 5_000;
@@ -55,10 +63,13 @@ function infoOf(kind: JobKind, job: Job, state: JobState): JobInfo {
 
 /** The job catalogue on BullMQ queues in Redis, shared by any number of `roach worker` processes. */
 export function createBullQueue(options: BullQueueOptions): JobQueue {
+  const report = rateLimitedQueueErrors(options.onError, options.errorIntervalMs);
+  const onSharedError = (error: Error): void => report('connection', '*', error);
+  options.redis.on('error', onSharedError);
   const queues = new Map<JobKind, Queue>(
     JOB_KINDS.map((kind) => {
       const queue = new Queue(kind, { connection: options.redis, prefix: options.prefix });
-      queue.on('error', () => undefined);
+      queue.on('error', (error) => report('queue', kind, error));
       return [kind, queue];
     }),
   );
@@ -108,9 +119,9 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       const connections: Redis[] = [];
       const workers = (Object.keys(handlers) as JobKind[]).map((kind) => {
         const connection = options.redis.duplicate();
-        connection.on('error', () => undefined);
+        connection.on('error', (error: Error) => report('connection', kind, error));
         connections.push(connection);
-        return startWorker(options, connection, kind, handlers[kind] as JobHandler<JobKind>, workerOptions);
+        return startWorker(options, connection, kind, handlers[kind] as JobHandler<JobKind>, workerOptions, report);
       });
       return {
         async close(graceMs) {
@@ -130,11 +141,12 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
+      options.redis.off('error', onSharedError);
     },
   };
 }
 
-function startWorker(options: BullQueueOptions, connection: Redis, kind: JobKind, handler: JobHandler<JobKind>, workerOptions: WorkerOptions): Worker {
+function startWorker(options: BullQueueOptions, connection: Redis, kind: JobKind, handler: JobHandler<JobKind>, workerOptions: WorkerOptions, report: ReportError): Worker {
   const worker = new Worker(
     kind,
     async (job: Job, token?: string, signal?: AbortSignal) => {
@@ -173,7 +185,7 @@ function startWorker(options: BullQueueOptions, connection: Redis, kind: JobKind
       maxStalledCount: 1,
     },
   );
-  worker.on('error', () => undefined);
+  worker.on('error', (error) => report('worker', kind, error));
   const emit = workerOptions.onEvent;
   if (emit) {
     worker.on('active', (job) => emit({ type: 'started', kind, id: String(job.id) }));

@@ -3,6 +3,7 @@ import { isRoachError, RoachError } from '../domain/errors.js';
 import { JOB_CATALOGUE } from './catalogue.js';
 import type { JobKind, JobPayload } from './catalogue.js';
 import type { JobContext, JobHandler } from './ports.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 /**
  * The rules every queue backend follows, so BullMQ and the in-process runner behave the same:
@@ -62,7 +63,8 @@ export async function runHandler<K extends JobKind>(
     if (outer?.aborted) onOuter();
     else outer?.addEventListener('abort', onOuter, { once: true });
   });
-  stopped.catch(() => undefined);
+  // Observed by the race below; this only keeps the rejection from counting as unhandled when the handler wins.
+  stopped.catch(ignoreError('handled by Promise.race'));
   try {
     return await Promise.race([handler(payload, { ...context, signal: controller.signal }), stopped]);
   } catch (error) {

@@ -40,6 +40,10 @@ export interface JsonReport {
   readonly adapters?: readonly { readonly adapter: string; readonly status: 'ran' | 'skipped' | 'failed'; readonly findings: number; readonly durationMs: number; readonly detail: string }[];
   /** Custom rule files skipped because they are malformed: the file and what is wrong with it. */
   readonly ruleProblems?: readonly { readonly file: string; readonly message: string }[];
+  /** Problems that changed what was crawled, e.g. an unreadable `.gitignore`. */
+  readonly warnings?: readonly { readonly path: string; readonly message: string }[];
+  /** With validation commands configured: how they ran (host, sandbox) or why they were skipped. */
+  readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
 }
 
 export interface JsonTraceStep {
@@ -150,6 +154,8 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),
+    ...(report.warnings ? { warnings: report.warnings.map(({ path, message }) => ({ path, message })) } : {}),
+    ...(report.validationCommands ? { validationCommands: { names: [...report.validationCommands.names], mode: report.validationCommands.mode, reason: report.validationCommands.reason } } : {}),
     ...(report.baseline
       ? {
           baseline: {

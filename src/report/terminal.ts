@@ -157,6 +157,14 @@ function ruleProblemLines(report: CrawlReport, paint: Paint): string[] {
   return [paint(['bold', 'yellow'], 'Rule files skipped:'), ...report.ruleProblems.map((p) => `  ${paint(['yellow'], clean(p.message))}`)];
 }
 
+/** Problems that changed what was crawled (an unreadable `.gitignore`), and validation commands that did not run. */
+function warningLines(report: CrawlReport, paint: Paint): string[] {
+  const skipped = report.validationCommands?.mode === 'skipped' ? [`validation commands not run: ${report.validationCommands.reason ?? ''}`] : [];
+  const warnings = [...(report.warnings ?? []).map((w) => `${w.path}: ${w.message}`), ...skipped];
+  if (warnings.length === 0) return [];
+  return [paint(['bold', 'yellow'], 'Warnings:'), ...warnings.map((w) => `  ${paint(['yellow'], clean(w))}`)];
+}
+
 /** Fixes listed by id under the counts; the rest are summed up. */
 const MAX_FIXES_LISTED = 20;
 
@@ -213,6 +221,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
     findingLines(report, paint),
     adapterLines(report, paint),
     ruleProblemLines(report, paint),
+    warningLines(report, paint),
     [`${paint(['bold'], 'Resolved issues:')} ${report.resolvedIssues}`],
     fixLines(report, paint),
     worstFileLines(report, paint),

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { RoachError } from '../domain/errors.js';
 import type { Database, SqlClient } from './sql.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 export interface PostgresOptions {
   readonly connectionString: string;
@@ -61,10 +62,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   });
   // An idle connection the server drops (restart, failover, pg_terminate_backend) must not crash the
   // process: the pool discards it and the next query opens a fresh one.
-  pool.on('error', () => undefined);
+  pool.on('error', ignoreError('an idle connection dropped by the server is discarded; the next query reconnects or reports'));
   // The same for a connection that dies while checked out: the query in flight rejects, and the
   // client's own 'error' event must not go unhandled.
-  pool.on('connect', (connection) => connection.on('error', () => undefined));
+  pool.on('connect', (connection) => connection.on('error', ignoreError('the query in flight rejects with this error')));
   try {
     const probe = await pool.connect();
     try {
@@ -73,7 +74,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       probe.release();
     }
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await pool.end().catch(ignoreError('the connection failure is thrown below; a pool that never connected has nothing to end'));
     throw connectionFailure(options.connectionString, error);
   }
 

@@ -12,6 +12,8 @@ import { maskUrl } from '../domain/secret-box.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { SealedChannel } from './repositories/channels.js';
 import * as issues from './repositories/issues.js';
+import * as projectSettings from './repositories/project-settings.js';
+import type { ProjectSettings } from './repositories/project-settings.js';
 import * as tenancy from './repositories/tenancy.js';
 import type { Member, Organization, OrganizationRole, Project } from './repositories/tenancy.js';
 
@@ -37,6 +39,9 @@ export interface TenantStore {
   findProject(organizationId: string, ref: string): Promise<Project | null>;
   /** Projects cloned from a git URL: where from (no credentials: those are refused before). */
   setProjectRemote(organizationId: string, projectId: string, remote: ProjectRemote): Promise<void>;
+  /** Per-project settings an organization admin controls (null: no such project in the organization). */
+  projectSettings(organizationId: string, projectId: string): Promise<ProjectSettings | null>;
+  updateProjectSettings(organizationId: string, projectId: string, change: Partial<ProjectSettings>): Promise<ProjectSettings | null>;
   pageIssues(project: ProjectRef, options: Parameters<typeof issues.pageIssues>[2]): Promise<issues.IssuePage>;
   createApiKey(key: Parameters<typeof access.createApiKey>[1]): Promise<ApiKeyRecord>;
   apiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
@@ -83,7 +88,7 @@ export interface ChannelTarget {
   readonly secret: string | null;
 }
 
-export type { ApiKeyRecord, ApiKeyRole, AuditEntry, ProjectRemote };
+export type { ApiKeyRecord, ApiKeyRole, AuditEntry, ProjectRemote, ProjectSettings };
 
 /** `secrets` seals channel secrets; without one (service mode without ROACH_SECRET_KEY) channels cannot be stored. */
 export function createTenantStore(db: SqlClient, secrets: SecretBox | null = null): TenantStore {
@@ -113,6 +118,8 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),
     setProjectRemote: (org, projectId, remote) => as(org, (tx) => gitProjects.setProjectRemote(tx, projectId, remote)),
+    projectSettings: (org, projectId) => as(org, (tx) => projectSettings.projectSettings(tx, projectId)),
+    updateProjectSettings: (org, projectId, change) => as(org, (tx) => projectSettings.updateProjectSettings(tx, projectId, change)),
     pageIssues: (project, options) => as(project.organizationId, (tx) => issues.pageIssues(tx, project, options)),
     createApiKey: (key) => as(key.organizationId, (tx) => access.createApiKey(tx, key)),
     apiKeys: (org) => as(org, (tx) => access.apiKeys(tx, org)),

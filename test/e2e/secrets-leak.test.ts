@@ -30,7 +30,18 @@ const FILES: Record<string, string> = {
   'README.md': `# App\n\nThe old token ${T.ghp} was revoked.\n`,
   'app/settings.py': `AWS_ACCESS_KEY_ID = "${T.akia}"\nAWS_SECRET_ACCESS_KEY = "${T.awsSecret}"\n`,
   'package-lock.json': `{ "packages": { "": { "integrity": "sha512-${T.generic}" } } }\n`,
+  // A validation command that prints secrets: its output is stored with the fixes it judged.
+  '.roach.yml': 'validation:\n  commands:\n    - name: leaky\n      run: "cat .env.production README.md; exit 1"\n',
 };
+
+/** The validation command ran and its (masked) output was stored with the fix. */
+async function expectCommandOutputStored(db: SqlClient): Promise<void> {
+  const rows = await db.query<{ validation: string }>('SELECT validation::text AS validation FROM fixes');
+  const stored = rows.map((r) => r.validation).join('\n');
+  expect(stored).toContain('STRIPE_KEY=');
+  expect(stored).toContain('The old token');
+  expect(leaks(stored)).toEqual([]);
+}
 
 async function project(): Promise<string> {
   const dir = await tempDir('roach-secrets-');
@@ -112,6 +123,7 @@ describe('secrets never leave the file they are in', () => {
     const opened = await openEmbeddedStore(path.join(dir, '.roach'));
     try {
       expect(await dumpLeaks(opened.db, null)).toEqual([]);
+      await expectCommandOutputStored(opened.db);
       const blobs = await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM code_roach_blobs');
       expect(blobs[0]?.n).toBeGreaterThan(0);
     } finally {
@@ -134,6 +146,7 @@ describe('secrets never leave the file they are in', () => {
       expect(run.report.findings.filter((f) => f.ruleId.startsWith('secrets/'))).toHaveLength(9);
       expect(leaks(run.output)).toEqual([]);
       expect(await dumpLeaks(db, schema)).toEqual([]);
+      await expectCommandOutputStored(db);
     } finally {
       await db.close();
       await dropSchema(schema);

@@ -42,6 +42,7 @@ export function matrixRequests(ids: MatrixIds): Record<string, RequestSpec> {
     'GET /api/code-roach/organizations/:org/audit': { url: `${org}/audit` },
     'GET /api/code-roach/organizations/:org/projects': { url: `${org}/projects` },
     'POST /api/code-roach/organizations/:org/projects': { url: `${org}/projects`, payload: { name: 'matrix', path: ids.workspaceDir } },
+    'PUT /api/code-roach/organizations/:org/projects/:projectId/settings': { url: `${org}/projects/${ids.projectId}/settings`, payload: { repositoryCommands: false } },
     'GET /api/code-roach/issues': { url: `/api/code-roach/issues?${p}` },
     'POST /api/code-roach/crawl': { url: '/api/code-roach/crawl', payload: { projectId: ids.projectId, generateFixes: false } },
     'GET /api/code-roach/status': { url: `/api/code-roach/status?jobId=${ids.jobId}` },

@@ -7,6 +7,7 @@ import type { Priority } from '../../src/domain/priority.js';
 import { createBullQueue } from '../../src/queue/bullmq-queue.js';
 import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
 import type { JobQueue, RunningWorker } from '../../src/queue/ports.js';
+import type { QueueErrorReport } from '../../src/queue/queue-errors.js';
 import { connectQueueRedis } from '../../src/queue/redis-connection.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
@@ -24,6 +25,8 @@ interface Backend {
 }
 
 const prefix = uniquePrefix();
+/** Errors the BullMQ queues reported; none is expected while Redis is up. */
+const queueErrors: QueueErrorReport[] = [];
 let redis: Redis | undefined;
 const backends: Backend[] = [
   { name: 'in-process', skip: false, open: async () => createInProcessQueue(), cleanup: async () => undefined },
@@ -32,7 +35,7 @@ const backends: Backend[] = [
     skip: !redisUp,
     open: async () => {
       redis ??= await connectQueueRedis(REDIS_URL);
-      return createBullQueue({ redis, prefix: `${prefix}${randomUUID().slice(0, 8)}` });
+      return createBullQueue({ redis, prefix: `${prefix}${randomUUID().slice(0, 8)}`, onError: (report) => queueErrors.push(report) });
     },
     cleanup: async () => {
       redis?.disconnect();
@@ -164,7 +167,7 @@ describe.skipIf(!redisUp)('BullMQ only', () => {
   it('fails a malformed job when it is taken, with the reason, without retrying it', async () => {
     const connection = await connectQueueRedis(REDIS_URL);
     const jobPrefix = `${prefix}raw`;
-    const queue = createBullQueue({ redis: connection, prefix: jobPrefix });
+    const queue = createBullQueue({ redis: connection, prefix: jobPrefix, onError: (report) => queueErrors.push(report) });
     // Something other than Code Roach (or an older version) put a bad payload on the queue.
     const raw = new Queue('analysis', { connection, prefix: jobPrefix });
     const job = await raw.add('analysis', { organizationId: 'nope' }, { attempts: 3 });

@@ -4,6 +4,7 @@ import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Redis } from 'ioredis';
+import { stderrQueueErrors } from '../../src/main/service.js';
 import { pauseFile, reachedMarker } from '../../src/main/test-checkpoints.js';
 import type { CrawlPhase } from '../../src/pipeline/crawl.js';
 import { createBullQueue } from '../../src/queue/bullmq-queue.js';
@@ -72,7 +73,7 @@ export async function openServiceFixture(): Promise<ServiceFixture> {
   const tenants = createTenantStore(db);
   const org = await tenants.ensureOrganization('local', 'local');
   const redis: Redis = await connectQueueRedis(REDIS_URL);
-  const queue = createBullQueue({ redis, prefix });
+  const queue = createBullQueue({ redis, prefix, onError: stderrQueueErrors });
   const workers: WorkerProcess[] = [];
   const env = {
     DATABASE_URL: POSTGRES_URL,

@@ -17,6 +17,7 @@ export function registerCrawl(program: Command): void {
     .option('--threshold <n>', 'confidence (0..1) a fix needs to be applied; default from .roach.yml or 0.9')
     .option('--no-fix', 'detect and report only: generate no fixes')
     .option('--validate-with-tests', "run the project's own test command on an isolated copy to validate fixes")
+    .option('--inherit-env', "give the project's validation and test commands this shell's whole environment (default: PATH, HOME, locale and CI only)")
     .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)')
     .option('--config <file>', 'config file (default: <dir>/.roach.yml)')
     .option('--threads <n>', 'analysis worker threads (default: one per core)')
@@ -48,6 +49,7 @@ export function registerCrawl(program: Command): void {
         if (started) bar?.stop();
         // On stderr too, so a JSON or SARIF report on stdout stays parseable and the warning is seen.
         for (const problem of run.report.ruleProblems ?? []) process.stderr.write(`warning: skipped a rule file: ${problem.message}\n`);
+        for (const warning of run.report.warnings ?? []) process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
         await writeStdout(run.output);
         if (run.gateFailed) process.exitCode = ERROR_CATALOGUE.CR_ERR_FINDINGS_AT_THRESHOLD.exit;
       } finally {

@@ -5,7 +5,7 @@ import { RoachError } from '../../domain/errors.js';
 import { isPriority, PRIORITIES } from '../../domain/priority.js';
 import { openEmbeddedStore } from '../../main/embedded-store.js';
 import { enqueueCrawl } from '../../main/run-enqueue.js';
-import { openService } from '../../main/service.js';
+import { openService, stderrQueueErrors } from '../../main/service.js';
 import { parseNumber } from '../../main/settings.js';
 import { createBullQueue } from '../../queue/bullmq-queue.js';
 import { JOB_KINDS } from '../../queue/catalogue.js';
@@ -75,7 +75,7 @@ function registerJobs(program: Command): void {
       }
       const limit = parseNumber(flags.failed, '--failed', 0, 1000, true);
       const redis = await connectQueueRedis(env.redis.url);
-      const queue = createBullQueue({ redis, prefix: env.redis.prefix });
+      const queue = createBullQueue({ redis, prefix: env.redis.prefix, onError: stderrQueueErrors });
       try {
         const counts = await queue.counts();
         const failed = limit > 0 ? (await Promise.all(JOB_KINDS.map((kind) => queue.failed(kind, limit)))).flat() : [];

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadEnvironment } from '../../config/environment.js';
 import { RoachError } from '../../domain/errors.js';
 import { isJobKind, JOB_KINDS } from '../../queue/catalogue.js';
+import { describeQueueError } from '../../queue/queue-errors.js';
 import type { JobKind } from '../../queue/catalogue.js';
 import { startWorker } from '../../main/run-worker.js';
 import { parseNumber } from '../../main/settings.js';
@@ -55,6 +56,7 @@ export function registerWorker(program: Command): void {
         threads: flags.threads ? wholeNumber(flags.threads, '--threads', 1, 256) : undefined,
         metricsPort: flags.metricsPort !== undefined ? wholeNumber(flags.metricsPort, '--metrics-port', 0, 65_535) : undefined,
         metricsHost: flags.metricsHost,
+        onQueueError: (report) => log.error({ queue: report.queue, source: report.source, suppressed: report.suppressed, err: report.error }, describeQueueError(report)),
         onEvent: (event) => (event.type === 'failed' ? log.warn(event, 'job failed') : log.info(event, `job ${event.type}`)),
       });
       log.info(`worker ready: ${worker.description}${worker.metricsAddress ? `; metrics at ${worker.metricsAddress}` : ''}`);
