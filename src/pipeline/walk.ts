@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -6,6 +6,7 @@ import type { FileLanguage } from '../domain/finding.js';
 import { languageOf } from '../engine/languages.js';
 import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from './atomic-write.js';
+import { isInside, readProjectFile } from './project-file.js';
 
 export interface WalkOptions {
   readonly root: string;
@@ -29,7 +30,23 @@ export interface WalkedFile {
   readonly mtimeMs: number;
 }
 
-export type SkipReason = 'too-large' | 'symlink-loop' | 'unreadable' | 'binary' | 'invalid-utf8' | 'broken-symlink' | 'minified';
+/**
+ * Why a file was left out. `symlink-outside-root`: a link (file or folder) resolving outside the
+ * project, never read. `analysis-timeout` / `analysis-memory`: the file alone overran the analysis
+ * pool's per-file time budget or memory guard; `analysis-failed`: its analysis threw or its thread died.
+ */
+export type SkipReason =
+  | 'too-large'
+  | 'symlink-loop'
+  | 'symlink-outside-root'
+  | 'unreadable'
+  | 'binary'
+  | 'invalid-utf8'
+  | 'broken-symlink'
+  | 'minified'
+  | 'analysis-timeout'
+  | 'analysis-memory'
+  | 'analysis-failed';
 
 export interface SkippedFile {
   readonly path: string;
@@ -72,9 +89,9 @@ function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): 
   return ignored;
 }
 
-async function gitignoreScope(dir: string): Promise<Scope | null> {
+async function gitignoreScope(root: string, dir: string): Promise<Scope | null> {
   try {
-    const text = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    const text = (await readProjectFile(root, path.join(dir, '.gitignore'))).toString('utf8');
     return { base: dir, rules: ignore().add(text) };
   } catch {
     return null;
@@ -83,8 +100,10 @@ async function gitignoreScope(dir: string): Promise<Scope | null> {
 
 /**
  * Lists the files of a tree that Code Roach can analyze, honouring nested `.gitignore` files and the
- * config's include/exclude patterns, following symlinks but never into a loop, and reporting every
- * file it had to skip with the reason.
+ * config's include/exclude patterns, and reporting every file it had to skip with the reason. Links
+ * are never followed: one inside the project names something crawled under its own name, one that
+ * resolves outside it (file or folder) is skipped as `symlink-outside-root`, so the crawl never reads
+ * outside its root (in a cloned repository as in a folder).
  */
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
@@ -95,7 +114,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const skipDirs = new Set(options.skipDirs ?? []);
   const visitedDirs = new Set<string>();
   const realRoot = await realpath(options.root).catch(() => path.resolve(options.root));
-  const insideRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
+  const insideRoot = (real: string): boolean => isInside(real, realRoot);
   // Always-skipped folders and config excludes are not gitignore rules: no `!pattern` brings them back.
   const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
 
@@ -106,6 +125,11 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       real = await realpath(dir);
     } catch (error) {
       skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
+      return;
+    }
+    if (!insideRoot(real)) {
+      // Only a folder swapped for a link after it was listed gets here: links are skipped below.
+      skipped.push({ path: relativeDir, reason: 'symlink-outside-root', detail: `resolves to ${real}, outside the project` });
       return;
     }
     if (visitedDirs.has(real)) {
@@ -120,7 +144,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
       return;
     }
-    const own = await gitignoreScope(dir);
+    const own = await gitignoreScope(options.root, dir);
     const active = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -150,6 +174,14 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
           }
           continue;
         }
+        // Outside the project: never read. Reported unless the link's own name is left out anyway.
+        const listed = isDir || (isFile && (languageOf(entry.name) !== null || (options.textFiles === true && isSecretTextFile(entry.name))));
+        if (listed) {
+          if (!isExcluded(absolute, isDir) && !isIgnored(active, absolute, isDir) && (isDir || !include || include.ignores(relative))) {
+            skipped.push({ path: relative, reason: 'symlink-outside-root', detail: `links to ${target}, outside the project` });
+          }
+        }
+        continue;
       }
       if (isDir) {
         if (skipDirs.has(absolute) || isExcluded(absolute, true) || isIgnored(active, absolute, true)) continue;
