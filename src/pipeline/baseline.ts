@@ -49,7 +49,8 @@ export async function computeBaseline(options: BaselineOptions): Promise<Baselin
     const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes, textFiles: options.secrets?.enabled === true });
     const outcomes = await analyzeAll({
       selection: options.selection,
-      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null })),
+      root: tree,
+      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null, sizeBytes: file.sizeBytes })),
       threads: options.threads,
       secrets: options.secrets,
     });
