@@ -4,6 +4,7 @@ import { buildAdapters } from '../adapters/run-adapters.js';
 import { loadRules } from '../engine/rules.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
+import type { AnalysisLimits } from '../pipeline/analyze-pool.js';
 import type { AttributionStore } from '../pipeline/attribution.js';
 import { crawl } from '../pipeline/crawl.js';
 import { baseCommit, changedFilesSince } from '../pipeline/git.js';
@@ -33,6 +34,8 @@ export interface CrawlHooks {
   readonly signal?: AbortSignal;
   /** Service mode: where developer attribution (git blame) is recorded. */
   readonly attribution?: AttributionStore;
+  /** Per-file analysis time and memory limits (the operator's, never `.roach.yml`'s); absent: the defaults. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
@@ -94,6 +97,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
       adapters: buildAdapters(settings.adapters, settings.root),
       shareLearning: settings.config.learning.shareAcrossProjects,
       secrets,
+      analysisLimits: hooks.analysisLimits,
     });
     const output =
       settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
