@@ -14,8 +14,10 @@ import type { BatchResult } from './analysis-thread.js';
 const BATCH_FILES = 48;
 /** Jobs this small (files and bytes) run in this thread: starting threads costs more than it saves. */
 const IN_THREAD_FILES = 64;
-const IN_THREAD_BYTES = 256 * 1024;
+const IN_THREAD_BYTES = 64 * 1024;
 const MIB = 1024 * 1024;
+/** Files above this size are analyzed one per task. */
+const LARGE_FILE_BYTES = 256 * 1024;
 
 // Workers always run the compiled worker (from src/ under tests too): `npm test` builds first.
 const WORKER_FILE = fileURLToPath(new URL('../../dist/pipeline/analyze-worker.js', import.meta.url));
@@ -83,7 +85,11 @@ export async function analyzeAll(options: AnalyzeAllOptions): Promise<FileOutcom
   const pool: (AnalysisThread | null)[] = Array.from({ length: threads }, () => null);
   const outcomes = new Map<string, FileOutcome>();
   const queue: Job[] = [];
-  for (let i = 0; i < total; i += BATCH_FILES) queue.push({ files: options.files.slice(i, i + BATCH_FILES), kind: 'batch' });
+  // A large file goes on its own from the start: if it overruns, nothing else is analyzed twice.
+  const large = options.files.filter((file) => (file.sizeBytes ?? Number.POSITIVE_INFINITY) > LARGE_FILE_BYTES);
+  const rest = options.files.filter((file) => (file.sizeBytes ?? Number.POSITIVE_INFINITY) <= LARGE_FILE_BYTES);
+  queue.push(...large.map((file): Job => ({ files: [file], kind: 'single' })));
+  for (let i = 0; i < rest.length; i += BATCH_FILES) queue.push({ files: rest.slice(i, i + BATCH_FILES), kind: 'batch' });
   // Slot -> the job it runs and the process's resident memory when the job's analysis began.
   const running = new Map<number, { job: Job; rssAtStart: number }>();
   const tripped = new Set<number>();

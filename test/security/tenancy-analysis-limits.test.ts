@@ -42,7 +42,22 @@ function expectOnlyBigSkipped(outcomes: Awaited<ReturnType<typeof analyzeAll>>, 
   }
 }
 
+/** Under the one-file-per-task size, so it starts in a batch with others: about 250 KB, seconds of analysis. */
+function denseMedium(): string {
+  return `${Array.from({ length: 10_500 }, (_, i) => `if (a == ${i}) { b(); }`).join('\n')}\n`;
+}
+
 describe('analysis limits', () => {
+  it('retries an overrunning batch file by file and skips only the file that overruns alone', async () => {
+    const medium = denseMedium();
+    expect(medium.length).toBeLessThan(256 * 1024);
+    await writeFile(path.join(root, 'medium.js'), medium);
+    const batch = [...files.filter((f) => f.path !== 'big.js'), { path: 'medium.js', absolutePath: path.join(root, 'medium.js'), language: 'javascript' as const, previousSha256: null, sizeBytes: medium.length }];
+    const outcomes = await analyzeAll({ selection, root, files: batch, threads: 1, limits: { fileTimeoutMs: 1_200 } });
+    expect(outcomes.find((o) => o.path === 'medium.js')).toMatchObject({ status: 'skipped', reason: 'analysis-timeout' });
+    expect(outcomes.filter((o) => o.path !== 'medium.js').map((o) => o.status)).toEqual(Array(6).fill('analyzed'));
+  });
+
   it('skips a file that overruns the per-file time budget and analyzes the others', async () => {
     const started = Date.now();
     const outcomes = await analyzeAll({ selection, root, files, threads: 2, limits: { fileTimeoutMs: 3_000 } });
