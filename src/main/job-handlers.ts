@@ -12,6 +12,7 @@ import type { JobContext, JobHandlers } from '../queue/ports.js';
 import { projectRef } from '../store/repositories/tenancy.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import type { AnalysisLimits } from '../pipeline/analyze-pool.js';
 import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
@@ -28,6 +29,8 @@ export interface JobHandlerDeps {
   readonly attribution?: AttributionStore;
   /** Analysis threads per crawl job (default: one per core). */
   readonly threads?: number;
+  /** Per-file analysis time and memory limits (ROACH_ANALYSIS_*); absent: the defaults. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -65,6 +68,7 @@ async function crawlJob(
     jobId: context.jobId,
     signal: context.signal,
     attribution: deps.attribution,
+    analysisLimits: deps.analysisLimits,
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

@@ -70,7 +70,7 @@ export async function enqueueCrawl(env: ServiceEnvironment, request: EnqueueCraw
     if (service.queue.kind === 'bullmq') {
       return { project, job: (await service.queue.job(request.kind, enqueued.id)) as JobInfo, ranHere: false };
     }
-    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db) });
+    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), analysisLimits: env.analysis });
     const finished = new Promise<void>((resolve) => {
       const worker = service.queue.work(
         { [request.kind]: handlers[request.kind] },

@@ -41,7 +41,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     );
   }
   const service = await openService(env, { defaultDataDir: '.roach', applicationName: 'code-roach-worker' });
-  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), threads: settings.threads });
+  const all = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), analysisLimits: env.analysis, threads: settings.threads });
   const metrics = createMetrics({ queue: service.queue });
   const handlers: JobHandlers = instrumentJobHandlers(Object.fromEntries(settings.queues.map((kind) => [kind, all[kind]])), metrics);
   const listener =

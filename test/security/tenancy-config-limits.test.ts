@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProjectConfig, parseProjectConfig } from '../../src/config/load.js';
+import { loadEnvironment } from '../../src/config/environment.js';
 import { CONFIG_LIMITS } from '../../src/config/schema.js';
 import { roachRejection } from '../helpers/errors.js';
 
@@ -80,5 +81,17 @@ describe('.roach.yml limits before work', () => {
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('analysis limits from the environment', () => {
+  it('are the operator\'s to set, each one optional', () => {
+    expect(loadEnvironment({}).analysis).toEqual({});
+    expect(loadEnvironment({ ROACH_ANALYSIS_FILE_TIMEOUT_MS: '5000', ROACH_ANALYSIS_THREAD_HEAP_MB: '512', ROACH_ANALYSIS_FILE_MEMORY_MB: '768' }).analysis).toEqual({
+      fileTimeoutMs: 5000,
+      threadHeapMb: 512,
+      fileMemoryMb: 768,
+    });
+    expect(() => loadEnvironment({ ROACH_ANALYSIS_FILE_TIMEOUT_MS: '-1' })).toThrow(/ROACH_ANALYSIS_FILE_TIMEOUT_MS/);
   });
 });
