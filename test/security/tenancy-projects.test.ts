@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/environment.js';
+import { enqueueCrawl } from '../../src/main/run-enqueue.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';
@@ -131,5 +133,20 @@ describe('registering folders through the API', () => {
     const answer = await register('a', path.join(workspace, 'alpha', 'src', 'index.js'));
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error).toMatchObject({ code: 'CR_ERR_NOT_A_DIRECTORY', message: expect.stringMatching(/not a folder/) });
+  });
+});
+
+describe('registering folders from the CLI (roach enqueue)', () => {
+  it('refuses a regular file as a project', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'roach-enqueue-file-'));
+    try {
+      const file = path.join(dir, 'index.js');
+      await writeFile(file, 'eval(x);\n');
+      const env = loadEnvironment({ ROACH_DATA_DIR: path.join(dir, '.roach') });
+      const request = { kind: 'analysis' as const, project: file, apply: false, generateFixes: false, requestedBy: 'test' };
+      await expect(enqueueCrawl(env, request)).rejects.toMatchObject({ code: 'CR_ERR_NOT_A_DIRECTORY' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
