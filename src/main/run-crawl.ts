@@ -70,6 +70,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
           ruleIds: [...rules.rules.map((rule) => rule.definition.id), ...(secrets.enabled ? SECRET_RULE_IDS : [])],
           threads: settings.threads,
           secrets,
+          analysisLimits: hooks.analysisLimits,
         })
       : undefined;
     const report = await crawl(store, {
