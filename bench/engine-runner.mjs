@@ -17,8 +17,8 @@ if (!root || !summaryFile) {
 
 const started = performance.now();
 const walked = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_048_576 });
-const files = walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null }));
-const outcomes = await analyzeAll({ selection: { extraDirs: [], disabled: [] }, files, threads: threadsArg ? Number(threadsArg) : undefined });
+const files = walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null, sizeBytes: file.sizeBytes }));
+const outcomes = await analyzeAll({ selection: { extraDirs: [], disabled: [] }, root, files, threads: threadsArg ? Number(threadsArg) : undefined });
 const elapsedMs = performance.now() - started;
 
 let analyzed = 0;

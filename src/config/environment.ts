@@ -17,6 +17,9 @@ const positiveInt = (name: string, fallback: number) =>
       return n;
     });
 
+/** Unset or empty: undefined, so the built-in default applies. */
+const optionalPositiveInt = (name: string) => positiveInt(name, 0).transform((n) => (n === 0 ? undefined : n));
+
 const EnvironmentSchema = z.object({
   DATABASE_URL: z.string().trim().optional(),
   /** A PostgreSQL schema to keep Code Roach's tables in (default: the connection's search_path). */
@@ -65,6 +68,10 @@ const EnvironmentSchema = z.object({
   ROACH_WORKSPACE_DIR: z.string().optional(),
   /** "true" lets git URLs use file:// (tests, local mirrors); https and ssh are always allowed. */
   ROACH_GIT_ALLOW_FILE: z.enum(['true', 'false']).default('false'),
+  /** Per-file analysis limits of crawl jobs (docs/security-tenancy.md); unset: the built-in defaults. */
+  ROACH_ANALYSIS_FILE_TIMEOUT_MS: optionalPositiveInt('ROACH_ANALYSIS_FILE_TIMEOUT_MS'),
+  ROACH_ANALYSIS_THREAD_HEAP_MB: optionalPositiveInt('ROACH_ANALYSIS_THREAD_HEAP_MB'),
+  ROACH_ANALYSIS_FILE_MEMORY_MB: optionalPositiveInt('ROACH_ANALYSIS_FILE_MEMORY_MB'),
   /** Bearer token for GET /metrics; without it the API serves no metrics (workers use --metrics-port). */
   ROACH_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /**
@@ -86,6 +93,8 @@ export interface ServiceEnvironment {
   readonly metricsToken: string | null;
   /** TEST ONLY (ROACH_TEST_CHECKPOINT_DIR): where crawl jobs announce phases and wait to be released. */
   readonly testCheckpointDir: string | null;
+  /** Analysis limits the operator set; a missing one takes the pipeline's default. */
+  readonly analysis: { readonly fileTimeoutMs?: number; readonly threadHeapMb?: number; readonly fileMemoryMb?: number };
   readonly api: {
     readonly host: string;
     readonly port: number;
@@ -117,6 +126,11 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEn
     git: Object.freeze({ workspaceDir: e.ROACH_WORKSPACE_DIR ?? null, allowFile: e.ROACH_GIT_ALLOW_FILE === 'true' }),
     metricsToken: e.ROACH_METRICS_TOKEN ?? null,
     testCheckpointDir: e.ROACH_TEST_CHECKPOINT_DIR || null,
+    analysis: Object.freeze({
+      ...(e.ROACH_ANALYSIS_FILE_TIMEOUT_MS ? { fileTimeoutMs: e.ROACH_ANALYSIS_FILE_TIMEOUT_MS } : {}),
+      ...(e.ROACH_ANALYSIS_THREAD_HEAP_MB ? { threadHeapMb: e.ROACH_ANALYSIS_THREAD_HEAP_MB } : {}),
+      ...(e.ROACH_ANALYSIS_FILE_MEMORY_MB ? { fileMemoryMb: e.ROACH_ANALYSIS_FILE_MEMORY_MB } : {}),
+    }),
     api: Object.freeze({
       host: e.HOST,
       port: e.PORT,

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RoachError } from '../domain/errors.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
-import { ProjectConfigSchema } from './schema.js';
+import { CONFIG_LIMITS, ProjectConfigSchema } from './schema.js';
 import type { ProjectConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['.roach.yml', '.roach.yaml'] as const;
@@ -25,16 +25,54 @@ export function parseProjectConfig(raw: unknown, source: string): Readonly<Proje
   return deepFreeze(parsed.data);
 }
 
+const within = (real: string, realRoot: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+
+/**
+ * The config file's text, refused before it is read when it is not a regular file, is larger than
+ * CONFIG_LIMITS.fileBytes, or (the project's own `.roach.yml`) resolves outside the project: a link
+ * to /etc/shadow would otherwise be quoted in the YAML error. Null when there is no such file.
+ */
+async function readConfigText(file: string, realRoot: string | null): Promise<string | null> {
+  const invalid = (why: string): RoachError => new RoachError('CR_ERR_CONFIG_INVALID', `Cannot read config ${file}: ${why}`, { file });
+  const real = await realpath(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw invalid(error.message);
+  });
+  if (real === null) return null;
+  if (realRoot !== null && !within(real, realRoot)) throw invalid('it is a link to a file outside the project.');
+  const handle = await open(real, 'r').catch((error: Error) => {
+    throw invalid(error.message);
+  });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw invalid('not a regular file.');
+    if (stats.size > CONFIG_LIMITS.fileBytes) throw invalid(`${stats.size} bytes, over the ${CONFIG_LIMITS.fileBytes}-byte limit.`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Refuses rule folders that are links out of the project (the schema has refused absolute and `..` paths). */
+async function checkRuleDirs(config: Readonly<ProjectConfig>, root: string, realRoot: string, file: string): Promise<void> {
+  for (const dir of config.rules.dirs) {
+    const real = await realpath(path.resolve(root, dir)).catch(() => null);
+    if (real !== null && !within(real, realRoot)) {
+      throw new RoachError('CR_ERR_CONFIG_INVALID', `Invalid config ${file}: rules.dirs entry "${dir}" leads outside the project.`, { file });
+    }
+  }
+}
+
 /** Reads `.roach.yml` from the project root, or an explicit file; defaults when there is none. */
 export async function loadProjectConfig(root: string, explicitFile?: string): Promise<{ config: Readonly<ProjectConfig>; file: string | null }> {
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
   const candidates = explicitFile ? [path.resolve(explicitFile)] : CONFIG_FILE_NAMES.map((name) => path.join(root, name));
   for (const file of candidates) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicitFile) continue;
-      throw new RoachError('CR_ERR_CONFIG_INVALID', `Cannot read config ${file}: ${(error as Error).message}`, { file });
+    // An explicit file is the operator's choice; the project's own one is project input.
+    const text = await readConfigText(file, explicitFile ? null : realRoot);
+    if (text === null) {
+      if (explicitFile) throw new RoachError('CR_ERR_CONFIG_INVALID', `Cannot read config ${file}: no such file.`, { file });
+      continue;
     }
     let raw: unknown;
     try {
@@ -42,7 +80,9 @@ export async function loadProjectConfig(root: string, explicitFile?: string): Pr
     } catch (error) {
       throw new RoachError('CR_ERR_CONFIG_INVALID', `Invalid config ${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`, { file });
     }
-    return { config: parseProjectConfig(raw, file), file };
+    const config = parseProjectConfig(raw, file);
+    await checkRuleDirs(config, root, realRoot, file);
+    return { config, file };
   }
   return { config: parseProjectConfig({}, '(defaults)'), file: null };
 }

@@ -1,11 +1,42 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/severity.js';
+
+/**
+ * Bounds on `.roach.yml`, checked before any work: a config is project input, and one with 400,000
+ * exclude patterns took the worker's heap. Far above what a real project writes.
+ */
+export const CONFIG_LIMITS = Object.freeze({
+  /** Bytes of `.roach.yml`, checked before it is read. */
+  fileBytes: 1_048_576,
+  /** Entries in any one list (include, exclude, rules.disabled, secrets.exclude, override files...). */
+  listEntries: 1_000,
+  /** Entries in the short lists: rules.dirs, rules.overrides, validation.commands, adapters.sarif. */
+  shortListEntries: 100,
+  /** Characters of one pattern, rule id or path. */
+  entryChars: 1_024,
+});
+
+/** A glob, rule id or relative path: bounded, and no NUL (no path or pattern can hold one). */
+const entry = z
+  .string()
+  .min(1)
+  .max(CONFIG_LIMITS.entryChars)
+  .refine((value) => !value.includes('\0'), { message: 'must not contain a NUL character' });
+const list = <T extends z.ZodType>(item: T, max: number = CONFIG_LIMITS.listEntries) => z.array(item).max(max);
+
+/** Whether a configured folder stays inside the project: relative, and no `..` climbing out of it. */
+function insideProject(dir: string): boolean {
+  if (path.posix.isAbsolute(dir) || path.win32.isAbsolute(dir)) return false;
+  const normalized = path.posix.normalize(dir.replaceAll('\\', '/'));
+  return normalized !== '..' && !normalized.startsWith('../');
+}
 
 const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
 
 const checkCommand = z.strictObject({
-  name: z.string().min(1),
-  run: z.string().min(1),
+  name: entry,
+  run: z.string().min(1).max(CONFIG_LIMITS.entryChars * 8),
   timeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
 });
 
@@ -20,32 +51,37 @@ const adapters = z
   .strictObject({
     eslint: z.strictObject({ enabled: z.boolean().default(false), configFile: z.string().min(1).optional() }).default({ enabled: false }),
     oxlint: z
-      .strictObject({ enabled: z.boolean().default(false), categories: z.array(OXLINT_CATEGORY).min(1).default(['correctness']), bin: z.string().min(1).optional() })
+      .strictObject({ enabled: z.boolean().default(false), categories: list(OXLINT_CATEGORY).min(1).default(['correctness']), bin: z.string().min(1).optional() })
       .default({ enabled: false, categories: ['correctness'] }),
     typescript: z.strictObject({ enabled: z.boolean().default(false), tsconfig: z.string().min(1).optional() }).default({ enabled: false }),
     /** SARIF 2.1.0 files (Semgrep, CodeQL, ...) imported on every crawl, relative to the project root. */
-    sarif: z.array(z.string().min(1)).default([]),
+    sarif: list(entry, CONFIG_LIMITS.shortListEntries).default([]),
   })
   .default({ eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] });
 
 /** `.roach.yml`: everything optional, every field checked. Unknown keys are errors (typos matter). */
 export const ProjectConfigSchema = z.strictObject({
-  include: z.array(z.string().min(1)).default([]),
-  exclude: z.array(z.string().min(1)).default([]),
+  include: list(entry).default([]),
+  exclude: list(entry).default([]),
   maxFileSizeBytes: z.number().int().positive().default(1_048_576),
   rules: z
     .strictObject({
-      disabled: z.array(z.string().min(1)).default([]),
-      dirs: z.array(z.string().min(1)).default([]),
+      disabled: list(entry).default([]),
+      /** Extra rule folders, relative to the project root and inside it (a config is project input). */
+      dirs: list(entry.refine(insideProject, { message: 'must be a folder inside the project (relative, no ".." out of it)' }), CONFIG_LIMITS.shortListEntries).default([]),
       /** Per-path changes, later entries winning: e.g. tests may use eval, generated code is not reviewed. */
       overrides: z
         .array(
           z.strictObject({
-            files: z.array(z.string().min(1)).min(1),
-            disabled: z.array(z.string().min(1)).default([]),
-            severity: z.record(z.string().min(1), z.enum(SEVERITIES)).default({}),
+            files: list(entry).min(1),
+            disabled: list(entry).default([]),
+            severity: z
+              .record(entry, z.enum(SEVERITIES))
+              .refine((map) => Object.keys(map).length <= CONFIG_LIMITS.listEntries, { message: `at most ${CONFIG_LIMITS.listEntries} entries` })
+              .default({}),
           }),
         )
+        .max(CONFIG_LIMITS.shortListEntries)
         .default([]),
     })
     .default({ disabled: [], dirs: [], overrides: [] }),
@@ -54,7 +90,7 @@ export const ProjectConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       /** Gitignore-style patterns of files never scanned for secrets. */
-      exclude: z.array(z.string().min(1)).default([]),
+      exclude: list(entry).default([]),
     })
     .default({ enabled: true, exclude: [] }),
   fix: z
@@ -71,7 +107,7 @@ export const ProjectConfigSchema = z.strictObject({
   validation: z
     .strictObject({
       /** Commands run on an isolated copy with the fixes applied (e.g. `npx tsc --noEmit`). */
-      commands: z.array(checkCommand).default([]),
+      commands: list(checkCommand, CONFIG_LIMITS.shortListEntries).default([]),
       /** The project's test command for --validate-with-tests; default: the package.json test script. */
       testCommand: z.string().min(1).optional(),
       testTimeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),

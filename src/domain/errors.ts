@@ -6,6 +6,7 @@ export const ERROR_CATALOGUE = {
   CR_ERR_USAGE: { status: 400, exit: 2, doc: 'A command was called with wrong or missing arguments.' },
   CR_ERR_PATH_NOT_FOUND: { status: 404, exit: 2, doc: 'A path given to Code Roach does not exist.' },
   CR_ERR_NOT_A_DIRECTORY: { status: 400, exit: 2, doc: 'A directory was expected but a file was given.' },
+  CR_ERR_PROJECT_PATH_TAKEN: { status: 409, exit: 2, doc: 'The folder, or one inside or around it, is already a project of another organization: a folder or repository belongs to one organization only.' },
   CR_ERR_PATH_UNREADABLE: { status: 403, exit: 2, doc: 'A path exists but cannot be read (permissions).' },
   CR_ERR_CONFIG_INVALID: { status: 400, exit: 2, doc: 'The project config file is malformed; the message names the field.' },
   CR_ERR_RULE_INVALID: { status: 500, exit: 2, doc: 'A rule file is malformed; the message names the file and the field.' },

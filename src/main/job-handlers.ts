@@ -15,6 +15,7 @@ import type { JobContext, JobHandlers } from '../queue/ports.js';
 import { projectRef } from '../store/repositories/tenancy.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import type { AnalysisLimits } from '../pipeline/analyze-pool.js';
 import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
@@ -37,6 +38,8 @@ export interface JobHandlerDeps {
   readonly checkpoints?: TestCheckpoints;
   /** Where repository commands are isolated (default: bubblewrap from the system); tests replace it. */
   readonly findSandbox?: typeof findSandbox;
+  /** Per-file analysis time and memory limits (ROACH_ANALYSIS_*); absent: the defaults. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -97,6 +100,7 @@ async function crawlJob(
     signal: context.signal,
     attribution: deps.attribution,
     ...(checkpoints ? { onPhase: (phase: CrawlPhase) => checkpoints.reach(phase, context.jobId, context.attempt) } : {}),
+    analysisLimits: deps.analysisLimits,
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

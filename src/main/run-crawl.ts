@@ -4,6 +4,7 @@ import { buildAdapters } from '../adapters/run-adapters.js';
 import { loadRules } from '../engine/rules.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../pipeline/baseline.js';
+import type { AnalysisLimits } from '../pipeline/analyze-pool.js';
 import type { AttributionStore } from '../pipeline/attribution.js';
 import { crawl } from '../pipeline/crawl.js';
 import type { CrawlPhase } from '../pipeline/crawl.js';
@@ -36,6 +37,8 @@ export interface CrawlHooks {
   readonly attribution?: AttributionStore;
   /** Awaited as the crawl enters each writing phase (fault tests pause workers there). */
   readonly onPhase?: (phase: CrawlPhase) => Promise<void>;
+  /** Per-file analysis time and memory limits (the operator's, never `.roach.yml`'s); absent: the defaults. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
@@ -69,6 +72,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
         ruleIds: [...rules.rules.map((rule) => rule.definition.id), ...(secrets.enabled ? SECRET_RULE_IDS : [])],
         threads: settings.threads,
         secrets,
+        analysisLimits: hooks.analysisLimits,
       })
     : undefined;
   const report = await crawl(store, {
@@ -98,6 +102,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     adapters: buildAdapters(settings.adapters, settings.root),
     shareLearning: settings.config.learning.shareAcrossProjects,
     secrets,
+    analysisLimits: hooks.analysisLimits,
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -6,6 +6,7 @@ import type { Priority } from '../domain/priority.js';
 import type { JobInfo } from '../queue/ports.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import { createAttributionStore } from '../store/developer-store.js';
+import { projectFolder } from '../store/project-root.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 import type { Service } from './service.js';
@@ -35,7 +36,11 @@ async function isDirectory(candidate: string): Promise<boolean> {
 async function resolveProject(service: Service, ref: string): Promise<Project> {
   const org = service.organization;
   const absolute = path.resolve(ref);
-  if (await isDirectory(absolute)) return service.tenants.registerProject(org.id, absolute, path.basename(absolute));
+  if (await isDirectory(absolute)) {
+    const real = await projectFolder(absolute);
+    return service.tenants.registerProject(org.id, real, path.basename(real));
+  }
+  if (await stat(absolute).then(() => true, () => false)) throw new RoachError('CR_ERR_NOT_A_DIRECTORY', `${absolute} is not a folder: a project is a directory.`, { project: ref });
   const found = await service.tenants.findProject(org.id, ref);
   if (!found) throw new RoachError('CR_ERR_NOT_FOUND', `No directory ${absolute} and no project "${ref}" in organization ${org.slug}.`, { project: ref });
   return found;
@@ -65,7 +70,7 @@ export async function enqueueCrawl(env: ServiceEnvironment, request: EnqueueCraw
     if (service.queue.kind === 'bullmq') {
       return { project, job: (await service.queue.job(request.kind, enqueued.id)) as JobInfo, ranHere: false };
     }
-    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db) });
+    const handlers = createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), analysisLimits: env.analysis });
     const finished = new Promise<void>((resolve) => {
       const worker = service.queue.work(
         { [request.kind]: handlers[request.kind] },

@@ -44,7 +44,7 @@ export async function startServer(env: ServiceEnvironment, options: { logger: bo
       service.queue.kind === 'in-process'
         ? service.queue.work(
             instrumentJobHandlers(
-              createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db) }),
+              createJobHandlers({ pipeline: service.pipeline, tenants: service.tenants, webhookSecret: env.webhookSecret, outbound: env.outbound, gitAllowFile: env.git.allowFile, attribution: createAttributionStore(service.db), analysisLimits: env.analysis }),
               metrics,
             ),
             { concurrency: 1, ratePerMinute: 1_000 },

@@ -65,6 +65,7 @@ export async function startWorker(env: ServiceEnvironment, settings: WorkerSetti
     outbound: env.outbound,
     gitAllowFile: env.git.allowFile,
     attribution: createAttributionStore(service.db),
+    analysisLimits: env.analysis,
     threads: settings.threads,
     checkpoints,
   });

@@ -8,6 +8,7 @@ import { searchFiles } from '../engine/batch.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import type { SecretScanner } from '../engine/secrets/scanner.js';
+import { ProjectFileError, readProjectFile } from './project-file.js';
 import { decodeSource } from './source-file.js';
 import type { SkipReason } from './walk.js';
 
@@ -18,6 +19,8 @@ export interface AnalyzeTaskFile {
   readonly language: FileLanguage;
   /** Hash stored by the last crawl; equal content is not analyzed again. */
   readonly previousSha256: string | null;
+  /** Size seen by the walk: small jobs run without worker threads. Unknown: treated as large. */
+  readonly sizeBytes?: number;
 }
 
 export type FileOutcome =
@@ -57,12 +60,13 @@ type Prepared =
   | { readonly done: FileOutcome }
   | { readonly done: null; readonly file: AnalyzeTaskFile; readonly sha256: string; readonly text: string; readonly bom: boolean };
 
-async function prepare(file: AnalyzeTaskFile): Promise<Prepared> {
+async function prepare(file: AnalyzeTaskFile, root: string | null): Promise<Prepared> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file.absolutePath);
+    bytes = root === null ? await readFile(file.absolutePath) : await readProjectFile(root, file.absolutePath);
   } catch (error) {
-    return { done: { path: file.path, status: 'skipped', reason: 'unreadable', detail: (error as Error).message } };
+    const reason = error instanceof ProjectFileError ? error.reason : 'unreadable';
+    return { done: { path: file.path, status: 'skipped', reason, detail: (error as Error).message } };
   }
   const sha256 = contentHash(bytes);
   if (sha256 === file.previousSha256) return { done: { path: file.path, status: 'unchanged', sha256 } };
@@ -96,8 +100,8 @@ function finish(
  * Reads, hashes, decodes and analyzes one file. Every failure becomes a skip with its reason. With a
  * secrets scanner, secrets are found too, and every other finding of the file is masked the same way.
  */
-export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet, secrets: SecretScanner | null = null): Promise<FileOutcome> {
-  const prepared = await prepare(file);
+export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet, secrets: SecretScanner | null = null, root: string | null = null): Promise<FileOutcome> {
+  const prepared = await prepare(file, root);
   return prepared.done ?? finish(prepared, rules, secrets);
 }
 
@@ -105,10 +109,11 @@ export async function analyzeFile(file: AnalyzeTaskFile, rules: RuleSet, secrets
  * Analyzes a batch of files: per language, one ast-grep search over the files on disk matches every
  * combinable rule (compiled once for the batch, see engine/batch.ts). A file is analyzed on its own
  * instead when the search could not stand for it: its text on disk is not what was decoded (a BOM, or
- * it changed in between), or the search did not answer for it.
+ * it changed in between), or the search did not answer for it. With `root` (every crawl), files are read
+ * only inside it (see readProjectFile); without it (tests of the analysis alone), as given.
  */
-export async function analyzeFiles(files: readonly AnalyzeTaskFile[], rules: RuleSet, secrets: SecretScanner | null = null): Promise<FileOutcome[]> {
-  const prepared = await Promise.all(files.map(prepare));
+export async function analyzeFiles(files: readonly AnalyzeTaskFile[], rules: RuleSet, secrets: SecretScanner | null = null, root: string | null = null): Promise<FileOutcome[]> {
+  const prepared = await Promise.all(files.map((file) => prepare(file, root)));
   const searchable = new Map<Language, string[]>();
   for (const item of prepared) {
     if (item.done || item.file.language === 'text' || item.bom) continue;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RuleSelection } from '../engine/rules.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeAll } from './analyze-pool.js';
+import type { AnalysisLimits } from './analyze-pool.js';
 import { baseCommit, extractTree } from './git.js';
 import { walkTree } from './walk.js';
 import type { WalkOptions } from './walk.js';
@@ -20,6 +21,8 @@ export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 
   readonly threads?: number;
   /** The crawl's secrets settings, so secret findings are compared like any other. */
   readonly secrets?: SecretScanOptions;
+  /** The crawl's per-file analysis limits: the baseline tree is project input too. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 export interface Baseline {
@@ -49,9 +52,11 @@ export async function computeBaseline(options: BaselineOptions): Promise<Baselin
     const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes, textFiles: options.secrets?.enabled === true });
     const outcomes = await analyzeAll({
       selection: options.selection,
-      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null })),
+      root: tree,
+      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null, sizeBytes: file.sizeBytes })),
       threads: options.threads,
       secrets: options.secrets,
+      limits: options.analysisLimits,
     });
     const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? outcome.findings.map((f) => f.fingerprint) : []));
     await mkdir(path.dirname(cacheFile), { recursive: true });

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from './git.js';
+import { readProjectFile } from './project-file.js';
 
 /** Who last changed a line: the commit and its author (e-mail normalised), no line text. */
 export interface LineAuthor {
@@ -75,7 +75,7 @@ export function parsePorcelain(output: string): Map<number, LineAuthor> {
  * A file that no longer exists answers an empty map.
  */
 export async function blameRanges(root: string, file: string, ranges: readonly LineRange[]): Promise<Map<number, LineAuthor>> {
-  const text = await readFile(path.join(root, file), 'utf8').catch(() => null);
+  const text = await readProjectFile(root, path.join(root, file)).then((bytes) => bytes.toString('utf8'), () => null);
   if (text === null || ranges.length === 0) return new Map();
   const lineCount = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
   const args = ['blame', '--porcelain', ...mergeRanges(ranges, lineCount).flatMap((r) => ['-L', `${r.start},${r.end}`]), '--', file];

@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../domain/finding.js';
@@ -12,6 +12,7 @@ import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import type { AnalyzerAdapter } from '../adapters/ports.js';
 import { maskSecretsInFindings } from './mask-secrets.js';
 import { analyzeAll } from './analyze-pool.js';
+import type { AnalysisLimits } from './analyze-pool.js';
 import { attributeSafely, mergeOutcomes } from './attribution.js';
 import type { AttributionStore } from './attribution.js';
 import { withAdapterFindings } from './crawl-adapters.js';
@@ -26,6 +27,7 @@ import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
 import type { RuleOverride } from './rule-overrides.js';
 import type { FileState, PipelineStore, ProjectRef } from './ports.js';
+import { readProjectFile } from './project-file.js';
 import { decodeSource } from './source-file.js';
 import type { CommandPolicy } from './sandbox.js';
 import type { FixStrategy } from './strategies.js';
@@ -79,6 +81,8 @@ export interface CrawlOptions {
   readonly adapters?: readonly AnalyzerAdapter[];
   /** Secrets scanning (code literals and comments, and text files); absent or disabled: none. */
   readonly secrets?: SecretScanOptions;
+  /** Per-file analysis time and memory limits; absent: DEFAULT_ANALYSIS_LIMITS. */
+  readonly analysisLimits?: Partial<AnalysisLimits>;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -114,7 +118,9 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
     const { tasks, unchangedByStat } = planAnalysis(walkedFiles, previous);
-    const outcomes = await analyzeAll({ selection: options.selection, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets });
+    const outcomes = await analyzeAll({
+      selection: options.selection, root: options.root, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits,
+    });
 
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
@@ -253,7 +259,7 @@ function planAnalysis(files: readonly WalkedFile[], previous: ReadonlyMap<string
       unchangedByStat++;
       continue;
     }
-    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null });
+    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null, sizeBytes: file.sizeBytes });
   }
   return { tasks, unchangedByStat };
 }
@@ -268,7 +274,7 @@ async function loadSources(root: string, findings: readonly Finding[], walked: R
     if (!info || info.language === 'text' || fileFindings.every((f) => f.ruleId === PARSE_ERROR_RULE)) continue;
     // No fix for a file holding a secret: a fix stores the file's bytes and a diff around the secret.
     if (fileFindings.some((f) => secretRuleById(f.ruleId))) continue;
-    const bytes = await readFile(path.join(root, file)).catch(() => null);
+    const bytes = await readProjectFile(root, path.join(root, file)).catch(() => null);
     if (!bytes) continue;
     const decoded = decodeSource(bytes);
     if (!decoded.ok) continue;

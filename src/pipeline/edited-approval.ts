@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import { contentHash } from '../domain/fingerprint.js';
@@ -12,6 +11,7 @@ import type { FixActionDeps } from './fix-actions.js';
 import type { StoredFix } from './ports.js';
 import { decodeSource } from './source-file.js';
 import { unifiedDiff } from './unified-diff.js';
+import { readProjectFile } from './project-file.js';
 
 /** Status reason of fixes a reviewer rewrote by hand before approving; learning reads them as human fixes. */
 export const EDITED_IN_REVIEW = 'edited and approved in review';
@@ -60,7 +60,7 @@ export async function approveEditedFix(deps: FixActionDeps & { readonly rules: R
   if (fix.status !== 'pending') throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} is ${fix.status}, not pending; only pending fixes can be approved.`);
   const [record, ...more] = await deps.store.fixFiles(deps.project, fix.id);
   if (!record || more.length > 0) throw new RoachError('CR_ERR_USAGE', `Fix ${fix.id} spans several files; only single-file fixes can be approved as edited.`);
-  const current = await readFile(path.resolve(deps.root, record.path)).catch(() => null);
+  const current = await readProjectFile(deps.root, path.resolve(deps.root, record.path)).catch(() => null);
   if (!current) throw new RoachError('CR_ERR_FILE_CHANGED', `${record.path} cannot be read; nothing was recorded.`, { file: record.path });
   const currentSha = contentHash(current);
   if (currentSha === record.originalSha256) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Edit } from '../domain/finding.js';
 import { contentHash } from '../domain/fingerprint.js';
@@ -7,6 +6,7 @@ import { unchangedSegments } from '../engine/rebase.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { FixOutcome } from './ports.js';
 import { decodeSource } from './source-file.js';
+import { readProjectFile } from './project-file.js';
 
 /** What became of an applied fix's text in a later version of its file. */
 export type FollowUp = { readonly kind: 'kept' } | { readonly kind: 'reverted' | 're_edited'; readonly detail: string };
@@ -79,7 +79,7 @@ export async function followUpAppliedFixes(deps: FixActionDeps, changedFiles: re
   const applied = await deps.store.appliedFixFiles(deps.project, changedFiles);
   const undone: FixOutcome[] = [];
   for (const file of applied) {
-    const bytes = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+    const bytes = await readProjectFile(deps.root, path.resolve(deps.root, file.path)).catch(() => null);
     if (!bytes || contentHash(bytes) === file.fixedSha256) continue;
     const original = decodeSource(file.originalBytes);
     const current = decodeSource(bytes);

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../domain/finding.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
+import { readProjectFile } from './project-file.js';
 import { decodeSource } from './source-file.js';
 
 /**
@@ -23,7 +23,7 @@ export async function maskSecretsInFindings(root: string, findings: readonly Fin
       out.push(...fileFindings);
       continue;
     }
-    const bytes = await readFile(path.join(root, file)).catch(() => null);
+    const bytes = await readProjectFile(root, path.join(root, file)).catch(() => null);
     const decoded = bytes ? decodeSource(bytes) : null;
     if (!decoded?.ok) {
       // The file cannot be read back: nothing it quotes can be checked, so nothing of it is quoted.

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -6,6 +6,7 @@ import type { FileLanguage } from '../domain/finding.js';
 import { languageOf } from '../engine/languages.js';
 import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from './atomic-write.js';
+import { isInside, readProjectFile } from './project-file.js';
 
 export interface WalkOptions {
   readonly root: string;
@@ -29,7 +30,23 @@ export interface WalkedFile {
   readonly mtimeMs: number;
 }
 
-export type SkipReason = 'too-large' | 'symlink-loop' | 'unreadable' | 'binary' | 'invalid-utf8' | 'broken-symlink' | 'minified';
+/**
+ * Why a file was left out. `symlink-outside-root`: a link (file or folder) resolving outside the
+ * project, never read. `analysis-timeout` / `analysis-memory`: the file alone overran the analysis
+ * pool's per-file time budget or memory guard; `analysis-failed`: its analysis threw or its thread died.
+ */
+export type SkipReason =
+  | 'too-large'
+  | 'symlink-loop'
+  | 'symlink-outside-root'
+  | 'unreadable'
+  | 'binary'
+  | 'invalid-utf8'
+  | 'broken-symlink'
+  | 'minified'
+  | 'analysis-timeout'
+  | 'analysis-memory'
+  | 'analysis-failed';
 
 export interface SkippedFile {
   readonly path: string;
@@ -82,25 +99,32 @@ function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): 
 
 /**
  * The folder's `.gitignore` rules; null when it has none. One that exists but cannot be read (a
- * folder, a dangling link, no permission) is reported through `warn`: treating it as absent would
- * crawl, and fix, files the project meant to ignore, and nobody would know why.
+ * folder, a link out of the project, no permission) is reported through `warn`: treating it as
+ * absent would crawl, and fix, files the project meant to ignore, and nobody would know why.
  */
-async function gitignoreScope(dir: string, warn: (file: string, message: string) => void): Promise<Scope | null> {
+async function gitignoreScope(root: string, dir: string, warn: (file: string, message: string) => void): Promise<Scope | null> {
   const file = path.join(dir, '.gitignore');
+  // Most folders have none, and that is no news.
+  const present = await lstat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  );
+  if (!present) return null;
   try {
-    const text = await readFile(file, 'utf8');
+    const text = (await readProjectFile(root, file)).toString('utf8');
     return { base: dir, rules: ignore().add(text) };
   } catch (error) {
-    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT' && !(await lstat(file).then(() => true, () => false));
-    if (!absent) warn(file, `cannot read it: ${(error as Error).message}; its rules were not applied, so files it ignores may have been crawled`);
+    warn(file, `cannot read it: ${(error as Error).message}; its rules were not applied, so files it ignores may have been crawled`);
     return null;
   }
 }
 
 /**
  * Lists the files of a tree that Code Roach can analyze, honouring nested `.gitignore` files and the
- * config's include/exclude patterns, following symlinks but never into a loop, and reporting every
- * file it had to skip with the reason.
+ * config's include/exclude patterns, and reporting every file it had to skip with the reason. Links
+ * are never followed: one inside the project names something crawled under its own name, one that
+ * resolves outside it (file or folder) is skipped as `symlink-outside-root`, so the crawl never reads
+ * outside its root (in a cloned repository as in a folder).
  */
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
@@ -115,7 +139,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const skipDirs = new Set(options.skipDirs ?? []);
   const visitedDirs = new Set<string>();
   const realRoot = await realpath(options.root).catch(() => path.resolve(options.root));
-  const insideRoot = (real: string): boolean => real === realRoot || real.startsWith(realRoot + path.sep);
+  const insideRoot = (real: string): boolean => isInside(real, realRoot);
   // Always-skipped folders and config excludes are not gitignore rules: no `!pattern` brings them back.
   const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
 
@@ -126,6 +150,11 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       real = await realpath(dir);
     } catch (error) {
       skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
+      return;
+    }
+    if (!insideRoot(real)) {
+      // Only a folder swapped for a link after it was listed gets here: links are skipped below.
+      skipped.push({ path: relativeDir, reason: 'symlink-outside-root', detail: `resolves to ${real}, outside the project` });
       return;
     }
     if (visitedDirs.has(real)) {
@@ -140,7 +169,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       skipped.push({ path: relativeDir || '.', reason: 'unreadable', detail: (error as Error).message });
       return;
     }
-    const own = await gitignoreScope(dir, warn);
+    const own = await gitignoreScope(options.root, dir, warn);
     const active = own ? [...scopes, own] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -170,6 +199,14 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
           }
           continue;
         }
+        // Outside the project: never read. Reported unless the link's own name is left out anyway.
+        const listed = isDir || (isFile && (languageOf(entry.name) !== null || (options.textFiles === true && isSecretTextFile(entry.name))));
+        if (listed) {
+          if (!isExcluded(absolute, isDir) && !isIgnored(active, absolute, isDir) && (isDir || !include || include.ignores(relative))) {
+            skipped.push({ path: relative, reason: 'symlink-outside-root', detail: `links to ${target}, outside the project` });
+          }
+        }
+        continue;
       }
       if (isDir) {
         if (skipDirs.has(absolute) || isExcluded(absolute, true) || isIgnored(active, absolute, true)) continue;

@@ -34,6 +34,11 @@ export interface TenantStore {
   setProjectRole(organizationId: string, projectId: string, userId: string, role: tenancy.ProjectRole): Promise<void>;
   projectRoleOf(organizationId: string, projectId: string, userId: string): Promise<tenancy.ProjectRole | null>;
   userIdOf(subject: string): Promise<string | null>;
+  /**
+   * Registers a folder (a real path) as a project of the organization, or returns the one it has there.
+   * A folder belongs to one organization only: CR_ERR_PROJECT_PATH_TAKEN when another organization has
+   * it, or a folder inside or around it.
+   */
   registerProject(organizationId: string, rootPath: string, name: string): Promise<Project>;
   projects(organizationId: string): Promise<Project[]>;
   findProject(organizationId: string, ref: string): Promise<Project | null>;
@@ -114,7 +119,15 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     setProjectRole: (org, projectId, userId, role) => as(org, (tx) => tenancy.setProjectRole(tx, projectId, userId, role)),
     projectRoleOf: (org, projectId, userId) => as(org, (tx) => tenancy.projectRoleOf(tx, projectId, userId)),
     userIdOf: (subject) => tenancy.userIdOf(db, subject),
-    registerProject: (org, rootPath, name) => as(org, (tx) => tenancy.registerProject(tx, org, rootPath, name)),
+    registerProject: (org, rootPath, name) =>
+      db.transaction(async (tx) => {
+        await tenancy.lockProjectRoots(tx);
+        if ((await tenancy.foreignOverlappingProjects(tx, org, rootPath)).length > 0) {
+          // Which organization holds it is not said: that would tell one tenant about another.
+          throw new RoachError('CR_ERR_PROJECT_PATH_TAKEN', `${rootPath} (or a folder inside or around it) is already a project of another organization.`, { field: 'path' });
+        }
+        return withTenant(tx, org, (scoped) => tenancy.registerProject(scoped, org, rootPath, name));
+      }),
     projects: (org) => as(org, (tx) => tenancy.projects(tx, org)),
     findProject: (org, ref) => as(org, (tx) => tenancy.findProject(tx, org, ref)),
     setProjectRemote: (org, projectId, remote) => as(org, (tx) => gitProjects.setProjectRemote(tx, projectId, remote)),

@@ -215,13 +215,14 @@ describe('walkTree', () => {
     expect(result.skipped).toEqual([]);
   });
 
-  it('crawls a link to a file outside the project under the link name', async () => {
+  it('never follows a link to a file outside the project: it is skipped with the reason (issue 20)', async () => {
     const outside = await mkdtemp(path.join(os.tmpdir(), 'roach-outside-'));
     try {
       await writeFile(path.join(outside, 'shared.js'), 'abcd');
       await symlink(path.join(outside, 'shared.js'), path.join(root, 'shared.js'));
       const result = await walk();
-      expect(result.files.map((file) => [file.path, file.sizeBytes])).toEqual([['shared.js', 4]]);
+      expect(result.files).toEqual([]);
+      expect(result.skipped).toEqual([{ path: 'shared.js', reason: 'symlink-outside-root', detail: expect.stringContaining(outside) }]);
     } finally {
       await rm(outside, { recursive: true, force: true });
     }

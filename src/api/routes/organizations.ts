@@ -1,9 +1,8 @@
-import { realpath } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { cacheKeys } from '../../cache/keys.js';
+import { checkWorkspaceFolder, projectFolder } from '../../store/project-root.js';
 import { newApiKey } from '../auth.js';
 import { registerGitProject } from '../git-project.js';
 import { ROLE_RANK } from '../permissions.js';
@@ -11,23 +10,6 @@ import type { ApiDeps } from '../context.js';
 import { limit, organization, project, role, uuid } from '../schemas.js';
 
 const orgParams = z.object({ org: uuid });
-
-/**
- * A path the API may register as a project: an existing directory whose real path (symlinks
- * resolved) lies inside one of the configured workspace roots.
- */
-async function workspacePath(roots: readonly string[], requested: string): Promise<string> {
-  if (roots.length === 0) throw new RoachError('CR_ERR_FORBIDDEN', 'This server has no workspace roots (ROACH_WORKSPACE_ROOTS): projects cannot be registered through the API.');
-  if (!path.isAbsolute(requested)) throw new RoachError('CR_ERR_REQUEST_INVALID', 'path must be absolute.', { field: 'path' });
-  const real = await realpath(requested).catch(() => {
-    throw new RoachError('CR_ERR_PATH_NOT_FOUND', `No directory ${requested}.`, { field: 'path' });
-  });
-  for (const root of roots) {
-    const realRoot = await realpath(root).catch(() => null);
-    if (realRoot && (real === realRoot || real.startsWith(realRoot + path.sep))) return real;
-  }
-  throw new RoachError('CR_ERR_FORBIDDEN', `${requested} is outside the workspace roots this server may read.`, { field: 'path' });
-}
 
 export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -133,7 +115,8 @@ export function organizationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { name, path: requested, gitUrl, ref } = request.body;
         if (gitUrl !== undefined) return reply.status(201).send(await registerGitProject(deps, request.params.org, { name, gitUrl, ref }));
-        const root = await workspacePath(deps.settings.workspaceRoots, requested as string);
+        const root = await projectFolder(requested as string);
+        await checkWorkspaceFolder(root, deps.settings.workspaceRoots);
         return reply.status(201).send(await deps.tenants.registerProject(request.params.org, root, name));
       },
     );

@@ -60,6 +60,18 @@ export function checkGitRef(ref: string): string {
   return ref;
 }
 
+/** Longest git output quoted in an error: enough for every line git prints on a failed clone. */
+const GIT_OUTPUT_LIMIT = 8_000;
+
+/**
+ * git output as it may be shown to the caller: credentials in URLs (`https://user:token@host`, which
+ * redirects or a credential helper can still put there) replaced by `***`, and its length capped.
+ */
+export function maskGitOutput(output: string): string {
+  const masked = output.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+  return masked.length > GIT_OUTPUT_LIMIT ? `${masked.slice(0, GIT_OUTPUT_LIMIT)}…` : masked;
+}
+
 /**
  * git with the safety settings every call gets: no hooks from anywhere (a cloned repository's
  * content never runs), only the allowed protocols (also for submodules and redirects), no prompts.
@@ -82,8 +94,9 @@ async function safeGit(cwd: string, args: readonly string[], policy: GitRemotePo
     });
     return stdout;
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0];
-    throw new RoachError('CR_ERR_GIT', `git ${args[0]} failed: ${stderr || (error as Error).message}`, { command: args[0] });
+    // All of stderr: the cause is often on an earlier line ("fatal: ..." after "warning: redirecting ...").
+    const stderr = maskGitOutput(String((error as { stderr?: string }).stderr ?? '').trim());
+    throw new RoachError('CR_ERR_GIT', `git ${args[0]} failed: ${stderr || maskGitOutput((error as Error).message)}`, { command: args[0] });
   }
 }
 

@@ -2,7 +2,8 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { RoachError } from '../../domain/errors.js';
 
 /**
@@ -18,49 +19,64 @@ export interface ResolvedAddress {
   readonly family: 4 | 6;
 }
 
-/** Private, loopback, link-local (cloud metadata at 169.254.169.254 / fd00:ec2::254), CGNAT, multicast and reserved ranges. */
-const REFUSED = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-  ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) REFUSED.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64], ['2002::', 16],
-] as const) REFUSED.addSubnet(net, prefix, 'ipv6');
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::/96) IPv6 address. */
-function embeddedIpv4(address: string): string | null {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:(?:0:)?|::|64:ff9b::)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
-  if (dotted?.[1]) return dotted[1];
-  const hex = /^(?:::ffff:(?:0:)?|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex?.[1] && hex[2]) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
-    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
-  }
-  return null;
-}
+const v4 = (bytes: readonly number[]): ipaddr.IPv4 => new ipaddr.IPv4([...bytes]);
 
-function allowList(policy: OutboundPolicy): { hosts: Set<string>; ranges: BlockList } {
+/**
+ * IPv6 forms that carry an IPv4 address, and where it sits. `transparent` forms are just another
+ * spelling of the IPv4 destination (the kernel or a NAT64 gateway turns them into it), so the IPv4
+ * address decides; the tunnel forms (NAT64 local-use, 6to4, Teredo) are refused outright unless the
+ * IPv6 range itself is allow-listed, since no webhook or git host needs them and their relays reach
+ * whatever IPv4 address is inside.
+ */
+const EMBEDDING: readonly { range: [ipaddr.IPv6, number]; transparent: boolean; ipv4: (b: number[]) => ipaddr.IPv4[] }[] = [
+  { range: ipaddr.IPv6.parseCIDR('::ffff:0:0/96'), transparent: true, ipv4: (b) => [v4(b.slice(12))] },
+  { range: ipaddr.IPv6.parseCIDR('::ffff:0:0:0/96'), transparent: true, ipv4: (b) => [v4(b.slice(12))] },
+  { range: ipaddr.IPv6.parseCIDR('::/96'), transparent: true, ipv4: (b) => [v4(b.slice(12))] },
+  { range: ipaddr.IPv6.parseCIDR('64:ff9b::/96'), transparent: true, ipv4: (b) => [v4(b.slice(12))] },
+  // RFC 6052 /48 layout: 32 bits after the prefix, with the "u" octet (bits 64-71) skipped.
+  { range: ipaddr.IPv6.parseCIDR('64:ff9b:1::/48'), transparent: false, ipv4: (b) => [v4([...b.slice(6, 8), ...b.slice(9, 11)]), v4(b.slice(12))] },
+  { range: ipaddr.IPv6.parseCIDR('2002::/16'), transparent: false, ipv4: (b) => [v4(b.slice(2, 6))] },
+  // Teredo: the server's address in bits 32-63, the client's (bit-inverted) in the last 32.
+  { range: ipaddr.IPv6.parseCIDR('2001::/32'), transparent: false, ipv4: (b) => [v4(b.slice(4, 8)), v4(b.slice(12).map((x) => x ^ 255))] },
+];
+
+function allowList(policy: OutboundPolicy): { hosts: Set<string>; ranges: Range[] } {
   const hosts = new Set<string>();
-  const ranges = new BlockList();
+  const ranges: Range[] = [];
   for (const entry of policy.allow) {
-    const [net, prefix] = entry.split('/');
-    const family = net ? isIP(net) : 0;
-    if (family && prefix !== undefined) ranges.addSubnet(net as string, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
-    else if (family) ranges.addAddress(net as string, family === 4 ? 'ipv4' : 'ipv6');
-    else hosts.add(entry.toLowerCase());
+    if (entry.includes('/') && ipaddr.isValidCIDR(entry)) ranges.push(ipaddr.parseCIDR(entry));
+    else if (isIP(entry)) {
+      const address = ipaddr.parse(entry);
+      ranges.push([address, address.kind() === 'ipv4' ? 32 : 128]);
+    } else hosts.add(entry.toLowerCase());
   }
   return { hosts, ranges };
 }
 
+const listed = (address: Address, ranges: readonly Range[]): boolean =>
+  ranges.some(([net, prefix]) => net.kind() === address.kind() && address.match(net as never, prefix));
+
+/**
+ * Whether one parsed address may be reached: allow-listed, or ordinary public unicast by ipaddr.js's
+ * special-range table (private, loopback, link-local and cloud metadata, CGNAT, multicast, reserved,
+ * documentation, benchmarking...), with any IPv4 address embedded in an IPv6 one judged as itself.
+ */
+function reachable(address: Address, ranges: readonly Range[]): boolean {
+  if (listed(address, ranges)) return true;
+  if (address.kind() === 'ipv4') return address.range() === 'unicast';
+  const v6 = address as ipaddr.IPv6;
+  const form = EMBEDDING.find(({ range }) => v6.match(range));
+  if (form) return form.transparent && form.ipv4(v6.toByteArray()).every((inner) => reachable(inner, ranges));
+  return v6.range() === 'unicast';
+}
+
 /** Whether an address may be reached under the policy (refused ranges need an allow-list entry). */
 export function addressAllowed(address: string, policy: OutboundPolicy): boolean {
-  const { ranges } = allowList(policy);
-  const mapped = isIP(address) === 6 ? embeddedIpv4(address) : null;
-  const checks: [string, 'ipv4' | 'ipv6'][] = mapped ? [[mapped, 'ipv4'], [address, 'ipv6']] : [[address, isIP(address) === 4 ? 'ipv4' : 'ipv6']];
-  return checks.every(([a, type]) => !REFUSED.check(a, type) || ranges.check(a, type));
+  if (!isIP(address.replace(/%.*$/, ''))) return false;
+  return reachable(ipaddr.parse(address), allowList(policy).ranges);
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { CrawlSummaryStats, ProjectRef } from '../../pipeline/ports.js';
+import { RoachError } from '../../domain/errors.js';
 import type { SqlClient } from '../sql.js';
+import { foreignOverlappingProjects, lockProjectRoots } from './tenancy.js';
 
 /** Embedded mode has one organization; the service registers real ones. */
 export const LOCAL_ORGANIZATION_SLUG = 'local';
@@ -12,6 +14,11 @@ export async function ensureProject(db: SqlClient, rootPath: string, name: strin
       [LOCAL_ORGANIZATION_SLUG, 'Local'],
     );
     if (!org) throw new Error('ensureProject: organization upsert returned no row');
+    // One organization per folder, here too (see TenantStore.registerProject).
+    await lockProjectRoots(tx);
+    if ((await foreignOverlappingProjects(tx, org.id, rootPath)).length > 0) {
+      throw new RoachError('CR_ERR_PROJECT_PATH_TAKEN', `${rootPath} (or a folder inside or around it) is already a project of another organization.`, { path: rootPath });
+    }
     const [project] = await tx.query<{ id: string }>(
       `INSERT INTO projects (organization_id, name, root_path) VALUES ($1, $2, $3)
        ON CONFLICT (organization_id, root_path) DO UPDATE SET name = projects.name RETURNING id`,

@@ -90,6 +90,29 @@ export async function registerProject(tx: SqlClient, organizationId: string, roo
   return row;
 }
 
+/**
+ * Projects of other organizations whose root is `rootPath`, lies inside it or holds it. Runs as the
+ * store owner (row-level security would hide exactly these rows), inside the registering transaction,
+ * after the lock that serialises registrations. Roots are stored as real paths without a trailing
+ * separator, so "inside" is a prefix followed by "/".
+ */
+export async function foreignOverlappingProjects(db: SqlClient, organizationId: string, rootPath: string): Promise<{ id: string }[]> {
+  return db.query<{ id: string }>(
+    `SELECT id FROM projects
+     WHERE organization_id <> $1
+       AND (root_path = $2
+            OR starts_with($2, CASE WHEN root_path = '/' THEN '/' ELSE root_path || '/' END)
+            OR starts_with(root_path, CASE WHEN $2 = '/' THEN '/' ELSE $2 || '/' END))
+     LIMIT 1`,
+    [organizationId, rootPath],
+  );
+}
+
+/** Taken for the length of a registering transaction: two organizations cannot claim overlapping folders at once. */
+export async function lockProjectRoots(tx: SqlClient): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('code-roach:project-roots'))`);
+}
+
 // git_url/git_ref (migration 0009): where a project cloned from a git URL comes from; null for folders.
 const PROJECT_COLUMNS = `id, organization_id AS "organizationId", name, root_path AS "rootPath", git_url AS "gitUrl", git_ref AS "gitRef"`;
 
