@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 import type { AnalyzeReply, AnalyzeRequest, AnalyzeWorkerData } from './analyze-worker.js';
+import { ignoreError } from '../domain/ignore-error.js';
 
 /** How a batch ended in a thread: its outcomes, or why the thread gave none (the thread is then gone). */
 export type BatchResult =
@@ -39,8 +40,7 @@ export class AnalysisThread {
         reject(new Error(`analysis thread exited before it was ready (code ${code})`));
       });
     });
-    // Rejections are handled by whoever runs a batch; a thread nobody used must not crash the process.
-    this.ready.catch(() => undefined);
+    this.ready.catch(ignoreError('whoever runs a batch handles the rejection; a thread nobody used must not crash the process'));
   }
 
   get busy(): boolean {

@@ -26,7 +26,7 @@ describe('a .gitignore that cannot be read', () => {
     const walked = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_000_000 });
     expect(walked.files.map((f) => f.path).sort()).toEqual(['a.js', 'other/b.js', 'sub/gen.js']);
     expect(walked.warnings.map((w) => w.path).sort()).toEqual(['other/.gitignore', 'sub/.gitignore']);
-    expect(walked.warnings.find((w) => w.path === 'sub/.gitignore')?.message).toMatch(/^cannot read it: EISDIR.*its rules were not applied/);
+    expect(walked.warnings.find((w) => w.path === 'sub/.gitignore')?.message).toMatch(/^cannot read it: not a regular file.*its rules were not applied/);
   });
 
   it('leaves no warning when a folder simply has no .gitignore', async () => {
