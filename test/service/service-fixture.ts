@@ -37,8 +37,11 @@ export interface ServiceFixture {
   /** From now on every crawl job that enters `phase` waits there until release(phase). */
   pauseAt(phase: CrawlPhase): Promise<void>;
   release(phase: CrawlPhase): Promise<void>;
-  /** Waits until attempt `attempt` of job `jobId` entered `phase`; resolves with the worker's pid. */
-  reached(jobId: string, attempt: number, phase: CrawlPhase, timeoutMs?: number): Promise<number>;
+  /**
+   * Waits until attempt `attempt` of job `jobId` entered `phase` (in worker `pid`, when given);
+   * resolves with the worker's pid.
+   */
+  reached(jobId: string, attempt: number, phase: CrawlPhase, timeoutMs?: number, pid?: number): Promise<number>;
   /** Whether attempt `attempt` of job `jobId` entered `phase` (without waiting). */
   hasReached(jobId: string, attempt: number, phase: CrawlPhase): Promise<boolean>;
   /** The pid of every worker holding a job paused at `phase`, by job id. */
@@ -138,9 +141,14 @@ export async function openServiceFixture(): Promise<ServiceFixture> {
         () => false,
       );
     },
-    async reached(jobId, attempt, phase, timeoutMs = 60_000) {
+    async reached(jobId, attempt, phase, timeoutMs = 60_000, pid = undefined) {
       const marker = reachedMarker(checkpoints, jobId, attempt, phase);
-      return waitFor(() => markerPid(marker), timeoutMs, `job ${jobId} attempt ${attempt} to reach ${phase}`, async () => ({
+      const by = async () => {
+        const found = await markerPid(marker);
+        return pid === undefined || found === pid ? found : undefined;
+      };
+      return waitFor(by, timeoutMs, `job ${jobId} attempt ${attempt} to reach ${phase}${pid ? ` in worker ${pid}` : ''}`, async () => ({
+        marker: await markerPid(marker),
         job: await queue.job('codebase-crawl', jobId),
         workers: workers.map((w) => ({ pid: w.child.pid, exit: w.child.exitCode ?? w.child.signalCode, log: w.events.slice(-5).map((e) => e.msg), stderr: w.stderr().slice(-400) })),
       }));

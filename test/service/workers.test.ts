@@ -127,6 +127,36 @@ describe.skipIf(!available)('roach worker processes on PostgreSQL and Redis', ()
     expect(await rescuer.exited).toEqual({ code: 0, signal: null });
   }, 180_000);
 
+  it('a job that kills its worker twice is not handed to a third: it fails as stalled, and the next worker stays up', async () => {
+    const project = await fixture.project();
+    await fixture.pauseAt('writing-fixes');
+    const job = await fixture.queue.enqueue('codebase-crawl', { organizationId: fixture.org.id, projectId: project.id, apply: true });
+    // Two workers in turn die inside the job (as a project whose input crashes the process would make them).
+    let lastVictim = 0;
+    for (let round = 0; round < 2; round++) {
+      const victim = fixture.startWorker(['--concurrency', '1']);
+      lastVictim = victim.child.pid as number;
+      await fixture.reached(job.id, 1, 'writing-fixes', 60_000, victim.child.pid);
+      victim.child.kill('SIGKILL');
+      expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    }
+    await fixture.release('writing-fixes');
+    const third = fixture.startWorker(['--concurrency', '1']);
+    const done = await finished(fixture, job.id);
+    expect(done.state).toBe('failed');
+    expect(done.failedReason).toMatch(/stalled/i);
+    // The third worker gave up on it (BullMQ's stalled limit) without running the crawl again: the
+    // phase was last entered by the second victim.
+    expect(await third.event((e) => e.msg === 'job failed' && e.id === job.id, 'the stalled job to fail')).toMatchObject({ final: true });
+    expect(await fixture.reached(job.id, 1, 'writing-fixes', 1_000, lastVictim)).toBe(lastVictim);
+    expect(third.child.exitCode).toBeNull();
+    // The third worker serves the next job as usual.
+    const next = await fixture.queue.enqueue('codebase-crawl', { organizationId: fixture.org.id, projectId: (await fixture.project()).id, apply: false });
+    expect((await finished(fixture, next.id)).state).toBe('completed');
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toEqual({ code: 0, signal: null });
+  }, 180_000);
+
   it('PostgreSQL connections lost while fixes are written: the attempt fails, the job retries, nothing is lost or duplicated', async () => {
     const project = await fixture.project();
     await fixture.pauseAt('writing-fixes');
