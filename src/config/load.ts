@@ -53,12 +53,16 @@ async function readConfigText(file: string, realRoot: string | null): Promise<st
   }
 }
 
-/** Refuses rule folders that are links out of the project (the schema has refused absolute and `..` paths). */
-async function checkRuleDirs(config: Readonly<ProjectConfig>, root: string, realRoot: string, file: string): Promise<void> {
-  for (const dir of config.rules.dirs) {
-    const real = await realpath(path.resolve(root, dir)).catch(() => null);
+/**
+ * Refuses rule folders and SARIF reports that are links out of the project (the schema has refused
+ * absolute and `..` paths).
+ */
+async function checkProjectPaths(config: Readonly<ProjectConfig>, root: string, realRoot: string, file: string): Promise<void> {
+  const entries = [...config.rules.dirs.map((p) => ['rules.dirs', p] as const), ...config.adapters.sarif.map((p) => ['adapters.sarif', p] as const)];
+  for (const [key, entry] of entries) {
+    const real = await realpath(path.resolve(root, entry)).catch(() => null);
     if (real !== null && !within(real, realRoot)) {
-      throw new RoachError('CR_ERR_CONFIG_INVALID', `Invalid config ${file}: rules.dirs entry "${dir}" leads outside the project.`, { file });
+      throw new RoachError('CR_ERR_CONFIG_INVALID', `Invalid config ${file}: ${key} entry "${entry}" leads outside the project.`, { file });
     }
   }
 }
@@ -81,7 +85,7 @@ export async function loadProjectConfig(root: string, explicitFile?: string): Pr
       throw new RoachError('CR_ERR_CONFIG_INVALID', `Invalid config ${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`, { file });
     }
     const config = parseProjectConfig(raw, file);
-    await checkRuleDirs(config, root, realRoot, file);
+    await checkProjectPaths(config, root, realRoot, file);
     return { config, file };
   }
   return { config: parseProjectConfig({}, '(defaults)'), file: null };

@@ -55,7 +55,8 @@ const adapters = z
       .default({ enabled: false, categories: ['correctness'] }),
     typescript: z.strictObject({ enabled: z.boolean().default(false), tsconfig: z.string().min(1).optional() }).default({ enabled: false }),
     /** SARIF 2.1.0 files (Semgrep, CodeQL, ...) imported on every crawl, relative to the project root. */
-    sarif: list(entry, CONFIG_LIMITS.shortListEntries).default([]),
+    // A project's SARIF reports are its own files: a path out of it would import another tenant's findings.
+    sarif: list(entry.refine(insideProject, { message: 'must be a file inside the project (relative, no ".." out of it)' }), CONFIG_LIMITS.shortListEntries).default([]),
   })
   .default({ eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] });
 

@@ -67,6 +67,27 @@ describe('.roach.yml limits before work', () => {
     }
   });
 
+  it.each([['/etc/passwd'], ['../other-tenant/scan.sarif'], ['reports/../../x.sarif']])('refuses adapters.sarif: [%s] (outside the project)', (file) => {
+    expect(invalid({ adapters: { sarif: [file] } })).toThrow(/adapters\.sarif|inside the project/);
+  });
+
+  it('refuses an adapters.sarif report that is a link out of the project, and keeps one inside working', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'roach-config-outside-'));
+    try {
+      await writeFile(path.join(outside, 'scan.sarif'), '{}');
+      await symlink(path.join(outside, 'scan.sarif'), path.join(root, 'scan.sarif'));
+      await writeFile(path.join(root, 'own.sarif'), '{}');
+      await writeFile(path.join(root, '.roach.yml'), 'adapters:\n  sarif: [own.sarif, scan.sarif]\n');
+      const error = await roachRejection(loadProjectConfig(root));
+      expect(error.code).toBe('CR_ERR_CONFIG_INVALID');
+      expect(error.message).toMatch(/adapters\.sarif entry "scan\.sarif" leads outside the project/);
+      await writeFile(path.join(root, '.roach.yml'), 'adapters:\n  sarif: [own.sarif]\n');
+      expect((await loadProjectConfig(root)).config.adapters.sarif).toEqual(['own.sarif']);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('never reads a .roach.yml that links out of the project, nor one that is not a file', async () => {
     const outside = await mkdtemp(path.join(os.tmpdir(), 'roach-config-outside-'));
     try {
