@@ -68,7 +68,7 @@ const EnvironmentSchema = z.object({
   ROACH_WORKSPACE_DIR: z.string().optional(),
   /** "true" lets git URLs use file:// (tests, local mirrors); https and ssh are always allowed. */
   ROACH_GIT_ALLOW_FILE: z.enum(['true', 'false']).default('false'),
-  /** Per-file analysis limits of crawl jobs (docs/security-tenancy.md); unset: the built-in defaults. */
+  /** Per-file analysis limits of crawl jobs (docs/security.md, "Limits"); unset: the built-in defaults. */
   ROACH_ANALYSIS_FILE_TIMEOUT_MS: optionalPositiveInt('ROACH_ANALYSIS_FILE_TIMEOUT_MS'),
   ROACH_ANALYSIS_THREAD_HEAP_MB: optionalPositiveInt('ROACH_ANALYSIS_THREAD_HEAP_MB'),
   ROACH_ANALYSIS_FILE_MEMORY_MB: optionalPositiveInt('ROACH_ANALYSIS_FILE_MEMORY_MB'),
