@@ -3,9 +3,19 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
+import { createMemoryCache } from '../../src/cache/memory-cache.js';
 import { loadEnvironment } from '../../src/config/environment.js';
+import { createSecretBox } from '../../src/domain/secret-box.js';
 import { startServer } from '../../src/main/run-serve.js';
-import { testApi } from '../helpers/api.js';
+import { openService } from '../../src/main/service.js';
+import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
+import { createDeveloperStore } from '../../src/store/developer-store.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openPglite } from '../../src/store/pglite.js';
+import { createPipelineStore } from '../../src/store/pipeline-store.js';
+import { createTenantStore } from '../../src/store/tenant-store.js';
+import type { TenantStore } from '../../src/store/tenant-store.js';
 import { bearer } from '../helpers/api-matrix.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/postgres.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
@@ -22,8 +32,11 @@ export interface AppBackend {
   readonly name: string;
   /** No PostgreSQL or Redis outside CI (under CI the availability checks throw instead). */
   readonly skip: boolean;
-  start(vars: NodeJS.ProcessEnv): Promise<RunningApp>;
+  /** `wrap` lets a test watch the tenant store the API uses (e.g. count key lookups). */
+  start(vars: NodeJS.ProcessEnv, wrap?: (tenants: TenantStore) => TenantStore): Promise<RunningApp>;
 }
+
+const same = (tenants: TenantStore): TenantStore => tenants;
 
 export async function appBackends(): Promise<AppBackend[]> {
   const service = (await postgresAvailable()) && (await redisAvailable());
@@ -31,30 +44,48 @@ export async function appBackends(): Promise<AppBackend[]> {
     {
       name: 'embedded store',
       skip: false,
-      async start(vars) {
-        const { app, db } = await testApi({ JWT_SECRET: SECRET, ROACH_RATE_LIMIT: '100000', ...vars });
+      async start(vars, wrap = same) {
+        const db = await openPglite(null);
+        await migrate(db);
+        const env = loadEnvironment({ JWT_SECRET: SECRET, ROACH_RATE_LIMIT: '100000', ...vars });
+        const app = await buildApp({
+          tenants: wrap(createTenantStore(db, createSecretBox(randomBytes(32)))),
+          pipeline: createPipelineStore(db),
+          developers: createDeveloperStore(db),
+          queue: createInProcessQueue(),
+          cache: createMemoryCache(),
+          settings: env.api,
+          outbound: env.outbound,
+          health: async () => ({ database: { ok: true } }),
+        });
         return { app, close: async () => (await app.close(), await db.close()) };
       },
     },
     {
       name: 'PostgreSQL + Redis',
       skip: !service,
-      async start(vars) {
+      async start(vars, wrap) {
         const schema = uniqueSchema('roach_authz');
         const prefix = uniquePrefix('roach_authz').slice(0, -1);
         const env = loadEnvironment({
           DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, REDIS_URL, ROACH_REDIS_PREFIX: prefix, JWT_SECRET: SECRET,
           ROACH_SECRET_KEY: randomBytes(32).toString('base64'), ROACH_RATE_LIMIT: '100000', PORT: '0', ...vars,
         });
-        const server = await startServer(env, { logger: false });
-        return {
-          app: server.app,
-          close: async () => {
-            await server.close();
-            await dropSchema(schema);
-            await cleanupPrefix(prefix);
-          },
+        const cleanup = async () => {
+          await dropSchema(schema);
+          await cleanupPrefix(prefix);
         };
+        if (!wrap) {
+          const server = await startServer(env, { logger: false });
+          return { app: server.app, close: async () => (await server.close(), await cleanup()) };
+        }
+        // The same composition as `roach serve` (without its in-process worker), with the tenant store wrapped.
+        const service = await openService(env, { defaultDataDir: path.resolve('.roach') });
+        const app = await buildApp({
+          tenants: wrap(service.tenants), pipeline: service.pipeline, developers: createDeveloperStore(service.db), queue: service.queue, cache: service.cache,
+          settings: env.api, outbound: env.outbound, health: async () => ({ database: { ok: true } }),
+        });
+        return { app, close: async () => (await app.close(), await service.close(), await cleanup()) };
       },
     },
   ];
