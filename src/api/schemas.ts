@@ -65,4 +65,5 @@ const BIGINT_MAX = 9_223_372_036_854_775_807n;
 export const bigintId = z
   .string()
   .regex(/^[1-9]\d{0,18}$/, 'a positive whole number')
-  .refine((value) => BigInt(value) <= BIGINT_MAX, { message: 'out of range' });
+  // zod runs every check even after one failed: this one must not throw on text the regex refused.
+  .refine((value) => !/^\d+$/.test(value) || BigInt(value) <= BIGINT_MAX, { message: 'out of range' });
