@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
 import { RoachError } from '../domain/errors.js';
 import { isJobKind } from '../queue/catalogue.js';
+import { organizationOfJobId } from '../queue/dedupe-keys.js';
 import { authorize } from './access.js';
 import type { Target } from './access.js';
 import { createAuthenticator } from './auth.js';
@@ -136,6 +137,9 @@ export function installAccessControl(app: FastifyInstance, deps: ApiDeps): void 
         const job = await deps.queue.job(kind, jobId);
         const payload = record(job?.payload);
         if (!job || typeof payload.organizationId !== 'string') throw none;
+        // An id naming an organization must name the job's own (ids are never reused across tenants).
+        const named = organizationOfJobId(jobId);
+        if (named !== null && named !== payload.organizationId.toLowerCase()) throw none;
         request.job = job;
         const projectId = typeof payload.projectId === 'string' ? payload.projectId : null;
         return { organizationId: payload.organizationId, projectId };

@@ -88,6 +88,8 @@ describe.each(backends)('privilege escalation probes ($name)', (backend) => {
     const own = await app.inject({ method: 'POST', url: '/api/code-roach/crawl', headers: await as(w.ownerB), payload: { projectId: w.pb, generateFixes: false } });
     expect(own.statusCode).toBe(202);
     const jobId = own.json().jobId as string;
+    // Job ids name their organization (and are random beyond it): B's job is B's by its id too.
+    expect(jobId).toMatch(new RegExp(`^${w.orgB}_[0-9a-f-]{36}$`));
     expect((await app.inject({ url: `/api/code-roach/status?jobId=${jobId}`, headers: await as(w.ownerB) })).statusCode).toBe(200);
     const foreign = await app.inject({ url: `/api/code-roach/status?jobId=${jobId}`, headers: await as(w.ownerA) });
     expect(foreign.statusCode).toBe(404);

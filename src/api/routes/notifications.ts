@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { priorityOfSeverity } from '../../domain/priority.js';
 import { checkOutboundUrl } from '../../integrations/notify/ssrf-guard.js';
+import { tenantJobId } from '../../queue/dedupe-keys.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
 import { isValidText, noContent, text, uuid } from '../schemas.js';
@@ -70,7 +71,7 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const job = await deps.queue.enqueue(
           'notifications',
           { organizationId, ...message, channels: targets.map((c) => ({ channelId: c.id })) },
-          { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity) },
+          { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity), jobId: tenantJobId(organizationId) },
         );
         return reply.status(202).send({ kind: job.kind, jobId: job.id, channels: targets.length });
       },

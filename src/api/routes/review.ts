@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import type { StoredFix } from '../../pipeline/ports.js';
-import { dedupeKeys } from '../../queue/dedupe-keys.js';
+import { dedupeKeys, tenantJobId } from '../../queue/dedupe-keys.js';
 import { actorOf } from '../access.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
@@ -87,7 +87,7 @@ export function reviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const job = await deps.queue.enqueue(
           'fix-application',
           { ...ref, fixId: found.id, action: request.body.action, actor: actorOf(request.principal), ...(request.body.reason ? { reason: request.body.reason } : {}) },
-          { dedupeKey: dedupeKeys.fixDecision(ref.organizationId, found.id, request.body.action) },
+          { dedupeKey: dedupeKeys.fixDecision(ref.organizationId, found.id, request.body.action), jobId: tenantJobId(ref.organizationId) },
         );
         // The decision runs on a worker (which has the files); the fix with its validation record comes back now.
         return reply.status(202).send({ kind: job.kind, jobId: job.id, fix: found });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { PRIORITIES } from '../../domain/priority.js';
 import { CATEGORIES, SEVERITIES } from '../../domain/severity.js';
-import { dedupeKeys } from '../../queue/dedupe-keys.js';
+import { dedupeKeys, tenantJobId } from '../../queue/dedupe-keys.js';
 import type { JobInfo } from '../../queue/ports.js';
 import { actorOf } from '../access.js';
 import type { ApiDeps } from '../context.js';
@@ -97,7 +97,7 @@ export function workRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const job = await deps.queue.enqueue(
           'codebase-crawl',
           { organizationId, projectId, ...options, requestedBy: actorOf(request.principal) },
-          { ...(priority ? { priority } : {}), dedupeKey: dedupeKeys.projectCrawl(organizationId, projectId) },
+          { ...(priority ? { priority } : {}), dedupeKey: dedupeKeys.projectCrawl(organizationId, projectId), jobId: tenantJobId(organizationId) },
         );
         const info = await deps.queue.job('codebase-crawl', job.id);
         return reply.status(202).send({ kind: job.kind, jobId: job.id, state: info?.state ?? 'waiting' });
