@@ -9,28 +9,23 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Cache } from '../cache/cache.js';
-import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
+import { cacheKeys } from '../cache/keys.js';
 import { RoachError } from '../domain/errors.js';
 import { TOOL_VERSION } from '../main/version.js';
-import { actorOf, authorize } from './access.js';
-import { createAuthenticator } from './auth.js';
+import { actorOf } from './access.js';
+import { installAccessControl, isPublicRequest } from './access-control.js';
 import type { ApiDeps } from './context.js';
 import { errorBody, handleError } from './errors.js';
 import { metricsAuthorized } from './metrics.js';
-import { ROUTE_PERMISSIONS } from './permissions.js';
 import { developerRoutes } from './routes/developer.js';
 import { healthRoutes } from './routes/health.js';
+import { memberRoutes } from './routes/members.js';
 import { insightRoutes } from './routes/insights.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectSettingsRoutes } from './routes/project-settings.js';
+import { reviewRoutes } from './routes/review.js';
 import { workRoutes } from './routes/work.js';
-
-/** Routes anyone may call: liveness, readiness and the API documentation. */
-export function isPublicRoute(url: string | undefined): boolean {
-  // /metrics checks its own token (ROACH_METRICS_TOKEN): scrapers are not API users.
-  return url === undefined || url === '/metrics' || url === '/healthz' || url === '/readyz' || url === '/docs' || url.startsWith('/docs/');
-}
 
 /** Mutating requests are audited; reads are not. */
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,20 +73,21 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: deps.settings.corsOrigins.length > 0 ? [...deps.settings.corsOrigins] : false, credentials: true });
+  app.decorateRequest('principal', null);
+  app.decorateRequest('scope', null);
+  app.decorateRequest('targetOrganizationId', null);
+  app.decorateRequest('job', null);
+  // The API documentation is public: its routes come from @fastify/swagger-ui, so they are declared here.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, access: { scope: 'public' } };
+  });
+  installAccessControl(app, deps);
+
   await app.register(swagger, {
     openapi: { info: { title: 'Code Roach API', version: TOOL_VERSION }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.decorateRequest('principal', null);
-  app.decorateRequest('scope', null);
-  app.decorateRequest('targetOrganizationId', null);
-  const authenticate = createAuthenticator(deps.settings.jwt, deps.tenants, deps.cache);
-  app.addHook('onRequest', async (request) => {
-    if (isPublicRoute(request.routeOptions.url)) return;
-    request.principal = await authenticate(request.headers.authorization);
-  });
 
   const perMinute = deps.settings.readsPerMinute;
   await app.register(rateLimit, {
@@ -99,7 +95,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
     hook: 'preHandler',
     timeWindow: 60_000,
     store: cacheStore(deps.cache),
-    allowList: (request) => isPublicRoute(request.routeOptions.url),
+    allowList: (request) => isPublicRequest(request),
     keyGenerator: (request) => `${request.principal ? actorOf(request.principal) : request.ip}:${routeClass(request)}`,
     max: (request) => {
       const kind = routeClass(request);
@@ -109,38 +105,8 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
       Object.assign(new RoachError('CR_ERR_RATE_LIMITED', `Rate limit of ${context.max} ${routeClass(request)} requests a minute reached; retry in ${context.after}.`), { statusCode: 429 }),
   });
 
-  // A project never changes organization, so its owner is cached (one query less per request).
-  const projectOrganization = async (projectId: string): Promise<string | null> => {
-    const key = cacheKeys.projectOrganization(projectId);
-    const cached = await deps.cache.get<string>(key);
-    if (cached) return cached;
-    const owner = await deps.tenants.organizationOfProject(projectId);
-    if (owner) await deps.cache.set(key, owner, CACHE_TTL_SECONDS.projectOrganization);
-    return owner;
-  };
-
-  // The permission check of every organization-scoped route, from the one matrix.
-  app.addHook('preHandler', async (request) => {
-    const url = request.routeOptions.url;
-    if (isPublicRoute(url) || !request.principal) return;
-    const permission = ROUTE_PERMISSIONS[`${request.method} ${url}`];
-    if (!permission) return;
-    const params = (request.params ?? {}) as { org?: string };
-    const bodyOrg = ((request.body ?? {}) as { organizationId?: string }).organizationId ?? ((request.query ?? {}) as { organizationId?: string }).organizationId;
-    const projectId = ((request.query ?? {}) as { projectId?: string }).projectId ?? ((request.body ?? {}) as { projectId?: string }).projectId ?? null;
-    let organizationId = params.org ?? bodyOrg ?? null;
-    if (projectId) {
-      const owner = await projectOrganization(projectId);
-      if (!owner || (organizationId && owner !== organizationId)) throw new RoachError('CR_ERR_NOT_FOUND', 'No project with that id.');
-      organizationId = owner;
-    }
-    request.targetOrganizationId = organizationId;
-    // Job routes find the organization in the job itself and authorise in the handler.
-    if (organizationId) request.scope = await authorize(deps.tenants, request.principal, organizationId, permission, projectId);
-  });
-
   app.addHook('onResponse', async (request, reply) => {
-    if (!MUTATING.has(request.method) || isPublicRoute(request.routeOptions.url)) return;
+    if (!MUTATING.has(request.method) || isPublicRequest(request)) return;
     await deps.tenants
       .recordAudit({
         organizationId: request.scope?.organizationId ?? request.targetOrganizationId,
@@ -163,7 +129,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
     });
     const token = metrics.token;
     if (token) {
-      app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      app.get('/metrics', { schema: { hide: true }, config: { access: { scope: 'public' } } }, async (request, reply) => {
         if (!metricsAuthorized(request.headers.authorization, token)) throw new RoachError('CR_ERR_UNAUTHENTICATED', 'GET /metrics needs "Authorization: Bearer <ROACH_METRICS_TOKEN>".');
         return reply.type(metrics.collector.registry.contentType).send(await metrics.collector.registry.metrics());
       });
@@ -171,7 +137,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   }
   await app.register(healthRoutes(deps));
   await app.register(organizationRoutes(deps));
+  await app.register(memberRoutes(deps));
   await app.register(workRoutes(deps));
+  await app.register(reviewRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));
   await app.register(developerRoutes(deps));

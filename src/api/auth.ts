@@ -15,6 +15,10 @@ export interface JwtSettings {
   readonly jwksUrl: string | null;
   readonly issuer: string | null;
   readonly audience: string | null;
+  /** Longest accepted lifetime: exp at most this many seconds after iat (or after now without iat). */
+  readonly maxLifetimeSeconds: number;
+  /** Clock difference tolerated on exp, nbf and iat. */
+  readonly clockSkewSeconds: number;
 }
 
 /** API keys look like `rk_<43 base64url chars>`: recognisable in logs and secret scanners. */
@@ -34,6 +38,21 @@ export function newApiKey(): { key: string; keyHash: string; prefix: string } {
 const unauthenticated = (message: string): RoachError => new RoachError('CR_ERR_UNAUTHENTICATED', message);
 
 /**
+ * A token may not live longer than the configured maximum (counted from iat, or from now without
+ * one) and may not claim to be issued in the future beyond the clock skew: a stolen long-lived token
+ * otherwise stays usable for as long as its issuer chose.
+ */
+function checkLifetime(payload: { exp?: number; iat?: number }, settings: JwtSettings): void {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp as number;
+  if (payload.iat !== undefined && payload.iat > now + settings.clockSkewSeconds) throw unauthenticated('The token\'s iat claim lies in the future.');
+  const from = payload.iat ?? now;
+  if (exp - from > settings.maxLifetimeSeconds + settings.clockSkewSeconds) {
+    throw unauthenticated(`The token lives longer than this server accepts (${settings.maxLifetimeSeconds} s, ROACH_JWT_MAX_LIFETIME).`);
+  }
+}
+
+/**
  * Turns the Authorization header into who is calling: an API key (`Bearer rk_...`) looked up by its
  * hash, or a JWT checked with jose against JWT_SECRET (HS256) or the provider's JWKS, including
  * expiry, issuer and audience. Users are known by the token's subject (created on first sight).
@@ -44,6 +63,9 @@ export function createAuthenticator(settings: JwtSettings, tenants: TenantStore,
   const verifyOptions = {
     ...(settings.issuer ? { issuer: settings.issuer } : {}),
     ...(settings.audience ? { audience: settings.audience } : {}),
+    // A token without exp would never expire; jose checks exp and nbf with the tolerance.
+    requiredClaims: ['exp'],
+    clockTolerance: settings.clockSkewSeconds,
   };
 
   async function userOf(subject: string, email: string | null, name: string | null): Promise<Principal> {
@@ -75,12 +97,14 @@ export function createAuthenticator(settings: JwtSettings, tenants: TenantStore,
         ? await jwtVerify(token, secret, { ...verifyOptions, algorithms: ['HS256'] })
         : await jwtVerify(token, jwks as JWTVerifyGetKey, verifyOptions);
       if (!payload.sub) throw unauthenticated('The token has no subject (sub).');
+      checkLifetime(payload, settings);
       const email = typeof payload.email === 'string' ? payload.email : null;
       const name = typeof payload.name === 'string' ? payload.name : null;
       return await userOf(payload.sub, email, name);
     } catch (error) {
       if (error instanceof RoachError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') throw unauthenticated(`The token has no ${error.claim} claim; tokens must expire.`);
       if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The token's ${error.claim} claim is not accepted here.`);
       throw unauthenticated('The token could not be verified.');
     }

@@ -2,7 +2,7 @@ import type { Cache } from '../cache/cache.js';
 import type { ServiceEnvironment } from '../config/environment.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
 import type { PipelineStore } from '../pipeline/ports.js';
-import type { JobQueue } from '../queue/ports.js';
+import type { JobInfo, JobQueue } from '../queue/ports.js';
 import type { DeveloperStore } from '../store/developer-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
 import type { Metrics } from './metrics.js';
@@ -35,5 +35,7 @@ declare module 'fastify' {
     scope: Scope | null;
     /** The organization the request aimed at, known before its permission check (for the audit log). */
     targetOrganizationId: string | null;
+    /** Job routes: the job the route's jobId named, found and authorised before the handler. */
+    job: JobInfo | null;
   }
 }

@@ -49,6 +49,22 @@ const EnvironmentSchema = z.object({
   /** An OIDC provider's JWKS URL for RS256/ES256 bearer tokens. */
   JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   JWT_ISSUER: z.string().optional(),
+  /** Longest lifetime (seconds) a bearer token may have: its exp must be at most this far after its iat (or now). */
+  ROACH_JWT_MAX_LIFETIME: positiveInt('ROACH_JWT_MAX_LIFETIME', 24 * 60 * 60),
+  /** Seconds of clock difference tolerated when checking a token's exp, nbf and iat. */
+  ROACH_JWT_CLOCK_SKEW: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const n = value === undefined || value === '' ? 30 : Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 600) {
+        context.addIssue({ code: 'custom', message: `ROACH_JWT_CLOCK_SKEW must be a whole number of seconds from 0 to 600, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** Unauthenticated or failed-auth requests per minute per IP address before 429 (checked before any key lookup). */
+  ROACH_AUTH_FAILURE_LIMIT: positiveInt('ROACH_AUTH_FAILURE_LIMIT', 60),
   JWT_AUDIENCE: z.string().optional(),
   /** Comma-separated browser origins allowed to call the API. */
   CORS_ORIGINS: z.string().default(''),
@@ -98,9 +114,18 @@ export interface ServiceEnvironment {
   readonly api: {
     readonly host: string;
     readonly port: number;
-    readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly issuer: string | null; readonly audience: string | null };
+    readonly jwt: {
+      readonly secret: string | null;
+      readonly jwksUrl: string | null;
+      readonly issuer: string | null;
+      readonly audience: string | null;
+      readonly maxLifetimeSeconds: number;
+      readonly clockSkewSeconds: number;
+    };
     readonly corsOrigins: readonly string[];
     readonly readsPerMinute: number;
+    /** Unauthenticated or failed-auth requests per minute per IP before 429. */
+    readonly authFailuresPerMinute: number;
     readonly workspaceRoots: readonly string[];
   };
 }
@@ -134,9 +159,17 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceEn
     api: Object.freeze({
       host: e.HOST,
       port: e.PORT,
-      jwt: Object.freeze({ secret: e.JWT_SECRET ?? null, jwksUrl: e.JWKS_URL ?? null, issuer: e.JWT_ISSUER ?? null, audience: e.JWT_AUDIENCE ?? null }),
+      jwt: Object.freeze({
+        secret: e.JWT_SECRET ?? null,
+        jwksUrl: e.JWKS_URL ?? null,
+        issuer: e.JWT_ISSUER ?? null,
+        audience: e.JWT_AUDIENCE ?? null,
+        maxLifetimeSeconds: e.ROACH_JWT_MAX_LIFETIME,
+        clockSkewSeconds: e.ROACH_JWT_CLOCK_SKEW,
+      }),
       corsOrigins: Object.freeze(e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)),
       readsPerMinute: e.ROACH_RATE_LIMIT,
+      authFailuresPerMinute: e.ROACH_AUTH_FAILURE_LIMIT,
       workspaceRoots: Object.freeze(e.ROACH_WORKSPACE_ROOTS.split(',').map((r) => r.trim()).filter(Boolean)),
     }),
   });

@@ -5,6 +5,7 @@ import { RoachError } from '../domain/errors.js';
 import type { Priority } from '../domain/priority.js';
 import type { JobInfo } from '../queue/ports.js';
 import type { Project } from '../store/repositories/tenancy.js';
+import { dedupeKeys } from '../queue/dedupe-keys.js';
 import { createAttributionStore } from '../store/developer-store.js';
 import { projectFolder } from '../store/project-root.js';
 import { createJobHandlers } from './job-handlers.js';
@@ -65,7 +66,7 @@ export async function enqueueCrawl(env: ServiceEnvironment, request: EnqueueCraw
     const enqueued = await service.queue.enqueue(request.kind, payload, {
       ...(request.priority ? { priority: request.priority } : {}),
       // One crawl of a project at a time: a second request while one waits or runs joins it.
-      dedupeKey: `project:${project.id}`,
+      dedupeKey: dedupeKeys.projectCrawl(project.organizationId, project.id),
     });
     if (service.queue.kind === 'bullmq') {
       return { project, job: (await service.queue.job(request.kind, enqueued.id)) as JobInfo, ranHere: false };

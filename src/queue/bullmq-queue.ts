@@ -85,6 +85,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         attempts: entry.attempts,
         backoff: { type: 'exponential', delay: entry.backoffMs },
         ...(enqueueOptions.dedupeKey ? { deduplication: { id: enqueueOptions.dedupeKey } } : {}),
+        ...(enqueueOptions.jobId ? { jobId: enqueueOptions.jobId } : {}),
         removeOnComplete: { count: KEEP_COMPLETED },
         removeOnFail: { count: KEEP_FAILED },
       });

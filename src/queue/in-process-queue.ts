@@ -185,8 +185,14 @@ export function createInProcessQueue(): JobQueue {
           }
         }
       }
-      const id = String(nextId.get(kind));
-      nextId.set(kind, Number(id) + 1);
+      let id = options.jobId;
+      if (id === undefined) {
+        id = String(nextId.get(kind));
+        nextId.set(kind, Number(id) + 1);
+      } else if (entries.has(key(kind, id))) {
+        // BullMQ answers an existing id with that job too.
+        return { kind, id };
+      }
       const entry: Entry = {
         kind,
         id,

@@ -8,6 +8,11 @@ export interface EnqueueOptions {
    * (a project is never crawled twice at once).
    */
   readonly dedupeKey?: string;
+  /**
+   * The new job's id instead of a queue-assigned number (e.g. one naming its organization): unique per
+   * kind, not an integer, no ':'. A deduplicated enqueue answers the existing job's id instead.
+   */
+  readonly jobId?: string;
 }
 
 export interface EnqueuedJob {

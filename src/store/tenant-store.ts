@@ -11,6 +11,7 @@ import { RoachError } from '../domain/errors.js';
 import { maskUrl } from '../domain/secret-box.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { SealedChannel } from './repositories/channels.js';
+import * as fixRepo from './repositories/fixes.js';
 import * as issues from './repositories/issues.js';
 import * as projectSettings from './repositories/project-settings.js';
 import type { ProjectSettings } from './repositories/project-settings.js';
@@ -31,6 +32,12 @@ export interface TenantStore {
   members(organizationId: string): Promise<Member[]>;
   roleOf(organizationId: string, userId: string): Promise<OrganizationRole | null>;
   removeMembership(organizationId: string, userId: string): Promise<boolean>;
+  /**
+   * Sets (role) or removes (null) a membership for an actor of rank `actor`: never above the actor's
+   * rank, never over a higher-ranked member, never the last owner away (CR_ERR_FORBIDDEN). Answers the
+   * role before the change.
+   */
+  changeMembership(organizationId: string, userId: string, role: OrganizationRole | null, actor: OrganizationRole): Promise<OrganizationRole | null>;
   setProjectRole(organizationId: string, projectId: string, userId: string, role: tenancy.ProjectRole): Promise<void>;
   projectRoleOf(organizationId: string, projectId: string, userId: string): Promise<tenancy.ProjectRole | null>;
   userIdOf(subject: string): Promise<string | null>;
@@ -48,6 +55,8 @@ export interface TenantStore {
   projectSettings(organizationId: string, projectId: string): Promise<ProjectSettings | null>;
   updateProjectSettings(organizationId: string, projectId: string, change: Partial<ProjectSettings>): Promise<ProjectSettings | null>;
   pageIssues(project: ProjectRef, options: Parameters<typeof issues.pageIssues>[2]): Promise<issues.IssuePage>;
+  /** Fixes waiting for review (or in other states), newest first, one keyset page at a time. */
+  pageFixes(project: ProjectRef, statuses: Parameters<typeof fixRepo.pageFixes>[2], page: Parameters<typeof fixRepo.pageFixes>[3]): Promise<fixRepo.FixPage>;
   createApiKey(key: Parameters<typeof access.createApiKey>[1]): Promise<ApiKeyRecord>;
   apiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(organizationId: string, id: string): Promise<boolean>;
@@ -116,6 +125,7 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     members: (org) => as(org, (tx) => tenancy.members(tx, org)),
     roleOf: (org, userId) => as(org, (tx) => tenancy.roleOf(tx, org, userId)),
     removeMembership: (org, userId) => as(org, (tx) => tenancy.removeMembership(tx, org, userId)),
+    changeMembership: (org, userId, role, actor) => as(org, (tx) => tenancy.changeMembership(tx, org, userId, role, actor)),
     setProjectRole: (org, projectId, userId, role) => as(org, (tx) => tenancy.setProjectRole(tx, projectId, userId, role)),
     projectRoleOf: (org, projectId, userId) => as(org, (tx) => tenancy.projectRoleOf(tx, projectId, userId)),
     userIdOf: (subject) => tenancy.userIdOf(db, subject),
@@ -134,6 +144,7 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
     projectSettings: (org, projectId) => as(org, (tx) => projectSettings.projectSettings(tx, projectId)),
     updateProjectSettings: (org, projectId, change) => as(org, (tx) => projectSettings.updateProjectSettings(tx, projectId, change)),
     pageIssues: (project, options) => as(project.organizationId, (tx) => issues.pageIssues(tx, project, options)),
+    pageFixes: (project, statuses, page) => as(project.organizationId, (tx) => fixRepo.pageFixes(tx, project, statuses, page)),
     createApiKey: (key) => as(key.organizationId, (tx) => access.createApiKey(tx, key)),
     apiKeys: (org) => as(org, (tx) => access.apiKeys(tx, org)),
     revokeApiKey: (org, id) => as(org, (tx) => access.revokeApiKey(tx, org, id)),

@@ -22,7 +22,7 @@ afterAll(async () => {
   await cleanupTemp();
 });
 
-describe('PUT /organizations/:org/projects/:projectId/settings', () => {
+describe('PUT /organizations/:org/projects/:project/settings', () => {
   it('lets only owners and admins enable repository commands, audits the change, and keeps it per project', async () => {
     const ids = await seedOrganization(app, SECRET, workspace, 'settings');
     const other = await seedOrganization(app, SECRET, workspace, 'settings-other');
@@ -44,7 +44,7 @@ describe('PUT /organizations/:org/projects/:projectId/settings', () => {
     expect(await tenants.projectSettings(other.orgId, other.projectId)).toEqual({ repositoryCommands: false });
 
     const audit = await tenants.auditPage(ids.orgId, 50, null);
-    const entry = audit.items.find((item) => item.action === 'PUT /api/code-roach/organizations/:org/projects/:projectId/settings' && item.outcome === 'success');
+    const entry = audit.items.find((item) => item.action === 'PUT /api/code-roach/organizations/:org/projects/:project/settings' && item.outcome === 'success');
     expect(entry).toMatchObject({ actor: `user:${ids.subjects.admin}`, statusCode: 200 });
     expect(entry?.target).toContain(ids.projectId);
     const refusals = audit.items.filter((item) => item.action.endsWith('/settings') && item.outcome === 'failure');

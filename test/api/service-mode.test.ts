@@ -14,6 +14,7 @@ import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../he
 import { cleanupTemp, run, tempDir } from '../helpers/project.js';
 import { cleanupPrefix, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
+import { checkCombos, expectModelMatchesApp, matrixExtensionCombos, seedModelWorld } from '../security/authz-model.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-characters!';
 const available = (await postgresAvailable()) && (await redisAvailable());
@@ -62,6 +63,15 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
     await expectMatrixCoversRoutes(server.app, ids);
     await expectRoleMatrix(server.app, SECRET, ids, ids.subjects, 'svc-stranger');
   }, 120_000);
+
+  it('extends the matrix: foreign and stray ids in query and body, project-scoped keys, project-only roles', async () => {
+    expectModelMatchesApp(server.app);
+    const w = await seedModelWorld(server.app, workspace, 'svc-ext');
+    const combos = matrixExtensionCombos(w);
+    const { sent, failures } = await checkCombos(server.app, w, combos);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(sent).toBe(2213);
+  }, 300_000);
 
   it('keeps API keys hashed, drops a revoked key from the Redis cache at once, and audits mutations in PostgreSQL', async () => {
     const ids = await seedOrganization(server.app, SECRET, workspace, 'svc-keys');

@@ -8,9 +8,10 @@ describe('service environment', () => {
     expect(env.api).toEqual({
       host: '127.0.0.1',
       port: 3000,
-      jwt: { secret: null, jwksUrl: null, issuer: null, audience: null },
+      jwt: { secret: null, jwksUrl: null, issuer: null, audience: null, maxLifetimeSeconds: 86_400, clockSkewSeconds: 30 },
       corsOrigins: [],
       readsPerMinute: 600,
+      authFailuresPerMinute: 60,
       workspaceRoots: [],
     });
     expect(Object.isFrozen(env) && Object.isFrozen(env.database)).toBe(true);
@@ -28,6 +29,9 @@ describe('service environment', () => {
     [{ ROACH_ORG: 'Not A Slug' }, /ROACH_ORG/],
     [{ ROACH_WEBHOOK_SECRET: 'short' }, /ROACH_WEBHOOK_SECRET: at least 16/],
     [{ PORT: '70000' }, /PORT must be a port number/],
+    [{ ROACH_JWT_MAX_LIFETIME: '0' }, /ROACH_JWT_MAX_LIFETIME/],
+    [{ ROACH_JWT_CLOCK_SKEW: '3600' }, /ROACH_JWT_CLOCK_SKEW/],
+    [{ ROACH_AUTH_FAILURE_LIMIT: 'many' }, /ROACH_AUTH_FAILURE_LIMIT/],
     [{ JWT_SECRET: 'too-short' }, /JWT_SECRET: at least 32/],
     [{ JWKS_URL: 'ftp://x/jwks' }, /JWKS_URL/],
   ])('names the variable that is wrong: %o', (vars, message) => {

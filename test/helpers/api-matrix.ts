@@ -1,11 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import { ROLE_PERMISSIONS, ROUTE_PERMISSIONS } from '../../src/api/permissions.js';
+import { ROLE_PERMISSIONS } from '../../src/api/permissions.js';
+import type { Permission } from '../../src/api/permissions.js';
+import type { ScopedAccess } from '../../src/api/route-access.js';
 import type { OrganizationRole } from '../../src/store/repositories/tenancy.js';
 
 /** Routes that act outside any one organization (listing one's own, creating a new one). */
 export const UNSCOPED_ROUTES = ['GET /api/code-roach/organizations', 'POST /api/code-roach/organizations'];
+
+/** The routes that act inside an organization, with their declarations, as the app registered them. */
+export function scopedRoutes(app: FastifyInstance): Map<string, ScopedAccess> {
+  const routes = new Map<string, ScopedAccess>();
+  for (const [route, declared] of app.routeAccess) if ('permission' in declared) routes.set(route, declared);
+  return routes;
+}
+
+/** "METHOD /url" -> permission, for every organization-scoped route of the app. */
+export function routePermissions(app: FastifyInstance): Record<string, Permission> {
+  return Object.fromEntries([...scopedRoutes(app)].map(([route, declared]) => [route, declared.permission]));
+}
 
 export interface MatrixIds {
   readonly orgId: string;
@@ -42,13 +56,14 @@ export function matrixRequests(ids: MatrixIds): Record<string, RequestSpec> {
     'GET /api/code-roach/organizations/:org/audit': { url: `${org}/audit` },
     'GET /api/code-roach/organizations/:org/projects': { url: `${org}/projects` },
     'POST /api/code-roach/organizations/:org/projects': { url: `${org}/projects`, payload: { name: 'matrix', path: ids.workspaceDir } },
-    'PUT /api/code-roach/organizations/:org/projects/:projectId/settings': { url: `${org}/projects/${ids.projectId}/settings`, payload: { repositoryCommands: false } },
+    'PUT /api/code-roach/organizations/:org/projects/:project/settings': { url: `${org}/projects/${ids.projectId}/settings`, payload: { repositoryCommands: false } },
     'GET /api/code-roach/issues': { url: `/api/code-roach/issues?${p}` },
     'POST /api/code-roach/crawl': { url: '/api/code-roach/crawl', payload: { projectId: ids.projectId, generateFixes: false } },
     'GET /api/code-roach/status': { url: `/api/code-roach/status?jobId=${ids.jobId}` },
     // A job that does not exist: the stream would otherwise stay open; the 404-versus-403 answer is what counts.
     'GET /api/code-roach/status/stream': { url: `/api/code-roach/status/stream?jobId=matrix-missing` },
     'GET /api/code-roach/review': { url: `/api/code-roach/review?${p}` },
+    'GET /api/code-roach/review/:fixId': { url: `/api/code-roach/review/${NOWHERE}?${p}` },
     'POST /api/code-roach/fix': { url: '/api/code-roach/fix', payload: { projectId: ids.projectId, fixId: NOWHERE, action: 'reject' } },
     'GET /api/code-roach/analytics': { url: `/api/code-roach/analytics?${p}` },
     'GET /api/code-roach/file-health': { url: `/api/code-roach/file-health?${p}` },
@@ -74,8 +89,9 @@ export async function expectMatrixCoversRoutes(app: FastifyInstance, ids: Matrix
   const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([url, methods]) =>
     Object.keys(methods).map((method) => `${method.toUpperCase()} ${url.replace(/\{(\w+)\}/g, ':$1')}`),
   );
-  expect(routes.filter((route) => route.includes(' /api/') && !UNSCOPED_ROUTES.includes(route)).sort()).toEqual(Object.keys(ROUTE_PERMISSIONS).sort());
-  expect(Object.keys(matrixRequests(ids)).sort()).toEqual(Object.keys(ROUTE_PERMISSIONS).sort());
+  const permissions = routePermissions(app);
+  expect(routes.filter((route) => route.includes(' /api/') && !UNSCOPED_ROUTES.includes(route)).sort()).toEqual(Object.keys(permissions).sort());
+  expect(Object.keys(matrixRequests(ids)).sort()).toEqual(Object.keys(permissions).sort());
 }
 
 /**
@@ -86,7 +102,7 @@ export async function expectMatrixCoversRoutes(app: FastifyInstance, ids: Matrix
 export async function expectRoleMatrix(app: FastifyInstance, secret: string, ids: MatrixIds, subjects: Record<OrganizationRole, string>, stranger: string): Promise<void> {
   const requests = matrixRequests(ids);
   const failures: string[] = [];
-  for (const [route, permission] of Object.entries(ROUTE_PERMISSIONS)) {
+  for (const [route, permission] of Object.entries(routePermissions(app))) {
     const spec = requests[route];
     if (!spec) throw new Error(`No matrix request for ${route}`);
     const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import type { AuthorRuleRow, DeveloperScope } from '../../store/developer-store.js';
 import type { ApiDeps } from '../context.js';
-import { uuid } from '../schemas.js';
+import { access } from '../route-access.js';
+import { text, uuid } from '../schemas.js';
 
 const DAY_MS = 86_400_000;
 const FOCUS_RULES = 3;
@@ -15,7 +16,7 @@ const query = z
     organizationId: uuid.optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    author: z.string().min(3).max(320).optional(),
+    author: text().min(3).max(320).optional(),
   })
   .refine((q) => (q.projectId === undefined) !== (q.organizationId === undefined), { message: 'give exactly one of projectId and organizationId', path: ['projectId'] });
 
@@ -45,13 +46,14 @@ function adviceFor(focus: readonly AuthorRuleRow[]): string[] {
 }
 
 export function developerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  async function scopeOf(request: { query: z.infer<typeof query>; scope: { organizationId: string } | null }): Promise<{ scope: DeveloperScope; attribution: string }> {
+  async function scopeOf(request: { query: z.infer<typeof query>; scope: { organizationId: string; projectId: string | null } | null }): Promise<{ scope: DeveloperScope; attribution: string }> {
     const organizationId = request.scope?.organizationId;
     if (!organizationId) throw new RoachError('CR_ERR_NOT_FOUND', 'No organization or project with that id.');
     const to = request.query.to ?? new Date(Date.now() + 60_000).toISOString();
     const from = request.query.from ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
     if (Date.parse(from) >= Date.parse(to)) throw new RoachError('CR_ERR_REQUEST_INVALID', 'from must be before to.', { field: 'from' });
-    const projectId = request.query.projectId ?? null;
+    // The authorised project (null for organization-wide reads), never a second id from the request.
+    const projectId = request.scope?.projectId ?? null;
     const states = await deps.developers.attributionStates(organizationId, projectId);
     const attribution = states.some((s) => s.available)
       ? 'available'
@@ -62,7 +64,7 @@ export function developerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const author = (raw: string | undefined): string | null => (raw ? raw.trim().toLowerCase() : null);
 
   return async (app) => {
-    app.get('/api/code-roach/developer/stats', { schema: { querystring: query, response: { 200: envelope.extend({ authors: z.array(authorStats) }) } } }, async (request) => {
+    app.get('/api/code-roach/developer/stats', { config: access.projectOrOrganization('project:read'), schema: { querystring: query, response: { 200: envelope.extend({ authors: z.array(authorStats) }) } } }, async (request) => {
       const { scope, attribution } = await scopeOf(request);
       return { ...head(scope, attribution), authors: await deps.developers.authorStats(scope, author(request.query.author)) };
     });
@@ -70,6 +72,7 @@ export function developerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/code-roach/developer/team',
       {
+        config: access.projectOrOrganization('project:read'),
         schema: {
           querystring: query,
           response: {
@@ -99,6 +102,7 @@ export function developerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/code-roach/developer/recommendations',
       {
+        config: access.projectOrOrganization('project:read'),
         schema: {
           querystring: query,
           response: { 200: envelope.extend({ items: z.array(z.object({ author: z.string(), focus: z.array(ruleFocus), advice: z.array(z.string()) })) }) },

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { priorityOfSeverity } from '../../domain/priority.js';
 import { checkOutboundUrl } from '../../integrations/notify/ssrf-guard.js';
+import { tenantJobId } from '../../queue/dedupe-keys.js';
 import type { ApiDeps } from '../context.js';
-import { uuid } from '../schemas.js';
+import { access } from '../route-access.js';
+import { isValidText, noContent, text, uuid } from '../schemas.js';
 
 // `url` is masked to scheme and host; secrets are write-only.
 const channel = z.object({ id: uuid, name: z.string(), type: z.enum(['webhook', 'slack']), url: z.string(), signed: z.boolean(), events: z.array(z.string()).readonly() });
@@ -12,22 +14,23 @@ const orgParams = z.object({ org: uuid });
 
 export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/api/code-roach/organizations/:org/channels', { schema: { params: orgParams, response: { 200: z.object({ items: z.array(channel) }) } } }, async (request) => ({
+    app.get('/api/code-roach/organizations/:org/channels', { config: access.organization('channels:manage'), schema: { params: orgParams, response: { 200: z.object({ items: z.array(channel) }) } } }, async (request) => ({
       items: await deps.tenants.channels(request.params.org),
     }));
 
     app.post(
       '/api/code-roach/organizations/:org/channels',
       {
+        config: access.organization('channels:manage'),
         schema: {
           params: orgParams,
           body: z.strictObject({
-            name: z.string().min(1).max(100),
+            name: text().min(1).max(100),
             type: z.enum(['webhook', 'slack']),
-            url: z.url({ protocol: /^https?$/ }).max(2048),
+            url: z.url({ protocol: /^https?$/ }).max(2048).refine(isValidText, { message: 'contains a NUL, a control character or invalid UTF-16' }),
             /** Webhooks: signs this channel's deliveries (HMAC-SHA256) instead of the server-wide secret. */
-            secret: z.string().min(16).max(256).optional(),
-            events: z.array(z.string().min(1).max(100)).max(50).default([]),
+            secret: text().min(16).max(256).optional(),
+            events: z.array(text().min(1).max(100)).max(50).default([]),
           }),
           response: { 201: channel },
         },
@@ -40,21 +43,22 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
-    app.delete('/api/code-roach/organizations/:org/channels/:id', { schema: { params: orgParams.extend({ id: uuid }) } }, async (request, reply) => {
+    app.delete('/api/code-roach/organizations/:org/channels/:id', { config: access.organization('channels:manage'), schema: { params: orgParams.extend({ id: uuid }), response: { 204: noContent } } }, async (request, reply) => {
       if (!(await deps.tenants.removeChannel(request.params.org, request.params.id))) throw new RoachError('CR_ERR_NOT_FOUND', 'No channel with that id.');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     // Queued on `notifications` and delivered by a worker to every channel of the organization that takes this event.
     app.post(
       '/api/code-roach/notifications/send',
       {
+        config: access.organization('notify:send', 'body'),
         schema: {
           body: z.strictObject({
             organizationId: uuid,
-            event: z.string().min(1).max(100),
-            title: z.string().min(1).max(300),
-            text: z.string().max(10_000).default(''),
+            event: text().min(1).max(100),
+            title: text().min(1).max(300),
+            text: text().max(10_000).default(''),
             severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).default('info'),
           }),
           response: { 202: z.object({ kind: z.string(), jobId: z.string(), channels: z.number() }) },
@@ -67,7 +71,7 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const job = await deps.queue.enqueue(
           'notifications',
           { organizationId, ...message, channels: targets.map((c) => ({ channelId: c.id })) },
-          { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity) },
+          { priority: message.severity === 'info' ? 'normal' : priorityOfSeverity(message.severity), jobId: tenantJobId(organizationId) },
         );
         return reply.status(202).send({ kind: job.kind, jobId: job.id, channels: targets.length });
       },

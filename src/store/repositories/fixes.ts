@@ -222,3 +222,28 @@ export async function rebaseFix(db: SqlClient, project: ProjectRef, fixId: strin
     }
   });
 }
+
+export interface FixPage {
+  readonly items: readonly StoredFix[];
+  /** (created_at as PostgreSQL writes it, id) of the last item when more follow: full precision for the keyset. */
+  readonly next: { readonly createdAt: string; readonly id: string } | null;
+}
+
+/** One page of a project's fixes in these states, newest first, by keyset on (created_at, id) (never OFFSET). */
+export async function pageFixes(
+  db: SqlClient,
+  project: ProjectRef,
+  statuses: readonly FixStatus[],
+  page: { readonly limit: number; readonly after: { readonly createdAt: string; readonly id: string } | null },
+): Promise<FixPage> {
+  const rows = await db.query<FixRow & { created_text: string }>(
+    `SELECT * FROM (${SELECT_FIX.replace('f.created_at, f.decided_by', 'f.created_at, f.created_at::text AS created_text, f.decided_by')}
+       WHERE f.project_id = $1 AND f.status = ANY($2::text[])
+         AND ($3::timestamptz IS NULL OR (f.created_at, f.id) < ($3::timestamptz, $4::uuid))
+       ORDER BY f.created_at DESC, f.id DESC LIMIT $5) AS page`,
+    [project.projectId, statuses, page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+  );
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return { items: items.map(toStoredFix), next: rows.length > page.limit && last ? { createdAt: last.created_text, id: last.id } : null };
+}

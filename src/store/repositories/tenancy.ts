@@ -1,8 +1,11 @@
+import { RoachError } from '../../domain/errors.js';
 import type { ProjectRef } from '../../pipeline/ports.js';
 import type { SqlClient } from '../sql.js';
 
 export type OrganizationRole = 'owner' | 'admin' | 'member' | 'viewer';
 export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'member', 'viewer'];
+/** Ranks for "a role may only grant roles up to its own and never touch a higher one". */
+export const ROLE_RANK: Readonly<Record<OrganizationRole, number>> = Object.freeze({ viewer: 0, member: 1, admin: 2, owner: 3 });
 
 export interface Organization {
   readonly id: string;
@@ -160,4 +163,29 @@ export async function projectRoleOf(tx: SqlClient, projectId: string, userId: st
 export async function userIdOf(db: SqlClient, subject: string): Promise<string | null> {
   const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE subject = $1', [subject]);
   return row?.id ?? null;
+}
+
+/**
+ * Changes (role) or removes (null) a member's role on behalf of an actor of rank `actor`, in one
+ * transaction with the organization's owner rows locked, so two concurrent demotions cannot leave an
+ * organization without an owner. Refused (CR_ERR_FORBIDDEN) when the new role outranks the actor, the
+ * member's current role outranks the actor, or the member is the last owner and would stop being one.
+ * Answers the member's role before the change (null: they were not a member).
+ */
+export async function changeMembership(tx: SqlClient, organizationId: string, userId: string, role: OrganizationRole | null, actor: OrganizationRole): Promise<OrganizationRole | null> {
+  if (role !== null && ROLE_RANK[role] > ROLE_RANK[actor]) throw new RoachError('CR_ERR_FORBIDDEN', `A ${actor} cannot grant ${role}.`, { reason: 'rank', role: actor });
+  const owners = await tx.query<{ user_id: string }>(`SELECT user_id FROM memberships WHERE organization_id = $1 AND role = 'owner' FOR UPDATE`, [organizationId]);
+  const current = await roleOf(tx, organizationId, userId);
+  if (current !== null && ROLE_RANK[current] > ROLE_RANK[actor]) {
+    throw new RoachError('CR_ERR_FORBIDDEN', `A ${actor} cannot ${role === null ? 'remove' : 'change the role of'} a ${current}.`, { reason: 'rank', role: actor });
+  }
+  if (current === 'owner' && role !== 'owner' && owners.length <= 1) {
+    throw new RoachError('CR_ERR_FORBIDDEN', `This is the organization's last owner: make another member owner before ${role === null ? 'removing' : 'demoting'} them.`, { reason: 'last-owner' });
+  }
+  if (role === null) {
+    if (current !== null) await removeMembership(tx, organizationId, userId);
+  } else {
+    await setMembership(tx, organizationId, userId, role);
+  }
+  return current;
 }
