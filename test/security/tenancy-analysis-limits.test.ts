@@ -4,43 +4,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeTaskFile } from '../../src/pipeline/analyze-file.js';
 import { analyzeAll } from '../../src/pipeline/analyze-pool.js';
+import { expectOnlyBigSkipped, selection, writeLimitFiles } from './analysis-limits-fixture.js';
 
 // Issue 20 point 9: with maxFileSizeBytes raised, one large file ran for minutes at gigabytes with no
-// per-file cap. The pool runs the compiled worker (dist/): `npm run build` before this file.
+// per-file cap. The pool runs the compiled worker (dist/): `npm run build` before this file. The
+// memory guard has a file of its own (tenancy-analysis-memory.test.ts): it measures the process's
+// resident memory, which an earlier test's freed-but-kept pages would hide.
 let root = '';
-const files: AnalyzeTaskFile[] = [];
-const selection = { extraDirs: [], disabled: [] };
-
-/** An array literal whose analysis takes tens of seconds and a few hundred MiB (about 1.6 MB). */
-function pathological(): string {
-  const rows = Array.from({ length: 30_000 }, (_, i) => `  { id: ${i}, name: "item${i}", value: compute(${i}, "x") },`);
-  return `const data = [\n${rows.join('\n')}\n];\n`;
-}
+let files: AnalyzeTaskFile[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'roach-limits-'));
-  for (let i = 0; i < 6; i++) {
-    const name = `small${i}.js`;
-    await writeFile(path.join(root, name), `const value${i} = eval(input${i});\n`);
-    files.push({ path: name, absolutePath: path.join(root, name), language: 'javascript', previousSha256: null, sizeBytes: 40 });
-    if (i === 2) {
-      const big = pathological();
-      await writeFile(path.join(root, 'big.js'), big);
-      files.push({ path: 'big.js', absolutePath: path.join(root, 'big.js'), language: 'javascript', previousSha256: null, sizeBytes: big.length });
-    }
-  }
+  files = await writeLimitFiles(root);
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-function expectOnlyBigSkipped(outcomes: Awaited<ReturnType<typeof analyzeAll>>, reason: string): void {
-  expect(outcomes.map((o) => o.path)).toEqual(files.map((f) => f.path));
-  const big = outcomes.find((o) => o.path === 'big.js');
-  expect(big).toMatchObject({ status: 'skipped', reason });
-  for (const outcome of outcomes.filter((o) => o.path !== 'big.js')) {
-    expect(outcome.status, outcome.path).toBe('analyzed');
-    if (outcome.status === 'analyzed') expect(outcome.findings.map((f) => f.ruleId)).toContain('js/no-eval');
-  }
-}
 
 /** Under the one-file-per-task size, so it starts in a batch with others: about 250 KB, seconds of analysis. */
 function denseMedium(): string {
@@ -61,13 +38,8 @@ describe('analysis limits', () => {
   it('skips a file that overruns the per-file time budget and analyzes the others', async () => {
     const started = Date.now();
     const outcomes = await analyzeAll({ selection, root, files, threads: 2, limits: { fileTimeoutMs: 3_000 } });
-    expectOnlyBigSkipped(outcomes, 'analysis-timeout');
+    expectOnlyBigSkipped(files, outcomes, 'analysis-timeout');
     expect(outcomes.find((o) => o.path === 'big.js')).toMatchObject({ detail: expect.stringContaining('3000 ms') });
     expect(Date.now() - started).toBeLessThan(45_000);
-  });
-
-  it('skips a file whose analysis alone grows the process past the memory guard', async () => {
-    const outcomes = await analyzeAll({ selection, root, files, threads: 2, limits: { fileTimeoutMs: 60_000, fileMemoryMb: 40 } });
-    expectOnlyBigSkipped(outcomes, 'analysis-memory');
   });
 });
