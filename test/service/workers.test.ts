@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Priority } from '../../src/domain/priority.js';
 import { cleanupTemp, run } from '../helpers/project.js';
@@ -155,6 +157,21 @@ describe.skipIf(!available)('roach worker processes on PostgreSQL and Redis', ()
     expect((await finished(fixture, next.id)).state).toBe('completed');
     third.child.kill('SIGTERM');
     expect(await third.exited).toEqual({ code: 0, signal: null });
+  }, 180_000);
+
+  it('a project whose .roach.yml once exhausted a worker (400,000 excludes) fails its job with the reason; the worker stays up and runs the next job', async () => {
+    const bad = await fixture.project();
+    await writeFile(path.join(bad.rootPath, '.roach.yml'), `exclude:\n${Array.from({ length: 400_000 }, (_, i) => `  - "generated/dir-${i}/"`).join('\n')}\n`);
+    const worker = fixture.startWorker(['--concurrency', '1']);
+    const job = await fixture.queue.enqueue('codebase-crawl', { organizationId: fixture.org.id, projectId: bad.id, apply: true });
+    const done = await finished(fixture, job.id);
+    expect(done).toMatchObject({ state: 'failed', attemptsMade: 1 });
+    expect(done.failedReason).toMatch(/over the 1048576-byte limit.*CR_ERR_CONFIG_INVALID/s);
+    const next = await fixture.queue.enqueue('codebase-crawl', { organizationId: fixture.org.id, projectId: (await fixture.project()).id, apply: false });
+    expect((await finished(fixture, next.id)).state).toBe('completed');
+    expect(worker.child.exitCode).toBeNull();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
   }, 180_000);
 
   it('PostgreSQL connections lost while fixes are written: the attempt fails, the job retries, nothing is lost or duplicated', async () => {
