@@ -44,13 +44,17 @@ describe.each(backends)('unauthenticated and failed-auth requests ($name)', (bac
     await freshWindow();
     lookups.count = 0;
     const codes = new Map<number, number>();
+    const firstWindow = Math.floor(Date.now() / 60_000);
     for (let i = 0; i < FLOOD; i++) {
       const response = await app.inject({ url: `/api/code-roach/issues?projectId=${w.pa}`, remoteAddress: '203.0.113.7', headers: { authorization: `Bearer rk_${randomBytes(32).toString('base64url')}` } });
       codes.set(response.statusCode, (codes.get(response.statusCode) ?? 0) + 1);
     }
-    expect(codes.get(401)).toBe(LIMIT);
-    expect(codes.get(429)).toBe(FLOOD - LIMIT);
-    expect(lookups.count).toBeLessThanOrEqual(LIMIT);
+    // On a machine slow enough for the burst to outlast its window, each window it spans allows LIMIT
+    // more: the counts stay exact per window instead of depending on the clock.
+    const windows = Math.floor(Date.now() / 60_000) - firstWindow + 1;
+    expect(codes.get(401)).toBe(LIMIT * windows);
+    expect(codes.get(429)).toBe(FLOOD - LIMIT * windows);
+    expect(lookups.count).toBeLessThanOrEqual(LIMIT * windows);
     const limited = await app.inject({ url: '/api/code-roach/organizations', remoteAddress: '203.0.113.7' });
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('CR_ERR_RATE_LIMITED');
