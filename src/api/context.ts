@@ -1,7 +1,7 @@
 import type { Cache } from '../cache/cache.js';
 import type { ServiceEnvironment } from '../config/environment.js';
 import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
-import type { PipelineStore } from '../pipeline/ports.js';
+import type { PipelineStore } from '../crawl/ports.js';
 import type { JobInfo, JobQueue } from '../queue/ports.js';
 import type { DeveloperStore } from '../store/developer-store.js';
 import type { TenantStore } from '../store/tenant-store.js';

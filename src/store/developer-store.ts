@@ -1,4 +1,4 @@
-import type { AttributionStore } from '../pipeline/attribution.js';
+import type { AttributionStore } from '../attribution/ports.js';
 import type { SqlClient } from './sql.js';
 import { withTenant } from './tenant.js';
 import * as attribution from './repositories/attribution.js';

@@ -1,6 +1,7 @@
 import { RoachError } from '../../domain/errors.js';
 import { HALF_LIFE_DAYS, deprecationChange, isSuccess, patternBound } from '../../domain/pattern-learning.js';
-import type { FixOutcome, PatternStats, ProjectRef } from '../../pipeline/ports.js';
+import type { FixOutcome, PatternStats } from '../../fixes/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

@@ -1,5 +1,5 @@
 import { RoachError } from '../../domain/errors.js';
-import type { ProjectRef } from '../../pipeline/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 
 export type OrganizationRole = 'owner' | 'admin' | 'member' | 'viewer';
