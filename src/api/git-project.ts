@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import { checkGitRef, checkGitRemote, cloneRemote } from '../git/remote.js';
-import type { Project } from '../store/repositories/tenancy.js';
+import type { Project } from '../store/ports.js';
 import type { ApiDeps } from './context.js';
 
 /**

@@ -1,8 +1,11 @@
 import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
-import type { Finding, SourceRange } from '../domain/finding.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
+import type { ReportedIssue } from './ports.js';
+
+/** Declared in ports.ts (the store returns it); exported here too for reporters. */
+export type { ReportedIssue } from './ports.js';
 
 /** How one generated fix ended in this crawl. */
 export type FixDecision = 'applied' | 'queued' | 'failed-validation' | 'failed-apply' | 'skipped-overlap';
@@ -68,15 +71,6 @@ export interface CrawlReport {
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
 }
-
-/** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
-export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'trace' | 'engines'> & {
-  /** 0-based lines and columns, as in findings. */
-  readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
-  readonly fixable: boolean;
-  /** With --baseline: whether the issue already existed at the baseline commit. */
-  readonly baselineState?: 'new' | 'existing';
-};
 
 export interface RuleMetadata {
   readonly id: string;

@@ -1,8 +1,16 @@
-import type { Finding } from '../domain/finding.js';
+import type { Finding, SourceRange } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { LearningStore } from '../learning/ports.js';
-import type { ReportedIssue } from './crawl-report.js';
+
+/** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
+export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'trace' | 'engines'> & {
+  /** 0-based lines and columns, as in findings. */
+  readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
+  readonly fixable: boolean;
+  /** With --baseline: whether the issue already existed at the baseline commit. */
+  readonly baselineState?: 'new' | 'existing';
+};
 
 /** What the crawl remembers of a file to skip it next time. */
 export interface FileState {

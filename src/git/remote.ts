@@ -4,8 +4,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RoachError } from '../domain/errors.js';
-import { resolveAllowed } from '../integrations/notify/ssrf-guard.js';
-import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
+import { resolveAllowed } from '../integrations/net/ssrf-guard.js';
+import type { OutboundPolicy } from '../integrations/net/ssrf-guard.js';
 
 const exec = promisify(execFile);
 

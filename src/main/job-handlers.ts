@@ -2,7 +2,7 @@ import { RoachError } from '../domain/errors.js';
 import { checkGitRemote, updateClone } from '../git/remote.js';
 import { deliverNotification } from '../integrations/notify/deliver.js';
 import type { NotificationChannel } from '../integrations/notify/deliver.js';
-import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
+import type { OutboundPolicy } from '../integrations/net/ssrf-guard.js';
 import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../fixes/fix-actions.js';
 import type { AttributionStore } from '../attribution/ports.js';
 import type { CrawlPhase } from '../crawl/crawl.js';

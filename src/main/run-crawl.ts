@@ -18,7 +18,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatTerminal } from '../report/terminal.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import type { CrawlSettings } from './settings.js';
-import { TOOL_VERSION } from './version.js';
+import { TOOL_VERSION } from '../config/version.js';
 
 export interface CrawlRun {
   readonly report: CrawlReport;
