@@ -3,24 +3,13 @@ import type { AdapterStatus } from '../adapters/ports.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
 import type { ReportedIssue } from './ports.js';
+import type { FixSummary } from '../fixes/fix-summary.js';
 
 /** Declared in ports.ts (the store returns it); exported here too for reporters. */
 export type { ReportedIssue } from './ports.js';
 
-/** How one generated fix ended in this crawl. */
-export type FixDecision = 'applied' | 'queued' | 'failed-validation' | 'failed-apply' | 'skipped-overlap';
-
-export interface FixSummary {
-  readonly fixId: string | null;
-  readonly ruleId: string;
-  readonly file: string;
-  readonly line: number;
-  readonly strategy: string;
-  readonly safety: 'safe' | 'unsafe';
-  readonly confidence: number;
-  readonly decision: FixDecision;
-  readonly reason: string | null;
-}
+/** Declared in fixes/ (the fix phase builds them); exported here too for reporters. */
+export type { FixDecision, FixSummary } from '../fixes/fix-summary.js';
 
 export interface FileHealthSummary {
   readonly file: string;

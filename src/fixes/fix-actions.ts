@@ -7,7 +7,7 @@ import { languageOf } from '../engine/languages.js';
 import { rebaseOntoChangedText } from '../engine/rebase.js';
 import { countSyntaxProblems } from '../engine/analyze.js';
 import { unifiedDiff } from './unified-diff.js';
-import type { FixSummary } from '../crawl/crawl-report.js';
+import type { FixSummary } from './fix-summary.js';
 import type { FixFileRecord, FixStore, NewFix, RebasedFile, StoredFix } from './ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import { decodeSource, encodeSource } from '../io/source-file.js';

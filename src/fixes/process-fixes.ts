@@ -7,7 +7,7 @@ import { contentHash } from '../domain/fingerprint.js';
 import { severityRank } from '../domain/severity.js';
 import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
 import type { RuleSet } from '../engine/rules.js';
-import type { FixSummary } from '../crawl/crawl-report.js';
+import type { FixSummary } from './fix-summary.js';
 import { applyNewFix } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats } from './ports.js';
