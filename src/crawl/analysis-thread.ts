@@ -62,9 +62,11 @@ export class AnalysisThread {
     } catch (error) {
       // Stopped or out of memory while starting: the batch ends with that reason; a rule that will
       // not load is the crawl's error, not the files'.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the thread may end (stop, exit, out of memory) while we await it
       if (this.ended) return this.ended;
       throw error;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the thread may end (stop, exit, out of memory) while we await it
     if (this.ended) return this.ended;
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve) => {

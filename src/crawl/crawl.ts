@@ -184,7 +184,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const health = [...counts].map(([file, bySeverity]) => ({
       filePath: file,
       healthScore: fileHealthScore(bySeverity),
-      issueCount: Object.values(bySeverity).reduce((a, b) => a + (b ?? 0), 0),
+      issueCount: Object.values(bySeverity).reduce((a, b) => a + b, 0),
     }));
     // Files analyzed in this crawl with no open issue are recorded too (at 100), so trends see them recover.
     const clean = states.filter((s) => analyzedSet.has(s.path) && !counts.has(s.path)).map((s) => ({ filePath: s.path, healthScore: fileHealthScore({}), issueCount: 0 }));

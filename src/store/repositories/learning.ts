@@ -233,7 +233,7 @@ export async function recordFixOutcome(db: SqlClient, project: ProjectRef, outco
   const change = deprecationChange({ ...tally, attemptsSinceRestore: tally.sinceRestore, deprecated });
   await writeScopeState(db, project, share, fix.pattern_fingerprint, tally, bound, deprecated || change !== null);
   const words = `fix ${outcome.fixId.slice(0, 8)} ${OUTCOME_WORDS[outcome.kind]}${outcome.detail ? ` (${outcome.detail})` : ''}`;
-  const replaced = fix.previous ? `; replaces "${OUTCOME_WORDS[fix.previous as FixOutcome['kind']] ?? fix.previous}"` : '';
+  const replaced = fix.previous ? `; replaces "${(OUTCOME_WORDS as Partial<Record<string, string>>)[fix.previous] ?? fix.previous}"` : '';
   const base = { fingerprint: fix.pattern_fingerprint, fixId: outcome.fixId, successes: tally.successes, failures: tally.failures, bound };
   await addHistory(db, project, share, {
     ...base,
