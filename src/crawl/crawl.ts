@@ -238,15 +238,22 @@ async function generateFixes(
 ): Promise<Awaited<ReturnType<typeof processFixes>>> {
   const sources = await loadSources(options.root, findings, walked);
   const patterns = await deps.store.patternStats(deps.project, [...new Set(findings.map((f) => f.patternFingerprint))]);
-  return processFixes(deps, crawlId, sources, issueIds, patterns, await deps.store.issuesHavingFixes(deps.project), {
-    apply: options.apply,
-    threshold: options.threshold,
-    checks: options.checks,
-    commands: options.commands,
-    strategies: options.strategies,
-    rules: options.rules,
-    leftOut: options.leftOut,
-    calibration: await deps.store.calibration(deps.project),
+  return processFixes(deps, {
+    crawlId,
+    sources,
+    issueIds,
+    patterns,
+    skipIssues: await deps.store.issuesHavingFixes(deps.project),
+    options: {
+      apply: options.apply,
+      threshold: options.threshold,
+      checks: options.checks,
+      commands: options.commands,
+      strategies: options.strategies,
+      rules: options.rules,
+      leftOut: options.leftOut,
+      calibration: await deps.store.calibration(deps.project),
+    },
   });
 }
 

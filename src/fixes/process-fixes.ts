@@ -64,21 +64,57 @@ function changedLines(edits: readonly Edit[], source: string): number {
   return edits.reduce((sum, edit) => sum + Math.max(1, lineCount(source.slice(edit.start, edit.end)), lineCount(edit.text)), 0);
 }
 
+/** What one crawl hands its fix phase. */
+export interface ProcessFixesInput {
+  readonly crawlId: string;
+  /** The analyzed files with findings, by path. */
+  readonly sources: ReadonlyMap<string, AnalyzedSource>;
+  /** Stored issue id per finding fingerprint. */
+  readonly issueIds: ReadonlyMap<string, string>;
+  readonly patterns: ReadonlyMap<string, PatternStats>;
+  /** Issues that already have a pending, rejected or failed fix: nothing new is proposed for them. */
+  readonly skipIssues: ReadonlySet<string>;
+  readonly options: CrawlFixOptions;
+}
+
+/** A fix recorded after the loop, in one batch; `failedStep` is set for fixes that failed validation. */
+interface DeferredFix {
+  readonly fix: NewFix;
+  readonly summary: FixSummary;
+  readonly failedStep?: string;
+}
+
 /**
  * Generates, validates, scores and decides the fixes of one crawl: above the threshold with
  * --apply they are written (one atomic write per fix, later fixes of a file re-based on earlier
  * ones); below it, or without --apply, they wait in the review queue.
  */
-export async function processFixes(
-  deps: FixActionDeps,
-  crawlId: string,
-  sources: ReadonlyMap<string, AnalyzedSource>,
-  issueIds: ReadonlyMap<string, string>,
-  patterns: ReadonlyMap<string, PatternStats>,
-  skipIssues: ReadonlySet<string>,
-  options: CrawlFixOptions,
-): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
+export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
+  const { sources, options } = input;
+  const { proposals, declined } = await proposeFixes(input);
   const summaries: FixSummary[] = [];
+  const accepted = planCandidates(proposals, summaries);
+  const acceptedByFile = new Map<string, Candidate[]>();
+  for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
+  validateInMemory(acceptedByFile, sources, options.rules);
+  const checkRuns = await validateOnCopy(deps.root, accepted, sources, options);
+  scoreCandidates(accepted, input);
+
+  // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
+  // against the file as it is after this crawl's writes, so approving them later still works.
+  // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
+  const deferred: DeferredFix[] = [];
+  for (const [file, candidates] of acceptedByFile) {
+    const source = sources.get(file);
+    if (source) await decideFile(deps, input, file, source, candidates, summaries, deferred);
+  }
+  await recordDeferred(deps, deferred, summaries);
+  return { summaries, declined, checkRuns };
+}
+
+/** Asks the strategies for a fix of every finding, worst first; counts the findings none could fix. */
+async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Candidate[]; declined: number }> {
+  const { sources, issueIds, patterns, skipIssues, options } = input;
   let declined = 0;
   const proposals: Candidate[] = [];
   const ordered = [...sources.values()]
@@ -96,7 +132,11 @@ export async function processFixes(
     const edits = proposal.edits.map((edit) => ({ ...edit, text: withFileEol(edit.text, source.info) }));
     proposals.push({ id: String(proposals.length), finding, issueId, ...proposal, edits, steps: [], verdict: 'unchecked', confidence: 0 });
   }
+  return { proposals, declined };
+}
 
+/** Keeps the proposals whose edits do not overlap an earlier one's; the others are summarized as skipped. */
+function planCandidates(proposals: readonly Candidate[], summaries: FixSummary[]): Candidate[] {
   const plan = planFixes(proposals.map((candidate) => ({ id: candidate.id, edits: candidate.edits })));
   const byId = new Map(proposals.map((candidate) => [candidate.id, candidate]));
   for (const skipped of plan.skipped) {
@@ -104,10 +144,11 @@ export async function processFixes(
     if (!candidate) continue;
     summaries.push(summaryOf(candidate, null, 'skipped-overlap', `${skipped.reason}; retried on the next crawl`));
   }
-  const accepted = plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
+  return plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
+}
 
-  const acceptedByFile = new Map<string, Candidate[]>();
-  for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
+/** Re-parses and re-analyzes each file with its fixes applied; a fix that breaks either fails. */
+function validateInMemory(acceptedByFile: ReadonlyMap<string, Candidate[]>, sources: ReadonlyMap<string, AnalyzedSource>, rules: RuleSet): void {
   for (const [file, candidates] of acceptedByFile) {
     const source = sources.get(file);
     if (!source) continue;
@@ -117,7 +158,7 @@ export async function processFixes(
       file,
       candidates: candidates.map((c) => ({ id: c.id, edits: c.edits, target: c.finding })),
       before: source.findings,
-      rules: options.rules,
+      rules,
     });
     for (const candidate of candidates) {
       const outcome = outcomes.get(candidate.id);
@@ -125,10 +166,13 @@ export async function processFixes(
       candidate.verdict = outcome?.passed ? 'unchecked' : 'failed';
     }
   }
+}
 
+/** Runs the repository's checks on an isolated copy for the fixes still standing; returns how many runs it took. */
+async function validateOnCopy(root: string, accepted: readonly Candidate[], sources: ReadonlyMap<string, AnalyzedSource>, options: CrawlFixOptions): Promise<number> {
   const checkable = accepted.filter((candidate) => candidate.verdict !== 'failed');
   const { outcomes, runs } = await validateWithChecks({
-    root: deps.root,
+    root,
     leftOut: options.leftOut,
     checks: options.checks,
     policy: options.commands,
@@ -141,11 +185,15 @@ export async function processFixes(
     candidate.steps = [...candidate.steps, ...outcome.steps];
     candidate.verdict = outcome.verdict;
   }
+  return runs;
+}
 
-  const calibrators = new Map((options.calibration ?? []).map((table) => [table.strategy, calibrator(table)]));
+/** Sets each fix's confidence from its strategy, pattern record, validation and size (calibrated where known). */
+function scoreCandidates(accepted: readonly Candidate[], input: ProcessFixesInput): void {
+  const calibrators = new Map((input.options.calibration ?? []).map((table) => [table.strategy, calibrator(table)]));
   for (const candidate of accepted) {
-    const source = sources.get(candidate.finding.file);
-    const pattern = patterns.get(candidate.finding.patternFingerprint);
+    const source = input.sources.get(candidate.finding.file);
+    const pattern = input.patterns.get(candidate.finding.patternFingerprint);
     candidate.confidence = fixConfidence({
       strategy: candidate.strategy,
       safety: candidate.safety,
@@ -156,71 +204,88 @@ export async function processFixes(
       calibrate: calibrators.get(candidate.strategy),
     });
   }
+}
 
-  // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
-  // against the file as it is after this crawl's writes, so approving them later still works.
-  // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
-  const deferred: { fix: NewFix; summary: FixSummary; failedStep?: string }[] = [];
-  for (const [file, candidates] of acceptedByFile) {
-    const source = sources.get(file);
-    if (!source) continue;
-    let text = source.text;
-    let bytes = source.bytes;
-    const applied: Edit[] = [];
-    const record = (candidate: Candidate, status: NewFix['status'], reason: string | null, edits: readonly Edit[], before: string, beforeBytes: Uint8Array): { fix: NewFix; after: string; afterBytes: Uint8Array } => {
-      const after = applyEdits(before, edits);
-      const afterBytes = encodeSource(after, source.info);
-      const fix: NewFix = {
-        issueId: candidate.issueId,
-        crawlId,
-        ruleId: candidate.finding.ruleId,
-        patternFingerprint: candidate.finding.patternFingerprint,
-        strategy: candidate.strategy,
-        safety: candidate.safety,
-        edits,
-        template: candidate.template,
-        diff: unifiedDiffOfEdits(file, before, edits),
-        confidence: candidate.confidence,
-        validation: candidate.steps,
-        status,
-        statusReason: reason,
-        files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }],
-      };
-      return { fix, after, afterBytes };
-    };
+/** The record of one fix of `file` made against `before`, and the file after it. */
+function recordOf(
+  crawlId: string,
+  file: string,
+  source: AnalyzedSource,
+  candidate: Candidate,
+  change: { status: NewFix['status']; reason: string | null; edits: readonly Edit[]; before: string; beforeBytes: Uint8Array },
+): { fix: NewFix; after: string; afterBytes: Uint8Array } {
+  const { status, reason, edits, before, beforeBytes } = change;
+  const after = applyEdits(before, edits);
+  const afterBytes = encodeSource(after, source.info);
+  const fix: NewFix = {
+    issueId: candidate.issueId,
+    crawlId,
+    ruleId: candidate.finding.ruleId,
+    patternFingerprint: candidate.finding.patternFingerprint,
+    strategy: candidate.strategy,
+    safety: candidate.safety,
+    edits,
+    template: candidate.template,
+    diff: unifiedDiffOfEdits(file, before, edits),
+    confidence: candidate.confidence,
+    validation: candidate.steps,
+    status,
+    statusReason: reason,
+    files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }],
+  };
+  return { fix, after, afterBytes };
+}
 
-    for (const candidate of candidates.filter((c) => c.verdict === 'failed')) {
-      const failedStep = candidate.steps.find((step) => !step.passed);
-      const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
-      const { fix } = record(candidate, 'failed_validation', reason, candidate.edits, source.text, source.bytes);
-      deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' });
-    }
-    const passing = candidates.filter((c) => c.verdict !== 'failed');
-    const deprecated = (c: Candidate): boolean => patterns.get(c.finding.patternFingerprint)?.deprecated === true;
-    const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold && !deprecated(c)) : [];
-    for (const candidate of toApply) {
-      const edits = rebaseEdits(candidate.edits, applied);
-      const { fix, after, afterBytes } = record(candidate, 'applying', `confidence ${candidate.confidence} >= threshold ${options.threshold}`, edits, text, bytes);
-      const result = await applyNewFix(deps, fix, [{ path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes }]);
-      if (result.error) {
-        summaries.push(summaryOf(candidate, result.id, 'failed-apply', result.error.message));
-        continue;
-      }
-      applied.push(...candidate.edits);
-      text = after;
-      bytes = afterBytes;
-      summaries.push(summaryOf(candidate, result.id, 'applied', null));
-    }
-    for (const candidate of passing.filter((c) => !toApply.includes(c))) {
-      const reason = !options.apply
-        ? 'crawl ran without --apply'
-        : deprecated(candidate)
-          ? `pattern deprecated by its outcomes; a human approval restores it`
-          : `confidence ${candidate.confidence} < threshold ${options.threshold}`;
-      const { fix } = record(candidate, 'pending', reason, rebaseEdits(candidate.edits, applied), text, bytes);
-      deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
-    }
+/** Decides one file's fixes: failed ones and queued ones are deferred; those to apply are written in order. */
+async function decideFile(
+  deps: FixActionDeps,
+  input: ProcessFixesInput,
+  file: string,
+  source: AnalyzedSource,
+  candidates: readonly Candidate[],
+  summaries: FixSummary[],
+  deferred: DeferredFix[],
+): Promise<void> {
+  const { crawlId, patterns, options } = input;
+  let text = source.text;
+  let bytes = source.bytes;
+  const applied: Edit[] = [];
+  for (const candidate of candidates.filter((c) => c.verdict === 'failed')) {
+    const failedStep = candidate.steps.find((step) => !step.passed);
+    const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'failed_validation', reason, edits: candidate.edits, before: source.text, beforeBytes: source.bytes });
+    deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' });
   }
+  const passing = candidates.filter((c) => c.verdict !== 'failed');
+  const deprecated = (c: Candidate): boolean => patterns.get(c.finding.patternFingerprint)?.deprecated === true;
+  const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold && !deprecated(c)) : [];
+  for (const candidate of toApply) {
+    const edits = rebaseEdits(candidate.edits, applied);
+    const reason = `confidence ${candidate.confidence} >= threshold ${options.threshold}`;
+    const { fix, after, afterBytes } = recordOf(crawlId, file, source, candidate, { status: 'applying', reason, edits, before: text, beforeBytes: bytes });
+    const result = await applyNewFix(deps, fix, [{ path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes }]);
+    if (result.error) {
+      summaries.push(summaryOf(candidate, result.id, 'failed-apply', result.error.message));
+      continue;
+    }
+    applied.push(...candidate.edits);
+    text = after;
+    bytes = afterBytes;
+    summaries.push(summaryOf(candidate, result.id, 'applied', null));
+  }
+  for (const candidate of passing.filter((c) => !toApply.includes(c))) {
+    const reason = !options.apply
+      ? 'crawl ran without --apply'
+      : deprecated(candidate)
+        ? `pattern deprecated by its outcomes; a human approval restores it`
+        : `confidence ${candidate.confidence} < threshold ${options.threshold}`;
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes });
+    deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
+  }
+}
+
+/** Stores the deferred fixes in one batch, marks the queued ones' issues pending, records failed validations. */
+async function recordDeferred(deps: FixActionDeps, deferred: readonly DeferredFix[], summaries: FixSummary[]): Promise<void> {
   const ids = await deps.store.insertFixes(deps.project, deferred.map((d) => d.fix));
   await deps.store.markIssuesPending(deps.project, deferred.filter((d) => d.fix.status === 'pending').map((d) => d.fix.issueId));
   deferred.forEach((d, i) => summaries.push({ ...d.summary, fixId: ids[i] ?? null }));
@@ -229,7 +294,6 @@ export async function processFixes(
     return fixId && d.failedStep ? [{ fixId, kind: 'failed_validation' as const, detail: d.failedStep }] : [];
   });
   if (failures.length > 0) await deps.store.recordFixOutcomes(deps.project, failures);
-  return { summaries, declined, checkRuns: runs };
 }
 
 function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSummary['decision'], reason: string | null): FixSummary {
