@@ -36,6 +36,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules for src/ (issue 12 point 3): a promise nobody awaits or catches, a promise where a
+    // void callback is expected, a switch over a union that misses a member, and a condition the types
+    // prove always true or false are errors. Tests stay on the faster syntax-only rules.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'error',
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       // An empty `catch {}` must at least say why in a comment; `.catch(() => undefined)` and

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { analyzeAll } from '../dist/pipeline/analyze-pool.js';
-import { walkTree } from '../dist/pipeline/walk.js';
+import { analyzeAll } from '../dist/crawl/analyze-pool.js';
+import { walkTree } from '../dist/crawl/walk.js';
 
 const [root, summaryFile, threadsArg] = process.argv.slice(2);
 if (!root || !summaryFile) {

@@ -15,8 +15,8 @@ const dist = (p) => import(path.join(ROOT, 'dist', p));
 const { createSecretScanner } = await dist('engine/secrets/scanner.js');
 const { isSecretTextFile } = await dist('engine/secrets/text-files.js');
 const { languageOf } = await dist('engine/languages.js');
-const { decodeSource } = await dist('pipeline/source-file.js');
-const { minifiedReason } = await dist('pipeline/analyze-file.js');
+const { decodeSource } = await dist('io/source-file.js');
+const { minifiedReason } = await dist('crawl/analyze-file.js');
 
 const MAX_BYTES = 1_048_576;
 const withCode = process.argv.includes('--code');

@@ -1,6 +1,6 @@
 import { RoachError } from '../domain/errors.js';
-import type { OrganizationRole } from '../store/repositories/tenancy.js';
-import type { TenantStore } from '../store/tenant-store.js';
+import type { OrganizationRole } from '../domain/roles.js';
+import type { TenantStore } from '../store/ports.js';
 import type { Principal } from './auth.js';
 import { ROLE_PERMISSIONS } from './permissions.js';
 import type { Permission } from './permissions.js';

@@ -11,7 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Cache } from '../cache/cache.js';
 import { cacheKeys } from '../cache/keys.js';
 import { RoachError } from '../domain/errors.js';
-import { TOOL_VERSION } from '../main/version.js';
+import { TOOL_VERSION } from '../config/version.js';
 import { actorOf } from './access.js';
 import { installAccessControl, isPublicRequest } from './access-control.js';
 import type { ApiDeps } from './context.js';

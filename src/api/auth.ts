@@ -4,7 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Cache } from '../cache/cache.js';
 import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
 import { RoachError } from '../domain/errors.js';
-import type { ApiKeyRecord, ApiKeyRole, TenantStore } from '../store/tenant-store.js';
+import type { ApiKeyRecord, ApiKeyRole, TenantStore } from '../store/ports.js';
 
 export type Principal =
   | { readonly kind: 'user'; readonly userId: string; readonly subject: string }

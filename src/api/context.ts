@@ -1,10 +1,10 @@
 import type { Cache } from '../cache/cache.js';
 import type { ServiceEnvironment } from '../config/environment.js';
-import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
-import type { PipelineStore } from '../pipeline/ports.js';
+import type { OutboundPolicy } from '../integrations/net/ssrf-guard.js';
+import type { PipelineStore } from '../crawl/ports.js';
 import type { JobInfo, JobQueue } from '../queue/ports.js';
-import type { DeveloperStore } from '../store/developer-store.js';
-import type { TenantStore } from '../store/tenant-store.js';
+import type { DeveloperStore } from '../store/ports.js';
+import type { TenantStore } from '../store/ports.js';
 import type { Metrics } from './metrics.js';
 import type { Principal } from './auth.js';
 import type { Scope } from './access.js';

@@ -69,7 +69,7 @@ export function createMetrics(options: { queue?: JobQueue; processMetrics?: bool
 /** Counts every job (completed/failed, run time) and, for crawls, their duration and issue counts. */
 export function instrumentJobHandlers(handlers: JobHandlers, metrics: Metrics): JobHandlers {
   const wrapped: Record<string, unknown> = {};
-  for (const [kind, handler] of Object.entries(handlers) as [keyof JobHandlers, (payload: never, context: never) => Promise<Record<string, unknown>>][]) {
+  for (const [kind, handler] of Object.entries(handlers) as [keyof JobHandlers, ((payload: never, context: never) => Promise<Record<string, unknown>>) | undefined][]) {
     if (!handler) continue;
     wrapped[kind] = async (payload: never, context: never) => {
       const stop = metrics.jobDuration.startTimer({ queue: kind });

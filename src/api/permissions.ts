@@ -1,5 +1,5 @@
-import { ROLE_RANK } from '../store/repositories/tenancy.js';
-import type { OrganizationRole } from '../store/repositories/tenancy.js';
+import { ROLE_RANK } from '../domain/roles.js';
+import type { OrganizationRole } from '../domain/roles.js';
 
 /** What a route needs the caller to be allowed. */
 export type Permission =

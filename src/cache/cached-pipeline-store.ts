@@ -1,4 +1,6 @@
-import type { FileState, PatternStats, PipelineStore, ProjectRef } from '../pipeline/ports.js';
+import type { FileState, PipelineStore } from '../crawl/ports.js';
+import type { PatternStats } from '../fixes/ports.js';
+import type { ProjectRef } from '../domain/project-ref.js';
 import type { Cache } from './cache.js';
 import { CACHE_TTL_SECONDS, cacheKeys } from './keys.js';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { type Cache, type CacheHealth, toCacheJson, ttlMilliseconds } from './cache.js';
 import { createMemoryCache } from './memory-cache.js';
-import { assertRedisUrl, maskRedisUrl } from './redis-url.js';
+import { assertRedisUrl, maskRedisUrl } from '../config/redis-url.js';
 
 /** The part of a logger (pino or anything alike) the cache uses. */
 export interface CacheLogger {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isRoachError } from '../domain/errors.js';
-import { TOOL_VERSION } from '../main/version.js';
+import { TOOL_VERSION } from '../config/version.js';
 import { registerCrawl } from './commands/crawl.js';
 import { registerLearn } from './commands/learn.js';
 import { registerReview } from './commands/review.js';

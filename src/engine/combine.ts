@@ -2,7 +2,7 @@ import { parse } from '@ast-grep/napi';
 import type { NapiConfig, SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { astGrepLang } from './languages.js';
-import type { CompiledRule } from './rules.js';
+import type { CompiledRule } from './compiled-rule.js';
 
 /**
  * One matching pass for many rules.

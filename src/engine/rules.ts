@@ -7,23 +7,14 @@ import type { NapiConfig } from '@ast-grep/napi';
 import { RoachError } from '../domain/errors.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
 import type { Language } from '../domain/finding.js';
+/** Kept here too so callers keep importing rules from one place (the type lives apart to break a cycle with combine.ts). */
+export type { CompiledRule } from './compiled-rule.js';
 import { planMatching } from './combine.js';
 import type { MatchPlan } from './combine.js';
 import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
-import type { RuleFile } from './rule-schema.js';
 import { compileTaint } from './taint/spec.js';
-import type { CompiledTaint } from './taint/spec.js';
-
-/** A rule ready to run: its data, the ast-grep config, and the metavariables its fix may use. */
-export interface CompiledRule {
-  readonly definition: RuleFile;
-  readonly sourceFile: string;
-  readonly config: NapiConfig;
-  readonly metavariables: readonly string[];
-  /** Present for taint rules: a match of `config` is only a sink, reported when a source reaches it. */
-  readonly taint: CompiledTaint | null;
-}
+import type { CompiledRule } from './compiled-rule.js';
 
 /** A rule file that could not be loaded: skipped, and reported, so one bad file never stops a crawl. */
 export interface RuleProblem {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
-import type { PipelineStore } from '../pipeline/ports.js';
+import type { PipelineStore } from '../crawl/ports.js';
 import { migrate } from '../store/migrate.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openPglite } from '../store/pglite.js';

@@ -1,21 +1,22 @@
 import { RoachError } from '../domain/errors.js';
-import { checkGitRemote, updateClone } from '../integrations/git/remote.js';
+import { checkGitRemote, updateClone } from '../git/remote.js';
 import { deliverNotification } from '../integrations/notify/deliver.js';
 import type { NotificationChannel } from '../integrations/notify/deliver.js';
-import type { OutboundPolicy } from '../integrations/notify/ssrf-guard.js';
-import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../pipeline/fix-actions.js';
-import type { AttributionStore } from '../pipeline/attribution.js';
-import type { CrawlPhase } from '../pipeline/crawl.js';
-import type { FixActionDeps } from '../pipeline/fix-actions.js';
-import type { FixStatus, PipelineStore } from '../pipeline/ports.js';
-import { findSandbox } from '../pipeline/sandbox.js';
-import type { CommandPolicy } from '../pipeline/sandbox.js';
+import type { OutboundPolicy } from '../integrations/net/ssrf-guard.js';
+import { approveFix, recoverInterruptedFixes, rejectFix, rollbackFix } from '../fixes/fix-actions.js';
+import type { AttributionStore } from '../attribution/ports.js';
+import type { CrawlPhase } from '../crawl/crawl.js';
+import type { FixActionDeps } from '../fixes/fix-actions.js';
+import type { FixStatus } from '../fixes/ports.js';
+import type { PipelineStore } from '../crawl/ports.js';
+import { findSandbox } from '../io/sandbox.js';
+import type { CommandPolicy } from '../io/sandbox.js';
 import type { JobPayload } from '../queue/catalogue.js';
 import type { JobContext, JobHandlers } from '../queue/ports.js';
 import { projectRef } from '../store/repositories/tenancy.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import type { TenantStore } from '../store/tenant-store.js';
-import type { AnalysisLimits } from '../pipeline/analyze-pool.js';
+import type { AnalysisLimits } from '../crawl/analyze-pool.js';
 import { crawlWithStore } from './run-crawl.js';
 import { learnAfterDecision } from './run-learn.js';
 import { resolveCrawlSettings } from './settings.js';
@@ -129,7 +130,7 @@ const DONE_STATUS: Record<JobPayload<'fix-application'>['action'], FixStatus> = 
  */
 async function fixJob(deps: JobHandlerDeps, payload: JobPayload<'fix-application'>): Promise<Record<string, unknown>> {
   const project = await projectOf(deps, payload.organizationId, payload.projectId);
-  const actionDeps: FixActionDeps = { store: deps.pipeline, project: projectRef(project), root: project.rootPath };
+  const actionDeps: FixActionDeps<PipelineStore> = { store: deps.pipeline, project: projectRef(project), root: project.rootPath };
   // An earlier attempt killed mid-write leaves its fix 'applying': settle it from the file's bytes first.
   await recoverInterruptedFixes(actionDeps);
   const fix = await deps.pipeline.getFix(actionDeps.project, payload.fixId);

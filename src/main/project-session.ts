@@ -1,10 +1,11 @@
 import path from 'node:path';
-import type { FixActionDeps } from '../pipeline/fix-actions.js';
+import type { FixActionDeps } from '../fixes/fix-actions.js';
+import type { PipelineStore } from '../crawl/ports.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import { dataDirFor, requireDirectory } from './settings.js';
 
 /** Opens the store of a crawled project for review and rollback commands, and closes it after `work`. */
-export async function withProject<T>(dir: string, dataDirFlag: string | undefined, work: (deps: FixActionDeps) => Promise<T>): Promise<T> {
+export async function withProject<T>(dir: string, dataDirFlag: string | undefined, work: (deps: FixActionDeps<PipelineStore>) => Promise<T>): Promise<T> {
   const root = await requireDirectory(dir);
   const opened = await openEmbeddedStore(dataDirFor(root, dataDirFlag));
   try {

@@ -7,7 +7,7 @@ import type { JobInfo } from '../queue/ports.js';
 import type { Project } from '../store/repositories/tenancy.js';
 import { dedupeKeys } from '../queue/dedupe-keys.js';
 import { createAttributionStore } from '../store/developer-store.js';
-import { projectFolder } from '../store/project-root.js';
+import { projectFolder } from '../io/project-root.js';
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 import type { Service } from './service.js';

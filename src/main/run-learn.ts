@@ -2,16 +2,18 @@ import path from 'node:path';
 import { loadProjectConfig } from '../config/load.js';
 import { loadRules } from '../engine/rules.js';
 import type { RuleSet } from '../engine/rules.js';
-import type { FixActionDeps } from '../pipeline/fix-actions.js';
-import { mineCommit, mineHistory } from '../pipeline/history.js';
-import type { CommitSource } from '../pipeline/history.js';
+import type { FixActionDeps } from '../fixes/fix-actions.js';
+import { mineCommit, mineHistory } from '../git/history.js';
+import type { CommitSource } from '../git/history.js';
 import type { PatternExample } from '../engine/learn/cluster.js';
-import { exportLearnedRules } from '../pipeline/learn-export.js';
-import type { ExportResult } from '../pipeline/learn-export.js';
-import { isHumanFix, learnFromApproval } from '../pipeline/learn-from-review.js';
-import { learnAndStore, promoteBestTemplates } from '../pipeline/learn-templates.js';
-import type { LearningRun } from '../pipeline/learn-templates.js';
-import type { PipelineStore, ProjectRef, StoredFix } from '../pipeline/ports.js';
+import { exportLearnedRules } from '../learning/learn-export.js';
+import type { ExportResult } from '../learning/learn-export.js';
+import { isHumanFix, learnFromApproval } from '../learning/learn-from-review.js';
+import { learnAndStore, promoteBestTemplates } from '../learning/learn-templates.js';
+import type { LearningRun } from '../learning/learn-templates.js';
+import type { PipelineStore } from '../crawl/ports.js';
+import type { ProjectRef } from '../domain/project-ref.js';
+import type { StoredFix } from '../fixes/ports.js';
 import { withProject } from './project-session.js';
 
 export interface LearnSettings {
@@ -84,7 +86,7 @@ export async function runLearn(settings: LearnSettings): Promise<LearnResult> {
  * any decision re-ranks the pattern's templates, whose records it changed. The decision itself has
  * already been carried out: a learning failure is returned for the caller to report, never undoes it.
  */
-export async function learnAfterDecision(deps: FixActionDeps, decided: StoredFix): Promise<LearningRun | Error> {
+export async function learnAfterDecision(deps: FixActionDeps<PipelineStore>, decided: StoredFix): Promise<LearningRun | Error> {
   try {
     if (decided.status === 'applied' && isHumanFix(decided)) {
       const { rules } = await projectRules(deps.root);

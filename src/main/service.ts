@@ -4,7 +4,7 @@ import { createMemoryCache } from '../cache/memory-cache.js';
 import { connectRedisCache } from '../cache/redis-cache.js';
 import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
-import type { PipelineStore } from '../pipeline/ports.js';
+import type { PipelineStore } from '../crawl/ports.js';
 import { createBullQueue } from '../queue/bullmq-queue.js';
 import { createInProcessQueue } from '../queue/in-process-queue.js';
 import { describeQueueError } from '../queue/queue-errors.js';

@@ -7,9 +7,9 @@ import { commandEnvironment } from '../config/command-env.js';
 import { loadProjectConfig } from '../config/load.js';
 import type { ProjectConfig } from '../config/schema.js';
 import type { AdapterSettings } from '../adapters/run-adapters.js';
-import type { CommandPolicy } from '../pipeline/sandbox.js';
-import type { CheckSpec } from '../pipeline/validate-checks.js';
-import { projectTestCommand } from '../pipeline/validate-checks.js';
+import type { CommandPolicy } from '../io/sandbox.js';
+import type { CheckSpec } from '../validation/validate-checks.js';
+import { projectTestCommand } from '../validation/validate-checks.js';
 
 export type ReportFormat = 'terminal' | 'json' | 'sarif';
 

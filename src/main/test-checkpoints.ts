@@ -1,7 +1,7 @@
 import { access, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CrawlPhase } from '../pipeline/crawl.js';
+import type { CrawlPhase } from '../crawl/crawl.js';
 
 /**
  * TEST ONLY (ROACH_TEST_CHECKPOINT_DIR). Fault tests stop a worker's crawl job at a known phase

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RoachError } from '../domain/errors.js';
-import { assertRedisUrl, maskRedisUrl } from '../cache/redis-url.js';
+import { assertRedisUrl, maskRedisUrl } from '../config/redis-url.js';
 
 /**
  * Opens an ioredis connection for BullMQ (which needs `maxRetriesPerRequest: null` so blocking

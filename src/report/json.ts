@@ -1,7 +1,7 @@
 import type { Category, Severity } from '../domain/severity.js';
 import type { TraceStep } from '../domain/finding.js';
-import type { CrawlReport, FixSummary, ReportedIssue } from '../pipeline/crawl-report.js';
-import type { SkipReason } from '../pipeline/walk.js';
+import type { CrawlReport, FixSummary, ReportedIssue } from '../crawl/crawl-report.js';
+import type { SkipReason } from '../crawl/walk.js';
 
 /**
  * The JSON report, version 1. Scripts and CI read this, so fields are only ever added within a version;

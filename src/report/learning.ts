@@ -1,6 +1,6 @@
 import type { ReliabilityTable } from '../domain/calibration.js';
 import { MIN_CALIBRATION_OUTCOMES } from '../domain/calibration.js';
-import type { LearningReport, PatternLine } from '../pipeline/ports.js';
+import type { LearningReport, PatternLine } from '../learning/ports.js';
 
 const fixed = (value: number | null, digits = 2): string => (value === null ? '-' : value.toFixed(digits));
 

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { FindingTrace } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
-import type { CrawlReport, ReportedIssue, RuleMetadata } from '../pipeline/crawl-report.js';
+import type { CrawlReport, ReportedIssue, RuleMetadata } from '../crawl/crawl-report.js';
 
 /** The subset of SARIF 2.1.0 Code Roach writes; field names and nesting follow the OASIS spec. */
 export interface SarifLog {

@@ -1,8 +1,8 @@
 import { CATEGORIES, SEVERITIES, severityRank } from '../domain/severity.js';
 import type { FindingTrace } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
-import type { CrawlReport, FixDecision, ReportedIssue } from '../pipeline/crawl-report.js';
-import type { SkippedFile } from '../pipeline/walk.js';
+import type { CrawlReport, FixDecision, ReportedIssue } from '../crawl/crawl-report.js';
+import type { SkippedFile } from '../crawl/walk.js';
 
 export interface TerminalOptions {
   /** Emit ANSI colours. The caller decides (TTY, NO_COLOR, --no-color); this formatter never guesses. */

@@ -1,17 +1,12 @@
-import type { AttributionStore } from '../pipeline/attribution.js';
+import type { AttributionStore } from '../attribution/ports.js';
 import type { SqlClient } from './sql.js';
+import type { DeveloperStore } from './ports.js';
 import { withTenant } from './tenant.js';
 import * as attribution from './repositories/attribution.js';
 import type { AuthorRuleRow, AuthorStats, DeveloperScope, WeekRow } from './repositories/attribution.js';
 
-/** Developer aggregates for the API: every read runs as the scope's organization. */
-export interface DeveloperStore {
-  authorStats(scope: DeveloperScope, author: string | null): Promise<AuthorStats[]>;
-  weeklyTrend(scope: DeveloperScope): Promise<WeekRow[]>;
-  authorRules(scope: DeveloperScope, author: string | null): Promise<AuthorRuleRow[]>;
-  attributionStates(organizationId: string, projectId: string | null): Promise<{ available: boolean; reason: string | null }[]>;
-}
-
+/** The interface lives in ports.ts (what api/ may see); exported here too for main/ and the tests. */
+export type { DeveloperStore } from './ports.js';
 export type { AuthorRuleRow, AuthorStats, DeveloperScope, WeekRow };
 
 export function createDeveloperStore(db: SqlClient): DeveloperStore {

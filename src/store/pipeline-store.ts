@@ -1,5 +1,5 @@
-import type { PipelineStore } from '../pipeline/ports.js';
-import type { ProjectRef } from '../pipeline/ports.js';
+import type { PipelineStore } from '../crawl/ports.js';
+import type { ProjectRef } from '../domain/project-ref.js';
 import type { SqlClient } from './sql.js';
 import { withTenant } from './tenant.js';
 import * as files from './repositories/files.js';

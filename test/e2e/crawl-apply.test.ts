@@ -2,7 +2,7 @@ import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../../src/main/embedded-store.js';
-import { approveFix, rejectFix, rollbackFix } from '../../src/pipeline/fix-actions.js';
+import { approveFix, rejectFix, rollbackFix } from '../../src/fixes/fix-actions.js';
 import { cleanupTemp, copyFixture, FIXTURES, run, tempDir } from '../helpers/project.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
 

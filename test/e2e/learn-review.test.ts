@@ -6,9 +6,10 @@ import { analyzeSource } from '../../src/engine/analyze.js';
 import { applyEdits } from '../../src/engine/fixer.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { learnAfterDecision } from '../../src/main/run-learn.js';
-import { EDITED_IN_REVIEW, approveEditedFix } from '../../src/pipeline/edited-approval.js';
-import { approveFix } from '../../src/pipeline/fix-actions.js';
-import type { FixActionDeps } from '../../src/pipeline/fix-actions.js';
+import { EDITED_IN_REVIEW, approveEditedFix } from '../../src/learning/edited-approval.js';
+import { approveFix } from '../../src/fixes/fix-actions.js';
+import type { FixActionDeps } from '../../src/fixes/fix-actions.js';
+import type { PipelineStore } from '../../src/crawl/ports.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 
@@ -25,7 +26,7 @@ const FILES: Record<string, string> = {
  * A reviewer's fix of one file, as another strategy (here: an LLM) would have queued it: the finding
  * is rewritten by hand from innerHTML to textContent.
  */
-async function queueHumanFix(deps: FixActionDeps, file: string, replacement = 'textContent'): Promise<string> {
+async function queueHumanFix(deps: FixActionDeps<PipelineStore>, file: string, replacement = 'textContent'): Promise<string> {
   const text = FILES[file] ?? '';
   const rules = await loadRules();
   const [finding] = analyzeSource({ text, file, language: 'javascript', rules }).findings.filter((f) => f.ruleId === 'js/no-inner-html');

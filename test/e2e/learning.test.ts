@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveFix } from '../../src/pipeline/fix-actions.js';
-import type { FixActionDeps } from '../../src/pipeline/fix-actions.js';
+import { approveFix } from '../../src/fixes/fix-actions.js';
+import type { FixActionDeps } from '../../src/fixes/fix-actions.js';
+import type { PipelineStore } from '../../src/crawl/ports.js';
 import type { FixOutcomeKind } from '../../src/domain/pattern-learning.js';
-import type { LearningReport, StoredFix } from '../../src/pipeline/ports.js';
+import type { LearningReport } from '../../src/learning/ports.js';
+import type { StoredFix } from '../../src/fixes/ports.js';
 import { evalFinding } from '../helpers/findings.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
 import { cleanupTemp, copyFixture, roach } from '../helpers/project.js';
@@ -21,7 +23,7 @@ async function edit(file: string, from: string, to: string): Promise<void> {
  * reviews had decided them at `confidence`.
  */
 async function scriptOutcomes(
-  deps: FixActionDeps,
+  deps: FixActionDeps<PipelineStore>,
   target: { issueId: string; ruleId: string; patternFingerprint: string },
   count: number,
   kind: FixOutcomeKind,

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rollbackFix } from '../../src/pipeline/fix-actions.js';
+import { rollbackFix } from '../../src/fixes/fix-actions.js';
 import { crawlDir, inProject } from '../helpers/crawl.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 

@@ -10,7 +10,7 @@ import { loadRules, ruleSetOf } from '../../src/engine/rules.js';
 import type { CompiledRule } from '../../src/engine/rules.js';
 import { testFileOf } from '../../src/engine/rule-tests.js';
 import type { RuleTestFile } from '../../src/engine/rule-schema.js';
-import { analyzeFiles } from '../../src/pipeline/analyze-file.js';
+import { analyzeFiles } from '../../src/crawl/analyze-file.js';
 
 const pack = await loadRules();
 const EXTENSION: Record<Language, string> = { javascript: '.js', typescript: '.ts', tsx: '.tsx', python: '.py', go: '.go', java: '.java' };

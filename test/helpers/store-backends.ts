@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
+import type { PipelineStore } from '../../src/crawl/ports.js';
+import type { ProjectRef } from '../../src/domain/project-ref.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';

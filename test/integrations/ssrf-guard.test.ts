@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressAllowed, checkOutboundUrl, postGuarded, resolveAllowed } from '../../src/integrations/notify/ssrf-guard.js';
+import { addressAllowed, checkOutboundUrl, postGuarded, resolveAllowed } from '../../src/integrations/net/ssrf-guard.js';
 
 const none = { allow: [] };
 

@@ -9,7 +9,7 @@ vi.mock('node:dns/promises', async (importOriginal) => {
   const real = await importOriginal<typeof Dns>();
   return { ...real, lookup: async () => [answer] };
 });
-const { checkOutboundUrl, postGuarded } = await import('../../src/integrations/notify/ssrf-guard.js');
+const { checkOutboundUrl, postGuarded } = await import('../../src/integrations/net/ssrf-guard.js');
 
 describe('SSRF guard against DNS rebinding', () => {
   let port = 0;

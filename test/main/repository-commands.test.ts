@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { createJobHandlers } from '../../src/main/job-handlers.js';
 import { crawlWithStore } from '../../src/main/run-crawl.js';
 import { resolveCrawlSettings } from '../../src/main/settings.js';
-import { findSandbox } from '../../src/pipeline/sandbox.js';
+import { findSandbox } from '../../src/io/sandbox.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import type { CrawlReport, ReportedIssue } from '../../src/pipeline/crawl-report.js';
+import type { CrawlReport, ReportedIssue } from '../../src/crawl/crawl-report.js';
 import { formatJson } from '../../src/report/json.js';
 import type { JsonReport } from '../../src/report/json.js';
 import { formatSarif, toSarif } from '../../src/report/sarif.js';

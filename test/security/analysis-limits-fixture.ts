@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { AnalyzeTaskFile } from '../../src/pipeline/analyze-file.js';
-import type { analyzeAll } from '../../src/pipeline/analyze-pool.js';
+import type { AnalyzeTaskFile } from '../../src/crawl/analyze-file.js';
+import type { analyzeAll } from '../../src/crawl/analyze-pool.js';
 
 export const selection = { extraDirs: [], disabled: [] };
 

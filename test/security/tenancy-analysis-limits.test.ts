@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalyzeTaskFile } from '../../src/pipeline/analyze-file.js';
-import { analyzeAll } from '../../src/pipeline/analyze-pool.js';
+import type { AnalyzeTaskFile } from '../../src/crawl/analyze-file.js';
+import { analyzeAll } from '../../src/crawl/analyze-pool.js';
 import { expectOnlyBigSkipped, selection, writeLimitFiles } from './analysis-limits-fixture.js';
 
 // Issue 20 point 9: with maxFileSizeBytes raised, one large file ran for minutes at gigabytes with no

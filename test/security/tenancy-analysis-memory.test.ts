@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { analyzeAll } from '../../src/pipeline/analyze-pool.js';
+import { analyzeAll } from '../../src/crawl/analyze-pool.js';
 import { expectOnlyBigSkipped, selection, writeLimitFiles } from './analysis-limits-fixture.js';
 
 // The memory guard watches the process's resident memory. It runs alone in this file, so in a fresh

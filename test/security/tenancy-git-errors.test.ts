@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneRemote, maskGitOutput } from '../../src/integrations/git/remote.js';
+import { cloneRemote, maskGitOutput } from '../../src/git/remote.js';
 
 // Issue 20 point 11: a failed clone reported only git's last stderr line ("and the repository exists."),
 // which hides the cause.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressAllowed, checkOutboundUrl } from '../../src/integrations/notify/ssrf-guard.js';
+import { addressAllowed, checkOutboundUrl } from '../../src/integrations/net/ssrf-guard.js';
 
 const none = { allow: [] };
 

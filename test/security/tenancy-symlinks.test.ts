@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneRemote } from '../../src/integrations/git/remote.js';
-import { analyzeFiles } from '../../src/pipeline/analyze-file.js';
-import { readProjectFile } from '../../src/pipeline/project-file.js';
+import { cloneRemote } from '../../src/git/remote.js';
+import { analyzeFiles } from '../../src/crawl/analyze-file.js';
+import { readProjectFile } from '../../src/io/project-file.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { crawlDir } from '../helpers/crawl.js';
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Redis } from 'ioredis';
 import { stderrQueueErrors } from '../../src/main/service.js';
 import { pauseFile, reachedMarker } from '../../src/main/test-checkpoints.js';
-import type { CrawlPhase } from '../../src/pipeline/crawl.js';
+import type { CrawlPhase } from '../../src/crawl/crawl.js';
 import { createBullQueue } from '../../src/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/queue/ports.js';
 import { connectQueueRedis } from '../../src/queue/redis-connection.js';

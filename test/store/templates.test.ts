@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { promoteBestTemplates } from '../../src/pipeline/learn-templates.js';
-import type { NewFix, NewLearnedTemplate } from '../../src/pipeline/ports.js';
+import { promoteBestTemplates } from '../../src/learning/learn-templates.js';
+import type { NewFix, NewLearnedTemplate } from '../../src/fixes/ports.js';
 import { evalFinding } from '../helpers/findings.js';
 import { storeBackends, useStore } from '../helpers/store-backends.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
-import type { PipelineStore, ProjectRef } from '../../src/pipeline/ports.js';
+import type { PipelineStore } from '../../src/crawl/ports.js';
+import type { ProjectRef } from '../../src/domain/project-ref.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createPipelineStore } from '../../src/store/pipeline-store.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
-import type { AuthorRuleRow, DeveloperScope } from '../../store/developer-store.js';
+import type { AuthorRuleRow, DeveloperScope } from '../../store/ports.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
 import { text, uuid } from '../schemas.js';

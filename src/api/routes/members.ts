@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
-import type { OrganizationRole } from '../../store/repositories/tenancy.js';
+import type { OrganizationRole } from '../../domain/roles.js';
 import type { ApiDeps } from '../context.js';
 import { ROLE_RANK } from '../permissions.js';
 import { access } from '../route-access.js';

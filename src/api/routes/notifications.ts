@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { priorityOfSeverity } from '../../domain/priority.js';
-import { checkOutboundUrl } from '../../integrations/notify/ssrf-guard.js';
+import { checkOutboundUrl } from '../../integrations/net/ssrf-guard.js';
 import { tenantJobId } from '../../queue/dedupe-keys.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';

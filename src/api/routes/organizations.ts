@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { cacheKeys } from '../../cache/keys.js';
-import { checkWorkspaceFolder, projectFolder } from '../../store/project-root.js';
+import { checkWorkspaceFolder, projectFolder } from '../../io/project-root.js';
 import { newApiKey } from '../auth.js';
 import { registerGitProject } from '../git-project.js';
 import { ROLE_RANK } from '../permissions.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
-import type { StoredFix } from '../../pipeline/ports.js';
+import type { StoredFix } from '../../fixes/ports.js';
 import { dedupeKeys, tenantJobId } from '../../queue/dedupe-keys.js';
 import { actorOf } from '../access.js';
 import type { ApiDeps } from '../context.js';

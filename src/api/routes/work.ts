@@ -122,6 +122,7 @@ export function workRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         request.raw.on('close', () => {
           closed = true;
         });
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the 'close' listener while this loop awaits
         while (!closed) {
           const data = JSON.stringify(withoutPayload(job));
           if (data !== last) reply.raw.write(`event: ${job.state === 'completed' || job.state === 'failed' ? job.state : 'progress'}\ndata: ${data}\n\n`);

@@ -46,6 +46,7 @@ export function registerCrawl(program: Command): void {
               }
             : undefined,
         });
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the progress callback during the crawl
         if (started) bar?.stop();
         // On stderr too, so a JSON or SARIF report on stdout stays parseable and the warning is seen.
         for (const problem of run.report.ruleProblems ?? []) process.stderr.write(`warning: skipped a rule file: ${problem.message}\n`);
@@ -53,6 +54,7 @@ export function registerCrawl(program: Command): void {
         await writeStdout(run.output);
         if (run.gateFailed) process.exitCode = ERROR_CATALOGUE.CR_ERR_FINDINGS_AT_THRESHOLD.exit;
       } finally {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the progress callback during the crawl
         if (started) bar?.stop();
       }
     });

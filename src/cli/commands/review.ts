@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { approveFix, rejectFix } from '../../pipeline/fix-actions.js';
-import type { StoredFix } from '../../pipeline/ports.js';
+import { approveFix, rejectFix } from '../../fixes/fix-actions.js';
+import type { StoredFix } from '../../fixes/ports.js';
 import { RoachError } from '../../domain/errors.js';
 import { withProject } from '../../main/project-session.js';
 import { learnAfterDecision, projectRules } from '../../main/run-learn.js';
-import { approveEditedFix } from '../../pipeline/edited-approval.js';
-import type { LearningRun } from '../../pipeline/learn-templates.js';
+import { approveEditedFix } from '../../learning/edited-approval.js';
+import type { LearningRun } from '../../learning/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { rollbackFix } from '../../pipeline/fix-actions.js';
+import { rollbackFix } from '../../fixes/fix-actions.js';
 import { withProject } from '../../main/project-session.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';

@@ -3,15 +3,10 @@ import type { Command } from 'commander';
 import { loadEnvironment } from '../../config/environment.js';
 import { RoachError } from '../../domain/errors.js';
 import { isPriority, PRIORITIES } from '../../domain/priority.js';
-import { openEmbeddedStore } from '../../main/embedded-store.js';
 import { enqueueCrawl } from '../../main/run-enqueue.js';
-import { openService, stderrQueueErrors } from '../../main/service.js';
+import { migrateDatabase, queueHealth, readQueueState } from '../../main/service-admin.js';
+import { openService } from '../../main/service.js';
 import { parseNumber } from '../../main/settings.js';
-import { createBullQueue } from '../../queue/bullmq-queue.js';
-import { JOB_KINDS } from '../../queue/catalogue.js';
-import { connectQueueRedis } from '../../queue/redis-connection.js';
-import { migrate } from '../../store/migrate.js';
-import { openPostgres } from '../../store/postgres.js';
 import { actorName } from '../actor.js';
 import { writeStdout } from '../output.js';
 
@@ -74,21 +69,13 @@ function registerJobs(program: Command): void {
         throw new RoachError('CR_ERR_SERVICE_CONFIG', 'roach jobs reads the shared queues: set REDIS_URL. (Without it, `roach enqueue` runs each job in its own process and prints its outcome.)', { setting: 'REDIS_URL' });
       }
       const limit = parseNumber(flags.failed, '--failed', 0, 1000, true);
-      const redis = await connectQueueRedis(env.redis.url);
-      const queue = createBullQueue({ redis, prefix: env.redis.prefix, onError: stderrQueueErrors });
-      try {
-        const counts = await queue.counts();
-        const failed = limit > 0 ? (await Promise.all(JOB_KINDS.map((kind) => queue.failed(kind, limit)))).flat() : [];
-        if (flags.json) return await writeStdout(`${JSON.stringify({ counts, failed }, null, 2)}\n`);
-        const rows = counts.map((c) => `${c.kind.padEnd(16)} ${String(c.waiting).padStart(7)} ${String(c.active).padStart(6)} ${String(c.delayed).padStart(7)} ${String(c.completed).padStart(9)} ${String(c.failed).padStart(6)}`);
-        const failures = failed.map((f) => `  ${f.kind} ${f.id} (${f.attemptsMade} attempt(s)): ${f.failedReason ?? 'no reason recorded'}`);
-        await writeStdout(
-          [`queue            waiting active delayed completed failed`, ...rows, ...(failures.length > 0 ? ['', 'failed jobs:', ...failures] : [])].join('\n') + '\n',
-        );
-      } finally {
-        await queue.close();
-        redis.disconnect();
-      }
+      const { counts, failed } = await readQueueState(env.redis, limit);
+      if (flags.json) return await writeStdout(`${JSON.stringify({ counts, failed }, null, 2)}\n`);
+      const rows = counts.map((c) => `${c.kind.padEnd(16)} ${String(c.waiting).padStart(7)} ${String(c.active).padStart(6)} ${String(c.delayed).padStart(7)} ${String(c.completed).padStart(9)} ${String(c.failed).padStart(6)}`);
+      const failures = failed.map((f) => `  ${f.kind} ${f.id} (${f.attemptsMade} attempt(s)): ${f.failedReason ?? 'no reason recorded'}`);
+      await writeStdout(
+        [`queue            waiting active delayed completed failed`, ...rows, ...(failures.length > 0 ? ['', 'failed jobs:', ...failures] : [])].join('\n') + '\n',
+      );
     });
 }
 
@@ -99,23 +86,7 @@ function registerDb(program: Command): void {
     .option('--data-dir <dir>', 'embedded mode: the data directory (default: ROACH_DATA_DIR or ./.roach)')
     .action(async (flags: { dataDir?: string }) => {
       const env = loadEnvironment();
-      let applied: readonly number[];
-      let where: string;
-      if (env.database.kind === 'postgres') {
-        const database = await openPostgres({ connectionString: env.database.url, schema: env.database.schema, maxConnections: 1 });
-        try {
-          applied = await migrate(database);
-        } finally {
-          await database.close();
-        }
-        where = 'PostgreSQL (DATABASE_URL)';
-      } else {
-        const dataDir = path.resolve(flags.dataDir ?? env.database.dataDir ?? '.roach');
-        const opened = await openEmbeddedStore(dataDir);
-        applied = opened.migrated;
-        await opened.close();
-        where = `the embedded store in ${dataDir}`;
-      }
+      const { applied, where } = await migrateDatabase(env, flags.dataDir);
       await writeStdout(applied.length > 0 ? `Migrated ${where}: applied ${applied.map((v) => String(v).padStart(4, '0')).join(', ')}.\n` : `${where} is up to date.\n`);
     });
 }
@@ -136,16 +107,7 @@ function registerHealth(program: Command): void {
       } finally {
         await service.close();
       }
-      let queue = { kind: 'in-process', ok: true, detail: 'jobs run inside the process that enqueues them (no REDIS_URL)' };
-      if (env.redis) {
-        queue = await connectQueueRedis(env.redis.url, 3_000).then(
-          (redis) => {
-            redis.disconnect();
-            return { kind: 'bullmq', ok: true, detail: 'reachable' };
-          },
-          (error: unknown) => ({ kind: 'bullmq', ok: false, detail: (error as Error).message }),
-        );
-      }
+      const queue = await queueHealth(env);
       const report = { ...health, queue };
       if (flags.json) return writeStdout(`${JSON.stringify(report, null, 2)}\n`);
       const line = (name: string, part: { kind: string; ok: boolean; detail: string }): string => `${name.padEnd(9)} ${part.kind.padEnd(11)} ${part.ok ? 'ok  ' : 'DOWN'}  ${part.detail}`;

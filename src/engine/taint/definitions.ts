@@ -70,6 +70,7 @@ function definitionOf(node: SgNode, name: string): Definition | null {
     case 'call_expression': {
       const callee = node.field('function');
       const object = callee?.field('object');
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the typings promise the field for one node kind; at run time the callee may be another kind
       const method = callee?.field('property')?.text();
       if (!object || !method || !MUTATING_METHODS.has(method) || object.text() !== name) return null;
       return { node, kind: 'mutate', values: node.field('arguments')?.namedChildren() ?? [], path: [] };

@@ -339,6 +339,7 @@ export class TaintFlow {
       this.cache.searches += 1;
       const calls = callsTo(this.root, name, this.cache.calls)
         .filter((call) => !contains(fn, call) && (call.field('function')?.kind() === 'identifier') !== method)
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the typings promise the field for one node kind; at run time the callee may be another kind
         .filter((call) => !method || call.field('function')?.field('object')?.kind() === 'this')
         .slice(0, MAX_CALL_SITES);
       return this.first(calls.map((call) => call.field('arguments')?.namedChildren()[index]));

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { RoachError } from '../../domain/errors.js';
-import { postGuarded } from './ssrf-guard.js';
-import type { OutboundPolicy } from './ssrf-guard.js';
+import { postGuarded } from '../net/ssrf-guard.js';
+import type { OutboundPolicy } from '../net/ssrf-guard.js';
 
 export interface NotificationChannel {
   readonly type: 'webhook' | 'slack';

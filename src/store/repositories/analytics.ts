@@ -1,4 +1,4 @@
-import type { ProjectRef } from '../../pipeline/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 
 export interface AnalyticsRange {

@@ -1,5 +1,5 @@
-import type { Attribution, IssueLocation, ResolvedLocation } from '../../pipeline/attribution.js';
-import type { ProjectRef } from '../../pipeline/ports.js';
+import type { Attribution, IssueLocation, ResolvedLocation } from '../../attribution/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

@@ -1,4 +1,5 @@
-import type { FileHealthRecord, FileState, ProjectRef } from '../../pipeline/ports.js';
+import type { FileHealthRecord, FileState } from '../../crawl/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

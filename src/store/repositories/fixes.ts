@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FixFileRecord, FixStatus, NewFix, ProjectRef, RebasedFile, StoredFix } from '../../pipeline/ports.js';
+import type { FixFileRecord, FixStatus, NewFix, RebasedFile, StoredFix } from '../../fixes/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks, chunksBySize } from './batch.js';
 

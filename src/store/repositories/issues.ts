@@ -1,8 +1,9 @@
 import { RoachError } from '../../domain/errors.js';
 import type { Finding, FindingTrace } from '../../domain/finding.js';
 import type { Category, Severity } from '../../domain/severity.js';
-import type { ReportedIssue } from '../../pipeline/crawl-report.js';
-import type { ProjectRef, StoredIssue } from '../../pipeline/ports.js';
+import type { ReportedIssue } from '../../crawl/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
+import type { StoredIssue } from '../../fixes/ports.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

@@ -3,7 +3,8 @@ import { CALIBRATION_BUCKETS, reliabilityTable } from '../../domain/calibration.
 import type { StrategyName } from '../../domain/confidence.js';
 import { STRATEGY_NAMES } from '../../domain/confidence.js';
 import { patternBound } from '../../domain/pattern-learning.js';
-import type { AppliedFixFile, LearningReport, PatternLine, ProjectRef } from '../../pipeline/ports.js';
+import type { AppliedFixFile, LearningReport, PatternLine } from '../../learning/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { IN_SCOPE, scopeTallies, sharesPatterns } from './learning.js';
 

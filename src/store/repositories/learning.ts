@@ -1,6 +1,7 @@
 import { RoachError } from '../../domain/errors.js';
 import { HALF_LIFE_DAYS, deprecationChange, isSuccess, patternBound } from '../../domain/pattern-learning.js';
-import type { FixOutcome, PatternStats, ProjectRef } from '../../pipeline/ports.js';
+import type { FixOutcome, PatternStats } from '../../fixes/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 
@@ -232,7 +233,7 @@ export async function recordFixOutcome(db: SqlClient, project: ProjectRef, outco
   const change = deprecationChange({ ...tally, attemptsSinceRestore: tally.sinceRestore, deprecated });
   await writeScopeState(db, project, share, fix.pattern_fingerprint, tally, bound, deprecated || change !== null);
   const words = `fix ${outcome.fixId.slice(0, 8)} ${OUTCOME_WORDS[outcome.kind]}${outcome.detail ? ` (${outcome.detail})` : ''}`;
-  const replaced = fix.previous ? `; replaces "${OUTCOME_WORDS[fix.previous as FixOutcome['kind']] ?? fix.previous}"` : '';
+  const replaced = fix.previous ? `; replaces "${(OUTCOME_WORDS as Partial<Record<string, string>>)[fix.previous] ?? fix.previous}"` : '';
   const base = { fingerprint: fix.pattern_fingerprint, fixId: outcome.fixId, successes: tally.successes, failures: tally.failures, bound };
   await addHistory(db, project, share, {
     ...base,

@@ -1,5 +1,5 @@
 import type { Finding } from '../../domain/finding.js';
-import type { ProjectRef } from '../../pipeline/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

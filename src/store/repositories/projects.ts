@@ -1,4 +1,5 @@
-import type { CrawlSummaryStats, ProjectRef } from '../../pipeline/ports.js';
+import type { CrawlSummaryStats } from '../../crawl/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import { RoachError } from '../../domain/errors.js';
 import type { SqlClient } from '../sql.js';
 import { foreignOverlappingProjects, lockProjectRoots } from './tenancy.js';

@@ -1,4 +1,5 @@
-import type { NewLearnedTemplate, ProjectRef, StoredLearnedTemplate } from '../../pipeline/ports.js';
+import type { NewLearnedTemplate, StoredLearnedTemplate } from '../../fixes/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
 

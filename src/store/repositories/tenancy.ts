@@ -1,11 +1,12 @@
 import { RoachError } from '../../domain/errors.js';
-import type { ProjectRef } from '../../pipeline/ports.js';
+import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 
-export type OrganizationRole = 'owner' | 'admin' | 'member' | 'viewer';
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'member', 'viewer'];
-/** Ranks for "a role may only grant roles up to its own and never touch a higher one". */
-export const ROLE_RANK: Readonly<Record<OrganizationRole, number>> = Object.freeze({ viewer: 0, member: 1, admin: 2, owner: 3 });
+import { ORGANIZATION_ROLES, ROLE_RANK } from '../../domain/roles.js';
+import type { OrganizationRole } from '../../domain/roles.js';
+
+export { ORGANIZATION_ROLES, ROLE_RANK };
+export type { OrganizationRole };
 
 export interface Organization {
   readonly id: string;

@@ -1,0 +1,14 @@
+/** How one generated fix ended in this crawl. */
+export type FixDecision = 'applied' | 'queued' | 'failed-validation' | 'failed-apply' | 'skipped-overlap';
+
+export interface FixSummary {
+  readonly fixId: string | null;
+  readonly ruleId: string;
+  readonly file: string;
+  readonly line: number;
+  readonly strategy: string;
+  readonly safety: 'safe' | 'unsafe';
+  readonly confidence: number;
+  readonly decision: FixDecision;
+  readonly reason: string | null;
+}

@@ -1,0 +1,311 @@
+import type { ReliabilityTable } from '../domain/calibration.js';
+import { calibrator } from '../domain/calibration.js';
+import type { StrategyName } from '../domain/confidence.js';
+import { fixConfidence } from '../domain/confidence.js';
+import type { Edit, Finding, Language } from '../domain/finding.js';
+import { contentHash } from '../domain/fingerprint.js';
+import { severityRank } from '../domain/severity.js';
+import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
+import type { RuleSet } from '../engine/rules.js';
+import type { FixSummary } from './fix-summary.js';
+import { applyNewFix } from './fix-actions.js';
+import type { FixActionDeps } from './fix-actions.js';
+import type { NewFix, PatternStats } from './ports.js';
+import type { ValidationStep } from '../validation/ports.js';
+import { encodeSource, withFileEol } from '../io/source-file.js';
+import { unifiedDiffOfEdits } from './unified-diff.js';
+import type { CommandPolicy } from '../io/sandbox.js';
+import type { FixStrategy } from './strategies.js';
+import { proposeFix } from './strategies.js';
+import type { CheckSpec, SourceText } from '../validation/validate-checks.js';
+import { validateWithChecks } from '../validation/validate-checks.js';
+import { validateFileFixes } from '../validation/validate-in-memory.js';
+
+export interface AnalyzedSource extends SourceText {
+  readonly language: Language;
+  readonly bytes: Uint8Array;
+  readonly findings: readonly Finding[];
+}
+
+export interface CrawlFixOptions {
+  readonly apply: boolean;
+  readonly threshold: number;
+  readonly checks: readonly CheckSpec[];
+  /** Whether and how the checks (repository commands) run. */
+  readonly commands: CommandPolicy;
+  readonly strategies: readonly FixStrategy[];
+  readonly rules: RuleSet;
+  /** Paths (absolute) kept out of the isolated copy, e.g. the data directory. */
+  readonly leftOut: readonly string[];
+  /** Reliability tables per strategy: scores are mapped through those with enough outcomes. */
+  readonly calibration?: readonly ReliabilityTable[];
+}
+
+interface Candidate {
+  readonly id: string;
+  readonly finding: Finding;
+  readonly issueId: string;
+  readonly strategy: StrategyName;
+  readonly safety: 'safe' | 'unsafe';
+  readonly edits: readonly Edit[];
+  readonly template: string | null;
+  steps: ValidationStep[];
+  verdict: 'passed' | 'unchecked' | 'failed';
+  confidence: number;
+}
+
+/** Lines a text spans; a trailing line break ends its last line rather than starting another. */
+function lineCount(text: string): number {
+  if (text === '') return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+function changedLines(edits: readonly Edit[], source: string): number {
+  return edits.reduce((sum, edit) => sum + Math.max(1, lineCount(source.slice(edit.start, edit.end)), lineCount(edit.text)), 0);
+}
+
+/** What one crawl hands its fix phase. */
+export interface ProcessFixesInput {
+  readonly crawlId: string;
+  /** The analyzed files with findings, by path. */
+  readonly sources: ReadonlyMap<string, AnalyzedSource>;
+  /** Stored issue id per finding fingerprint. */
+  readonly issueIds: ReadonlyMap<string, string>;
+  readonly patterns: ReadonlyMap<string, PatternStats>;
+  /** Issues that already have a pending, rejected or failed fix: nothing new is proposed for them. */
+  readonly skipIssues: ReadonlySet<string>;
+  readonly options: CrawlFixOptions;
+}
+
+/** A fix recorded after the loop, in one batch; `failedStep` is set for fixes that failed validation. */
+interface DeferredFix {
+  readonly fix: NewFix;
+  readonly summary: FixSummary;
+  readonly failedStep?: string;
+}
+
+/**
+ * Generates, validates, scores and decides the fixes of one crawl: above the threshold with
+ * --apply they are written (one atomic write per fix, later fixes of a file re-based on earlier
+ * ones); below it, or without --apply, they wait in the review queue.
+ */
+export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
+  const { sources, options } = input;
+  const { proposals, declined } = await proposeFixes(input);
+  const summaries: FixSummary[] = [];
+  const accepted = planCandidates(proposals, summaries);
+  const acceptedByFile = new Map<string, Candidate[]>();
+  for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
+  validateInMemory(acceptedByFile, sources, options.rules);
+  const checkRuns = await validateOnCopy(deps.root, accepted, sources, options);
+  scoreCandidates(accepted, input);
+
+  // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
+  // against the file as it is after this crawl's writes, so approving them later still works.
+  // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
+  const deferred: DeferredFix[] = [];
+  for (const [file, candidates] of acceptedByFile) {
+    const source = sources.get(file);
+    if (source) await decideFile(deps, input, file, source, candidates, summaries, deferred);
+  }
+  await recordDeferred(deps, deferred, summaries);
+  return { summaries, declined, checkRuns };
+}
+
+/** Asks the strategies for a fix of every finding, worst first; counts the findings none could fix. */
+async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Candidate[]; declined: number }> {
+  const { sources, issueIds, patterns, skipIssues, options } = input;
+  let declined = 0;
+  const proposals: Candidate[] = [];
+  const ordered = [...sources.values()]
+    .flatMap((source) => source.findings)
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.file.localeCompare(b.file) || a.range.startOffset - b.range.startOffset);
+  for (const finding of ordered) {
+    const issueId = issueIds.get(finding.fingerprint);
+    const source = sources.get(finding.file);
+    if (!issueId || !source || skipIssues.has(issueId)) continue;
+    const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint) });
+    if (!proposal) {
+      declined++;
+      continue;
+    }
+    const edits = proposal.edits.map((edit) => ({ ...edit, text: withFileEol(edit.text, source.info) }));
+    proposals.push({ id: String(proposals.length), finding, issueId, ...proposal, edits, steps: [], verdict: 'unchecked', confidence: 0 });
+  }
+  return { proposals, declined };
+}
+
+/** Keeps the proposals whose edits do not overlap an earlier one's; the others are summarized as skipped. */
+function planCandidates(proposals: readonly Candidate[], summaries: FixSummary[]): Candidate[] {
+  const plan = planFixes(proposals.map((candidate) => ({ id: candidate.id, edits: candidate.edits })));
+  const byId = new Map(proposals.map((candidate) => [candidate.id, candidate]));
+  for (const skipped of plan.skipped) {
+    const candidate = byId.get(skipped.id);
+    if (!candidate) continue;
+    summaries.push(summaryOf(candidate, null, 'skipped-overlap', `${skipped.reason}; retried on the next crawl`));
+  }
+  return plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
+}
+
+/** Re-parses and re-analyzes each file with its fixes applied; a fix that breaks either fails. */
+function validateInMemory(acceptedByFile: ReadonlyMap<string, Candidate[]>, sources: ReadonlyMap<string, AnalyzedSource>, rules: RuleSet): void {
+  for (const [file, candidates] of acceptedByFile) {
+    const source = sources.get(file);
+    if (!source) continue;
+    const outcomes = validateFileFixes({
+      source: source.text,
+      language: source.language,
+      file,
+      candidates: candidates.map((c) => ({ id: c.id, edits: c.edits, target: c.finding })),
+      before: source.findings,
+      rules,
+    });
+    for (const candidate of candidates) {
+      const outcome = outcomes.get(candidate.id);
+      candidate.steps = outcome?.steps ?? [];
+      candidate.verdict = outcome?.passed ? 'unchecked' : 'failed';
+    }
+  }
+}
+
+/** Runs the repository's checks on an isolated copy for the fixes still standing; returns how many runs it took. */
+async function validateOnCopy(root: string, accepted: readonly Candidate[], sources: ReadonlyMap<string, AnalyzedSource>, options: CrawlFixOptions): Promise<number> {
+  const checkable = accepted.filter((candidate) => candidate.verdict !== 'failed');
+  const { outcomes, runs } = await validateWithChecks({
+    root,
+    leftOut: options.leftOut,
+    checks: options.checks,
+    policy: options.commands,
+    candidates: checkable.map((candidate) => ({ id: candidate.id, edits: candidate.edits })),
+    sources,
+  });
+  for (const candidate of checkable) {
+    const outcome = outcomes.get(candidate.id);
+    if (!outcome) continue;
+    candidate.steps = [...candidate.steps, ...outcome.steps];
+    candidate.verdict = outcome.verdict;
+  }
+  return runs;
+}
+
+/** Sets each fix's confidence from its strategy, pattern record, validation and size (calibrated where known). */
+function scoreCandidates(accepted: readonly Candidate[], input: ProcessFixesInput): void {
+  const calibrators = new Map((input.options.calibration ?? []).map((table) => [table.strategy, calibrator(table)]));
+  for (const candidate of accepted) {
+    const source = input.sources.get(candidate.finding.file);
+    const pattern = input.patterns.get(candidate.finding.patternFingerprint);
+    candidate.confidence = fixConfidence({
+      strategy: candidate.strategy,
+      safety: candidate.safety,
+      successes: pattern?.weightedSuccesses ?? 0,
+      failures: pattern?.weightedFailures ?? 0,
+      validation: candidate.verdict,
+      changedLines: source ? changedLines(candidate.edits, source.text) : 1,
+      calibrate: calibrators.get(candidate.strategy),
+    });
+  }
+}
+
+/** The record of one fix of `file` made against `before`, and the file after it. */
+function recordOf(
+  crawlId: string,
+  file: string,
+  source: AnalyzedSource,
+  candidate: Candidate,
+  change: { status: NewFix['status']; reason: string | null; edits: readonly Edit[]; before: string; beforeBytes: Uint8Array },
+): { fix: NewFix; after: string; afterBytes: Uint8Array } {
+  const { status, reason, edits, before, beforeBytes } = change;
+  const after = applyEdits(before, edits);
+  const afterBytes = encodeSource(after, source.info);
+  const fix: NewFix = {
+    issueId: candidate.issueId,
+    crawlId,
+    ruleId: candidate.finding.ruleId,
+    patternFingerprint: candidate.finding.patternFingerprint,
+    strategy: candidate.strategy,
+    safety: candidate.safety,
+    edits,
+    template: candidate.template,
+    diff: unifiedDiffOfEdits(file, before, edits),
+    confidence: candidate.confidence,
+    validation: candidate.steps,
+    status,
+    statusReason: reason,
+    files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }],
+  };
+  return { fix, after, afterBytes };
+}
+
+/** Decides one file's fixes: failed ones and queued ones are deferred; those to apply are written in order. */
+async function decideFile(
+  deps: FixActionDeps,
+  input: ProcessFixesInput,
+  file: string,
+  source: AnalyzedSource,
+  candidates: readonly Candidate[],
+  summaries: FixSummary[],
+  deferred: DeferredFix[],
+): Promise<void> {
+  const { crawlId, patterns, options } = input;
+  let text = source.text;
+  let bytes = source.bytes;
+  const applied: Edit[] = [];
+  for (const candidate of candidates.filter((c) => c.verdict === 'failed')) {
+    const failedStep = candidate.steps.find((step) => !step.passed);
+    const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'failed_validation', reason, edits: candidate.edits, before: source.text, beforeBytes: source.bytes });
+    deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' });
+  }
+  const passing = candidates.filter((c) => c.verdict !== 'failed');
+  const deprecated = (c: Candidate): boolean => patterns.get(c.finding.patternFingerprint)?.deprecated === true;
+  const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold && !deprecated(c)) : [];
+  for (const candidate of toApply) {
+    const edits = rebaseEdits(candidate.edits, applied);
+    const reason = `confidence ${candidate.confidence} >= threshold ${options.threshold}`;
+    const { fix, after, afterBytes } = recordOf(crawlId, file, source, candidate, { status: 'applying', reason, edits, before: text, beforeBytes: bytes });
+    const result = await applyNewFix(deps, fix, [{ path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes }]);
+    if (result.error) {
+      summaries.push(summaryOf(candidate, result.id, 'failed-apply', result.error.message));
+      continue;
+    }
+    applied.push(...candidate.edits);
+    text = after;
+    bytes = afterBytes;
+    summaries.push(summaryOf(candidate, result.id, 'applied', null));
+  }
+  for (const candidate of passing.filter((c) => !toApply.includes(c))) {
+    const reason = !options.apply
+      ? 'crawl ran without --apply'
+      : deprecated(candidate)
+        ? `pattern deprecated by its outcomes; a human approval restores it`
+        : `confidence ${candidate.confidence} < threshold ${options.threshold}`;
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes });
+    deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
+  }
+}
+
+/** Stores the deferred fixes in one batch, marks the queued ones' issues pending, records failed validations. */
+async function recordDeferred(deps: FixActionDeps, deferred: readonly DeferredFix[], summaries: FixSummary[]): Promise<void> {
+  const ids = await deps.store.insertFixes(deps.project, deferred.map((d) => d.fix));
+  await deps.store.markIssuesPending(deps.project, deferred.filter((d) => d.fix.status === 'pending').map((d) => d.fix.issueId));
+  deferred.forEach((d, i) => summaries.push({ ...d.summary, fixId: ids[i] ?? null }));
+  const failures = deferred.flatMap((d, i) => {
+    const fixId = ids[i];
+    return fixId && d.failedStep ? [{ fixId, kind: 'failed_validation' as const, detail: d.failedStep }] : [];
+  });
+  if (failures.length > 0) await deps.store.recordFixOutcomes(deps.project, failures);
+}
+
+function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSummary['decision'], reason: string | null): FixSummary {
+  return {
+    fixId,
+    ruleId: candidate.finding.ruleId,
+    file: candidate.finding.file,
+    line: candidate.finding.range.startLine + 1,
+    strategy: candidate.strategy,
+    safety: candidate.safety,
+    confidence: candidate.confidence,
+    decision,
+    reason,
+  };
+}
