@@ -25,7 +25,8 @@ import { notificationRoutes } from './routes/notifications.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectSettingsRoutes } from './routes/project-settings.js';
 import { reviewRoutes } from './routes/review.js';
-import { workRoutes } from './routes/work.js';
+import { crawlRoutes } from './routes/crawls.js';
+import { issueRoutes } from './routes/issues.js';
 
 /** Mutating requests are audited; reads are not. */
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -138,7 +139,8 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(healthRoutes(deps));
   await app.register(organizationRoutes(deps));
   await app.register(memberRoutes(deps));
-  await app.register(workRoutes(deps));
+  await app.register(issueRoutes(deps));
+  await app.register(crawlRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
 import { limit, uuid } from '../schemas.js';
-import { authorizedProject } from './work.js';
+import { authorizedProject } from './authorized-project.js';
 
 const DAY_MS = 86_400_000;
 const count = z.coerce.number();

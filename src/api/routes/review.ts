@@ -7,7 +7,7 @@ import { actorOf } from '../access.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
 import { decodeTimeCursor, encodeTimeCursor, text, timeCursor, uuid } from '../schemas.js';
-import { authorizedProject } from './work.js';
+import { authorizedProject } from './authorized-project.js';
 
 /** Diffs in list answers are cut here (UTF-8 bytes); the fix's own route serves the whole diff. */
 export const LIST_DIFF_BYTES = 8 * 1024;

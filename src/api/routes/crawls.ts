@@ -2,15 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoachError } from '../../domain/errors.js';
 import { PRIORITIES } from '../../domain/priority.js';
-import { CATEGORIES, SEVERITIES } from '../../domain/severity.js';
 import { dedupeKeys, tenantJobId } from '../../queue/dedupe-keys.js';
 import type { JobInfo } from '../../queue/ports.js';
 import { actorOf } from '../access.js';
 import type { ApiDeps } from '../context.js';
 import { access } from '../route-access.js';
-import { limit, text, timeCursor, uuid } from '../schemas.js';
+import { text, uuid } from '../schemas.js';
+import { authorizedProject } from './authorized-project.js';
 
-export const jobInfo = z.object({
+const jobInfo = z.object({
   kind: z.string(),
   id: z.string(),
   state: z.string(),
@@ -23,24 +23,8 @@ export const jobInfo = z.object({
   finishedAt: z.number().nullable(),
 });
 
-const issue = z.object({
-  id: uuid, fingerprint: z.string(), ruleId: z.string(), filePath: z.string(), line: z.number(), severity: z.string(), message: z.string(),
-  status: z.enum(['open', 'resolved']), reviewStatus: z.string(), category: z.string(), createdAt: z.string(),
-});
-
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  text()
-    .max(200)
-    .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
-
-/** The project a route authorised (its declared projectId): the only project its handler acts on. */
-export function authorizedProject(scope: { organizationId: string; projectId: string | null } | null): { organizationId: string; projectId: string } {
-  if (!scope?.projectId) throw new RoachError('CR_ERR_INTERNAL', 'A project route ran without an authorised project.');
-  return { organizationId: scope.organizationId, projectId: scope.projectId };
-}
-
-export function workRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+/** Crawls of a project: queue one, follow its job's status (or stream its progress). */
+export function crawlRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const withoutPayload = ({ payload: _payload, ...rest }: JobInfo) => rest;
   const jobOf = (job: JobInfo | null): JobInfo => {
     if (!job) throw new RoachError('CR_ERR_NOT_FOUND', 'No job with that id.');
@@ -48,33 +32,6 @@ export function workRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   };
 
   return async (app) => {
-    app.get(
-      '/api/code-roach/issues',
-      {
-        config: access.project('project:read', 'query'),
-        schema: {
-          querystring: z.object({
-            projectId: uuid,
-            status: z.enum(['open', 'resolved']).optional(),
-            severity: csv(SEVERITIES).optional(),
-            category: z.enum(CATEGORIES).optional(),
-            rule: text().max(200).optional(),
-            file: text().max(4096).optional(),
-            text: text().max(200).optional(),
-            limit,
-            cursor: timeCursor.optional(),
-          }),
-          response: { 200: z.object({ items: z.array(issue).readonly(), nextCursor: z.string().nullable() }) },
-        },
-      },
-      async (request) => {
-        const q = request.query;
-        return deps.tenants.pageIssues(authorizedProject(request.scope), {
-          status: q.status, severities: q.severity, category: q.category, ruleId: q.rule, file: q.file, text: q.text, limit: q.limit, cursor: q.cursor ?? null,
-        });
-      },
-    );
-
     app.post(
       '/api/code-roach/crawl',
       {
