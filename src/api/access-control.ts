@@ -108,7 +108,7 @@ export function installAccessControl(app: FastifyInstance, deps: ApiDeps): void 
   /** The resource the declaration names, read from the declared (validated) source only. */
   async function targetOf(request: FastifyRequest, declared: ScopedAccess): Promise<Target> {
     const source = record(declared.from === 'path' ? request.params : declared.from === 'query' ? request.query : request.body);
-    const text = (name: string): string | null => (typeof source[name] === 'string' ? (source[name] as string) : null);
+    const text = (name: string): string | null => (typeof source[name] === 'string' ? source[name] : null);
     const missing = (name: string) => new RoachError('CR_ERR_REQUEST_INVALID', `${name} is required in the ${declared.from} of this route.`, { field: name });
     switch (declared.scope) {
       case 'organization':

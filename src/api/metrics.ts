@@ -89,7 +89,7 @@ export function instrumentJobHandlers(handlers: JobHandlers, metrics: Metrics): 
       }
     };
   }
-  return wrapped as JobHandlers;
+  return wrapped;
 }
 
 /** Whether an Authorization header carries the metrics token (compared in constant time). */

@@ -117,7 +117,7 @@ export async function analyzeFiles(files: readonly AnalyzeTaskFile[], rules: Rul
   const searchable = new Map<Language, string[]>();
   for (const item of prepared) {
     if (item.done || item.file.language === 'text' || item.bom) continue;
-    const language = item.file.language as Language;
+    const language = item.file.language;
     const list = searchable.get(language) ?? [];
     list.push(item.file.absolutePath);
     searchable.set(language, list);

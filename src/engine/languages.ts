@@ -36,6 +36,8 @@ export function languageOf(fileName: string): Language | null {
   return BY_EXTENSION[fileName.slice(dot).toLowerCase()] ?? null;
 }
 
+type Registration = Parameters<typeof registerDynamicLanguage>[0][string];
+
 let dynamicRegistered = false;
 
 /**
@@ -45,10 +47,12 @@ let dynamicRegistered = false;
 function registerDynamicLanguages(): void {
   if (dynamicRegistered) return;
   const require = createRequire(import.meta.url);
+  // Each package exports its registration (parser library path, extensions) as CommonJS.
+  const load = (name: string): Registration => require(name) as Registration;
   registerDynamicLanguage({
-    python: require('@ast-grep/lang-python'),
-    go: require('@ast-grep/lang-go'),
-    java: require('@ast-grep/lang-java'),
+    python: load('@ast-grep/lang-python'),
+    go: load('@ast-grep/lang-go'),
+    java: load('@ast-grep/lang-java'),
   });
   dynamicRegistered = true;
 }

@@ -89,7 +89,7 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
   }
 
   const config: NapiConfig = {
-    rule: definition.rule as NapiConfig['rule'],
+    rule: definition.rule,
     ...(definition.constraints ? { constraints: definition.constraints as NapiConfig['constraints'] } : {}),
     ...(definition.utils ? { utils: definition.utils as NapiConfig['utils'] } : {}),
   };

@@ -118,7 +118,7 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     configFile: file,
     apply: flags.apply === true,
     format,
-    failOn: (flags.failOn as Severity | undefined) ?? null,
+    failOn: flags.failOn ?? null,
     threshold: flags.threshold !== undefined ? parseNumber(flags.threshold, '--threshold', 0, 1, false) : config.fix.threshold,
     checks: Object.freeze(checks),
     commands: flags.commands ?? hostCommands(flags.inheritEnv === true),

@@ -51,8 +51,8 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   const client: SqlClient = clientOver(db, nested);
   return {
     kind: 'pglite',
-    query: client.query,
-    exec: client.exec,
+    query: client.query.bind(client),
+    exec: client.exec.bind(client),
     async transaction(work) {
       return db.transaction(async (tx) => work(clientOver(tx, async (inner) => inner(clientOver(tx, nested)))));
     },

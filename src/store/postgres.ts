@@ -111,8 +111,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const client = over(pool, transaction);
   return {
     kind: 'postgres',
-    query: client.query,
-    exec: client.exec,
+    query: client.query.bind(client),
+    exec: client.exec.bind(client),
     transaction,
     async close() {
       await pool.end();

@@ -19,6 +19,14 @@ describe('lint: type-aware rules in src/ (issue 12 point 3)', () => {
     for (const rule of TYPE_AWARE) expect([rule, [config.rules[rule]].flat()[0]]).toEqual([rule, 2]);
   });
 
+  it("applies typescript-eslint's type-checked configuration to src/, not to tests", async () => {
+    const preset = ['no-unsafe-assignment', 'no-unsafe-call', 'no-unsafe-member-access', 'unbound-method', 'no-unnecessary-type-assertion', 'await-thenable'].map((rule) => `@typescript-eslint/${rule}`);
+    const src = (await eslint.calculateConfigForFile('src/crawl/crawl.ts')) as { rules: Record<string, unknown> };
+    for (const rule of preset) expect([rule, [src.rules[rule]].flat()[0]]).toEqual([rule, 2]);
+    const tests = (await eslint.calculateConfigForFile('test/crawl/walk.test.ts')) as { rules: Record<string, unknown> };
+    expect(tests.rules['@typescript-eslint/no-unsafe-assignment']).toBeUndefined();
+  });
+
   it.each([
     ['export async function f(p: Promise<void>): Promise<void> {\n  p;\n  Promise.resolve(1);\n}\n', ['no-floating-promises 3']],
     ['export function f(list: number[]): void {\n  list.forEach(async (n) => {\n    await Promise.resolve(n);\n  });\n}\n', ['no-misused-promises 2']],

@@ -40,7 +40,7 @@ function configFor(language: Language): NapiConfig {
   let config = CONFIGS.get(language);
   if (!config) {
     const kinds = KINDS[language];
-    config = { rule: { any: [...kinds.strings, ...kinds.comments].map((kind) => ({ kind })) } } as NapiConfig;
+    config = { rule: { any: [...kinds.strings, ...kinds.comments].map((kind) => ({ kind })) } };
     CONFIGS.set(language, config);
   }
   return config;

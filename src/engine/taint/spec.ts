@@ -42,7 +42,7 @@ export interface CompiledTaint {
 }
 
 function nodeRule(rule: Record<string, unknown>): NodeRule {
-  return { config: { rule: rule as NapiConfig['rule'] }, kind: typeof rule.kind === 'string' ? rule.kind : null };
+  return { config: { rule }, kind: typeof rule.kind === 'string' ? rule.kind : null };
 }
 
 /** Whether `node` matches one of `rules`, asking ast-grep only about rules of the node's kind. */

@@ -57,7 +57,7 @@ function allowList(policy: OutboundPolicy): { hosts: Set<string>; ranges: Range[
 }
 
 const listed = (address: Address, ranges: readonly Range[]): boolean =>
-  ranges.some(([net, prefix]) => net.kind() === address.kind() && address.match(net as never, prefix));
+  ranges.some(([net, prefix]) => net.kind() === address.kind() && address.match(net, prefix));
 
 /**
  * Whether one parsed address may be reached: allow-listed, or ordinary public unicast by ipaddr.js's
