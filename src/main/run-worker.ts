@@ -1,5 +1,6 @@
 import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
+import { isJobKind, JOB_KINDS } from '../queue/catalogue.js';
 import type { JobKind } from '../queue/catalogue.js';
 import type { JobHandlers, WorkerEvent } from '../queue/ports.js';
 import type { QueueErrorSink } from '../queue/queue-errors.js';
@@ -8,6 +9,21 @@ import { createMetrics, instrumentJobHandlers, serveMetrics } from '../api/metri
 import { createJobHandlers } from './job-handlers.js';
 import { openService } from './service.js';
 import { createTestCheckpoints } from './test-checkpoints.js';
+
+export { describeQueueError } from '../queue/queue-errors.js';
+
+/** `--queues` default: every queue of the catalogue. */
+export const ALL_QUEUES: string = JOB_KINDS.join(',');
+
+/** `--queues a,b`: the named queues of the catalogue, or a usage error listing the known ones. */
+export function parseQueueList(list: string): JobKind[] {
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !isJobKind(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new RoachError('CR_ERR_USAGE', `--queues: unknown queue ${unknown.join(', ') || '(none given)'}; known: ${JOB_KINDS.join(', ')}.`);
+  }
+  return names as JobKind[];
+}
 
 export interface WorkerSettings {
   readonly queues: readonly JobKind[];

@@ -76,6 +76,7 @@ describe('layer rules (dependency-cruiser, run by npm run lint)', () => {
       [
         'api-does-not-import-main: src/api/app.ts -> src/main/version.ts',
         'capabilities-know-no-infrastructure: src/crawl/walk.ts -> src/store/db.ts',
+        'cli-goes-through-main: src/cli/command.ts -> src/queue/catalogue.ts',
         'cli-goes-through-main: src/cli/command.ts -> src/store/db.ts',
         'capability-order: src/fixes/plan.ts -> src/learning/learn.ts',
         'crawl-is-on-top-of-the-capabilities: src/fixes/plan.ts -> src/crawl/walk.ts',

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadEnvironment } from '../../config/environment.js';
-import { RoachError } from '../../domain/errors.js';
-import { isJobKind, JOB_KINDS } from '../../queue/catalogue.js';
-import { describeQueueError } from '../../queue/queue-errors.js';
-import type { JobKind } from '../../queue/catalogue.js';
-import { startWorker } from '../../main/run-worker.js';
+import { ALL_QUEUES, describeQueueError, parseQueueList, startWorker } from '../../main/run-worker.js';
 import { parseNumber } from '../../main/settings.js';
 
 const wholeNumber = (value: string, flag: string, min: number, max: number): number => parseNumber(value, flag, min, max, true);
@@ -22,20 +18,11 @@ interface WorkerFlags {
   readonly metricsHost: string;
 }
 
-function queuesOf(list: string): JobKind[] {
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !isJobKind(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new RoachError('CR_ERR_USAGE', `--queues: unknown queue ${unknown.join(', ') || '(none given)'}; known: ${JOB_KINDS.join(', ')}.`);
-  }
-  return names as JobKind[];
-}
-
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('Process jobs from the shared queues (needs REDIS_URL and DATABASE_URL); stops cleanly on SIGTERM.')
-    .option('--queues <list>', 'comma-separated queues to serve', JOB_KINDS.join(','))
+    .option('--queues <list>', 'comma-separated queues to serve', ALL_QUEUES)
     .option('--concurrency <n>', 'jobs at once per queue', '5')
     .option('--rate-limit <n>', 'jobs started per minute per queue', '10')
     .option('--shutdown-grace <ms>', 'on SIGTERM, how long running jobs may finish before they are handed back', '30000')
@@ -47,7 +34,7 @@ export function registerWorker(program: Command): void {
     .action(async (flags: WorkerFlags) => {
       const log = pino({ name: 'roach-worker' });
       const worker = await startWorker(loadEnvironment(), {
-        queues: queuesOf(flags.queues),
+        queues: parseQueueList(flags.queues),
         concurrency: wholeNumber(flags.concurrency, '--concurrency', 1, 1000),
         ratePerMinute: wholeNumber(flags.rateLimit, '--rate-limit', 1, 10_000_000),
         graceMs: wholeNumber(flags.shutdownGrace, '--shutdown-grace', 0, 3_600_000),
