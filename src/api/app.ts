@@ -24,6 +24,7 @@ import { insightRoutes } from './routes/insights.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectSettingsRoutes } from './routes/project-settings.js';
+import { fixRoutes } from './routes/fixes.js';
 import { reviewRoutes } from './routes/review.js';
 import { crawlRoutes } from './routes/crawls.js';
 import { issueRoutes } from './routes/issues.js';
@@ -142,6 +143,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(issueRoutes(deps));
   await app.register(crawlRoutes(deps));
   await app.register(reviewRoutes(deps));
+  await app.register(fixRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));
   await app.register(developerRoutes(deps));
