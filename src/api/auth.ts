@@ -3,6 +3,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Cache } from '../cache/cache.js';
 import { CACHE_TTL_SECONDS, cacheKeys } from '../cache/keys.js';
+import type { ServiceEnvironment } from '../config/environment.js';
 import { RoachError } from '../domain/errors.js';
 import type { ApiKeyRecord, ApiKeyRole, TenantStore } from '../store/ports.js';
 
@@ -10,16 +11,8 @@ export type Principal =
   | { readonly kind: 'user'; readonly userId: string; readonly subject: string }
   | { readonly kind: 'apiKey'; readonly keyId: string; readonly organizationId: string; readonly role: ApiKeyRole; readonly projectIds: readonly string[] };
 
-export interface JwtSettings {
-  readonly secret: string | null;
-  readonly jwksUrl: string | null;
-  readonly issuer: string | null;
-  readonly audience: string | null;
-  /** Longest accepted lifetime: exp at most this many seconds after iat (or after now without iat). */
-  readonly maxLifetimeSeconds: number;
-  /** Clock difference tolerated on exp, nbf and iat. */
-  readonly clockSkewSeconds: number;
-}
+/** Bearer-token settings, as parsed from the environment (JWT_*, ROACH_JWT_*). */
+export type JwtSettings = ServiceEnvironment['api']['jwt'];
 
 /** API keys look like `rk_<43 base64url chars>`: recognisable in logs and secret scanners. */
 const API_KEY_PREFIX = 'rk_';

@@ -119,7 +119,9 @@ export interface ServiceEnvironment {
       readonly jwksUrl: string | null;
       readonly issuer: string | null;
       readonly audience: string | null;
+      /** Longest accepted lifetime: exp at most this many seconds after iat (or after now without iat). */
       readonly maxLifetimeSeconds: number;
+      /** Clock difference tolerated on exp, nbf and iat. */
       readonly clockSkewSeconds: number;
     };
     readonly corsOrigins: readonly string[];

@@ -60,22 +60,30 @@ async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
 
-describe('repository commands in service mode', () => {
-  let db: Database;
+/**
+ * The worker's environment, as in production (an unscrubbed child would inherit all of it), and a
+ * fresh embedded store, for each test of the calling describe block.
+ */
+function withSecretsAndStore(): { readonly db: () => Database } {
+  let db: Database | undefined;
   beforeEach(async () => {
-    // The worker's environment, as in production: an unscrubbed child would inherit all of it.
     for (const [name, value] of Object.entries(SERVICE_SECRETS)) vi.stubEnv(name, value);
     db = await openPglite(null);
     await migrate(db);
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
-    await db.close();
+    await db?.close();
   });
+  return { db: () => db as Database };
+}
+
+describe('repository commands in service mode', () => {
+  const service = withSecretsAndStore();
 
   async function setup(repo: Repo, findSandboxFor?: typeof findSandbox) {
-    const tenants = createTenantStore(db);
-    const pipeline = createPipelineStore(db);
+    const tenants = createTenantStore(service.db());
+    const pipeline = createPipelineStore(service.db());
     const handlers = createJobHandlers({ pipeline, tenants, webhookSecret: null, threads: 1, ...(findSandboxFor ? { findSandbox: findSandboxFor } : {}) });
     const org = await tenants.ensureOrganization('acme', 'Acme');
     const project = await tenants.registerProject(org.id, repo.dir, 'evil');
@@ -139,20 +147,11 @@ describe('repository commands in service mode', () => {
 });
 
 describe('repository commands in the embedded CLI (the user\'s own repository)', () => {
-  let db: Database;
-  beforeEach(async () => {
-    for (const [name, value] of Object.entries(SERVICE_SECRETS)) vi.stubEnv(name, value);
-    db = await openPglite(null);
-    await migrate(db);
-  });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    await db.close();
-  });
+  const service = withSecretsAndStore();
 
   async function crawlOwnRepo(inheritEnv: boolean): Promise<{ env: string; mode: string | undefined }> {
     const repo = await maliciousRepo();
-    const store = createPipelineStore(db);
+    const store = createPipelineStore(service.db());
     const settings = await resolveCrawlSettings(repo.dir, { progress: false, threads: '1', dataDir: path.join(repo.outside, 'data'), inheritEnv });
     const run = await crawlWithStore(store, settings, { color: false });
     const project = await store.ensureProject(repo.dir, path.basename(repo.dir));
