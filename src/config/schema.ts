@@ -68,6 +68,8 @@ export const ProjectConfigSchema = z.strictObject({
   rules: z
     .strictObject({
       disabled: list(entry).default([]),
+      /** Opt-in rules switched on (rules whose file says `optIn`: off by default, see docs/rules.md). */
+      enabled: list(entry).default([]),
       /** Extra rule folders, relative to the project root and inside it (a config is project input). */
       dirs: list(entry.refine(insideProject, { message: 'must be a folder inside the project (relative, no ".." out of it)' }), CONFIG_LIMITS.shortListEntries).default([]),
       /** Per-path changes, later entries winning: e.g. tests may use eval, generated code is not reviewed. */
@@ -85,7 +87,7 @@ export const ProjectConfigSchema = z.strictObject({
         .max(CONFIG_LIMITS.shortListEntries)
         .default([]),
     })
-    .default({ disabled: [], dirs: [], overrides: [] }),
+    .default({ disabled: [], enabled: [], dirs: [], overrides: [] }),
   /** Secrets scanning of code and of text files (config, env, docs); see docs/secrets.md. */
   secrets: z
     .strictObject({

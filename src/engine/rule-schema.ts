@@ -34,6 +34,11 @@ export const RuleFileSchema = z.strictObject({
       safety: z.enum(['safe', 'unsafe']),
     })
     .optional(),
+  /**
+   * Off unless `.roach.yml` `rules.enabled` names it: a rule whose findings a maintainer mostly rejects on real
+   * code (measured by `npm run bench:precision`) stays in the pack for teams that want it, not in the defaults.
+   */
+  optIn: z.strictObject({ reason: z.string().min(1) }).optional(),
 });
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 

@@ -57,6 +57,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
   const selection = {
     extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
     disabled: settings.config.rules.disabled,
+    enabled: settings.config.rules.enabled,
   };
   const rules = await loadRules(selection);
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
