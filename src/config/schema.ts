@@ -117,6 +117,20 @@ export const ProjectConfigSchema = z.strictObject({
     })
     .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
   adapters,
+  /**
+   * Test, fixture, example and benchmark code (see docs/configuration.md): recognised by the usual paths and
+   * names, plus these patterns; `production` patterns are never such code; `policy: ignore` treats it all
+   * as production code (every rule's `inTests` policy is then left unapplied).
+   */
+  tests: z
+    .strictObject({
+      policy: z.enum(['apply', 'ignore']).default('apply'),
+      paths: z
+        .strictObject({ test: list(entry).default([]), fixture: list(entry).default([]), example: list(entry).default([]), benchmark: list(entry).default([]) })
+        .default({ test: [], fixture: [], example: [], benchmark: [] }),
+      production: list(entry).default([]),
+    })
+    .default({ policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] }),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RuleSelection } from '../engine/rules.js';
+import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
 import { analyzeAll } from './analyze-pool.js';
 import type { AnalysisLimits } from './analyze-pool.js';
 import { baseCommit, extractTree } from '../git/git.js';
 import { walkTree } from './walk.js';
 import type { WalkOptions } from './walk.js';
+import { loadCodeRoles, testCodePolicy } from './test-code.js';
+import type { TestCodeSettings } from './test-code.js';
 
 /** The baseline tree is walked with the crawl's own walk settings. */
 export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 'exclude' | 'maxFileSizeBytes'> {
@@ -23,6 +25,8 @@ export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 
   readonly secrets?: SecretScanOptions;
   /** The crawl's per-file analysis limits: the baseline tree is project input too. */
   readonly analysisLimits?: Partial<AnalysisLimits>;
+  /** The crawl's test-code settings and rules, so findings the crawl drops in test code are dropped here too. */
+  readonly testCode?: { readonly settings: TestCodeSettings; readonly rules: RuleSet };
 }
 
 export interface Baseline {
@@ -39,7 +43,7 @@ export interface Baseline {
 export async function computeBaseline(options: BaselineOptions): Promise<Baseline> {
   const commit = await baseCommit(options.root, options.ref);
   const settingsKey = createHash('sha256')
-    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes, options.secrets ?? null]))
+    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes, options.secrets ?? null, options.testCode?.settings ?? null]))
     .digest('hex')
     .slice(0, 16);
   const cacheFile = path.join(options.cacheDir, 'baselines', `${commit}-${settingsKey}.json`);
@@ -58,7 +62,8 @@ export async function computeBaseline(options: BaselineOptions): Promise<Baselin
       secrets: options.secrets,
       limits: options.analysisLimits,
     });
-    const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? outcome.findings.map((f) => f.fingerprint) : []));
+    const inTests = options.testCode ? testCodePolicy(await loadCodeRoles(tree, walked.files, options.testCode.settings), options.testCode.rules) : null;
+    const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? (inTests ? inTests(outcome.findings) : outcome.findings).map((f) => f.fingerprint) : []));
     await mkdir(path.dirname(cacheFile), { recursive: true });
     await writeFile(cacheFile, JSON.stringify(fingerprints));
     return { ref: options.ref, commit, fingerprints: new Set(fingerprints) };

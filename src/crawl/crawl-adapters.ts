@@ -19,6 +19,8 @@ export interface CrawlAdapterInput {
   /** The AST engine's findings of this crawl (overrides already applied). */
   readonly findings: readonly Finding[];
   readonly overrides: readonly RuleOverride[];
+  /** Applied to the merged findings before the overrides (the test-code policy); idempotent on the engine's own. */
+  readonly adjust?: (findings: readonly Finding[]) => Finding[];
   /** The project's open issues before this crawl (read only when an adapter failed). */
   readonly previousIssues: () => Promise<readonly Omit<ReportedIssue, 'fixable'>[]>;
 }
@@ -53,7 +55,7 @@ export async function withAdapterFindings(input: CrawlAdapterInput): Promise<Cra
     files.push({ path: walked.path, absolutePath: walked.absolutePath, language: walked.language });
   }
   const run = await runAdapters(input.adapters, input.root, files, input.findings);
-  const findings = overrideFindings(run.findings, input.overrides);
+  const findings = overrideFindings(input.adjust ? input.adjust(run.findings) : run.findings, input.overrides);
   const keptOpen = run.failedEngines.length > 0 ? await issuesOfFailedEngines(input, new Set(run.failedEngines), findings) : [];
   // A tool's error message may quote the project's files or config (a key in a failing config line): masked before it is shown or stored.
   return { findings, keptOpen, statuses: run.statuses.map((status) => ({ ...status, detail: maskSecretsInText(status.detail) })) };

@@ -26,6 +26,8 @@ import type { FixActionDeps } from '../fixes/fix-actions.js';
 import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
 import type { RuleOverride } from './rule-overrides.js';
+import { loadCodeRoles, testCodePolicy } from './test-code.js';
+import type { TestCodeSettings } from './test-code.js';
 import type { FileState, PipelineStore } from './ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import { readProjectFile } from '../io/project-file.js';
@@ -84,6 +86,8 @@ export interface CrawlOptions {
   readonly secrets?: SecretScanOptions;
   /** Per-file analysis time and memory limits; absent: DEFAULT_ANALYSIS_LIMITS. */
   readonly analysisLimits?: Partial<AnalysisLimits>;
+  /** `.roach.yml` tests: how test and example code is recognised; absent: the built-in conventions. */
+  readonly testCode?: TestCodeSettings;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -118,6 +122,8 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const previous = await store.fileStates(project);
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
+    const roles = await loadCodeRoles(options.root, walked.files, options.testCode);
+    const inTests = testCodePolicy(roles, options.rules);
     const { tasks, unchangedByStat } = planAnalysis(walkedFiles, previous);
     const outcomes = await analyzeAll({
       selection: options.selection, root: options.root, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits,
@@ -145,10 +151,10 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       }
       analyzed++;
       analyzedPaths.push(outcome.path);
-      findings.push(...overrideFindings(outcome.findings, options.overrides ?? []));
+      findings.push(...overrideFindings(inTests(outcome.findings), options.overrides ?? []));
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
-    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], previousIssues: () => store.openIssues(project) });
+    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
     findings.splice(0, findings.length, ...adapted.findings);
     // Adapters quote the lines they flag: secrets are masked there too before anything is stored.
@@ -193,6 +199,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const open = (await store.openIssues(project)).map((issue) => ({
       ...issue,
       fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined,
+      ...(roles.has(issue.file) ? { codeRole: roles.get(issue.file) } : {}),
       ...(baseline ? { baselineState: baseline.fingerprints.has(issue.fingerprint) ? ('existing' as const) : ('new' as const) } : {}),
     }));
     const openIssues = totals(open);

@@ -4,7 +4,7 @@ import type { ProjectRef } from '../domain/project-ref.js';
 import type { LearningStore } from '../learning/ports.js';
 
 /** An open issue as reports show it: a finding's identity and place, and whether its rule has a fix. */
-export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'trace' | 'engines'> & {
+export type ReportedIssue = Pick<Finding, 'ruleId' | 'severity' | 'category' | 'cwe' | 'message' | 'file' | 'snippet' | 'fingerprint' | 'patternFingerprint' | 'trace' | 'engines' | 'codeRole'> & {
   /** 0-based lines and columns, as in findings. */
   readonly range: Pick<SourceRange, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>;
   readonly fixable: boolean;

@@ -1,3 +1,4 @@
+import type { CodeRole } from './code-role.js';
 import type { Category, Severity } from './severity.js';
 
 /** Languages the engine can parse. */
@@ -79,4 +80,6 @@ export interface Finding {
   readonly engines?: readonly string[];
   /** For taint rules: the path from the untrusted source to the sink. */
   readonly trace?: FindingTrace;
+  /** Set when the file is test, fixture, example or benchmark code and the rule's `inTests` policy kept the finding. */
+  readonly codeRole?: CodeRole;
 }

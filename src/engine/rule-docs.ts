@@ -1,3 +1,4 @@
+import { defaultInTests } from '../domain/code-role.js';
 import type { RuleSet } from './rules.js';
 import { ALL_SECRET_RULES } from './secrets/detectors.js';
 
@@ -24,6 +25,8 @@ export interface DocumentedRule {
   readonly fix: string;
   /** Why the rule is off unless `.roach.yml` rules.enabled names it; null: on by default. */
   readonly optIn: string | null;
+  /** The rule's policy in test, fixture, example and benchmark code (declared, or its category's default). */
+  readonly inTests: string;
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
 }
 
@@ -41,9 +44,10 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
     languages: r.languages,
     fix: r.fix?.safety ?? '',
     optIn: r.optIn?.reason ?? null,
+    inTests: r.inTests ?? defaultInTests(r.category),
     doc: r.doc,
   }));
-  const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', optIn: null, doc: r.doc }));
+  const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', optIn: null, inTests: r.inTests, doc: r.doc }));
   return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -61,13 +65,15 @@ export function renderRuleDocs(rules: RuleSet): string {
     '',
     `${sorted.length} rules. Fix safety: **safe** fixes never change the behaviour of correct code and may be applied automatically; **unsafe** ones wait for review.`,
     '',
-    '| rule | severity | category | CWE | languages | fix |',
-    '| --- | --- | --- | --- | --- | --- |',
+    'In tests: what a finding becomes in test, fixture, example and benchmark code (see [test-code.md](test-code.md)): **keep**, **low** (severity lowered to low) or **off** (not reported); in fixtures a kept finding is shown at low.',
+    '',
+    '| rule | severity | category | CWE | languages | fix | in tests |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const rule of sorted) {
     const anchor = rule.id.replace(/[^a-z0-9]+/g, '-');
     const cwe = rule.cwe ? `[CWE-${rule.cwe}](https://cwe.mitre.org/data/definitions/${rule.cwe}.html)` : '';
-    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix}${rule.optIn ? ' (off by default)' : ''} |`);
+    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix}${rule.optIn ? ' (off by default)' : ''} | ${rule.inTests} |`);
   }
   for (const rule of sorted) {
     const optIn = rule.optIn ? ['', `**Off by default** (switch it on with \`rules.enabled: [${rule.id}]\` in \`.roach.yml\`): ${rule.optIn.trim()}`] : [];

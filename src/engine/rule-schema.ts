@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
 import { LANGUAGES } from '../domain/finding.js';
+import { IN_TESTS_POLICIES } from '../domain/code-role.js';
 import { TaintSectionSchema } from './taint/spec.js';
 
 /** Short prefix of rule ids per rule folder, so that `javascript/no-eval.yml` is `js/no-eval`. */
@@ -39,6 +40,11 @@ export const RuleFileSchema = z.strictObject({
    * code (measured by `npm run bench:precision`) stays in the pack for teams that want it, not in the defaults.
    */
   optIn: z.strictObject({ reason: z.string().min(1) }).optional(),
+  /**
+   * In test, fixture, example and benchmark code: `keep` (a real bug there too), `low` or `off`.
+   * Absent: `low` for security and performance rules, `keep` for the others (see domain/code-role.ts).
+   */
+  inTests: z.enum(IN_TESTS_POLICIES).optional(),
 });
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 
@@ -51,16 +57,23 @@ const expectedFinding = z.strictObject({
   column: z.number().int().positive(),
   endLine: z.number().int().positive().optional(),
   endColumn: z.number().int().positive().optional(),
+  /** The finding's severity after the rule's `inTests` policy, for cases with a test-code `path`. */
+  severity: z.enum(SEVERITIES).optional(),
 });
+
+/** The file a case's code is analyzed as, e.g. `test/app.test.js` to show the rule's `inTests` policy; default `case`. */
+const casePath = z.string().min(1).regex(/^[^/\0][^\0]*$/, 'must be a relative POSIX path');
 
 const validCase = z.strictObject({
   code: z.string(),
   language: z.enum(LANGUAGES).optional(),
+  path: casePath.optional(),
 });
 
 const invalidCase = z.strictObject({
   code: z.string(),
   language: z.enum(LANGUAGES).optional(),
+  path: casePath.optional(),
   /** For invalid cases of rules with a fix: the whole file after the fix is applied. */
   output: z.string().optional(),
   /** Every finding the rule must report on `code`, by position; no other finding may be reported. */

@@ -75,7 +75,8 @@ export async function fillCasePositions(rule: CompiledRule): Promise<PositionUpd
       skipped.push({ index, reason: 'needs a `code` string, a numeric `count` and a language of the rule' });
       continue;
     }
-    const positions = findingsOf(rule, code, language).map(positionOf);
+    const file = item.get('path');
+    const positions = findingsOf(rule, code, language, typeof file === 'string' ? file : undefined).map(positionOf);
     if (positions.length !== count) {
       skipped.push({ index, reason: `the rule reports ${positions.length} finding(s), the case expects ${count}` });
       continue;

@@ -1,6 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { Finding, Language } from '../domain/finding.js';
+import { applyRolePolicy, defaultInTests, roleOfPath } from '../domain/code-role.js';
+import type { Severity } from '../domain/severity.js';
 import { analyzeSource } from './analyze.js';
 import { applyEdits, planFixes } from './fixer.js';
 import type { CompiledRule } from './rules.js';
@@ -8,6 +10,7 @@ import { ruleSetOf } from './rules.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
 import { RuleTestFileSchema } from './rule-schema.js';
 import type { ExpectedFinding, InvalidRuleCase, ValidRuleCase } from './rule-schema.js';
+import { looksLikeTestCode } from './test-framework.js';
 
 /**
  * Outcome of one rule test case, named as the learning store names real fix outcomes:
@@ -35,6 +38,8 @@ export interface FindingPosition {
   readonly column: number;
   readonly endLine: number;
   readonly endColumn: number;
+  /** The severity after the rule's `inTests` policy (cases on a test path check it when they state one). */
+  readonly severity?: Severity;
 }
 
 export function testFileOf(rule: CompiledRule): string {
@@ -43,12 +48,12 @@ export function testFileOf(rule: CompiledRule): string {
 
 export function positionOf(finding: Finding): FindingPosition {
   const { startLine, startColumn, endLine, endColumn } = finding.range;
-  return { line: startLine + 1, column: startColumn + 1, endLine: endLine + 1, endColumn: endColumn + 1 };
+  return { line: startLine + 1, column: startColumn + 1, endLine: endLine + 1, endColumn: endColumn + 1, severity: finding.severity };
 }
 
 function formatPosition(position: ExpectedFinding): string {
   const end = position.endLine === undefined ? '' : `-${position.endLine}:${position.endColumn ?? '?'}`;
-  return `${position.line}:${position.column}${end}`;
+  return `${position.line}:${position.column}${end}${position.severity ? ` (${position.severity})` : ''}`;
 }
 
 function matches(expected: ExpectedFinding, actual: FindingPosition): boolean {
@@ -56,7 +61,8 @@ function matches(expected: ExpectedFinding, actual: FindingPosition): boolean {
     expected.line === actual.line &&
     expected.column === actual.column &&
     (expected.endLine === undefined || expected.endLine === actual.endLine) &&
-    (expected.endColumn === undefined || expected.endColumn === actual.endColumn)
+    (expected.endColumn === undefined || expected.endColumn === actual.endColumn) &&
+    (expected.severity === undefined || expected.severity === actual.severity)
   );
 }
 
@@ -72,10 +78,19 @@ export function comparePositions(expected: readonly ExpectedFinding[], actual: r
   return { missing, unexpected: unused };
 }
 
-/** The rule's own findings on one piece of code. */
-export function findingsOf(rule: CompiledRule, code: string, language: Language): Finding[] {
-  const { findings } = analyzeSource({ text: code, file: 'case', language, rules: ruleSetOf([rule]) });
-  return findings.filter((finding) => finding.ruleId === rule.definition.id).sort((a, b) => a.range.startOffset - b.range.startOffset);
+/**
+ * The rule's own findings on one piece of code, analyzed as the file `file`: in test, fixture, example or
+ * benchmark code (by the built-in conventions) the rule's `inTests` policy applies, as in a crawl.
+ */
+export function findingsOf(rule: CompiledRule, code: string, language: Language, file = 'case'): Finding[] {
+  const { findings } = analyzeSource({ text: code, file, language, rules: ruleSetOf([rule]) });
+  const verdict = roleOfPath(file);
+  const role = verdict === 'maybe-test' ? (looksLikeTestCode(code, language) ? 'test' : null) : verdict;
+  const policy = rule.definition.inTests ?? defaultInTests(rule.definition.category);
+  return findings
+    .filter((finding) => finding.ruleId === rule.definition.id)
+    .flatMap((finding) => (role ? (applyRolePolicy(finding, role, policy) ?? []) : [finding]))
+    .sort((a, b) => a.range.startOffset - b.range.startOffset);
 }
 
 /** The case's language, or null when the rule does not run on it. */
@@ -93,7 +108,7 @@ function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number,
   const language = caseLanguage(rule, testCase);
   if (!language) return { ...base, outcome: 'Error', detail: languageError(testCase) };
   try {
-    const own = findingsOf(rule, testCase.code, language);
+    const own = findingsOf(rule, testCase.code, language, testCase.path);
     return own.length === 0
       ? { ...base, outcome: 'Validated', detail: '' }
       : { ...base, outcome: 'Noisy', detail: `reported ${own.length} finding(s) at ${own.map((f) => formatPosition(positionOf(f))).join(', ')}` };
@@ -122,7 +137,7 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
   const language = caseLanguage(rule, testCase);
   if (!language) return [{ ...base, outcome: 'Error', detail: languageError(testCase) }];
   try {
-    const own = findingsOf(rule, testCase.code, language);
+    const own = findingsOf(rule, testCase.code, language, testCase.path);
     const { missing, unexpected } = comparePositions(testCase.errors, own.map(positionOf));
     const results: CaseResult[] = [];
     const reported = own.length === 0 ? 'nothing' : own.map((f) => formatPosition(positionOf(f))).join(', ');

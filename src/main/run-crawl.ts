@@ -75,6 +75,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
         threads: settings.threads,
         secrets,
         analysisLimits: hooks.analysisLimits,
+        testCode: { settings: settings.config.tests, rules },
       })
     : undefined;
   const report = await crawl(store, {
@@ -105,6 +106,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     shareLearning: settings.config.learning.shareAcrossProjects,
     secrets,
     analysisLimits: hooks.analysisLimits,
+    testCode: settings.config.tests,
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

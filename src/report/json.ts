@@ -1,5 +1,6 @@
 import type { Category, Severity } from '../domain/severity.js';
 import type { TraceStep } from '../domain/finding.js';
+import type { CodeRole } from '../domain/code-role.js';
 import type { CrawlReport, FixSummary, ReportedIssue } from '../crawl/crawl-report.js';
 import type { SkipReason } from '../crawl/walk.js';
 
@@ -81,6 +82,8 @@ export interface JsonFinding {
   readonly baselineState?: 'new' | 'existing';
   /** When an analyzer adapter reported it: every engine that did (several when duplicates were merged). */
   readonly engines?: readonly string[];
+  /** When the file is test, fixture, example or benchmark code: which (the rule's `inTests` policy kept the finding). */
+  readonly codeRole?: CodeRole;
 }
 
 /** Fix summaries are published as the pipeline records them (1-based line); tests pin the shape. */
@@ -110,6 +113,7 @@ function toJsonFinding(finding: ReportedIssue): JsonFinding {
     ...(finding.trace ? { trace: { source: jsonStep(finding.trace.source), steps: finding.trace.steps.map(jsonStep) } } : {}),
     ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     ...(finding.engines && finding.engines.length > 0 ? { engines: [...finding.engines] } : {}),
+    ...(finding.codeRole ? { codeRole: finding.codeRole } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { FindingTrace } from '../domain/finding.js';
+import type { CodeRole } from '../domain/code-role.js';
 import type { Severity } from '../domain/severity.js';
 import type { CrawlReport, ReportedIssue, RuleMetadata } from '../crawl/crawl-report.js';
 
@@ -79,8 +80,11 @@ export interface SarifResult {
   readonly baselineState?: 'new' | 'unchanged';
   /** Taint rules: the path from the untrusted source to the sink, one thread flow. */
   readonly codeFlows?: readonly SarifCodeFlow[];
-  /** Engines that reported the result when analyzer adapters ran (several for merged duplicates). */
-  readonly properties?: { readonly engines: readonly string[] };
+  /**
+   * `engines`: engines that reported the result when analyzer adapters ran (several for merged duplicates);
+   * `codeRole`: the file is test, fixture, example or benchmark code (the rule's `inTests` policy kept it).
+   */
+  readonly properties?: { readonly engines?: readonly string[]; readonly codeRole?: CodeRole };
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -163,6 +167,12 @@ function syntheticRule(finding: ReportedIssue): RuleMetadata {
  * SARIF regions are 1-based with an exclusive end column, the engine's are 0-based with an exclusive end, so
  * both ends shift by one. An inverted range is collapsed to its start so the region stays valid.
  */
+function resultProperties(finding: ReportedIssue): Pick<SarifResult, 'properties'> {
+  const engines = finding.engines && finding.engines.length > 0 ? { engines: [...finding.engines] } : {};
+  const role = finding.codeRole ? { codeRole: finding.codeRole } : {};
+  return Object.keys(engines).length + Object.keys(role).length > 0 ? { properties: { ...engines, ...role } } : {};
+}
+
 function toRegion(finding: ReportedIssue): SarifRegion {
   const { startLine, startColumn, endLine, endColumn } = finding.range;
   const start = { line: startLine + 1, column: startColumn + 1 };
@@ -231,7 +241,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
       },
       ...(finding.trace ? { codeFlows: codeFlowsOf(finding, finding.trace) } : {}),
       ...(finding.baselineState ? { baselineState: finding.baselineState === 'new' ? ('new' as const) : ('unchanged' as const) } : {}),
-      ...(finding.engines && finding.engines.length > 0 ? { properties: { engines: [...finding.engines] } } : {}),
+      ...resultProperties(finding),
     }),
   );
 

@@ -103,10 +103,17 @@ function issueLines(report: CrawlReport, paint: Paint): string[] {
     `${paint(['bold'], 'Open issues:')} ${total}`,
     `  By severity: ${severities.join(', ')}`,
     `  By category: ${categories.length > 0 ? categories.join(', ') : 'none'}`,
+    ...nonProductionLine(report),
     ...(report.baseline
       ? [`  New since ${report.baseline.ref} (${report.baseline.commit.slice(0, 8)}): ${report.baseline.newIssues.total} (${SEVERITIES.map((s) => `${s} ${report.baseline?.newIssues.bySeverity[s] ?? 0}`).join(', ')})`]
       : []),
   ];
+}
+
+/** How many open issues are in test, fixture, example or benchmark code (their rules' `inTests` policy kept them). */
+function nonProductionLine(report: CrawlReport): string[] {
+  const count = report.findings.filter((finding) => finding.codeRole).length;
+  return count > 0 ? [`  In test, example or benchmark code: ${count} (marked [test], [fixture], [example], [benchmark])`] : [];
 }
 
 function compareFindings(a: ReportedIssue, b: ReportedIssue): number {
@@ -134,7 +141,7 @@ function findingLines(report: CrawlReport, paint: Paint): string[] {
   for (const finding of listed) {
     const where = `${clean(finding.file)}:${finding.range.startLine + 1}:${finding.range.startColumn + 1}`;
     const severity = paint(SEVERITY_STYLES[finding.severity], finding.severity.padEnd(width));
-    const tag = finding.baselineState === 'new' ? `${paint(['bold'], 'NEW')}  ` : '';
+    const tag = (finding.baselineState === 'new' ? `${paint(['bold'], 'NEW')}  ` : '') + (finding.codeRole ? `${paint(['dim'], `[${finding.codeRole}]`)}  ` : '');
     const engines = finding.engines && finding.engines.length > 1 ? `  ${paint(['dim'], `[${finding.engines.map(clean).join(', ')}]`)}` : '';
     lines.push(`  ${where}  ${severity}  ${tag}${paint(['dim'], finding.ruleId)}  ${clean(finding.message)}${engines}`);
     if (finding.trace) lines.push(`    ${paint(['dim'], `path: ${traceLine(finding.trace)}`)}`);

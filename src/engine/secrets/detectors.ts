@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import type { InTestsPolicy } from '../../domain/code-role.js';
 import type { Severity } from '../../domain/severity.js';
 
 /**
@@ -30,6 +31,12 @@ export interface SecretRule {
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
   readonly formats: readonly FormatDetector[];
   readonly assignments: readonly AssignmentDetector[];
+  /**
+   * In test, fixture, example and benchmark code. `keep` for provider tokens (a live token committed in a
+   * test leaks like any other: the test is in the repository too); lower for what tests make up on purpose:
+   * keys and certificates of local TLS servers, passwords of local databases, signed JWTs, random strings.
+   */
+  readonly inTests: InTestsPolicy;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -95,6 +102,7 @@ function rule(id: string, provider: string, severity: Severity, what: string, ba
     doc: { rationale: `A ${what} is committed in plain text.${RATIONALE_TAIL}`, bad, good },
     formats,
     assignments,
+    inTests: 'keep',
   };
 }
 
@@ -103,12 +111,12 @@ function rule(id: string, provider: string, severity: Severity, what: string, ba
  * so a GCP service-account key is not reported again as a bare private key.
  */
 export const SECRET_RULES: readonly SecretRule[] = [
-  rule('gcp', 'Google Cloud', 'critical', 'Google Cloud service-account private key', '{ "type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE…" }', 'GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/sa.json', [
+  { ...rule('gcp', 'Google Cloud', 'critical', 'Google Cloud service-account private key', '{ "type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE…" }', 'GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/sa.json', [
     { pattern: /"private_key"\s*:\s*"(?<secret>-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\n|[A-Za-z0-9+/=])+?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)"/g, keywords: ['"private_key"'] },
-  ]),
-  rule('private-key', 'PEM', 'critical', 'private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA…\n-----END RSA PRIVATE KEY-----', 'key = read_file(os.environ["KEY_PATH"])', [
+  ]), inTests: 'low' },
+  { ...rule('private-key', 'PEM', 'critical', 'private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA…\n-----END RSA PRIVATE KEY-----', 'key = read_file(os.environ["KEY_PATH"])', [
     { pattern: /(?<secret>-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----[\s\S]{64,20000}?-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)/g, keywords: ['private key'], validate: hasKeyBody },
-  ]),
+  ]), inTests: 'low' },
   rule('aws', 'AWS', 'critical', 'AWS access key', 'AWS_ACCESS_KEY_ID=AKIA… and AWS_SECRET_ACCESS_KEY=wJalr…', 'AWS_PROFILE=deploy (credentials come from the instance role or ~/.aws)', [
     { pattern: /(?<![A-Za-z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])/g, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'] },
   ], [
@@ -145,35 +153,36 @@ export const SECRET_RULES: readonly SecretRule[] = [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/g, keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] },
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![A-Za-z0-9_-])/g, keywords: ['t3blbkfj'] },
   ]),
-  rule('twilio', 'Twilio', 'high', 'Twilio API key or auth token', 'TWILIO_API_KEY=SK…', 'TWILIO_API_KEY=${TWILIO_API_KEY}', [
+  { ...rule('twilio', 'Twilio', 'high', 'Twilio API key or auth token', 'TWILIO_API_KEY=SK…', 'TWILIO_API_KEY=${TWILIO_API_KEY}', [
     { pattern: /(?<![A-Za-z0-9])(?<secret>SK[0-9a-f]{32})(?![A-Za-z0-9])/g, keywords: ['sk'] },
-  ], [{ nameWords: ['twilio'], value: /^[0-9a-f]{32}$/ }]),
+  ], [{ nameWords: ['twilio'], value: /^[0-9a-f]{32}$/ }]), inTests: 'low' },
   rule('sendgrid', 'SendGrid', 'high', 'SendGrid API key', 'sgMail.setApiKey("SG.…")', 'sgMail.setApiKey(process.env.SENDGRID_API_KEY)', [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g, keywords: ['sg.'] },
   ]),
-  rule('mailgun', 'Mailgun', 'high', 'Mailgun API key', 'MAILGUN_API_KEY=key-…', 'MAILGUN_API_KEY=${MAILGUN_API_KEY}', [
+  { ...rule('mailgun', 'Mailgun', 'high', 'Mailgun API key', 'MAILGUN_API_KEY=key-…', 'MAILGUN_API_KEY=${MAILGUN_API_KEY}', [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>key-[0-9a-f]{32})(?![A-Za-z0-9_-])/g, keywords: ['key-'] },
-  ], [{ nameWords: ['mailgun'], value: /^[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$/ }]),
+  ], [{ nameWords: ['mailgun'], value: /^[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$/ }]), inTests: 'low' },
   rule('azure-storage', 'Azure', 'critical', 'Azure storage account key', 'DefaultEndpointsProtocol=https;AccountName=app;AccountKey=…', 'AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING}', [
     { pattern: /AccountKey=(?<secret>[A-Za-z0-9+/]{86}==)/g, keywords: ['accountkey='] },
   ]),
-  rule('database-url', 'Database', 'high', 'database password in a connection URL', 'DATABASE_URL=postgres://app:…@db.internal:5432/app', 'DATABASE_URL=postgres://app@db.internal:5432/app (password from PGPASSWORD or a secret manager)', [
+  { ...rule('database-url', 'Database', 'high', 'database password in a connection URL', 'DATABASE_URL=postgres://app:…@db.internal:5432/app', 'DATABASE_URL=postgres://app@db.internal:5432/app (password from PGPASSWORD or a secret manager)', [
     {
       pattern: /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb):\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@[A-Za-z0-9._-]+/g,
       keywords: ['://'],
     },
-  ]),
-  rule('url-credentials', 'HTTP', 'high', 'password in an http(s) URL (Basic auth)', 'REGISTRY=https://deploy:…@registry.example.org/', 'REGISTRY=https://registry.example.org/ (credentials from a netrc or a secret manager)', [
+  ]), inTests: 'off' },
+  { ...rule('url-credentials', 'HTTP', 'high', 'password in an http(s) URL (Basic auth)', 'REGISTRY=https://deploy:…@registry.example.org/', 'REGISTRY=https://registry.example.org/ (credentials from a netrc or a secret manager)', [
     { pattern: /\bhttps?:\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@[A-Za-z0-9._-]+/g, keywords: ['://'] },
-  ]),
-  rule('jwt', 'JWT', 'high', 'signed JSON Web Token', 'Authorization: Bearer eyJhbGciOi…', 'Authorization: Bearer ${TOKEN}', [
+  ]), inTests: 'off' },
+  { ...rule('jwt', 'JWT', 'high', 'signed JSON Web Token', 'Authorization: Bearer eyJhbGciOi…', 'Authorization: Bearer ${TOKEN}', [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g, keywords: ['eyj'], validate: isSignedJwt },
-  ]),
+  ]), inTests: 'off' },
 ];
 
 /** The rule for values with no provider prefix, judged by their name and their entropy. */
 export const GENERIC_SECRET_RULE: SecretRule = {
   ...rule('generic', 'any', 'high', 'secret (high-entropy value assigned to a secret-like name)', 'api_secret = "q8Zr2…"', 'api_secret = os.environ["API_SECRET"]', []),
+  inTests: 'off',
 };
 
 export const ALL_SECRET_RULES: readonly SecretRule[] = [...SECRET_RULES, GENERIC_SECRET_RULE];

@@ -1,0 +1,74 @@
+import type { Finding } from './finding.js';
+import type { Category } from './severity.js';
+
+/**
+ * What a file is when it is not production code. `test`: test files and their helpers (unit, e2e);
+ * `fixture`: data the tests use (fixtures, mocks, Go `testdata`), often deliberately wrong code;
+ * `example`: documentation examples and demos; `benchmark`: benchmarks. None of them ships or runs in
+ * production, so a security rule's premise (an attacker reaches this code) does not hold there.
+ */
+export const CODE_ROLES = ['test', 'fixture', 'example', 'benchmark'] as const;
+export type CodeRole = (typeof CODE_ROLES)[number];
+
+/**
+ * A rule's policy for non-production code (`inTests` in the rule YAML): `keep` reports it as anywhere
+ * else (a real bug is a bug in a test too), `low` reports it at low severity, `off` does not report it.
+ */
+export const IN_TESTS_POLICIES = ['keep', 'low', 'off'] as const;
+export type InTestsPolicy = (typeof IN_TESTS_POLICIES)[number];
+
+/**
+ * The policy of a rule that declares none: security and performance rules are `low` (their severity
+ * assumes production: an attacker's input, a hot path), every other category is `keep` (a wrong
+ * comparison or an unreachable line is as wrong in a test). Low rather than off: a custom rule's author
+ * may not have thought about tests, and nothing disappears without the rule saying so.
+ */
+export function defaultInTests(category: Category): InTestsPolicy {
+  return category === 'security' || category === 'performance' ? 'low' : 'keep';
+}
+
+/**
+ * A finding in code of `role` under `policy`: dropped (null), lowered to low, or kept; whatever stays is
+ * marked with the role so reports can show it. Fixtures hold deliberately broken code (a parser's or a
+ * linter's test input), so even a `keep` rule is shown at low there. Idempotent: applying it twice gives
+ * the same result, so findings that already went through it can be passed again.
+ */
+export function applyRolePolicy(finding: Finding, role: CodeRole, policy: InTestsPolicy): Finding | null {
+  const effective = role === 'fixture' && policy === 'keep' ? 'low' : policy;
+  if (effective === 'off') return null;
+  const severity = effective === 'low' ? 'low' : finding.severity;
+  return { ...finding, severity, codeRole: role };
+}
+
+/** The answer of the path alone: a role, production (null), or a name that needs a look at the content. */
+export type PathVerdict = CodeRole | 'maybe-test' | null;
+
+const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-_]?data$/i;
+const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
+const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
+const EXAMPLE_DIRS = /^examples?$|^demos?$|^samples?$/i;
+/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, `index.test-d.ts` (tsd), Python and Go test files, Java test classes. */
+const TEST_FILES = /\.(test|tests|spec|e2e|test-d)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
+/** `test.js`, `test-server.js`, `server-test.js`, `test_utils.ts`: test code by name only if its imports say so. */
+const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[cm]?[jt]sx?$/i;
+
+/**
+ * The role a project-relative POSIX path has by the usual conventions, before any configuration.
+ * A fixture folder wins over everything (fixtures under `test/` are data, not tests); then the file's
+ * own name (`x.test.js` in `benchmark/` is a test); then the innermost folder with a known name
+ * (`examples/app/test/a.js` is a test of an example). Regexes here match path segments, never code.
+ */
+export function roleOfPath(file: string): PathVerdict {
+  const segments = file.split('/');
+  const name = segments.pop() ?? '';
+  if (segments.some((segment) => FIXTURE_DIRS.test(segment))) return 'fixture';
+  if (TEST_FILES.test(name)) return 'test';
+  if (BENCHMARK_FILES.test(name)) return 'benchmark';
+  for (const segment of segments.reverse()) {
+    if (TEST_DIRS.test(segment)) return 'test';
+    if (BENCHMARK_DIRS.test(segment)) return 'benchmark';
+    if (EXAMPLE_DIRS.test(segment)) return 'example';
+  }
+  return MAYBE_TEST_FILES.test(name) ? 'maybe-test' : null;
+}
