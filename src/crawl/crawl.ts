@@ -25,6 +25,7 @@ import { followUpAppliedFixes } from '../learning/fix-followup.js';
 import type { FixActionDeps } from '../fixes/fix-actions.js';
 import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
+import { applyEntryPoints, loadEntryPoints } from './entry-points.js';
 import type { RuleOverride } from './rule-overrides.js';
 import { loadCodeRoles, testCodePolicy } from './test-code.js';
 import type { TestCodeSettings } from './test-code.js';
@@ -129,6 +130,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       selection: options.selection, root: options.root, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits,
     });
 
+    const entryPoints = await loadEntryPoints(options.root);
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
     const analyzedPaths: string[] = [];
@@ -151,7 +153,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       }
       analyzed++;
       analyzedPaths.push(outcome.path);
-      findings.push(...overrideFindings(inTests(outcome.findings), options.overrides ?? []));
+      findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
     }
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });

@@ -2,6 +2,7 @@ import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
+import { asEntryPointFinding } from '../domain/operator-input.js';
 import { astGrepLang } from './languages.js';
 import { matchRules } from './combine.js';
 import type { RuleMatch } from './combine.js';
@@ -187,6 +188,8 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     );
   }
   let taintCache: FileCache | undefined;
+  // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
+  const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
   for (const match of ordered) {
     const { rule, node } = match;
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
@@ -196,13 +199,14 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     const shape = nodeShape(node);
     const { id, severity, category, cwe } = rule.definition;
     const message = trace ? `${rule.definition.message} ${describeTrace(trace)}` : rule.definition.message;
+    const reported = trace && shebang ? asEntryPointFinding({ trace, severity, message }, 'shebang') : { severity, message };
     addFinding(
       {
         ruleId: id,
-        severity,
+        severity: reported.severity,
         category,
         cwe: cwe ?? null,
-        message,
+        message: reported.message,
         file: input.file,
         language: input.language,
         range: toRange(node),
