@@ -74,6 +74,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
         threads: settings.threads,
         secrets,
         analysisLimits: hooks.analysisLimits,
+        generated: settings.config.generated,
       })
     : undefined;
   const report = await crawl(store, {
@@ -104,6 +105,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     shareLearning: settings.config.learning.shareAcrossProjects,
     secrets,
     analysisLimits: hooks.analysisLimits,
+    generated: settings.config.generated,
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
