@@ -131,6 +131,17 @@ export const ProjectConfigSchema = z.strictObject({
       production: list(entry).default([]),
     })
     .default({ policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] }),
+  /**
+   * Generated and vendored code (build output, bundles, code copied from other projects): skipped with
+   * the reason. `crawl`: files crawled anyway; `extra`: more files treated as generated. See docs/configuration.md.
+   */
+  generated: z
+    .strictObject({
+      detect: z.boolean().default(true),
+      crawl: list(entry).default([]),
+      extra: list(entry).default([]),
+    })
+    .default({ detect: true, crawl: [], extra: [] }),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

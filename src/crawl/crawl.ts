@@ -37,6 +37,8 @@ import type { CommandPolicy } from '../io/sandbox.js';
 import type { FixStrategy } from '../fixes/strategies.js';
 import type { CheckSpec } from '../validation/validate-checks.js';
 import { walkTree } from './walk.js';
+import type { GeneratedSettings } from './generated-code.js';
+import { withGrammarGaps } from './grammar-gaps.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { maskSecretsInText } from '../engine/secrets/mask-text.js';
@@ -89,6 +91,8 @@ export interface CrawlOptions {
   readonly analysisLimits?: Partial<AnalysisLimits>;
   /** `.roach.yml` tests: how test and example code is recognised; absent: the built-in conventions. */
   readonly testCode?: TestCodeSettings;
+  /** `.roach.yml` generated: how generated and vendored code is recognised; absent: it is not. */
+  readonly generated?: GeneratedSettings;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -155,6 +159,9 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       analyzedPaths.push(outcome.path);
       findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
     }
+    // Parse errors the language's own parser contradicts are grammar gaps, not findings.
+    const grammar = await withGrammarGaps(options.root, outcomes, findings);
+    findings.splice(0, findings.length, ...grammar.findings);
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
@@ -227,6 +234,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
       ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
+      ...(grammar.gaps.length > 0 ? { grammarGaps: grammar.gaps } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
@@ -276,7 +284,8 @@ function planAnalysis(files: readonly WalkedFile[], previous: ReadonlyMap<string
       unchangedByStat++;
       continue;
     }
-    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null, sizeBytes: file.sizeBytes });
+    const check = file.generatedCheck ? { generatedCheck: true } : {};
+    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null, sizeBytes: file.sizeBytes, ...check });
   }
   return { tasks, unchangedByStat };
 }

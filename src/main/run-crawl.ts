@@ -76,6 +76,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
         secrets,
         analysisLimits: hooks.analysisLimits,
         testCode: { settings: settings.config.tests, rules },
+        generated: settings.config.generated,
       })
     : undefined;
   const report = await crawl(store, {
@@ -107,6 +108,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     secrets,
     analysisLimits: hooks.analysisLimits,
     testCode: settings.config.tests,
+    generated: settings.config.generated,
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

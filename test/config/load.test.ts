@@ -27,6 +27,7 @@ const DEFAULTS: ProjectConfig = {
   validation: { commands: [], testTimeoutMs: 300_000 },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] },
+  generated: { detect: true, crawl: [], extra: [] },
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {
