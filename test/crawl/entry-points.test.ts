@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
 import { applyEntryPoints, entryPointReason, entryPointsOf, loadEntryPoints, NO_ENTRY_POINTS } from '../../src/crawl/entry-points.js';
+import { crawlDir } from '../helpers/crawl.js';
 
 const finding = (file: string, local: boolean, severity: Finding['severity'] = 'critical'): Finding =>
   ({
@@ -81,4 +82,14 @@ describe('findings in CLI entry points', () => {
     const low = finding('scripts/x.js', true, 'low');
     expect(applyEntryPoints([low], NO_ENTRY_POINTS)).toEqual([low]);
   });
+});
+
+describe('a crawl', () => {
+  it("reports command injection from process.argv at low in package.json's bin, at its severity elsewhere", async () => {
+    const run = "const { execSync } = require('child_process');\nexecSync('git checkout ' + process.argv[2]);\n";
+    const dir = await project({ 'package.json': JSON.stringify({ bin: { tool: 'cli.js' } }), 'cli.js': run, 'lib/run.js': run });
+    const report = await crawlDir(dir, { fix: false });
+    const severities = report.findings.filter((f) => f.ruleId === 'js/no-command-injection').map((f) => `${f.file} ${f.severity}`);
+    expect(severities.sort()).toEqual(['cli.js low', 'lib/run.js critical']);
+  }, 60_000);
 });
