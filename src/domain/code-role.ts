@@ -54,14 +54,25 @@ const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
 const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[cm]?[jt]sx?$/i;
 
 /**
+ * The folders whose names say something: below a Maven/Gradle `src/main/<lang>/` or `src/test/<lang>/` the
+ * folders are a package name (`com/example/` is no example), so only the folders up to `main`/`test` count.
+ */
+function folderSegments(folders: readonly string[]): string[] {
+  const at = folders.findIndex((segment, i) => segment === 'src' && (folders[i + 1] === 'main' || folders[i + 1] === 'test'));
+  if (at < 0) return [...folders];
+  return folders[at + 1] === 'test' ? folders.slice(0, at + 2) : folders.slice(0, at);
+}
+
+/**
  * The role a project-relative POSIX path has by the usual conventions, before any configuration.
  * A fixture folder wins over everything (fixtures under `test/` are data, not tests); then the file's
  * own name (`x.test.js` in `benchmark/` is a test); then the innermost folder with a known name
  * (`examples/app/test/a.js` is a test of an example). Regexes here match path segments, never code.
  */
 export function roleOfPath(file: string): PathVerdict {
-  const segments = file.split('/');
-  const name = segments.pop() ?? '';
+  const all = file.split('/');
+  const name = all.pop() ?? '';
+  const segments = folderSegments(all);
   if (segments.some((segment) => FIXTURE_DIRS.test(segment))) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
