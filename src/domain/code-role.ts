@@ -47,8 +47,9 @@ const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-
 const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 const EXAMPLE_DIRS = /^examples?$|^demos?$|^samples?$/i;
-/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, `index.test-d.ts` (tsd), Python and Go test files, Java test classes. */
-const TEST_FILES = /\.(test|tests|spec|e2e|test-d)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes. */
+const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;
 const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
 /** `test.js`, `test-server.js`, `server-test.js`, `test_utils.ts`: test code by name only if its imports say so. */
 const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[cm]?[jt]sx?$/i;
@@ -74,6 +75,8 @@ export function roleOfPath(file: string): PathVerdict {
   const name = all.pop() ?? '';
   const segments = folderSegments(all);
   if (segments.some((segment) => FIXTURE_DIRS.test(segment))) return 'fixture';
+  // Type tests (tsd, TSTyche) are input to the type checker and never run: data, like a fixture.
+  if (TYPE_TEST_FILES.test(name)) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
   for (const segment of segments.reverse()) {
