@@ -5,6 +5,8 @@ import { applyTestCodePolicy, DEFAULT_TEST_CODE_SETTINGS, inTestsLookup, loadCod
 import type { TestCodeSettings } from '../../src/crawl/test-code.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { loadRules } from '../../src/engine/rules.js';
+import { computeBaseline } from '../../src/crawl/baseline.js';
+import { fixtureRepo } from '../helpers/git-repo.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 import { crawlDir } from '../helpers/crawl.js';
 
@@ -152,5 +154,18 @@ describe('a crawl of a project with tests, fixtures and examples', () => {
     ]);
     const production = await crawlDir(await project({ ...files, '.roach.yml': 'tests:\n  production: [examples/]\n' }), { fix: false });
     expect(summary(production)).toContain('examples/run.js:1 js/no-eval critical -');
+  });
+});
+
+describe('the baseline', () => {
+  it('drops what the crawl drops in test code, so both sides compare the same findings', async () => {
+    const repo = await fixtureRepo(await tempDir('roach-test-code-git-'));
+    const tls = 'const agent = new https.Agent({ rejectUnauthorized: false });\n';
+    await repo.commit('tls', { 'src/a.js': tls, 'test/a.test.js': tls });
+    const common = { root: repo.dir, ref: 'HEAD', include: [], exclude: [], maxFileSizeBytes: 1_000_000, selection: {}, ruleIds: ['js/no-tls-verification-disabled'], threads: 1 };
+    const plain = await computeBaseline({ ...common, cacheDir: await tempDir('roach-test-code-cache-') });
+    const withPolicy = await computeBaseline({ ...common, cacheDir: await tempDir('roach-test-code-cache-'), testCode: { settings: DEFAULT_TEST_CODE_SETTINGS, rules } });
+    // Other rules find the same in both files; only the test file's TLS finding is dropped.
+    expect(plain.fingerprints.size - withPolicy.fingerprints.size).toBe(1);
   });
 });
