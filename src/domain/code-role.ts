@@ -1,5 +1,4 @@
-import type { Finding } from './finding.js';
-import type { Category } from './severity.js';
+import type { Category, Severity } from './severity.js';
 
 /**
  * What a file is when it is not production code. `test`: test files and their helpers (unit, e2e);
@@ -33,7 +32,7 @@ export function defaultInTests(category: Category): InTestsPolicy {
  * linter's test input), so even a `keep` rule is shown at low there. Idempotent: applying it twice gives
  * the same result, so findings that already went through it can be passed again.
  */
-export function applyRolePolicy(finding: Finding, role: CodeRole, policy: InTestsPolicy): Finding | null {
+export function applyRolePolicy<T extends { readonly severity: Severity; readonly codeRole?: CodeRole }>(finding: T, role: CodeRole, policy: InTestsPolicy): T | null {
   const effective = role === 'fixture' && policy === 'keep' ? 'low' : policy;
   if (effective === 'off') return null;
   const severity = effective === 'low' ? 'low' : finding.severity;
