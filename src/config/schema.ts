@@ -68,6 +68,8 @@ export const ProjectConfigSchema = z.strictObject({
   rules: z
     .strictObject({
       disabled: list(entry).default([]),
+      /** Opt-in rules switched on (rules whose file says `optIn`: off by default, see docs/rules.md). */
+      enabled: list(entry).default([]),
       /** Extra rule folders, relative to the project root and inside it (a config is project input). */
       dirs: list(entry.refine(insideProject, { message: 'must be a folder inside the project (relative, no ".." out of it)' }), CONFIG_LIMITS.shortListEntries).default([]),
       /** Per-path changes, later entries winning: e.g. tests may use eval, generated code is not reviewed. */
@@ -85,7 +87,7 @@ export const ProjectConfigSchema = z.strictObject({
         .max(CONFIG_LIMITS.shortListEntries)
         .default([]),
     })
-    .default({ disabled: [], dirs: [], overrides: [] }),
+    .default({ disabled: [], enabled: [], dirs: [], overrides: [] }),
   /** Secrets scanning of code and of text files (config, env, docs); see docs/secrets.md. */
   secrets: z
     .strictObject({
@@ -129,6 +131,17 @@ export const ProjectConfigSchema = z.strictObject({
       production: list(entry).default([]),
     })
     .default({ policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] }),
+  /**
+   * Generated and vendored code (build output, bundles, code copied from other projects): skipped with
+   * the reason. `crawl`: files crawled anyway; `extra`: more files treated as generated. See docs/configuration.md.
+   */
+  generated: z
+    .strictObject({
+      detect: z.boolean().default(true),
+      crawl: list(entry).default([]),
+      extra: list(entry).default([]),
+    })
+    .default({ detect: true, crawl: [], extra: [] }),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

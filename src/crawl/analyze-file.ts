@@ -5,6 +5,7 @@ import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
 import { searchFiles } from '../engine/batch.js';
+import { generatedContentReason } from '../engine/generated.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import type { SecretScanner } from '../engine/secrets/scanner.js';
@@ -21,10 +22,20 @@ export interface AnalyzeTaskFile {
   readonly previousSha256: string | null;
   /** Size seen by the walk: small jobs run without worker threads. Unknown: treated as large. */
   readonly sizeBytes?: number;
+  /** Check the content for signs of generated code (engine/generated.ts); absent: not checked. */
+  readonly generatedCheck?: boolean;
 }
 
 export type FileOutcome =
-  | { readonly path: string; readonly status: 'analyzed'; readonly sha256: string; readonly findings: Finding[]; readonly syntaxProblems: number }
+  | {
+      readonly path: string;
+      readonly status: 'analyzed';
+      readonly sha256: string;
+      readonly findings: Finding[];
+      readonly syntaxProblems: number;
+      /** The grammar failed but the language's own parser accepts the file (see engine/grammar-gap.ts). */
+      readonly grammarGap?: string;
+    }
   | { readonly path: string; readonly status: 'unchanged'; readonly sha256: string }
   | { readonly path: string; readonly status: 'skipped'; readonly reason: SkipReason; readonly detail: string };
 
@@ -77,6 +88,9 @@ async function prepare(file: AnalyzeTaskFile, root: string | null): Promise<Prep
   const compactText = file.language === 'text' && decoded.text.length <= COMPACT_TEXT_LIMIT;
   const generated = compactText ? null : minifiedReason(decoded.text);
   if (generated) return { done: { path: file.path, status: 'skipped', reason: 'minified', detail: generated } };
+  // Head, tail and (for files holding a helper's name) the top-level statements: cheap next to the rules.
+  const marked = file.generatedCheck && file.language !== 'text' ? generatedContentReason(decoded.text, file.language) : null;
+  if (marked) return { done: { path: file.path, status: 'skipped', reason: 'generated', detail: marked } };
   return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
 }
 
@@ -93,7 +107,8 @@ function finish(
   const input = { text, file: file.path, language: file.language, rules };
   const result = tree ? analyzeParsed(tree.root, input, tree.nodes) : analyzeSource(input);
   const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
-  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length };
+  const gap = result.grammarGap ? { grammarGap: result.grammarGap } : {};
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...gap };
 }
 
 /**

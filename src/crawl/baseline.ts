@@ -8,12 +8,13 @@ import { analyzeAll } from './analyze-pool.js';
 import type { AnalysisLimits } from './analyze-pool.js';
 import { baseCommit, extractTree } from '../git/git.js';
 import { walkTree } from './walk.js';
+import { withGrammarGaps } from './grammar-gaps.js';
 import type { WalkOptions } from './walk.js';
 import { loadCodeRoles, testCodePolicy } from './test-code.js';
 import type { TestCodeSettings } from './test-code.js';
 
 /** The baseline tree is walked with the crawl's own walk settings. */
-export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 'exclude' | 'maxFileSizeBytes'> {
+export interface BaselineOptions extends Pick<WalkOptions, 'root' | 'include' | 'exclude' | 'maxFileSizeBytes' | 'generated'> {
   /** A commit, branch or tag; its merge-base with HEAD is the baseline. */
   readonly ref: string;
   readonly selection: RuleSelection;
@@ -43,7 +44,7 @@ export interface Baseline {
 export async function computeBaseline(options: BaselineOptions): Promise<Baseline> {
   const commit = await baseCommit(options.root, options.ref);
   const settingsKey = createHash('sha256')
-    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes, options.secrets ?? null, options.testCode?.settings ?? null]))
+    .update(JSON.stringify([options.ruleIds, options.include, options.exclude, options.maxFileSizeBytes, options.secrets ?? null, options.testCode?.settings ?? null, options.generated ?? null]))
     .digest('hex')
     .slice(0, 16);
   const cacheFile = path.join(options.cacheDir, 'baselines', `${commit}-${settingsKey}.json`);
@@ -53,17 +54,19 @@ export async function computeBaseline(options: BaselineOptions): Promise<Baselin
   const tree = await mkdtemp(path.join(tmpdir(), 'roach-baseline-'));
   try {
     await extractTree(options.root, commit, tree);
-    const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes, textFiles: options.secrets?.enabled === true });
+    const walked = await walkTree({ root: tree, include: options.include, exclude: options.exclude, maxFileSizeBytes: options.maxFileSizeBytes, textFiles: options.secrets?.enabled === true, generated: options.generated });
     const outcomes = await analyzeAll({
       selection: options.selection,
       root: tree,
-      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null, sizeBytes: file.sizeBytes })),
+      files: walked.files.map((file) => ({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: null, sizeBytes: file.sizeBytes, generatedCheck: file.generatedCheck === true })),
       threads: options.threads,
       secrets: options.secrets,
       limits: options.analysisLimits,
     });
     const inTests = options.testCode ? testCodePolicy(await loadCodeRoles(tree, walked.files, options.testCode.settings), options.testCode.rules) : null;
-    const fingerprints = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? (inTests ? inTests(outcome.findings) : outcome.findings).map((f) => f.fingerprint) : []));
+    const analyzed = outcomes.flatMap((outcome) => (outcome.status === 'analyzed' ? outcome.findings : []));
+    // The same parse errors as the crawl's: those the language's own parser contradicts are left out.
+    const fingerprints = (await withGrammarGaps(tree, outcomes, inTests ? inTests(analyzed) : analyzed)).findings.map((f) => f.fingerprint);
     await mkdir(path.dirname(cacheFile), { recursive: true });
     await writeFile(cacheFile, JSON.stringify(fingerprints));
     return { ref: options.ref, commit, fingerprints: new Set(fingerprints) };

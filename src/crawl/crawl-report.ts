@@ -2,6 +2,7 @@ import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
+import type { GrammarGap } from '../engine/grammar-gap.js';
 import type { ReportedIssue } from './ports.js';
 import type { FixSummary } from '../fixes/fix-summary.js';
 
@@ -59,6 +60,11 @@ export interface CrawlReport {
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
+  /**
+   * Files of this crawl that the grammar could not parse completely but that the language's own parser
+   * accepts (TypeScript compiler, python3, gofmt): no `parse-error` finding; rules ran on the parts that parsed.
+   */
+  readonly grammarGaps?: readonly GrammarGap[];
 }
 
 export interface RuleMetadata {

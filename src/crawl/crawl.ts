@@ -25,6 +25,7 @@ import { followUpAppliedFixes } from '../learning/fix-followup.js';
 import type { FixActionDeps } from '../fixes/fix-actions.js';
 import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
+import { applyEntryPoints, loadEntryPoints } from './entry-points.js';
 import type { RuleOverride } from './rule-overrides.js';
 import { loadCodeRoles, testCodePolicy } from './test-code.js';
 import type { TestCodeSettings } from './test-code.js';
@@ -36,6 +37,8 @@ import type { CommandPolicy } from '../io/sandbox.js';
 import type { FixStrategy } from '../fixes/strategies.js';
 import type { CheckSpec } from '../validation/validate-checks.js';
 import { walkTree } from './walk.js';
+import type { GeneratedSettings } from './generated-code.js';
+import { withGrammarGaps } from './grammar-gaps.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { maskSecretsInText } from '../engine/secrets/mask-text.js';
@@ -88,6 +91,8 @@ export interface CrawlOptions {
   readonly analysisLimits?: Partial<AnalysisLimits>;
   /** `.roach.yml` tests: how test and example code is recognised; absent: the built-in conventions. */
   readonly testCode?: TestCodeSettings;
+  /** `.roach.yml` generated: how generated and vendored code is recognised; absent: it is not. */
+  readonly generated?: GeneratedSettings;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -129,6 +134,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       selection: options.selection, root: options.root, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits,
     });
 
+    const entryPoints = await loadEntryPoints(options.root);
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
     const analyzedPaths: string[] = [];
@@ -151,8 +157,11 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       }
       analyzed++;
       analyzedPaths.push(outcome.path);
-      findings.push(...overrideFindings(inTests(outcome.findings), options.overrides ?? []));
+      findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
     }
+    // Parse errors the language's own parser contradicts are grammar gaps, not findings.
+    const grammar = await withGrammarGaps(options.root, outcomes, findings);
+    findings.splice(0, findings.length, ...grammar.findings);
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
@@ -225,6 +234,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
       ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
+      ...(grammar.gaps.length > 0 ? { grammarGaps: grammar.gaps } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });
@@ -274,7 +284,8 @@ function planAnalysis(files: readonly WalkedFile[], previous: ReadonlyMap<string
       unchangedByStat++;
       continue;
     }
-    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null, sizeBytes: file.sizeBytes });
+    const check = file.generatedCheck ? { generatedCheck: true } : {};
+    tasks.push({ path: file.path, absolutePath: file.absolutePath, language: file.language, previousSha256: before?.sha256 ?? null, sizeBytes: file.sizeBytes, ...check });
   }
   return { tasks, unchangedByStat };
 }

@@ -7,6 +7,8 @@ import { languageOf } from '../engine/languages.js';
 import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from '../io/atomic-write.js';
 import { isInside, readProjectFile } from '../io/project-file.js';
+import { attributesScope, GeneratedPlaces } from './generated-code.js';
+import type { AttributeScope, GeneratedSettings } from './generated-code.js';
 
 export interface WalkOptions {
   readonly root: string;
@@ -19,6 +21,8 @@ export interface WalkOptions {
   readonly skipDirs?: readonly string[];
   /** Also list text files that are not code (config, env, docs), as language `text`, for the secrets scan. */
   readonly textFiles?: boolean;
+  /** Generated and vendored code is recognised (see generated-code.ts); absent: none is. */
+  readonly generated?: GeneratedSettings;
 }
 
 export interface WalkedFile {
@@ -28,12 +32,16 @@ export interface WalkedFile {
   readonly language: FileLanguage;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
+  /** Whether its content is to be checked for signs of generated code (engine/generated.ts). */
+  readonly generatedCheck?: boolean;
 }
 
 /**
  * Why a file was left out. `symlink-outside-root`: a link (file or folder) resolving outside the
  * project, never read. `analysis-timeout` / `analysis-memory`: the file alone overran the analysis
  * pool's per-file time budget or memory guard; `analysis-failed`: its analysis threw or its thread died.
+ * `generated` / `vendored`: build output or code copied from another project, by place (never read) or
+ * by content (see crawl/generated-code.ts and engine/generated.ts).
  */
 export type SkipReason =
   | 'too-large'
@@ -46,7 +54,9 @@ export type SkipReason =
   | 'minified'
   | 'analysis-timeout'
   | 'analysis-memory'
-  | 'analysis-failed';
+  | 'analysis-failed'
+  | 'generated'
+  | 'vendored';
 
 export interface SkippedFile {
   readonly path: string;
@@ -142,8 +152,9 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const insideRoot = (real: string): boolean => isInside(real, realRoot);
   // Always-skipped folders and config excludes are not gitignore rules: no `!pattern` brings them back.
   const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
+  const places = options.generated ? new GeneratedPlaces(options.generated) : null;
 
-  const visit = async (dir: string, scopes: readonly Scope[]): Promise<void> => {
+  const visit = async (dir: string, scopes: readonly Scope[], attributes: readonly AttributeScope[]): Promise<void> => {
     const relativeDir = toPosix(path.relative(options.root, dir));
     let real: string;
     try {
@@ -171,6 +182,8 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
     }
     const own = await gitignoreScope(options.root, dir, warn);
     const active = own ? [...scopes, own] : scopes;
+    const ownAttributes = places ? await attributesScope(options.root, dir, warn) : null;
+    const activeAttributes = ownAttributes ? [...attributes, ownAttributes] : attributes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const absolute = path.join(dir, entry.name);
@@ -210,7 +223,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       }
       if (isDir) {
         if (skipDirs.has(absolute) || isExcluded(absolute, true) || isIgnored(active, absolute, true)) continue;
-        await visit(absolute, active);
+        await visit(absolute, active, activeAttributes);
         continue;
       }
       if (isFile && isRoachTempFile(entry.name)) {
@@ -221,6 +234,12 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       const language = languageOf(entry.name) ?? (options.textFiles && isSecretTextFile(entry.name) ? 'text' : null);
       if (!language || isExcluded(absolute, false) || isIgnored(active, absolute, false)) continue;
       if (include && !include.ignores(relative)) continue;
+      // Text files are not code: a secret in a bundle's config is still a leak, so they are still scanned.
+      const classified = language === 'text' ? null : places?.classify(relative, absolute, activeAttributes);
+      if (classified?.verdict) {
+        skipped.push({ path: relative, reason: classified.verdict.reason, detail: classified.verdict.detail });
+        continue;
+      }
       try {
         info ??= await stat(absolute);
       } catch (error) {
@@ -231,10 +250,10 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
         skipped.push({ path: relative, reason: 'too-large', detail: `${info.size} bytes > limit ${options.maxFileSizeBytes}` });
         continue;
       }
-      files.push({ path: relative, absolutePath: absolute, language, sizeBytes: info.size, mtimeMs: info.mtimeMs });
+      files.push({ path: relative, absolutePath: absolute, language, sizeBytes: info.size, mtimeMs: info.mtimeMs, ...(classified?.contentCheck ? { generatedCheck: true } : {}) });
     }
   };
 
-  await visit(options.root, []);
+  await visit(options.root, [], []);
   return { files, skipped, leftoverTempFiles, warnings };
 }

@@ -49,6 +49,11 @@ export interface TraceStep {
 export interface FindingTrace {
   readonly source: TraceStep;
   readonly steps: readonly TraceStep[];
+  /**
+   * True when no remote sender's data reaches the sink, only the command line or environment of
+   * whoever runs the program (process.argv, process.env): operator input, not an attacker's.
+   */
+  readonly local?: boolean;
 }
 
 /** One detected issue at one place. */

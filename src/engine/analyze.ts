@@ -2,6 +2,7 @@ import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
+import { asEntryPointFinding } from '../domain/operator-input.js';
 import { astGrepLang } from './languages.js';
 import { matchRules } from './combine.js';
 import type { RuleMatch } from './combine.js';
@@ -11,6 +12,7 @@ import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.j
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
 import type { FileCache } from './taint/index.js';
 import { expandTemplate } from './template.js';
+import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
 
 export const PARSE_ERROR_RULE = 'parse-error';
 const SNIPPET_LIMIT = 200;
@@ -25,6 +27,11 @@ export interface SyntaxProblem {
 export interface AnalysisResult {
   readonly findings: Finding[];
   readonly syntaxProblems: SyntaxProblem[];
+  /**
+   * Set when the grammar had syntax problems but the language's own parser (the TypeScript compiler for
+   * JavaScript/TypeScript) accepts the file: why no `parse-error` finding was reported.
+   */
+  readonly grammarGap?: string;
 }
 
 function toRange(node: SgNode): SourceRange {
@@ -136,18 +143,18 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   };
 
   const firstProblem = problems[0];
-  if (firstProblem) {
-    const where = `line ${firstProblem.range.startLine + 1}, column ${firstProblem.range.startColumn + 1}`;
-    const what = firstProblem.kind === 'missing' ? `missing "${firstProblem.expected}"` : 'unexpected syntax';
+  // Valid code the grammar trails (e.g. `export type * from`) is a gap of ours, not a finding against the user.
+  const grammarGap = firstProblem ? inThreadGrammarGap(input.text, input.file, input.language, problems) : null;
+  if (firstProblem && !grammarGap) {
     addFinding(
       {
         ruleId: PARSE_ERROR_RULE,
-        // Low: the grammar trails the language (e.g. `export { x as null }`, variance annotations), so
-        // valid code can land here; it should not fail a --fail-on medium gate on its own.
+        // Low: Python, Go and Java files are only confirmed by their own parser later in the crawl (see
+        // crawl/grammar-gaps.ts), so valid code can still land here; it should not fail a gate on its own.
         severity: 'low',
         category: 'bug',
         cwe: null,
-        message: `File does not parse as ${input.language}: ${what} at ${where} (${problems.length} syntax problem${problems.length === 1 ? '' : 's'}); rules ran on the recoverable parts only.`,
+        message: `File does not parse as ${input.language}: ${describeProblems(problems)}; rules ran on the recoverable parts only.`,
         file: input.file,
         language: input.language,
         range: firstProblem.range,
@@ -187,6 +194,8 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     );
   }
   let taintCache: FileCache | undefined;
+  // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
+  const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
   for (const match of ordered) {
     const { rule, node } = match;
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
@@ -196,13 +205,14 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     const shape = nodeShape(node);
     const { id, severity, category, cwe } = rule.definition;
     const message = trace ? `${rule.definition.message} ${describeTrace(trace)}` : rule.definition.message;
+    const reported = trace && shebang ? asEntryPointFinding({ trace, severity, message }, 'shebang') : { severity, message };
     addFinding(
       {
         ruleId: id,
-        severity,
+        severity: reported.severity,
         category,
         cwe: cwe ?? null,
-        message,
+        message: reported.message,
         file: input.file,
         language: input.language,
         range: toRange(node),
@@ -216,5 +226,5 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
       nodeTokens(node),
     );
   }
-  return { findings, syntaxProblems: problems };
+  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}) };
 }

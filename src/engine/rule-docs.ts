@@ -23,6 +23,8 @@ export interface DocumentedRule {
   readonly message: string;
   readonly languages: readonly string[];
   readonly fix: string;
+  /** Why the rule is off unless `.roach.yml` rules.enabled names it; null: on by default. */
+  readonly optIn: string | null;
   /** The rule's policy in test, fixture, example and benchmark code (declared, or its category's default). */
   readonly inTests: string;
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
@@ -41,10 +43,11 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
     message: r.message,
     languages: r.languages,
     fix: r.fix?.safety ?? '',
+    optIn: r.optIn?.reason ?? null,
     inTests: r.inTests ?? defaultInTests(r.category),
     doc: r.doc,
   }));
-  const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', inTests: r.inTests, doc: r.doc }));
+  const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', optIn: null, inTests: r.inTests, doc: r.doc }));
   return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -70,10 +73,11 @@ export function renderRuleDocs(rules: RuleSet): string {
   for (const rule of sorted) {
     const anchor = rule.id.replace(/[^a-z0-9]+/g, '-');
     const cwe = rule.cwe ? `[CWE-${rule.cwe}](https://cwe.mitre.org/data/definitions/${rule.cwe}.html)` : '';
-    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix} | ${rule.inTests} |`);
+    lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix}${rule.optIn ? ' (off by default)' : ''} | ${rule.inTests} |`);
   }
   for (const rule of sorted) {
-    lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
+    const optIn = rule.optIn ? ['', `**Off by default** (switch it on with \`rules.enabled: [${rule.id}]\` in \`.roach.yml\`): ${rule.optIn.trim()}`] : [];
+    lines.push('', `## ${rule.id}`, '', cell(rule.message), ...optIn, '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;
 }

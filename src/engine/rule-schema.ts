@@ -36,6 +36,11 @@ export const RuleFileSchema = z.strictObject({
     })
     .optional(),
   /**
+   * Off unless `.roach.yml` `rules.enabled` names it: a rule whose findings a maintainer mostly rejects on real
+   * code (measured by `npm run bench:precision`) stays in the pack for teams that want it, not in the defaults.
+   */
+  optIn: z.strictObject({ reason: z.string().min(1) }).optional(),
+  /**
    * In test, fixture, example and benchmark code: `keep` (a real bug there too), `low` or `off`.
    * Absent: `low` for security and performance rules, `keep` for the others (see domain/code-role.ts).
    */

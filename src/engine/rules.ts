@@ -153,6 +153,11 @@ export interface RuleSelection {
   readonly extraDirs?: readonly string[];
   /** Rule ids switched off. */
   readonly disabled?: readonly string[];
+  /**
+   * Opt-in rules (`optIn` in their file) that are switched on. When absent every rule loads, opt-in ones too:
+   * that is the pack as listed, documented and tested. A crawl always passes it (`.roach.yml` rules.enabled).
+   */
+  readonly enabled?: readonly string[];
 }
 
 /**
@@ -184,8 +189,10 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
     }
   }
   const disabled = new Set(selection.disabled ?? []);
+  const enabled = selection.enabled ? new Set(selection.enabled) : null;
+  const wanted = (rule: CompiledRule): boolean => !disabled.has(rule.definition.id) && (!rule.definition.optIn || !enabled || enabled.has(rule.definition.id));
   return ruleSetOf(
-    compiled.filter((rule) => !disabled.has(rule.definition.id)),
+    compiled.filter(wanted),
     problems,
   );
 }

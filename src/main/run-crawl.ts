@@ -57,6 +57,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
   const selection = {
     extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
     disabled: settings.config.rules.disabled,
+    enabled: settings.config.rules.enabled,
   };
   const rules = await loadRules(selection);
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
@@ -75,6 +76,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
         secrets,
         analysisLimits: hooks.analysisLimits,
         testCode: { settings: settings.config.tests, rules },
+        generated: settings.config.generated,
       })
     : undefined;
   const report = await crawl(store, {
@@ -106,6 +108,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     secrets,
     analysisLimits: hooks.analysisLimits,
     testCode: settings.config.tests,
+    generated: settings.config.generated,
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -35,7 +35,7 @@ export interface LearnResult {
 /** The project's rules as a crawl would load them (built-in pack, rule dirs and disabled rules from .roach.yml). */
 export async function projectRules(root: string): Promise<{ rules: RuleSet; maxFileSizeBytes: number }> {
   const { config } = await loadProjectConfig(root);
-  const rules = await loadRules({ extraDirs: config.rules.dirs.map((dir) => path.resolve(root, dir)), disabled: config.rules.disabled });
+  const rules = await loadRules({ extraDirs: config.rules.dirs.map((dir) => path.resolve(root, dir)), disabled: config.rules.disabled, enabled: config.rules.enabled });
   return { rules, maxFileSizeBytes: config.maxFileSizeBytes };
 }
 

@@ -45,6 +45,8 @@ export interface JsonReport {
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** With validation commands configured: how they ran (host, sandbox) or why they were skipped. */
   readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
+  /** Files analyzed in this crawl that our grammar parsed only in part but the language's own parser accepts: no parse-error finding. */
+  readonly grammarGaps?: readonly { readonly path: string; readonly detail: string }[];
 }
 
 export interface JsonTraceStep {
@@ -169,6 +171,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
           },
         }
       : {}),
+    ...(report.grammarGaps ? { grammarGaps: report.grammarGaps.map(({ path, detail }) => ({ path, detail })) } : {}),
   };
 }
 

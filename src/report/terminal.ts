@@ -164,6 +164,16 @@ function ruleProblemLines(report: CrawlReport, paint: Paint): string[] {
   return [paint(['bold', 'yellow'], 'Rule files skipped:'), ...report.ruleProblems.map((p) => `  ${paint(['yellow'], clean(p.message))}`)];
 }
 
+/** Files our grammar trails (the language's own parser accepts them): no parse error reported; listed briefly. */
+const MAX_GAPS_LISTED = 5;
+function grammarGapLines(report: CrawlReport, paint: Paint): string[] {
+  const gaps = report.grammarGaps ?? [];
+  if (gaps.length === 0) return [];
+  const listed = gaps.slice(0, MAX_GAPS_LISTED).map((gap) => `  ${clean(gap.path)}${paint(['dim'], ` (${clean(gap.detail)})`)}`);
+  const more = gaps.length > listed.length ? [`  … and ${gaps.length - listed.length} more`] : [];
+  return [`${paint(['bold'], 'Grammar gaps:')} ${gaps.length} file${gaps.length === 1 ? '' : 's'} parsed only in part by our grammar but valid for the language's own parser`, ...listed, ...more];
+}
+
 /** Problems that changed what was crawled (an unreadable `.gitignore`), and validation commands that did not run. */
 function warningLines(report: CrawlReport, paint: Paint): string[] {
   const skipped = report.validationCommands?.mode === 'skipped' ? [`validation commands not run: ${report.validationCommands.reason ?? ''}`] : [];
@@ -229,6 +239,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
     adapterLines(report, paint),
     ruleProblemLines(report, paint),
     warningLines(report, paint),
+    grammarGapLines(report, paint),
     [`${paint(['bold'], 'Resolved issues:')} ${report.resolvedIssues}`],
     fixLines(report, paint),
     worstFileLines(report, paint),

@@ -20,13 +20,14 @@ const DEFAULTS: ProjectConfig = {
   include: [],
   exclude: [],
   maxFileSizeBytes: 1_048_576,
-  rules: { disabled: [], dirs: [], overrides: [] },
+  rules: { disabled: [], enabled: [], dirs: [], overrides: [] },
   secrets: { enabled: true, exclude: [] },
   fix: { threshold: 0.9 },
   learning: { shareAcrossProjects: false },
   validation: { commands: [], testTimeoutMs: 300_000 },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] },
+  generated: { detect: true, crawl: [], extra: [] },
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {
@@ -70,7 +71,7 @@ describe('loadProjectConfig', () => {
       ...DEFAULTS,
       include: ['src/'],
       exclude: ['**/*.test.js'],
-      rules: { disabled: ['js/no-eval'], dirs: [], overrides: [] },
+      rules: { disabled: ['js/no-eval'], enabled: [], dirs: [], overrides: [] },
       fix: { threshold: 0.75 },
       validation: { commands: [{ name: 'types', run: 'npx tsc --noEmit', timeoutMs: 300_000 }], testTimeoutMs: 300_000 },
     });

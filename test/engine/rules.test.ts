@@ -152,6 +152,17 @@ describe('loadRules', () => {
     expect(findings).toEqual([]);
   });
 
+  it('loads an opt-in rule only when the selection enables it, and every rule when it names none', async () => {
+    await writeRule('javascript/my-rule.yml', `${ruleYaml()}optIn: { reason: "mostly noise on real code" }\n`);
+    const crawled = await loadRules({ extraDirs: [dir], enabled: [] });
+    expect(crawled.byId('js/my-rule')).toBeUndefined();
+    expect(crawled.byId('js/no-eval')).toBeDefined();
+    const switchedOn = await loadRules({ extraDirs: [dir], enabled: ['js/my-rule'] });
+    expect(switchedOn.byId('js/my-rule')?.definition.optIn?.reason).toBe('mostly noise on real code');
+    // Listing, documenting and testing the pack: no selection of opt-in rules, so all of them.
+    expect((await loadRules({ extraDirs: [dir] })).byId('js/my-rule')).toBeDefined();
+  });
+
   it('drops a disabled custom rule that overrides a built-in, leaving neither', async () => {
     await writeRule('javascript/no-eval.yml', ruleYaml({ id: 'js/no-eval' }));
     const set = await loadRules({ extraDirs: [dir], disabled: ['js/no-eval'] });

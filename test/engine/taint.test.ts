@@ -159,3 +159,32 @@ describe('taint sections in rule files', () => {
     expect(error.message).toMatch(why);
   });
 });
+
+describe('operator input: the command line and environment', () => {
+  it('marks a trace whose only source is process.argv or process.env as local', () => {
+    const [argv] = probe('const target = process.argv[2];\nsink(target);');
+    expect(argv?.trace?.local).toBe(true);
+    const [env] = probe('sink(process.env.TARGET);');
+    expect(env?.trace?.local).toBe(true);
+  });
+
+  it('prefers a remote sender over the command line when both reach the sink', () => {
+    const [finding] = probe(handler('sink(process.argv[2] + req.query.q);'));
+    expect(finding?.trace?.source.label).toBe('req.query.q');
+    expect(finding?.trace?.local).toBeUndefined();
+    expect(finding?.severity).toBe('high');
+  });
+
+  it('lowers local-only findings to low in a #! script, saying why, and leaves remote ones alone', () => {
+    const [local] = probe('#!/usr/bin/env node\nconst target = process.argv[2];\nsink(target);');
+    expect(local?.severity).toBe('low');
+    expect(local?.message).toMatch(/operator input, reported at low severity/);
+    const [remote] = probe(`#!/usr/bin/env node\n${handler('sink(req.query.q);')}`);
+    expect(remote?.severity).toBe('high');
+  });
+
+  it('keeps the rule severity for process.argv in a file without #!', () => {
+    const [finding] = probe('const target = process.argv[2];\nsink(target);');
+    expect(finding?.severity).toBe('high');
+  });
+});

@@ -30,7 +30,7 @@ export function registerRules(program: Command): void {
       const set = await loadRules();
       const rows = documentedRules(set);
       if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
-      const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix}` : ''}`);
+      const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix}` : ''}${r.optIn ? ' opt-in' : ''}`.trimEnd());
       await writeStdout(`${lines.join('\n')}\n${rows.length} rules\n`);
     });
   rules

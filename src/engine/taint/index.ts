@@ -25,7 +25,16 @@ export function taintTraceOf(taint: CompiledTaint, match: SgNode, prefix: string
   if (values.every((node) => CONSTANT_KINDS.has(String(node.kind())))) return null;
   const root = match.getRoot().root();
   cache.hints ??= sourceHints(root);
-  if (taint.sourceRules.length === 0 && !setsPossible(taint.sourceSets, cache.hints)) return null;
+  // A path from a remote sender wins over one from the command line or environment.
+  const remote = taint.remote && traceFrom(taint.remote, values, root, cache);
+  if (remote) return remote;
+  const trace = traceFrom(taint, values, root, cache);
+  return trace && taint.remote ? { ...trace, local: true } : trace;
+}
+
+function traceFrom(taint: CompiledTaint, values: readonly SgNode[], root: SgNode, cache: FileCache): FindingTrace | null {
+  const hints = cache.hints ?? sourceHints(root);
+  if (taint.sourceRules.length === 0 && !setsPossible(taint.sourceSets, hints)) return null;
   const flow = new TaintFlow(taint, root, cache);
   for (const node of values) {
     const value = flow.valueOf(node);

@@ -11,6 +11,11 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
  */
 export const SOURCE_SETS = ['request', 'request-reflected', 'request-object', 'argv', 'env', 'location'] as const;
 export type SourceSet = (typeof SOURCE_SETS)[number];
+/**
+ * Sets the operator controls, not a remote sender: the command line and environment of whoever runs the
+ * program. A trace from these alone is marked `local` (severity is lowered in CLI entry points).
+ */
+const LOCAL_SOURCE_SETS: ReadonlySet<SourceSet> = new Set(['argv', 'env']);
 
 const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, {
   message: 'must not be empty',
@@ -39,6 +44,11 @@ export interface CompiledTaint {
   readonly sourceSets: ReadonlySet<SourceSet>;
   readonly sourceRules: readonly NodeRule[];
   readonly sanitizers: readonly NodeRule[];
+  /**
+   * For a rule with local sets (argv, env): the same section without them, asked first so a sink that
+   * remote data reaches is never reported as local only; null when the rule has no local set.
+   */
+  readonly remote: CompiledTaint | null;
 }
 
 function nodeRule(rule: Record<string, unknown>): NodeRule {
@@ -58,5 +68,8 @@ export function compileTaint(section: TaintSection): CompiledTaint {
     if (typeof source === 'string') sourceSets.add(source);
     else sourceRules.push(nodeRule(source));
   }
-  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers: (section.sanitizers ?? []).map(nodeRule) };
+  const sanitizers = (section.sanitizers ?? []).map(nodeRule);
+  const remoteSets = new Set([...sourceSets].filter((set) => !LOCAL_SOURCE_SETS.has(set)));
+  const remote = remoteSets.size === sourceSets.size ? null : { sinks: section.sinks, sourceSets: remoteSets, sourceRules, sanitizers, remote: null };
+  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers, remote };
 }

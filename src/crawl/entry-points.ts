@@ -1,0 +1,122 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding } from '../domain/finding.js';
+import { asEntryPointFinding } from '../domain/operator-input.js';
+import type { EntryPointReason } from '../domain/operator-input.js';
+import { readProjectFile } from '../io/project-file.js';
+
+/**
+ * The project's CLI entry points, read once per crawl from its package.json files: the commands of
+ * `bin`, and the files `scripts` runs (`node scripts/release.js`). Only findings fed by the command
+ * line or environment alone are changed there (to low), never dropped, so a baseline's fingerprints
+ * are the same with or without this step and baseline.ts needs no copy of it.
+ */
+export interface EntryPoints {
+  /** Project-relative POSIX paths, with why each is an entry point. */
+  readonly files: ReadonlyMap<string, EntryPointReason>;
+}
+
+export const NO_ENTRY_POINTS: EntryPoints = { files: new Map() };
+
+/** Workspace packages read at most, so a huge monorepo costs a bounded number of reads. */
+const MAX_PACKAGES = 200;
+const SCRIPT_FILE = /\.(?:[cm]?js|[cm]?ts)$/;
+/** Developer scripts by place: a `scripts/` or `bin/` folder anywhere in the project. */
+const SCRIPT_FOLDER = /(?:^|\/)(?:scripts|bin)\//;
+
+interface PackageJson {
+  readonly bin?: unknown;
+  readonly scripts?: unknown;
+  readonly workspaces?: unknown;
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (value && typeof value === 'object') return Object.values(value).filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+/** `./bin/cli.js` in package `packages/x` is `packages/x/bin/cli.js`; paths leaving the project are dropped. */
+function projectPath(dir: string, file: string): string | null {
+  const joined = path.posix.normalize(path.posix.join(dir, file.replace(/\\/g, '/')));
+  return joined.startsWith('../') || path.posix.isAbsolute(joined) ? null : joined;
+}
+
+/** The files a package.json names as commands (`bin`) or runs from its `scripts` (words that are script files). */
+export function entryPointsOf(pkg: PackageJson, dir: string): Map<string, EntryPointReason> {
+  const files = new Map<string, EntryPointReason>();
+  for (const file of stringsOf(pkg.bin)) {
+    const at = projectPath(dir, file);
+    if (at) files.set(at, 'package-bin');
+  }
+  for (const command of stringsOf(pkg.scripts)) {
+    for (const word of command.split(/[\s;&|()]+/)) {
+      if (word.startsWith('-') || !SCRIPT_FILE.test(word)) continue;
+      const at = projectPath(dir, word.replace(/^['"]|['"]$/g, ''));
+      if (at && !files.has(at)) files.set(at, 'package-script');
+    }
+  }
+  return files;
+}
+
+async function readPackage(root: string, dir: string): Promise<PackageJson | null> {
+  const bytes = await readProjectFile(root, path.join(root, dir, 'package.json')).catch(() => null);
+  if (!bytes) return null;
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+  } catch {
+    // A package.json that is not JSON names no entry point; the project's own tools report it.
+    return null;
+  }
+}
+
+/** Workspace folders of a root package.json: `packages/*` (one level) and plain folder names. */
+async function workspaceDirs(root: string, pkg: PackageJson): Promise<string[]> {
+  const raw = pkg.workspaces;
+  const patterns = stringsOf(raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { packages?: unknown }).packages : raw);
+  const dirs: string[] = [];
+  for (const pattern of patterns) {
+    const clean = pattern.replace(/\/+$/, '');
+    if (!clean.endsWith('/*')) {
+      if (!clean.includes('*')) dirs.push(clean);
+      continue;
+    }
+    const parent = clean.slice(0, -2);
+    if (parent.includes('*')) continue;
+    const entries = await readdir(path.join(root, parent), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) if (entry.isDirectory()) dirs.push(`${parent}/${entry.name}`);
+  }
+  return dirs.map((dir) => projectPath('', dir)).filter((dir): dir is string => dir !== null && dir !== '.').slice(0, MAX_PACKAGES);
+}
+
+/** Reads the root package.json and its workspaces' once; a project without one has no declared entry point. */
+export async function loadEntryPoints(root: string): Promise<EntryPoints> {
+  const pkg = await readPackage(root, '.');
+  if (!pkg) return NO_ENTRY_POINTS;
+  const files = entryPointsOf(pkg, '');
+  for (const dir of await workspaceDirs(root, pkg)) {
+    const member = await readPackage(root, dir);
+    if (!member) continue;
+    for (const [file, reason] of entryPointsOf(member, dir)) if (!files.has(file)) files.set(file, reason);
+  }
+  return { files };
+}
+
+/** Why `file` is a CLI entry point or developer script, or null. */
+export function entryPointReason(file: string, entryPoints: EntryPoints): EntryPointReason | null {
+  return entryPoints.files.get(file) ?? (SCRIPT_FOLDER.test(file) ? 'scripts-folder' : null);
+}
+
+/**
+ * Injection findings fed only by the operator's command line or environment, in a CLI entry point or
+ * developer script: at low severity (see domain/operator-input.ts). Every other finding is unchanged.
+ */
+export function applyEntryPoints(findings: readonly Finding[], entryPoints: EntryPoints): Finding[] {
+  return findings.map((finding) => {
+    if (finding.trace?.local !== true) return finding;
+    const reason = entryPointReason(finding.file, entryPoints);
+    return reason ? asEntryPointFinding(finding, reason) : finding;
+  });
+}

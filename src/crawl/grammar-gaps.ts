@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import type { Finding, Language } from '../domain/finding.js';
+import { PARSE_ERROR_RULE } from '../engine/analyze.js';
+import type { GrammarGap } from '../engine/grammar-gap.js';
+import { ignoreError } from '../domain/ignore-error.js';
+import { readProjectFile } from '../io/project-file.js';
+import { decodeSource } from '../io/source-file.js';
+import type { FileOutcome } from './analyze-file.js';
+
+export type { GrammarGap } from '../engine/grammar-gap.js';
+
+/**
+ * A language's own parser, run outside the analysis threads on the few files whose parse the grammar
+ * failed: one child process per crawl and language. `accepts` answers per text, in order: true when
+ * the parser accepts it; it throws when the parser is not on this machine (today's verdict then stands).
+ */
+export interface ParserCheck {
+  readonly language: Language;
+  readonly name: string;
+  readonly accepts: (texts: readonly string[]) => Promise<boolean[]>;
+}
+
+/** Child processes get the bare environment a parser needs: no project or service secrets. */
+function parserEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'PYENV_ROOT', 'PYENV_VERSION', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+/**
+ * Parses (never runs) each text with `ast.parse`; any exception, a RecursionError on deep nesting
+ * included, counts as "not accepted". `-I`: isolated mode, no PYTHON* variables, no user site.
+ */
+const PYTHON_SCRIPT = [
+  'import ast, json, sys',
+  'out = []',
+  'for text in json.load(sys.stdin):',
+  '    try:',
+  '        ast.parse(text)',
+  '        out.append(True)',
+  '    except BaseException:',
+  '        out.append(False)',
+  'json.dump(out, sys.stdout)',
+].join('\n');
+
+const PARSER_TIMEOUT_MS = 60_000;
+
+function runWithInput(command: string, args: readonly string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(command, args, { env: parserEnv(), timeout: PARSER_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(stdout);
+    });
+    child.stdin?.end(input);
+  });
+}
+
+export const pythonCheck: ParserCheck = {
+  language: 'python',
+  name: "Python's own parser (python3 ast.parse)",
+  accepts: async (texts) => {
+    const answer = JSON.parse(await runWithInput('python3', ['-I', '-c', PYTHON_SCRIPT], JSON.stringify(texts))) as unknown;
+    if (!Array.isArray(answer) || answer.length !== texts.length) throw new Error('python3 gave an unexpected answer');
+    return answer.map((accepted) => accepted === true);
+  },
+};
+
+/** `gofmt -e` reads one file on stdin and exits non-zero on a syntax error; one process per file (they are few). */
+export const goCheck: ParserCheck = {
+  language: 'go',
+  name: "Go's own parser (gofmt -e)",
+  accepts: async (texts) => {
+    const answers: boolean[] = [];
+    for (const text of texts) {
+      const accepted = await runWithInput('gofmt', ['-e'], text).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') throw error;
+          return false;
+        },
+      );
+      answers.push(accepted);
+    }
+    return answers;
+  },
+};
+
+export const DEFAULT_PARSER_CHECKS: readonly ParserCheck[] = [pythonCheck, goCheck];
+
+export interface GrammarGapResult {
+  /** The findings without the parse errors the language's own parser contradicted. */
+  readonly findings: Finding[];
+  readonly gaps: GrammarGap[];
+}
+
+/**
+ * Grammar gaps of a crawl: those the analysis already recognised (JavaScript/TypeScript, through the
+ * TypeScript compiler), and Python/Go files with a `parse-error` finding that their own parser accepts,
+ * whose finding is then dropped. A parser that is missing or fails leaves the finding as it was.
+ */
+export async function withGrammarGaps(
+  root: string,
+  outcomes: readonly FileOutcome[],
+  findings: readonly Finding[],
+  checks: readonly ParserCheck[] = DEFAULT_PARSER_CHECKS,
+): Promise<GrammarGapResult> {
+  const gaps: GrammarGap[] = [];
+  for (const outcome of outcomes) if (outcome.status === 'analyzed' && outcome.grammarGap) gaps.push({ path: outcome.path, detail: outcome.grammarGap });
+  const accepted = new Set<string>();
+  for (const check of checks) {
+    const candidates = findings.filter((f) => f.ruleId === PARSE_ERROR_RULE && f.language === check.language);
+    if (candidates.length === 0) continue;
+    const texts = await Promise.all(candidates.map((f) => readProjectFile(root, path.join(root, f.file)).then((bytes) => decodeSource(bytes), () => null)));
+    const readable = candidates.flatMap((finding, i) => {
+      const decoded = texts[i];
+      return decoded?.ok ? [{ finding, text: decoded.text }] : [];
+    });
+    const answers = await check.accepts(readable.map((r) => r.text)).catch(ignoreError("the parser is not on this machine or failed: the grammar's verdict stands"));
+    if (!answers) continue;
+    readable.forEach(({ finding }, i) => {
+      if (!answers[i]) return;
+      accepted.add(finding.file);
+      const grammar = finding.message.replace(/^File does not parse as [a-z]+: /, '').replace(/; rules ran on the recoverable parts only\.$/, '');
+      gaps.push({ path: finding.file, detail: `the ${check.language} grammar reports ${grammar}, but ${check.name} parses the file without syntax errors: not reported as a parse error; rules ran on the parts the grammar parsed` });
+    });
+  }
+  const kept = accepted.size === 0 ? [...findings] : findings.filter((f) => !(f.ruleId === PARSE_ERROR_RULE && accepted.has(f.file)));
+  return { findings: kept, gaps: gaps.sort((a, b) => a.path.localeCompare(b.path)) };
+}

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
+import type { Language } from '../domain/finding.js';
+import type { SyntaxProblem } from './analyze.js';
+
+/**
+ * A file the tree-sitter grammar could not parse completely but that the language's own parser
+ * accepts: the grammar trails the language (`export type * from './t'` of TypeScript 5.0, variance
+ * annotations `<in out T>`), so the syntax problems are ours, not the user's. Reported as a grammar
+ * gap with this detail, never as a `parse-error` finding; the rules still ran on the parts that parsed.
+ */
+export interface GrammarGap {
+  readonly path: string;
+  readonly detail: string;
+}
+
+let typescript: typeof TypeScript | null = null;
+
+/**
+ * Loaded on first use only: most files parse cleanly, and loading the compiler costs every analysis
+ * thread ~100 ms and tens of MiB for nothing. A synchronous require, because the analysis is synchronous.
+ */
+function loadTypeScript(): typeof TypeScript {
+  typescript ??= createRequire(import.meta.url)('typescript') as typeof TypeScript;
+  return typescript;
+}
+
+function scriptKindOf(ts: typeof TypeScript, file: string, language: Language): TypeScript.ScriptKind {
+  const lower = file.toLowerCase();
+  if (language === 'tsx') return ts.ScriptKind.TSX;
+  if (language === 'typescript') return ts.ScriptKind.TS;
+  return lower.endsWith('.jsx') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+}
+
+/** The languages whose own parser runs inside the analysis (the others are confirmed per crawl, see crawl/grammar-gaps.ts). */
+export function hasInThreadParser(language: Language): boolean {
+  return language === 'javascript' || language === 'typescript' || language === 'tsx';
+}
+
+/**
+ * The TypeScript compiler's syntax errors for a JavaScript/TypeScript file (its parser only: no
+ * program, no type check). `parseDiagnostics` is the parser's own list, the one `tsc` reports as
+ * syntax errors; it is not in the public typings, hence the narrow cast.
+ */
+export function typescriptSyntaxErrors(text: string, file: string, language: Language): number {
+  const ts = loadTypeScript();
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(ts, file, language));
+  const diagnostics = (source as unknown as { readonly parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
+  // Unknown shape (a future compiler): we cannot tell, so the grammar's verdict stands.
+  return diagnostics?.length ?? 1;
+}
+
+/** Where the grammar first failed and how often, for gap details and parse-error messages alike. */
+export function describeProblems(problems: readonly SyntaxProblem[]): string {
+  const first = problems[0];
+  if (!first) return 'no syntax problem';
+  const where = `line ${first.range.startLine + 1}, column ${first.range.startColumn + 1}`;
+  const what = first.kind === 'missing' ? `missing "${first.expected}"` : 'unexpected syntax';
+  return `${what} at ${where} (${problems.length} syntax problem${problems.length === 1 ? '' : 's'})`;
+}
+
+/** The detail of a grammar gap: what our grammar stumbled on, and which parser accepted the file. */
+export function grammarGapDetail(language: Language, problems: readonly SyntaxProblem[], parser: string): string {
+  return `the ${language} grammar reports ${describeProblems(problems)}, but ${parser} parses the file without syntax errors: not reported as a parse error; rules ran on the parts the grammar parsed`;
+}
+
+/**
+ * For a JavaScript/TypeScript file with syntax problems: a gap detail when the TypeScript compiler
+ * parses it cleanly, else null (the problems are real, or the language has no in-thread parser).
+ */
+export function inThreadGrammarGap(text: string, file: string, language: Language, problems: readonly SyntaxProblem[]): string | null {
+  if (problems.length === 0 || !hasInThreadParser(language)) return null;
+  return typescriptSyntaxErrors(text, file, language) === 0 ? grammarGapDetail(language, problems, 'the TypeScript compiler') : null;
+}
