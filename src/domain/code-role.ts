@@ -1,5 +1,4 @@
-import type { Finding } from './finding.js';
-import type { Category } from './severity.js';
+import type { Category, Severity } from './severity.js';
 
 /**
  * What a file is when it is not production code. `test`: test files and their helpers (unit, e2e);
@@ -33,7 +32,7 @@ export function defaultInTests(category: Category): InTestsPolicy {
  * linter's test input), so even a `keep` rule is shown at low there. Idempotent: applying it twice gives
  * the same result, so findings that already went through it can be passed again.
  */
-export function applyRolePolicy(finding: Finding, role: CodeRole, policy: InTestsPolicy): Finding | null {
+export function applyRolePolicy<T extends { readonly severity: Severity; readonly codeRole?: CodeRole }>(finding: T, role: CodeRole, policy: InTestsPolicy): T | null {
   const effective = role === 'fixture' && policy === 'keep' ? 'low' : policy;
   if (effective === 'off') return null;
   const severity = effective === 'low' ? 'low' : finding.severity;
@@ -47,11 +46,22 @@ const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-
 const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 const EXAMPLE_DIRS = /^examples?$|^demos?$|^samples?$/i;
-/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, `index.test-d.ts` (tsd), Python and Go test files, Java test classes. */
-const TEST_FILES = /\.(test|tests|spec|e2e|test-d)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes. */
+const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;
 const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
 /** `test.js`, `test-server.js`, `server-test.js`, `test_utils.ts`: test code by name only if its imports say so. */
 const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[cm]?[jt]sx?$/i;
+
+/**
+ * The folders whose names say something: below a Maven/Gradle `src/main/<lang>/` or `src/test/<lang>/` the
+ * folders are a package name (`com/example/` is no example), so only the folders up to `main`/`test` count.
+ */
+function folderSegments(folders: readonly string[]): string[] {
+  const at = folders.findIndex((segment, i) => segment === 'src' && (folders[i + 1] === 'main' || folders[i + 1] === 'test'));
+  if (at < 0) return [...folders];
+  return folders[at + 1] === 'test' ? folders.slice(0, at + 2) : folders.slice(0, at);
+}
 
 /**
  * The role a project-relative POSIX path has by the usual conventions, before any configuration.
@@ -60,9 +70,12 @@ const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[
  * (`examples/app/test/a.js` is a test of an example). Regexes here match path segments, never code.
  */
 export function roleOfPath(file: string): PathVerdict {
-  const segments = file.split('/');
-  const name = segments.pop() ?? '';
+  const all = file.split('/');
+  const name = all.pop() ?? '';
+  const segments = folderSegments(all);
   if (segments.some((segment) => FIXTURE_DIRS.test(segment))) return 'fixture';
+  // Type tests (tsd, TSTyche) are input to the type checker and never run: data, like a fixture.
+  if (TYPE_TEST_FILES.test(name)) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
   for (const segment of segments.reverse()) {

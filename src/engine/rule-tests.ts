@@ -51,9 +51,10 @@ export function positionOf(finding: Finding): FindingPosition {
   return { line: startLine + 1, column: startColumn + 1, endLine: endLine + 1, endColumn: endColumn + 1, severity: finding.severity };
 }
 
-function formatPosition(position: ExpectedFinding): string {
+/** `3:10-3:27`, with the severity when `withSeverity` (cases that state severities are shown the reported ones). */
+function formatPosition(position: ExpectedFinding, withSeverity = false): string {
   const end = position.endLine === undefined ? '' : `-${position.endLine}:${position.endColumn ?? '?'}`;
-  return `${position.line}:${position.column}${end}${position.severity ? ` (${position.severity})` : ''}`;
+  return `${position.line}:${position.column}${end}${withSeverity && position.severity ? ` (${position.severity})` : ''}`;
 }
 
 function matches(expected: ExpectedFinding, actual: FindingPosition): boolean {
@@ -140,9 +141,11 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
     const own = findingsOf(rule, testCase.code, language, testCase.path);
     const { missing, unexpected } = comparePositions(testCase.errors, own.map(positionOf));
     const results: CaseResult[] = [];
-    const reported = own.length === 0 ? 'nothing' : own.map((f) => formatPosition(positionOf(f))).join(', ');
-    if (missing.length > 0) results.push({ ...base, outcome: 'Missing', detail: `expected a finding at ${missing.map(formatPosition).join(', ')}; reported ${reported}` });
-    if (unexpected.length > 0) results.push({ ...base, outcome: 'Noisy', detail: `reported at ${unexpected.map(formatPosition).join(', ')}, which no expected finding names` });
+    const severities = testCase.errors.some((error) => error.severity !== undefined);
+    const shown = (position: ExpectedFinding): string => formatPosition(position, severities);
+    const reported = own.length === 0 ? 'nothing' : own.map((f) => shown(positionOf(f))).join(', ');
+    if (missing.length > 0) results.push({ ...base, outcome: 'Missing', detail: `expected a finding at ${missing.map(shown).join(', ')}; reported ${reported}` });
+    if (unexpected.length > 0) results.push({ ...base, outcome: 'Noisy', detail: `reported at ${unexpected.map(shown).join(', ')}, which no expected finding names` });
     return results.length > 0 ? results : [{ ...base, ...fixOutcome(rule, testCase, own) }];
   } catch (error) {
     return [{ ...base, outcome: 'Error', detail: (error as Error).message }];

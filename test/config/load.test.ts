@@ -180,4 +180,11 @@ describe('parseProjectConfig', () => {
   it('matches the schema defaults', () => {
     expect(ProjectConfigSchema.parse({})).toEqual(DEFAULTS);
   });
+
+  it('reads the tests: section (paths per role, production patterns, policy) and refuses unknown roles', () => {
+    const config = parseProjectConfig({ tests: { policy: 'ignore', paths: { example: ['playground/'] }, production: ['src/testing/'] } }, 'x.yml');
+    expect(config.tests).toEqual({ policy: 'ignore', paths: { test: [], fixture: [], example: ['playground/'], benchmark: [] }, production: ['src/testing/'] });
+    expect(() => parseProjectConfig({ tests: { paths: { spec: ['s/'] } } }, 'x.yml')).toThrow(/tests\.paths/);
+    expect(() => parseProjectConfig({ tests: { policy: 'lower' } }, 'x.yml')).toThrow(/tests\.policy/);
+  });
 });

@@ -143,3 +143,25 @@ describe('roach rules test', () => {
     ]);
   });
 });
+
+describe('rule test cases on a test-code path', () => {
+  const code = JSON.stringify('console.log(x);\n');
+  const withPolicy = async (policy: string, tests: string): Promise<string[]> => {
+    const dir = await tempDir('roach-rule-tests-');
+    await mkdir(path.join(dir, 'javascript'));
+    const file = path.join(dir, 'javascript', 'no-console-log.yml');
+    await writeFile(file, `${ruleYaml()}inTests: ${policy}\n`);
+    await writeFile(path.join(dir, 'javascript', 'no-console-log.test.yml'), tests);
+    return outcomes((await runRuleTests(await loadRuleFile(file, dir))).filter((r) => r.kind === 'valid' || r.kind === 'invalid'));
+  };
+
+  it('analyses the code as the case path: an off rule reports nothing in a test file, but does elsewhere', async () => {
+    const tests = `valid:\n  - code: ${code}\n    path: test/a.test.js\n  - code: ${code}\n    path: src/a.js\ninvalid:\n  - code: ${code}\n    errors:\n      - { line: 1, column: 1 }\n`;
+    expect(await withPolicy('off', tests)).toEqual(['valid#0 Validated', 'valid#1 Noisy', 'invalid#0 Validated']);
+  });
+
+  it('checks the severity an error states: lowered in a test file, kept elsewhere', async () => {
+    const tests = `valid:\n  - code: "x"\ninvalid:\n  - code: ${code}\n    path: tests/a.spec.js\n    errors:\n      - { line: 1, column: 1, severity: low }\n  - code: ${code}\n    path: tests/a.spec.js\n    errors:\n      - { line: 1, column: 1, severity: medium }\n`;
+    expect(await withPolicy('low', tests)).toEqual(['valid#0 Validated', 'invalid#0 Validated', 'invalid#1 Missing', 'invalid#1 Noisy']);
+  });
+});

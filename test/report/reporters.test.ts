@@ -424,3 +424,29 @@ describe('taint traces in reports', () => {
     expect(log.runs[0]?.results.find((r) => r.ruleId === 'js/no-debugger')).not.toHaveProperty('codeFlows');
   });
 });
+
+describe('test-code roles in reports', () => {
+  const inTest: ReportedIssue = { ...evalFinding, file: 'test/handler.test.js', severity: 'low', fingerprint: 'e'.repeat(32), codeRole: 'test' };
+  const report = makeReport({ findings: [evalFinding, inTest] });
+
+  it('JSON gives codeRole only to findings in test, fixture, example or benchmark code', () => {
+    const json = JSON.parse(formatJson(report)) as JsonReport;
+    expect(json.findings.map((f) => [f.file, f.codeRole])).toEqual([
+      ['src/api/handler.js', undefined],
+      ['test/handler.test.js', 'test'],
+    ]);
+  });
+
+  it('SARIF carries it as a result property, valid against the schema', () => {
+    const log = toSarif(report, '0.1.0');
+    expectValidSarif(log);
+    expect(log.runs[0]?.results.map((r) => r.properties)).toEqual([undefined, { codeRole: 'test' }]);
+  });
+
+  it('the terminal tags the finding and counts such findings', () => {
+    const text = formatTerminal(report, { color: false });
+    expect(text).toMatch(/test\/handler\.test\.js:12:18 +low +\[test\] +js\/no-eval/);
+    expect(text).toContain('In test, example or benchmark code: 1');
+    expect(formatTerminal(makeReport({ findings: [evalFinding] }), { color: false })).not.toContain('In test, example');
+  });
+});

@@ -26,6 +26,12 @@ describe('built-in rule pack', () => {
     }
   });
 
+  // A security or performance rule's severity assumes production code; each one says what it is worth in tests.
+  it('declares inTests for every security and performance rule', () => {
+    const undeclared = rules.rules.filter((rule) => ['security', 'performance'].includes(rule.definition.category) && rule.definition.inTests === undefined);
+    expect(undeclared.map((rule) => rule.definition.id)).toEqual([]);
+  });
+
   it('is documented in docs/rules.md exactly as generated from the rule files', async () => {
     const committed = await readFile(path.join(REPO_ROOT, 'docs', 'rules.md'), 'utf8');
     // Regenerate with: node bin/roach.js rules docs --write docs/rules.md

@@ -1,0 +1,171 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyTestCodePolicy, DEFAULT_TEST_CODE_SETTINGS, inTestsLookup, loadCodeRoles } from '../../src/crawl/test-code.js';
+import type { TestCodeSettings } from '../../src/crawl/test-code.js';
+import type { Finding } from '../../src/domain/finding.js';
+import { loadRules } from '../../src/engine/rules.js';
+import { computeBaseline } from '../../src/crawl/baseline.js';
+import { fixtureRepo } from '../helpers/git-repo.js';
+import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { crawlDir } from '../helpers/crawl.js';
+
+afterAll(cleanupTemp);
+
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await tempDir('roach-test-code-');
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), text);
+  }
+  return root;
+}
+
+function walked(root: string, files: readonly string[]): { path: string; absolutePath: string; language: 'javascript' | 'text' }[] {
+  return files.map((file) => ({ path: file, absolutePath: path.join(root, file), language: file.endsWith('.js') ? 'javascript' : 'text' }));
+}
+
+const settings = (over: Partial<TestCodeSettings>): TestCodeSettings => ({ ...DEFAULT_TEST_CODE_SETTINGS, ...over });
+
+describe('loadCodeRoles', () => {
+  const files = {
+    'src/app.js': 'export const x = 1;\n',
+    'test/app.test.js': 'export const y = 1;\n',
+    'test/fixtures/a.js': 'export const z = 1;\n',
+    'test-server.js': "const test = require('node:test');\n",
+    'test-data.js': 'module.exports = [1, 2];\n',
+    'qa/check.js': 'export const q = 1;\n',
+    'src/testing/mock-server.js': 'export const m = 1;\n',
+    'src/testing/test.js': "import test from 'node:test';\n",
+  };
+
+  it('classifies by the conventions, names that only suggest a test by their imports', async () => {
+    const root = await project(files);
+    const roles = await loadCodeRoles(root, walked(root, Object.keys(files)));
+    expect(Object.fromEntries(roles)).toEqual({ 'test/app.test.js': 'test', 'test/fixtures/a.js': 'fixture', 'test-server.js': 'test', 'src/testing/test.js': 'test' });
+  });
+
+  it('adds the configured paths per role, and production patterns win over everything', async () => {
+    const root = await project(files);
+    const roles = await loadCodeRoles(root, walked(root, Object.keys(files)), settings({ paths: { test: [], fixture: [], example: ['qa/'], benchmark: [] }, production: ['src/testing/', 'test-server.js'] }));
+    expect(Object.fromEntries(roles)).toEqual({ 'test/app.test.js': 'test', 'test/fixtures/a.js': 'fixture', 'qa/check.js': 'example' });
+  });
+
+  it('finds no role at all with policy: ignore', async () => {
+    const root = await project(files);
+    expect((await loadCodeRoles(root, walked(root, Object.keys(files)), settings({ policy: 'ignore' }))).size).toBe(0);
+  });
+});
+
+const rules = await loadRules();
+const found = (ruleId: string, file: string, severity: Finding['severity'], category: Finding['category'] = 'security'): Finding => ({ ruleId, file, severity, category }) as unknown as Finding;
+
+describe('inTestsLookup', () => {
+  const policyOf = inTestsLookup(rules);
+  it.each([
+    ['js/no-tls-verification-disabled', 'security', 'off'],
+    ['js/no-unsafe-finally', 'bug', 'keep'],
+    ['js/no-empty-catch', 'bug', 'low'],
+    ['secrets/github', 'security', 'keep'],
+    ['secrets/database-url', 'security', 'off'],
+    ['secrets/private-key', 'security', 'low'],
+    // adapters: the equivalent built-in rule's policy, else their category's default
+    ['eslint/no-eval', 'security', 'off'],
+    ['oxlint/eslint(no-unsafe-finally)', 'bug', 'keep'],
+    ['semgrep/some-injection', 'security', 'low'],
+    ['ts/2322', 'bug', 'keep'],
+  ] as const)('%s is %s', (ruleId, category, policy) => {
+    expect(policyOf(found(ruleId, 'test/a.js', 'high', category))).toBe(policy);
+  });
+});
+
+describe('applyTestCodePolicy', () => {
+  const roles = new Map([['test/a.js', 'test' as const], ['test/fixtures/b.js', 'fixture' as const]]);
+  const findings = [
+    found('js/no-tls-verification-disabled', 'test/a.js', 'high'),
+    found('js/no-tls-verification-disabled', 'src/a.js', 'high'),
+    found('js/no-unsafe-finally', 'test/a.js', 'high', 'bug'),
+    found('js/no-empty-catch', 'test/a.js', 'medium', 'bug'),
+    found('js/no-dupe-keys', 'test/fixtures/b.js', 'high', 'bug'),
+  ];
+
+  it('drops, lowers and keeps by policy; production findings are untouched', () => {
+    const out = applyTestCodePolicy(findings, roles, inTestsLookup(rules));
+    expect(out.map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`)).toEqual([
+      'src/a.js js/no-tls-verification-disabled high -',
+      'test/a.js js/no-unsafe-finally high test',
+      'test/a.js js/no-empty-catch low test',
+      'test/fixtures/b.js js/no-dupe-keys low fixture',
+    ]);
+    expect(out[0]).toBe(findings[1]);
+    expect(applyTestCodePolicy(out, roles, inTestsLookup(rules))).toEqual(out);
+  });
+});
+
+describe('a crawl of a project with tests, fixtures and examples', () => {
+  const files = {
+    'src/app.js': "function reset(user) {\n  const resetToken = Math.random().toString(36).slice(2);\n  user.token = resetToken;\n}\nmodule.exports = { reset };\n",
+    'test/app.test.js': [
+      "const https = require('node:https');",
+      'const agent = new https.Agent({ rejectUnauthorized: false });',
+      'const resetToken = Math.random().toString(36).slice(2);',
+      'function load() {',
+      '  try {',
+      "    return JSON.parse('{}');",
+      '  } finally {',
+      '    return null;',
+      '  }',
+      '}',
+      'try {',
+      '  agent.destroy(resetToken, load);',
+      '} catch (e) {}',
+      '',
+    ].join('\n'),
+    'test/fixtures/dupe.js': 'module.exports = { a: 1, a: 2 };\n',
+    'examples/run.js': 'const value = eval(process.argv[2]);\nconsole.log(value);\n',
+  };
+  const INTERESTING = new Set(['js/no-insecure-random', 'js/no-tls-verification-disabled', 'js/no-unsafe-finally', 'js/no-empty-catch', 'js/no-dupe-keys', 'js/no-eval']);
+  const summary = (report: Awaited<ReturnType<typeof crawlDir>>): string[] =>
+    report.findings
+      .filter((f) => INTERESTING.has(f.ruleId))
+      .map((f) => `${f.file}:${f.range.startLine + 1} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`)
+      .sort();
+
+  it('drops test noise, lowers what is low, keeps the real bug in a test marked as test code', async () => {
+    const report = await crawlDir(await project(files), { fix: false });
+    expect(summary(report)).toEqual([
+      'src/app.js:2 js/no-insecure-random high -',
+      'test/app.test.js:13 js/no-empty-catch low test',
+      'test/app.test.js:8 js/no-unsafe-finally high test',
+      'test/fixtures/dupe.js:1 js/no-dupe-keys low fixture',
+    ]);
+  });
+
+  it('reports everything as production code with tests.policy: ignore, and honours production patterns', async () => {
+    const ignoring = await crawlDir(await project({ ...files, '.roach.yml': 'tests:\n  policy: ignore\n' }), { fix: false });
+    expect(summary(ignoring)).toEqual([
+      'examples/run.js:1 js/no-eval critical -',
+      'src/app.js:2 js/no-insecure-random high -',
+      'test/app.test.js:13 js/no-empty-catch medium -',
+      'test/app.test.js:2 js/no-tls-verification-disabled high -',
+      'test/app.test.js:3 js/no-insecure-random high -',
+      'test/app.test.js:8 js/no-unsafe-finally high -',
+      'test/fixtures/dupe.js:1 js/no-dupe-keys high -',
+    ]);
+    const production = await crawlDir(await project({ ...files, '.roach.yml': 'tests:\n  production: [examples/]\n' }), { fix: false });
+    expect(summary(production)).toContain('examples/run.js:1 js/no-eval critical -');
+  });
+});
+
+describe('the baseline', () => {
+  it('drops what the crawl drops in test code, so both sides compare the same findings', async () => {
+    const repo = await fixtureRepo(await tempDir('roach-test-code-git-'));
+    const tls = 'const agent = new https.Agent({ rejectUnauthorized: false });\n';
+    await repo.commit('tls', { 'src/a.js': tls, 'test/a.test.js': tls });
+    const common = { root: repo.dir, ref: 'HEAD', include: [], exclude: [], maxFileSizeBytes: 1_000_000, selection: {}, ruleIds: ['js/no-tls-verification-disabled'], threads: 1 };
+    const plain = await computeBaseline({ ...common, cacheDir: await tempDir('roach-test-code-cache-') });
+    const withPolicy = await computeBaseline({ ...common, cacheDir: await tempDir('roach-test-code-cache-'), testCode: { settings: DEFAULT_TEST_CODE_SETTINGS, rules } });
+    // Other rules find the same in both files; only the test file's TLS finding is dropped.
+    expect(plain.fingerprints.size - withPolicy.fingerprints.size).toBe(1);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { applyRolePolicy, defaultInTests, roleOfPath } from '../../src/domain/code-role.js';
+import type { Finding } from '../../src/domain/finding.js';
+
+describe('roleOfPath', () => {
+  it.each([
+    // JavaScript / TypeScript
+    ['test/server.js', 'test'],
+    ['tests/unit/parse.ts', 'test'],
+    ['src/__tests__/parse.tsx', 'test'],
+    ['packages/zod/src/v4/classic/tests/string.test.ts', 'test'],
+    ['lib/parse.test.js', 'test'],
+    ['lib/parse.spec.mjs', 'test'],
+    ['src/app.e2e.ts', 'test'],
+    ['index.test-d.ts', 'fixture'],
+    ['test/types/pino.tst.ts', 'fixture'],
+    ['spec/helpers/server.js', 'test'],
+    ['e2e/login.ts', 'test'],
+    ['packages/test-utils/index.ts', 'test'],
+    ['integration-tests/run.js', 'test'],
+    ['benchmark/parse.js', 'benchmark'],
+    ['benchmarks/big.ts', 'benchmark'],
+    ['bench/a.js', 'benchmark'],
+    ['src/parse.bench.ts', 'benchmark'],
+    ['examples/express/app.js', 'example'],
+    ['example/index.js', 'example'],
+    ['demo/main.ts', 'example'],
+    ['test/fixtures/bad.js', 'fixture'],
+    ['__fixtures__/a.js', 'fixture'],
+    ['src/__mocks__/fs.js', 'fixture'],
+    ['fixtures/x.json', 'fixture'],
+    // precedence: the file's name over its folder, the innermost folder over outer ones
+    ['benchmark/parse.test.js', 'test'],
+    ['examples/app/test/a.js', 'test'],
+    ['test/benchmarks/a.js', 'benchmark'],
+    // Python
+    ['tests/test_api.py', 'test'],
+    ['test_api.py', 'test'],
+    ['pkg/api_test.py', 'test'],
+    ['conftest.py', 'test'],
+    ['app/tests.py', 'test'],
+    ['examples/tutorial/flaskr/db.py', 'example'],
+    // Go
+    ['pkg/auth/token_test.go', 'test'],
+    ['pkg/auth/testdata/cert.go', 'fixture'],
+    // Java / Kotlin
+    ['src/test/java/org/example/AppTest.java', 'test'],
+    ['src/test/java/com/example/fixtures/Helper.java', 'test'],
+    ['src/test/resources/com/example/data.json', 'test'],
+    ['core/src/main/java/org/example/ParserTests.java', 'test'],
+    ['src/main/java/org/example/ServiceIT.java', 'test'],
+    // names that only suggest a test
+    ['test.js', 'maybe-test'],
+    ['test-server.js', 'maybe-test'],
+    ['lib/server-test.js', 'maybe-test'],
+    ['scripts/test_utils.ts', 'maybe-test'],
+    // production code
+    ['src/index.ts', null],
+    ['lib/testing.js', null],
+    ['src/contest.js', null],
+    ['src/latest.py', null],
+    ['lib/attest.go', null],
+    ['src/main/java/org/example/Contest.java', null],
+    ['core/src/main/java/com/example/test/Client.java', null],
+    ['examples/core/src/main/java/com/example/App.java', 'example'],
+    ['src/rules/javascript/no-eval.yml', null],
+    ['docs/conf.py', null],
+    ['src/protest/index.js', null],
+  ] as const)('%s is %s', (file, role) => {
+    expect(roleOfPath(file)).toBe(role);
+  });
+});
+
+const finding = (severity: Finding['severity']): Finding => ({ ruleId: 'js/x', file: 'test/a.js', severity, category: 'bug' }) as unknown as Finding;
+
+describe('applyRolePolicy', () => {
+  it('keeps, lowers or drops a finding, marking what stays with the role', () => {
+    expect(applyRolePolicy(finding('high'), 'test', 'keep')).toMatchObject({ severity: 'high', codeRole: 'test' });
+    expect(applyRolePolicy(finding('critical'), 'example', 'low')).toMatchObject({ severity: 'low', codeRole: 'example' });
+    expect(applyRolePolicy(finding('high'), 'benchmark', 'off')).toBeNull();
+  });
+
+  it('shows a kept finding at low in fixtures, and never raises a severity', () => {
+    expect(applyRolePolicy(finding('high'), 'fixture', 'keep')).toMatchObject({ severity: 'low', codeRole: 'fixture' });
+    expect(applyRolePolicy(finding('low'), 'test', 'keep')).toMatchObject({ severity: 'low' });
+    expect(applyRolePolicy(finding('high'), 'fixture', 'off')).toBeNull();
+  });
+
+  it('is idempotent', () => {
+    const once = applyRolePolicy(finding('high'), 'fixture', 'keep');
+    expect(once && applyRolePolicy(once, 'fixture', 'keep')).toEqual(once);
+  });
+});
+
+describe('defaultInTests', () => {
+  it('is low for security and performance rules, keep for the others', () => {
+    expect(['security', 'performance', 'bug', 'maintainability', 'style'].map((c) => defaultInTests(c as never))).toEqual(['low', 'low', 'keep', 'keep', 'keep']);
+  });
+});
