@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
 import { PARSE_ERROR_RULE } from '../../src/engine/analyze.js';
-import { pythonCheck, withGrammarGaps } from '../../src/crawl/grammar-gaps.js';
+import { goCheck, pythonCheck, withGrammarGaps } from '../../src/crawl/grammar-gaps.js';
 import type { ParserCheck } from '../../src/crawl/grammar-gaps.js';
 import type { FileOutcome } from '../../src/crawl/analyze-file.js';
 
@@ -73,5 +73,25 @@ describe('withGrammarGaps', () => {
 describe.skipIf(!hasPython)('pythonCheck', () => {
   it('answers per text with ast.parse, in one process', async () => {
     expect(await pythonCheck.accepts(['x = 1\n', 'def f(:\n', 'match x:\n    case [a, *r]:\n        pass\n', '\u0000'])).toEqual([true, false, true, false]);
+  });
+});
+
+describe('goCheck', () => {
+  const path0 = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path0;
+  });
+
+  it('runs gofmt -e per text, a non-zero exit meaning a syntax error', async () => {
+    // A stand-in gofmt on PATH: fails when its input holds "bad".
+    await writeFile(path.join(root, 'gofmt'), '#!/bin/sh\nif grep -q bad; then exit 2; fi\ncat >/dev/null\n');
+    await chmod(path.join(root, 'gofmt'), 0o755);
+    process.env.PATH = `${root}:${path0 ?? ''}`;
+    expect(await goCheck.accepts(['package a\n', 'package bad(\n'])).toEqual([true, false]);
+  });
+
+  it('rejects when gofmt is not on the machine, so the parse errors stay', async () => {
+    process.env.PATH = path.join(root, 'empty');
+    await expect(goCheck.accepts(['package a\n'])).rejects.toThrow();
   });
 });
