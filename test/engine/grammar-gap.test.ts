@@ -15,6 +15,7 @@ const GAPS: { name: string; text: string; file: string; language: Language }[] =
   { name: '`export type *` (TypeScript 5.0, got and trpc)', text: "export type * from './types';\nexport type * as T from './t';\n", file: 'src/index.ts', language: 'typescript' },
   { name: 'variance annotations `<in out T>` (zod)', text: 'export interface ZodType<out Output = unknown, in T = never> {\n  x: Output;\n}\n', file: 'src/schemas.ts', language: 'typescript' },
   { name: 'a generic function type as a type argument `<<T>(x: T) => T>` (fastify)', text: 'expect(f).type.toBe<<Code extends number>(code: Code) => Code>();\n', file: 'test/a.tst.ts', language: 'typescript' },
+  { name: 'a JSX attribute string holding `&name=` in a .jsx file', text: 'export const A = () => <a href="https://x.dev/?a=b&c=d">x</a>;\n', file: 'src/footer.jsx', language: 'javascript' },
   { name: 'a JSX attribute string holding `&name=` (trpc)', text: 'export const A = () => <a href="https://x.dev/?utm_source=trpc&utm_campaign=oss">x</a>;\n', file: 'src/footer.tsx', language: 'tsx' },
 ];
 
@@ -35,6 +36,7 @@ describe('grammar gaps (via analyzeSource)', () => {
 
   it.each([
     { name: 'a missing parenthesis', text: 'foo(1;\n', file: 'a.js', language: 'javascript' as const },
+    { name: 'TypeScript syntax in a JavaScript file', text: "export type * from './types';\n", file: 'a.js', language: 'javascript' as const },
     { name: 'an unfinished arrow function', text: 'export const broken = (;\n', file: 'a.ts', language: 'typescript' as const },
     { name: 'a stray token in TSX', text: 'const a = <div>{</div>;\n', file: 'a.tsx', language: 'tsx' as const },
   ])('keeps $name a parse error: the TypeScript compiler rejects it too', ({ text, file, language }) => {
@@ -54,7 +56,9 @@ describe('typescriptSyntaxErrors', () => {
   it('parses JSX in .js files and type syntax only in TypeScript', () => {
     expect(typescriptSyntaxErrors('const a = <div>{x}</div>;\n', 'a.js', 'javascript')).toBe(0);
     expect(typescriptSyntaxErrors('const a: number = 1;\n', 'a.ts', 'typescript')).toBe(0);
-    expect(typescriptSyntaxErrors('const a: number = 1;\n', 'a.js', 'javascript')).toBe(0);
+    // TypeScript-only syntax is a syntax error in a JavaScript file, as tsc reports it.
+    expect(typescriptSyntaxErrors('const a: number = 1;\n', 'a.js', 'javascript')).toBeGreaterThan(0);
+    expect(typescriptSyntaxErrors("export type * from './t';\n", 'a.js', 'javascript')).toBeGreaterThan(0);
     expect(typescriptSyntaxErrors('let = ;\n', 'a.js', 'javascript')).toBeGreaterThan(0);
   });
 });
