@@ -96,6 +96,13 @@ describe('generated and vendored code by place', () => {
     expect(off.files.some((f) => f.generatedCheck)).toBe(false);
   });
 
+  it('still lists text files in dist/ for the secrets scan: a leaked key in build output is still a leak', async () => {
+    await tree({ 'dist/config.json': '{"key": "x"}\n', 'dist/x.js': 'a();\n' });
+    const result = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_000_000, textFiles: true, generated: DEFAULT_GENERATED_SETTINGS });
+    expect(result.files.map((f) => `${f.path} ${f.language}`)).toEqual(['dist/config.json text']);
+    expect(result.skipped.map((s) => s.path)).toEqual(['dist/x.js']);
+  });
+
   it('recognises nothing when the walk is given no settings', async () => {
     await tree({ 'dist/x.js': 'a();\n' });
     const result = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_000_000 });
