@@ -33,13 +33,13 @@ export interface PlaceVerdict {
  * `out/`: in real projects they hold hand-written build scripts as often as output (fastify's and
  * pino's `build/sync-version.js`); compiled output there is still recognised by its content.
  */
-const GENERATED_DIRS: Readonly<Record<string, string>> = { dist: 'in dist/ (build output)' };
+const GENERATED_DIRS: Readonly<Record<string, string>> = { dist: 'in dist/, build output' };
 const VENDORED_DIRS: Readonly<Record<string, string>> = {
-  vendor: 'in vendor/ (code copied from another project)',
-  vendors: 'in vendors/ (code copied from another project)',
-  third_party: 'in third_party/ (code copied from another project)',
-  'third-party': 'in third-party/ (code copied from another project)',
-  bower_components: 'in bower_components/ (installed dependencies)',
+  vendor: 'in vendor/, code copied from another project',
+  vendors: 'in vendors/, code copied from another project',
+  third_party: 'in third_party/, code copied from another project',
+  'third-party': 'in third-party/, code copied from another project',
+  bower_components: 'in bower_components/, installed dependencies',
 };
 /** File names of minified and bundled output: `jquery.min.js`, `app.bundle.js`. */
 const GENERATED_NAME = /\.(min|bundle)\.[^.]+$/i;

@@ -49,9 +49,11 @@ const PARSER_TIMEOUT_MS = 60_000;
 function runWithInput(command: string, args: readonly string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { env: parserEnv(), timeout: PARSER_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) reject(error);
+      if (error) reject(error instanceof Error ? error : new Error(`${command} failed`));
       else resolve(stdout);
     });
+    // A parser that is missing or exits early closes its input: the callback above reports that.
+    child.stdin?.on('error', ignoreError('the child process failed; its exit is reported through the execFile callback'));
     child.stdin?.end(input);
   });
 }

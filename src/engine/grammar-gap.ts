@@ -38,16 +38,23 @@ export function hasInThreadParser(language: Language): boolean {
 }
 
 /**
- * The TypeScript compiler's syntax errors for a JavaScript/TypeScript file (its parser only: no
- * program, no type check). `parseDiagnostics` is the parser's own list, the one `tsc` reports as
- * syntax errors; it is not in the public typings, hence the narrow cast.
+ * The TypeScript compiler's syntax errors for a JavaScript/TypeScript file (no type check).
+ * `parseDiagnostics` is the parser's own list, not in the public typings, hence the narrow cast. The
+ * parser also accepts TypeScript-only syntax in a JavaScript file (type annotations, `export type`),
+ * which tsc reports as syntax errors of the program: for JavaScript, once the parser is content, the
+ * single-file program of `transpileModule` gives those too (only for files the grammar failed on).
  */
 export function typescriptSyntaxErrors(text: string, file: string, language: Language): number {
   const ts = loadTypeScript();
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(ts, file, language));
+  const kind = scriptKindOf(ts, file, language);
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, kind);
   const diagnostics = (source as unknown as { readonly parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
   // Unknown shape (a future compiler): we cannot tell, so the grammar's verdict stands.
-  return diagnostics?.length ?? 1;
+  if (diagnostics === undefined) return 1;
+  if (diagnostics.length > 0 || (kind !== ts.ScriptKind.JS && kind !== ts.ScriptKind.JSX)) return diagnostics.length;
+  const fileName = kind === ts.ScriptKind.JSX ? 'file.jsx' : 'file.js';
+  const program = ts.transpileModule(text, { fileName, reportDiagnostics: true, compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve } });
+  return program.diagnostics?.length ?? 0;
 }
 
 /** Where the grammar first failed and how often, for gap details and parse-error messages alike. */

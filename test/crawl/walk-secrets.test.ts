@@ -56,10 +56,10 @@ describe('secrets in a crawl', () => {
 
   it('scans a compact one-line credential file that the minified check would skip as code', async () => {
     const key = JSON.stringify({ type: 'service_account', project_id: 'p', private_key_id: 'k', private_key: T.pemJson.replaceAll('\\n', '\n'), client_email: 'ci@p.iam.gserviceaccount.com', padding: 'x'.repeat(2000) });
-    const dir = await tree({ 'deploy/sa.json': key, 'dist/app.js': `var a=${JSON.stringify('y'.repeat(3000))};` });
+    const dir = await tree({ 'deploy/sa.json': key, 'public/app.js': `var a=${JSON.stringify('y'.repeat(3000))};` });
     const report = await crawlDir(dir, { fix: false });
     expect(report.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual(['deploy/sa.json secrets/gcp']);
-    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}`)).toEqual(['dist/app.js minified']);
+    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}`)).toEqual(['public/app.js minified']);
   });
 
   it('is switched off, or narrowed, by .roach.yml', async () => {

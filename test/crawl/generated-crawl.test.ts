@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatTerminal } from '../../src/report/terminal.js';
+import { toJsonReport } from '../../src/report/json.js';
+import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { crawlDir } from '../helpers/crawl.js';
+
+afterAll(cleanupTemp);
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = await tempDir('roach-generated-crawl-');
+  for (const [relative, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
+    await writeFile(path.join(dir, relative), content);
+  }
+  return dir;
+}
+
+// A committed rollup bundle: the issue's example of 473 findings nobody can fix where they are.
+const BUNDLE = "(function (global, factory) {\n  typeof define === 'function' && define.amd ? define(factory) : (global.x = factory());\n})(this, (function () { 'use strict';\n  function run(a) { return eval(a); }\n  return run;\n}));\n//# sourceMappingURL=x.js.map\n";
+
+describe('a crawl with generated code and grammar gaps', () => {
+  it('skips the bundle with its reason, reports the TS 5.0 file as a grammar gap, and still finds the real issues', async () => {
+    const dir = await tree({
+      'dist/x.js': BUNDLE,
+      'lib/x.js': BUNDLE,
+      'src/types.ts': "export type * from './model';\nexport function f(a: string) {\n  return eval(a);\n}\n",
+      'src/app.js': 'export function g(a) {\n  return eval(a);\n}\n',
+    });
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}`).sort()).toEqual(['dist/x.js generated', 'lib/x.js generated']);
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual(['src/app.js js/no-eval', 'src/types.ts js/no-eval']);
+    expect(report.grammarGaps?.map((g) => g.path)).toEqual(['src/types.ts']);
+    expect(toJsonReport(report).grammarGaps?.[0]?.detail).toContain('TypeScript compiler');
+    const terminal = formatTerminal(report, { color: false });
+    expect(terminal).toContain('Skipped by reason: generated 2');
+    expect(terminal).toContain('Grammar gaps: 1 file');
+  });
+
+  it('crawls what .roach.yml generated.crawl names', async () => {
+    const dir = await tree({ 'dist/x.js': BUNDLE, '.roach.yml': 'generated:\n  crawl: [dist/x.js]\n' });
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.files.skipped).toEqual([]);
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId}`)).toContain('dist/x.js js/no-eval');
+  });
+});
