@@ -164,7 +164,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   const ordered = matchRules(root, input.rules.matchPlan(input.language), combinedNodes);
   const suppressions = suppressionsOf(root, input.language, input.text);
   for (const suppression of suppressions) {
-    if (suppression.reason) continue;
+    if (suppression.tool !== 'roach' || suppression.reason) continue;
     // Still honoured, but a reviewer should be told why a finding is accepted.
     const { comment } = suppression;
     addFinding(
@@ -189,7 +189,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   let taintCache: FileCache | undefined;
   for (const match of ordered) {
     const { rule, node } = match;
-    if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
+    if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition, node.range().start.line)) continue;
     // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
     const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
     if (trace === null) continue;
