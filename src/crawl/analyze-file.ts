@@ -4,6 +4,7 @@ import { contentHash } from '../domain/fingerprint.js';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
+import type { ConventionCounts } from '../domain/conventions.js';
 import { searchFiles } from '../engine/batch.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
@@ -24,7 +25,15 @@ export interface AnalyzeTaskFile {
 }
 
 export type FileOutcome =
-  | { readonly path: string; readonly status: 'analyzed'; readonly sha256: string; readonly findings: Finding[]; readonly syntaxProblems: number }
+  | {
+      readonly path: string;
+      readonly status: 'analyzed';
+      readonly sha256: string;
+      readonly findings: Finding[];
+      readonly syntaxProblems: number;
+      /** Convention rules' counts in this file, kept in its file state (see decisions.ts). */
+      readonly conventionCounts?: ConventionCounts;
+    }
   | { readonly path: string; readonly status: 'unchanged'; readonly sha256: string }
   | { readonly path: string; readonly status: 'skipped'; readonly reason: SkipReason; readonly detail: string };
 
@@ -93,7 +102,8 @@ function finish(
   const input = { text, file: file.path, language: file.language, rules };
   const result = tree ? analyzeParsed(tree.root, input, tree.nodes) : analyzeSource(input);
   const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
-  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length };
+  const conventions = Object.keys(result.conventionCounts).length > 0 ? { conventionCounts: result.conventionCounts } : {};
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...conventions };
 }
 
 /**

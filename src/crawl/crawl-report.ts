@@ -1,3 +1,4 @@
+import type { ConventionNote, EslintConfigDecision } from './decisions.js';
 import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
 import type { Category, Severity } from '../domain/severity.js';
@@ -59,6 +60,8 @@ export interface CrawlReport {
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
+  /** The project's decisions that turned rules off: its ESLint configuration, its conventions (issue 13 point 3). */
+  readonly decisions?: { readonly eslintConfig: EslintConfigDecision | null; readonly conventions: readonly ConventionNote[] };
 }
 
 export interface RuleMetadata {

@@ -1,5 +1,6 @@
 import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
+import type { ConventionCounts } from '../domain/conventions.js';
 import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { astGrepLang } from './languages.js';
@@ -22,9 +23,27 @@ export interface SyntaxProblem {
   readonly expected: string | null;
 }
 
+
 export interface AnalysisResult {
   readonly findings: Finding[];
   readonly syntaxProblems: SyntaxProblem[];
+  /** Only rules with a `convention` section; empty when the language has none. */
+  readonly conventionCounts: ConventionCounts;
+}
+
+/** How often the file follows and breaks each convention rule, for the project-wide share (crawl/decisions.ts). */
+function conventionCountsOf(root: SgRoot, input: AnalyzeInput, findings: readonly Finding[]): ConventionCounts {
+  const counts: Record<string, { violating: number; conforming: number }> = {};
+  for (const rule of input.rules.forLanguage(input.language)) {
+    const convention = rule.definition.convention;
+    if (!convention) continue;
+    const id = rule.definition.id;
+    counts[id] = {
+      violating: findings.filter((finding) => finding.ruleId === id).length,
+      conforming: root.root().findAll({ rule: convention.conforming, ...(rule.definition.utils ? { utils: rule.definition.utils } : {}) } as Parameters<SgNode['findAll']>[0]).length,
+    };
+  }
+  return counts;
 }
 
 function toRange(node: SgNode): SourceRange {
@@ -162,7 +181,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   }
 
   const ordered = matchRules(root, input.rules.matchPlan(input.language), combinedNodes);
-  const suppressions = suppressionsOf(root, input.language, input.text);
+  const suppressions = suppressionsOf(root, input.language, input.text, input.rules.otherToolSuppressions !== false);
   for (const suppression of suppressions) {
     if (suppression.tool !== 'roach' || suppression.reason) continue;
     // Still honoured, but a reviewer should be told why a finding is accepted.
@@ -216,5 +235,5 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
       nodeTokens(node),
     );
   }
-  return { findings, syntaxProblems: problems };
+  return { findings, syntaxProblems: problems, conventionCounts: conventionCountsOf(root, input, findings) };
 }

@@ -30,6 +30,8 @@ export interface RuleSet {
   /** How the language's rules are matched (one combined pass where possible); built once per set. */
   matchPlan(language: Language): MatchPlan;
   byId(id: string): CompiledRule | undefined;
+  /** Whether other tools' inline suppressions (eslint-disable, noqa, ...) count; absent: they do. */
+  readonly otherToolSuppressions?: boolean;
 }
 
 /** The built-in pack ships as YAML beside the sources; this works from src/ and from dist/. */
@@ -153,6 +155,8 @@ export interface RuleSelection {
   readonly extraDirs?: readonly string[];
   /** Rule ids switched off. */
   readonly disabled?: readonly string[];
+  /** `.roach.yml` respect.inlineSuppressions: false ignores other tools' suppression comments. */
+  readonly otherToolSuppressions?: boolean;
 }
 
 /**
@@ -184,8 +188,9 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
     }
   }
   const disabled = new Set(selection.disabled ?? []);
-  return ruleSetOf(
+  const set = ruleSetOf(
     compiled.filter((rule) => !disabled.has(rule.definition.id)),
     problems,
   );
+  return selection.otherToolSuppressions === false ? { ...set, otherToolSuppressions: false } : set;
 }

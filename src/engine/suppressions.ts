@@ -38,10 +38,10 @@ function roachSuppression(node: SgNode, body: string): Suppression | null {
  * `//nolint`, Java's `@SuppressWarnings`; see other-suppressions.ts). Comments are found as comment nodes
  * of the tree, so text inside strings never counts.
  */
-export function suppressionsOf(root: SgRoot, language: Language, text: string): Suppression[] {
+export function suppressionsOf(root: SgRoot, language: Language, text: string, otherTools = true): Suppression[] {
   // Most files have none; skip the tree walk for them.
   const ours = text.includes('roach-ignore');
-  const theirs = OTHER_TOOL_MARKERS[language].some((marker) => text.includes(marker));
+  const theirs = otherTools && OTHER_TOOL_MARKERS[language].some((marker) => text.includes(marker));
   if (!ours && !theirs) return [];
   const out: Suppression[] = [];
   const context: FileContext = { text, lineCount: countLines(text), state: { openBlocks: [] } };
