@@ -39,16 +39,18 @@ export function rulesOffInData(config: unknown): string[] {
 
 /** A JSON or YAML configuration text (`.eslintrc`, `.eslintrc.json`, `.eslintrc.yml`); null when it does not parse. */
 export function rulesOffInJsonOrYaml(text: string): string[] | null {
-  try {
-    return rulesOffInData(JSON.parse(text));
-  } catch {
-    // ESLint reads .eslintrc.json with comments and .eslintrc as YAML; YAML covers JSON without comments too.
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return rulesOffInData(JSON.parse(text));
+    } catch {
+      // ESLint reads JSON configurations with comments and trailing commas: read it as an object literal.
+      return rulesOffInJavaScript(`(${text})`, 'javascript');
+    }
   }
   try {
     return rulesOffInData(parseYaml(text));
   } catch {
-    // A JSON file with comments: read it like a JavaScript object literal.
-    return rulesOffInJavaScript(`(${text})`, 'javascript');
+    return null;
   }
 }
 
