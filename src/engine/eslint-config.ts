@@ -3,7 +3,8 @@
  * parsed, JavaScript ones (flat `eslint.config.*`, legacy `.eslintrc.js`) are read statically from their
  * object literals with ast-grep; nothing is executed, and anything computed (spreads, computed keys,
  * variables, imported shareable configs) is ignored. Only configuration for every file counts: flat
- * config objects with `files`, and legacy `overrides`, are per-file and left out.
+ * config objects with `files` (unless they only name every file of some extensions, `**\/*.js`), and
+ * legacy `overrides`, are per-file and left out.
  */
 import { parse } from '@ast-grep/napi';
 import type { SgNode } from '@ast-grep/napi';
@@ -70,11 +71,24 @@ function settingOfNode(node: SgNode | null): Setting | null {
   return settingOfValue(literalOf(node));
 }
 
-/** Whether a `rules` object applies to some files only: its config object has `files`, or it sits in `overrides`. */
+/** `**\/*.js`, `**\/*.{cjs,js,mjs}`: every file of some extensions, the usual `files` of a flat config's main object. */
+const EVERY_FILE_GLOB = /^\*\*\/\*\.(\w+|\{[\w,]+\})$/;
+
+/** Whether a `files` value lists only every-file globs (literal strings): such an object still applies project-wide. */
+function everyFile(files: SgNode | null): boolean {
+  if (files?.kind() !== 'array') return false;
+  const entries = files.children().filter((child) => child.isNamed() && !String(child.kind()).includes('comment'));
+  return entries.length > 0 && entries.every((entry) => entry.kind() === 'string' && EVERY_FILE_GLOB.test(String(literalOf(entry))));
+}
+
+/**
+ * Whether a `rules` object applies to some files only: its config object has `files` naming some of them
+ * (not just every file of some extensions), or it sits in legacy `overrides`.
+ */
 function perFile(rulesPair: SgNode): boolean {
   const owner = rulesPair.parent();
-  const hasFiles = owner?.children().some((pair) => pair.kind() === 'pair' && literalOf(pair.field('key')) === 'files') ?? false;
-  if (hasFiles) return true;
+  const files = owner?.children().find((pair) => pair.kind() === 'pair' && literalOf(pair.field('key')) === 'files');
+  if (files && !everyFile(files.field('value'))) return true;
   return rulesPair.ancestors().some((node) => node.kind() === 'pair' && literalOf(node.field('key')) === 'overrides');
 }
 

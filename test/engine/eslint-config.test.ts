@@ -37,6 +37,11 @@ export default [
     expect(rulesOffInJavaScript(text, 'javascript')).toEqual(['no-empty', 'no-var']);
   });
 
+  it('a `files` list of every-file globs still applies project-wide', () => {
+    const text = "module.exports = defineConfig({ files: ['**/*.{cjs,js,mjs}'], rules: { 'no-var': 'off' } }, { files: ['lib/**/*.js'], rules: { radix: 'off' } });\n";
+    expect(rulesOffInJavaScript(text, 'javascript')).toEqual(['no-var']);
+  });
+
   it('legacy .eslintrc.js and a TypeScript flat config', () => {
     expect(rulesOffInJavaScript("module.exports = { root: true, rules: { 'no-var': 0 }, overrides: [{ files: ['*.ts'], rules: { radix: 'off' } }] };", 'javascript')).toEqual(['no-var']);
     expect(rulesOffInJavaScript("import tseslint from 'typescript-eslint';\nexport default tseslint.config({ rules: { '@typescript-eslint/no-explicit-any': 'off' as const } }, { rules: { 'no-throw-literal': 'off' } });\n", 'typescript')).toEqual(['no-throw-literal']);
