@@ -113,3 +113,12 @@ describe("other tools' suppressions", () => {
     expect(ruleIds(code, 'java')).toEqual(expected);
   });
 });
+
+describe('.roach.yml respect.inlineSuppressions: false', () => {
+  it("ignores other tools' comments but still honours roach-ignore", async () => {
+    const strict = await loadRules({ otherToolSuppressions: false });
+    const ids = (text: string): string[] => analyzeSource({ text, file: 'a', language: 'javascript', rules: strict }).findings.map((f) => `${f.range.startLine + 1}:${f.ruleId}`);
+    expect(ids('eval(a); // eslint-disable-line no-eval\n')).toEqual(['1:js/no-eval']);
+    expect(ids('eval(a); // roach-ignore js/no-eval -- trusted\n')).toEqual([]);
+  });
+});
