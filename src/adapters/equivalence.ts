@@ -1,56 +1,6 @@
 import type { Finding } from '../domain/finding.js';
+import { canonicalRule } from '../domain/rule-names.js';
 import type { Category, Severity } from '../domain/severity.js';
-
-/** Built-in rules that check exactly what the ESLint core rule of the same name checks. */
-const SAME_AS_ESLINT_CORE = [
-  'array-callback-return', 'eqeqeq', 'for-direction', 'getter-return', 'no-async-promise-executor', 'no-await-in-loop',
-  'no-compare-neg-zero', 'no-cond-assign', 'no-debugger', 'no-dupe-class-members', 'no-dupe-else-if', 'no-dupe-keys',
-  'no-duplicate-case', 'no-duplicate-imports', 'no-empty-character-class', 'no-eval', 'no-extra-boolean-cast', 'no-fallthrough',
-  'no-implied-eval', 'no-new-native-nonconstructor', 'no-new-wrappers', 'no-promise-executor-return', 'no-prototype-builtins',
-  'no-self-assign', 'no-self-compare', 'no-setter-return', 'no-sparse-arrays', 'no-template-curly-in-string', 'no-throw-literal',
-  'no-unreachable', 'no-unsafe-finally', 'no-unsafe-negation', 'no-unsafe-optional-chaining', 'no-unused-private-class-members',
-  'no-useless-catch', 'no-var', 'prefer-exponentiation-operator', 'radix', 'valid-typeof',
-] as const;
-
-/** Built-in rules whose counterpart has another name (ESLint core, typescript-eslint or unicorn, as ESLint spells them). */
-const RENAMED: Readonly<Record<string, string>> = {
-  'js/no-new-function': 'no-new-func',
-  'js/no-compare-nan': 'use-isnan',
-  'js/no-wrapper-object-types': '@typescript-eslint/no-wrapper-object-types',
-  'js/no-empty-interface': '@typescript-eslint/no-empty-interface',
-  'js/no-function-type': '@typescript-eslint/no-unsafe-function-type',
-  'js/no-non-null-asserted-optional-chain': '@typescript-eslint/no-non-null-asserted-optional-chain',
-  'js/no-duplicate-enum-values': '@typescript-eslint/no-duplicate-enum-values',
-  'js/prefer-ts-expect-error': '@typescript-eslint/prefer-ts-expect-error',
-  'js/no-for-in-array': '@typescript-eslint/no-for-in-array',
-  'js/prefer-array-find': 'unicorn/prefer-array-find',
-  'js/prefer-array-some': 'unicorn/prefer-array-some',
-  'js/prefer-date-now': 'unicorn/prefer-date-now',
-};
-
-const BUILT_IN_TO_ESLINT: ReadonlyMap<string, string> = new Map([...SAME_AS_ESLINT_CORE.map((name) => [`js/${name}`, name] as const), ...Object.entries(RENAMED)]);
-
-/** oxlint names its plugins in its codes: `eslint(no-eval)`, `typescript(no-explicit-any)`, `unicorn(...)`. */
-const OXLINT_PLUGIN_PREFIX: Readonly<Record<string, string>> = { eslint: '', typescript: '@typescript-eslint/' };
-
-/**
- * The name a rule has across engines, spelled as ESLint does (`no-eval`, `@typescript-eslint/no-for-in-array`),
- * or null when no other engine is known to check the same thing. Ids are parsed, not source code.
- */
-export function canonicalRule(ruleId: string): string | null {
-  const builtIn = BUILT_IN_TO_ESLINT.get(ruleId);
-  if (builtIn) return builtIn;
-  if (ruleId.startsWith('eslint/')) return ruleId.slice('eslint/'.length);
-  if (ruleId.startsWith('oxlint/')) {
-    const code = ruleId.slice('oxlint/'.length);
-    const open = code.indexOf('(');
-    if (open < 0 || !code.endsWith(')')) return code;
-    const plugin = code.slice(0, open);
-    const name = code.slice(open + 1, -1);
-    return `${OXLINT_PLUGIN_PREFIX[plugin] ?? `${plugin}/`}${name}`;
-  }
-  return null;
-}
 
 /** Category, severity and CWE for linter rules that are security checks (linters themselves only say "problem"). */
 const SECURITY_RULES: Readonly<Record<string, { readonly severity: Severity; readonly category: Category; readonly cwe: number }>> = {

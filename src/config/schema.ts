@@ -142,6 +142,19 @@ export const ProjectConfigSchema = z.strictObject({
       extra: list(entry).default([]),
     })
     .default({ detect: true, crawl: [], extra: [] }),
+  /**
+   * The project's own decisions (issue 13): other tools' inline suppressions, the rules its ESLint
+   * configuration turns off, and style rules its consistent practice contradicts (see docs/configuration.md).
+   */
+  respect: z
+    .strictObject({
+      inlineSuppressions: z.boolean().default(true),
+      eslintConfig: z.boolean().default(true),
+      conventions: z.boolean().default(true),
+      /** Rules reported in full even where the ESLint configuration or the project's practice says otherwise. */
+      enforce: list(entry).default([]),
+    })
+    .default({ inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] }),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

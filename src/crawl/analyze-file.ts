@@ -4,6 +4,7 @@ import { contentHash } from '../domain/fingerprint.js';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
+import type { ConventionCounts } from '../domain/conventions.js';
 import { searchFiles } from '../engine/batch.js';
 import { generatedContentReason } from '../engine/generated.js';
 import type { RuleSet } from '../engine/rules.js';
@@ -35,6 +36,8 @@ export type FileOutcome =
       readonly syntaxProblems: number;
       /** The grammar failed but the language's own parser accepts the file (see engine/grammar-gap.ts). */
       readonly grammarGap?: string;
+      /** Convention rules' counts in this file, kept in its file state (see decisions.ts). */
+      readonly conventionCounts?: ConventionCounts;
     }
   | { readonly path: string; readonly status: 'unchanged'; readonly sha256: string }
   | { readonly path: string; readonly status: 'skipped'; readonly reason: SkipReason; readonly detail: string };
@@ -108,7 +111,8 @@ function finish(
   const result = tree ? analyzeParsed(tree.root, input, tree.nodes) : analyzeSource(input);
   const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
   const gap = result.grammarGap ? { grammarGap: result.grammarGap } : {};
-  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...gap };
+  const conventions = Object.keys(result.conventionCounts).length > 0 ? { conventionCounts: result.conventionCounts } : {};
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...gap, ...conventions };
 }
 
 /**

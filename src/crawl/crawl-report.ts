@@ -1,3 +1,4 @@
+import type { ConventionNote, EslintConfigDecision } from './decisions.js';
 import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
 import type { Category, Severity } from '../domain/severity.js';
@@ -65,6 +66,8 @@ export interface CrawlReport {
    * accepts (TypeScript compiler, python3, gofmt): no `parse-error` finding; rules ran on the parts that parsed.
    */
   readonly grammarGaps?: readonly GrammarGap[];
+  /** The project's decisions that turned rules off: its ESLint configuration, its conventions (issue 13 point 3). */
+  readonly decisions?: { readonly eslintConfig: EslintConfigDecision | null; readonly conventions: readonly ConventionNote[] };
 }
 
 export interface RuleMetadata {

@@ -16,7 +16,9 @@ import type { AnalysisLimits } from './analyze-pool.js';
 import { attributeSafely, mergeOutcomes } from '../attribution/attribution.js';
 import type { AttributionStore } from '../attribution/ports.js';
 import { withAdapterFindings } from './crawl-adapters.js';
-import type { AnalyzeTaskFile } from './analyze-file.js';
+import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
+import { decideProject, respectDecisions } from './decisions.js';
+import type { DecisionOptions } from './decisions.js';
 import { processFixes } from '../fixes/process-fixes.js';
 import type { AnalyzedSource } from '../fixes/process-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
@@ -93,6 +95,8 @@ export interface CrawlOptions {
   readonly testCode?: TestCodeSettings;
   /** `.roach.yml` generated: how generated and vendored code is recognised; absent: it is not. */
   readonly generated?: GeneratedSettings;
+  /** `.roach.yml` respect: the project's ESLint configuration and conventions (see decisions.ts); absent: none. */
+  readonly decisions?: DecisionOptions;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -142,26 +146,46 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const walkedByPath = new Map(walkedFiles.map((file) => [file.path, file]));
     let unchanged = unchangedByStat;
     let analyzed = 0;
-    for (const outcome of outcomes) {
-      const file = walkedByPath.get(outcome.path);
-      if (!file) continue;
-      if (outcome.status === 'skipped') {
-        skipped.push({ path: outcome.path, reason: outcome.reason, detail: outcome.detail });
+    const allOutcomes: FileOutcome[] = [];
+    const absorb = (batch: readonly FileOutcome[]): void => {
+      allOutcomes.push(...batch);
+      for (const outcome of batch) {
+        const file = walkedByPath.get(outcome.path);
+        if (!file) continue;
+        if (outcome.status === 'skipped') {
+          skipped.push({ path: outcome.path, reason: outcome.reason, detail: outcome.detail });
+          analyzedPaths.push(outcome.path);
+          continue;
+        }
+        const counts = outcome.status === 'analyzed' ? outcome.conventionCounts : previous.get(file.path)?.conventionCounts;
+        states.push({ path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, sha256: outcome.sha256, language: file.language, ...(counts ? { conventionCounts: counts } : {}) });
+        if (outcome.status === 'unchanged') {
+          unchanged++;
+          continue;
+        }
+        analyzed++;
         analyzedPaths.push(outcome.path);
-        continue;
+        findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
       }
-      states.push({ path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, sha256: outcome.sha256, language: file.language });
-      if (outcome.status === 'unchanged') {
-        unchanged++;
-        continue;
-      }
-      analyzed++;
-      analyzedPaths.push(outcome.path);
-      findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
+    };
+    absorb(outcomes);
+    // The project's decisions need every file's convention counts: this crawl's, else the stored ones. Files whose
+    // findings were filtered under other decisions are analyzed again, so stored issues follow the decisions.
+    const stateByPath = new Map(states.map((state) => [state.path, state]));
+    const decisions = decideProject(options.decisions, options.rules, walkedFiles.flatMap((file) => [(stateByPath.get(file.path) ?? previous.get(file.path))?.conventionCounts ?? {}]));
+    const done = new Set(analyzedPaths);
+    const stale = walkedFiles.filter((file) => !done.has(file.path) && previous.has(file.path) && (previous.get(file.path)?.decisions ?? '') !== decisions.key);
+    if (stale.length > 0) {
+      const again = new Set(stale.map((file) => file.path));
+      unchanged -= stale.length;
+      states.splice(0, states.length, ...states.filter((state) => !again.has(state.path)));
+      absorb(await analyzeAll({ selection: options.selection, root: options.root, files: planAnalysis(stale, new Map()).tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits }));
     }
     // Parse errors the language's own parser contradicts are grammar gaps, not findings.
-    const grammar = await withGrammarGaps(options.root, outcomes, findings);
+    const grammar = await withGrammarGaps(options.root, allOutcomes, findings);
     findings.splice(0, findings.length, ...grammar.findings);
+    findings.splice(0, findings.length, ...respectDecisions(findings, decisions));
+    states.splice(0, states.length, ...states.map((state) => ({ ...state, decisions: decisions.key })));
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
@@ -205,7 +229,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const clean = states.filter((s) => analyzedSet.has(s.path) && !counts.has(s.path)).map((s) => ({ filePath: s.path, healthScore: fileHealthScore({}), issueCount: 0 }));
     await store.recordFileHealth(project, crawlId, [...health, ...clean]);
     const baseline = options.baseline;
-    const open = (await store.openIssues(project)).map((issue) => ({
+    const open = respectDecisions(await store.openIssues(project), decisions).map((issue) => ({
       ...issue,
       fixable: options.rules.byId(issue.ruleId)?.definition.fix !== undefined,
       ...(roles.has(issue.file) ? { codeRole: roles.get(issue.file) } : {}),
@@ -235,6 +259,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
       ...(grammar.gaps.length > 0 ? { grammarGaps: grammar.gaps } : {}),
+      ...(decisions.eslintConfig || decisions.conventions.length > 0 ? { decisions: { eslintConfig: decisions.eslintConfig, conventions: decisions.conventions } } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });

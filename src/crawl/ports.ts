@@ -1,4 +1,5 @@
 import type { Finding, SourceRange } from '../domain/finding.js';
+import type { ConventionCounts } from '../domain/conventions.js';
 import type { Severity } from '../domain/severity.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { LearningStore } from '../learning/ports.js';
@@ -19,6 +20,10 @@ export interface FileState {
   readonly mtimeMs: number;
   readonly sha256: string;
   readonly language: string | null;
+  /** Convention rules' counts in the file at its last analysis (see decisions.ts); absent: none. */
+  readonly conventionCounts?: ConventionCounts;
+  /** The project decisions (rules turned off) the file's findings were filtered with; a change re-analyzes it. */
+  readonly decisions?: string;
 }
 
 export interface FileHealthRecord {

@@ -4,7 +4,7 @@ import { applyRolePolicy, CODE_ROLES, defaultInTests, roleOfPath } from '../doma
 import type { CodeRole, InTestsPolicy } from '../domain/code-role.js';
 import type { FileLanguage, Finding } from '../domain/finding.js';
 import { ignoreError } from '../domain/ignore-error.js';
-import { canonicalRule } from '../adapters/equivalence.js';
+import { canonicalRule } from '../domain/rule-names.js';
 import type { RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import { looksLikeTestCode } from '../engine/test-framework.js';

@@ -1,5 +1,6 @@
 import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
+import type { ConventionCounts } from '../domain/conventions.js';
 import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { asEntryPointFinding } from '../domain/operator-input.js';
@@ -24,6 +25,7 @@ export interface SyntaxProblem {
   readonly expected: string | null;
 }
 
+
 export interface AnalysisResult {
   readonly findings: Finding[];
   readonly syntaxProblems: SyntaxProblem[];
@@ -32,6 +34,23 @@ export interface AnalysisResult {
    * JavaScript/TypeScript) accepts the file: why no `parse-error` finding was reported.
    */
   readonly grammarGap?: string;
+  /** Only rules with a `convention` section; empty when the language has none. */
+  readonly conventionCounts: ConventionCounts;
+}
+
+/** How often the file follows and breaks each convention rule, for the project-wide share (crawl/decisions.ts). */
+function conventionCountsOf(root: SgRoot, input: AnalyzeInput, findings: readonly Finding[]): ConventionCounts {
+  const counts: Record<string, { violating: number; conforming: number }> = {};
+  for (const rule of input.rules.forLanguage(input.language)) {
+    const convention = rule.definition.convention;
+    if (!convention) continue;
+    const id = rule.definition.id;
+    counts[id] = {
+      violating: findings.filter((finding) => finding.ruleId === id).length,
+      conforming: root.root().findAll({ rule: convention.conforming, ...(rule.definition.utils ? { utils: rule.definition.utils } : {}) } as Parameters<SgNode['findAll']>[0]).length,
+    };
+  }
+  return counts;
 }
 
 function toRange(node: SgNode): SourceRange {
@@ -169,9 +188,9 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   }
 
   const ordered = matchRules(root, input.rules.matchPlan(input.language), combinedNodes);
-  const suppressions = suppressionsOf(root, input.language, input.text);
+  const suppressions = suppressionsOf(root, input.language, input.text, input.rules.otherToolSuppressions !== false);
   for (const suppression of suppressions) {
-    if (suppression.reason) continue;
+    if (suppression.tool !== 'roach' || suppression.reason) continue;
     // Still honoured, but a reviewer should be told why a finding is accepted.
     const { comment } = suppression;
     addFinding(
@@ -198,7 +217,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
   for (const match of ordered) {
     const { rule, node } = match;
-    if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition.id, node.range().start.line)) continue;
+    if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition, node.range().start.line)) continue;
     // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
     const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
     if (trace === null) continue;
@@ -226,5 +245,5 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
       nodeTokens(node),
     );
   }
-  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}) };
+  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(root, input, findings) };
 }

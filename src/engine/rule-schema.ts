@@ -29,6 +29,19 @@ export const RuleFileSchema = z.strictObject({
   utils: z.record(z.string(), z.unknown()).optional(),
   /** Makes the rule fire only when a sink metavariable's value derives from an untrusted source. */
   taint: TaintSectionSchema.optional(),
+  /**
+   * A style rule the project's own practice can overrule: `conforming` matches what the rule wants (e.g.
+   * `lexical_declaration` for no-var); when the rule's findings are at least `threshold` of findings plus
+   * conforming nodes across the project (and there are at least `minimum` of both), the project writes it
+   * the other way on purpose and the rule is reported once as a convention note (see crawl/decisions.ts).
+   */
+  convention: z
+    .strictObject({
+      conforming: astGrepRule,
+      threshold: z.number().min(0.5).max(1).default(0.95),
+      minimum: z.number().int().positive().default(20),
+    })
+    .optional(),
   fix: z
     .strictObject({
       template: z.string(),

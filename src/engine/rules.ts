@@ -30,6 +30,8 @@ export interface RuleSet {
   /** How the language's rules are matched (one combined pass where possible); built once per set. */
   matchPlan(language: Language): MatchPlan;
   byId(id: string): CompiledRule | undefined;
+  /** Whether other tools' inline suppressions (eslint-disable, noqa, ...) count; absent: they do. */
+  readonly otherToolSuppressions?: boolean;
 }
 
 /** The built-in pack ships as YAML beside the sources; this works from src/ and from dist/. */
@@ -158,6 +160,8 @@ export interface RuleSelection {
    * that is the pack as listed, documented and tested. A crawl always passes it (`.roach.yml` rules.enabled).
    */
   readonly enabled?: readonly string[];
+  /** `.roach.yml` respect.inlineSuppressions: false ignores other tools' suppression comments. */
+  readonly otherToolSuppressions?: boolean;
 }
 
 /**
@@ -191,8 +195,9 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
   const disabled = new Set(selection.disabled ?? []);
   const enabled = selection.enabled ? new Set(selection.enabled) : null;
   const wanted = (rule: CompiledRule): boolean => !disabled.has(rule.definition.id) && (!rule.definition.optIn || !enabled || enabled.has(rule.definition.id));
-  return ruleSetOf(
+  const set = ruleSetOf(
     compiled.filter(wanted),
     problems,
   );
+  return selection.otherToolSuppressions === false ? { ...set, otherToolSuppressions: false } : set;
 }

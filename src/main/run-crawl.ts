@@ -7,6 +7,7 @@ import { computeBaseline } from '../crawl/baseline.js';
 import type { AnalysisLimits } from '../crawl/analyze-pool.js';
 import type { AttributionStore } from '../attribution/ports.js';
 import { crawl } from '../crawl/crawl.js';
+import { loadDecisionFacts } from '../crawl/decisions.js';
 import type { CrawlPhase } from '../crawl/crawl.js';
 import { baseCommit, changedFilesSince } from '../git/git.js';
 import type { PipelineStore } from '../crawl/ports.js';
@@ -58,6 +59,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
     disabled: settings.config.rules.disabled,
     enabled: settings.config.rules.enabled,
+    otherToolSuppressions: settings.config.respect.inlineSuppressions,
   };
   const rules = await loadRules(selection);
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
@@ -109,6 +111,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     analysisLimits: hooks.analysisLimits,
     testCode: settings.config.tests,
     generated: settings.config.generated,
+    decisions: await loadDecisionFacts(settings.root, settings.config.respect),
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -47,6 +47,14 @@ export interface JsonReport {
   readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
   /** Files analyzed in this crawl that our grammar parsed only in part but the language's own parser accepts: no parse-error finding. */
   readonly grammarGaps?: readonly { readonly path: string; readonly detail: string }[];
+  /**
+   * The project's decisions that turned rules off (docs/project-decisions.md): the ESLint configuration read, with
+   * the built-in rules it turned off, and one convention note per style rule its practice contradicts.
+   */
+  readonly decisions?: {
+    readonly eslintConfig: { readonly file: string; readonly rulesOff: readonly { readonly rule: string; readonly eslintRule: string }[] } | null;
+    readonly conventions: readonly { readonly rule: string; readonly violating: number; readonly conforming: number; readonly message: string }[];
+  };
 }
 
 export interface JsonTraceStep {
@@ -162,6 +170,14 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),
     ...(report.warnings ? { warnings: report.warnings.map(({ path, message }) => ({ path, message })) } : {}),
     ...(report.validationCommands ? { validationCommands: { names: [...report.validationCommands.names], mode: report.validationCommands.mode, reason: report.validationCommands.reason } } : {}),
+    ...(report.decisions
+      ? {
+          decisions: {
+            eslintConfig: report.decisions.eslintConfig ? { file: report.decisions.eslintConfig.file, rulesOff: report.decisions.eslintConfig.rulesOff.map(({ rule, eslintRule }) => ({ rule, eslintRule })) } : null,
+            conventions: report.decisions.conventions.map(({ rule, violating, conforming, message }) => ({ rule, violating, conforming, message })),
+          },
+        }
+      : {}),
     ...(report.baseline
       ? {
           baseline: {

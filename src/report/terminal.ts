@@ -182,6 +182,19 @@ function warningLines(report: CrawlReport, paint: Paint): string[] {
   return [paint(['bold', 'yellow'], 'Warnings:'), ...warnings.map((w) => `  ${paint(['yellow'], clean(w))}`)];
 }
 
+/** Rules the project's own decisions turned off: its ESLint configuration, and its conventions (one note per rule). */
+function decisionLines(report: CrawlReport, paint: Paint): string[] {
+  const decisions = report.decisions;
+  if (!decisions) return [];
+  const lines = [paint(['bold'], "The project's decisions:")];
+  const off = decisions.eslintConfig?.rulesOff ?? [];
+  if (decisions.eslintConfig && off.length > 0) {
+    lines.push(`  ${clean(decisions.eslintConfig.file)} turns off: ${off.map((entry) => `${clean(entry.rule)} (${clean(entry.eslintRule)})`).join(', ')}`);
+  }
+  for (const note of decisions.conventions) lines.push(`  convention  ${clean(note.rule)}  ${paint(['dim'], clean(note.message))}`);
+  return lines.length > 1 ? lines : [];
+}
+
 /** Fixes listed by id under the counts; the rest are summed up. */
 const MAX_FIXES_LISTED = 20;
 
@@ -237,6 +250,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
     issueLines(report, paint),
     findingLines(report, paint),
     adapterLines(report, paint),
+    decisionLines(report, paint),
     ruleProblemLines(report, paint),
     warningLines(report, paint),
     grammarGapLines(report, paint),

@@ -28,6 +28,7 @@ const DEFAULTS: ProjectConfig = {
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] },
   generated: { detect: true, crawl: [], extra: [] },
+  respect: { inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] },
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {

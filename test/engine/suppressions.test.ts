@@ -47,3 +47,78 @@ describe('inline suppressions', () => {
     expect(ruleIds(code, language)).toEqual(expected);
   });
 });
+
+describe("other tools' suppressions", () => {
+  const js = (code: string): string[] => ruleIds(code).filter((id) => !id.endsWith('js/no-var'));
+
+  it.each([
+    { name: 'eslint-disable-next-line with the equivalent rule', code: 'async function f(xs) {\n  for (const x of xs) {\n    // eslint-disable-next-line no-await-in-loop\n    await g(x);\n  }\n}\n', expected: [] },
+    { name: 'eslint-disable-next-line of another rule', code: 'async function f(xs) {\n  for (const x of xs) {\n    // eslint-disable-next-line no-console\n    await g(x);\n  }\n}\n', expected: ['4:js/no-await-in-loop'] },
+    { name: 'bare eslint-disable-next-line: every rule', code: '// eslint-disable-next-line\neval(x);\n', expected: [] },
+    { name: 'eslint-disable-line with a description', code: 'eval(x); // eslint-disable-line no-eval -- trusted template\n', expected: [] },
+    { name: 'eslint-disable-line of a renamed rule', code: 'const f = new Function(src); /* eslint-disable-line no-new-func */\n', expected: [] },
+    { name: 'a broader rule covers ours (no-empty: empty catch)', code: 'try { f(); } catch (e) {} // eslint-disable-line no-empty\n', expected: [] },
+    { name: 'an unknown name suppresses nothing', code: 'eval(x); // eslint-disable-line my-plugin/whatever\n', expected: ['1:js/no-eval'] },
+    { name: 'block disable to enable', code: '/* eslint-disable no-eval */\neval(a);\neval(b);\n/* eslint-enable no-eval */\neval(c);\n', expected: ['5:js/no-eval'] },
+    { name: 'block disable to the end of the file', code: 'eval(a);\n/* eslint-disable */\neval(b);\neval(c);\n', expected: ['1:js/no-eval'] },
+    { name: 'bare enable closes named blocks', code: '/* eslint-disable no-eval, no-debugger */\neval(a);\ndebugger;\n/* eslint-enable */\neval(b);\ndebugger;\n', expected: ['5:js/no-eval', '6:js/no-debugger'] },
+    { name: 'enable of one rule keeps the others', code: '/* eslint-disable no-eval, no-debugger */\n/* eslint-enable no-eval */\neval(b);\ndebugger;\n', expected: ['3:js/no-eval'] },
+    { name: 'a line comment is not a block disable (ESLint reads block comments only)', code: '// eslint-disable no-eval\neval(a);\n', expected: ['2:js/no-eval'] },
+    { name: 'configuration comment turns a rule off in the file', code: 'try { f(); } catch (e) {}\n/* eslint no-empty: 0, quotes: [2, "double"] */\ntry { g(); } catch (e) {}\n', expected: [] },
+    { name: 'configuration comment with "off" in an array', code: '/* eslint "no-eval": ["off"] */\neval(a);\n', expected: [] },
+    { name: 'configuration comment turning a rule on', code: '/* eslint no-eval: 2 */\neval(a);\n', expected: ['2:js/no-eval'] },
+    { name: 'nosemgrep without id: security findings of the line', code: 'eval(a); // nosemgrep\n', expected: [] },
+    { name: 'nosemgrep on the line before', code: '// nosemgrep\neval(a);\neval(b);\n', expected: ['3:js/no-eval'] },
+    { name: 'nosemgrep does not cover bugs', code: 'if (x == null) {} // nosemgrep\ndebugger; // nosemgrep\n', expected: ['2:js/no-debugger'] },
+    { name: 'nosemgrep with a foreign id suppresses nothing', code: 'eval(a); // nosemgrep: javascript.lang.security.audit.eval-detected\n', expected: ['1:js/no-eval'] },
+    { name: 'eslint text in a string is not a comment', code: 'const s = "// eslint-disable-next-line";\neval(x);\n', expected: ['2:js/no-eval'] },
+  ])('JavaScript: $name', ({ code, expected }) => {
+    expect(js(code)).toEqual(expected);
+  });
+
+  it('needs no reason: no suppression-without-reason finding for ESLint comments', () => {
+    expect(js('// eslint-disable-next-line no-eval\neval(x);\n')).toEqual([]);
+  });
+
+  it.each([
+    { name: 'bare noqa: every rule of the line', code: 'x = eval(src)  # noqa\ny = eval(src)\n', expected: ['2:py/no-eval'] },
+    { name: 'noqa with the Ruff code of the rule', code: 'x = eval(src)  # noqa: S307\n', expected: [] },
+    { name: 'noqa with another code', code: 'x = eval(src)  # noqa: E501\n', expected: ['1:py/no-eval'] },
+    { name: 'noqa with a flake8 code', code: 'try:\n    f()\nexcept:  # noqa: E722\n    pass\n', expected: [] },
+    { name: 'noqa with an unrelated flake8 code', code: 'try:\n    f()\nexcept:  # noqa: E501\n    pass\n', expected: ['3:py/no-bare-except'] },
+    { name: 'bare nosec: security findings', code: 'x = eval(src)  # nosec\n', expected: [] },
+    { name: 'nosec with the bandit test id', code: 'import os\nos.system(cmd)  # nosec B605\n', expected: [] },
+    { name: 'nosec with another test id', code: 'import os\nos.system(cmd)  # nosec B101\n', expected: ['2:py/no-os-system'] },
+    { name: 'nosec after a type comment', code: 'x = eval(src)  # type: ignore # nosec\n', expected: [] },
+  ])('Python: $name', ({ code, expected }) => {
+    expect(ruleIds(code, 'python')).toEqual(expected);
+  });
+
+  const goFile = (body: string): string => `package main\n\nimport "os/exec"\n\nfunc f(l string) {\n${body}}\n`;
+  it.each([
+    { name: 'bare nolint', code: goFile('\texec.Command("sh", "-c", l).Run() //nolint\n'), expected: [] },
+    { name: 'nolint:gosec covers security rules', code: goFile('\texec.Command("sh", "-c", l).Run() //nolint:gosec // operator tool\n'), expected: [] },
+    { name: 'nolint of another linter', code: goFile('\texec.Command("sh", "-c", l).Run() //nolint:errcheck\n'), expected: ['6:go/no-shell-exec'] },
+    { name: 'nolint on its own line covers the statement after it', code: goFile('\t//nolint:gosec\n\texec.Command(\n\t\t"sh", "-c", l).Run()\n\texec.Command("sh", "-c", l).Run()\n'), expected: ['9:go/no-shell-exec'] },
+    { name: "gosec's #nosec with its rule id", code: goFile('\texec.Command("sh", "-c", l).Run() // #nosec G204\n'), expected: [] },
+  ])('Go: $name', ({ code, expected }) => {
+    expect(ruleIds(code, 'go')).toEqual(expected);
+  });
+
+  it.each([
+    { name: '"all" on the method', code: 'class A {\n  @SuppressWarnings("all")\n  void f(String s) throws Exception {\n    Runtime.getRuntime().exec(s);\n  }\n  void g(String s) throws Exception {\n    Runtime.getRuntime().exec(s);\n  }\n}\n', expected: ['7:java/no-runtime-exec'] },
+    { name: 'a known inspection name in a list', code: 'class A {\n  @SuppressWarnings({"unchecked", "EmptyCatchBlock"})\n  void f() {\n    try { g(); } catch (Exception e) {}\n  }\n}\n', expected: [] },
+    { name: 'an unrelated name', code: 'class A {\n  @SuppressWarnings("unchecked")\n  void f() {\n    try { g(); } catch (Exception e) {}\n  }\n}\n', expected: ['4:java/no-empty-catch'] },
+  ])('Java: $name', ({ code, expected }) => {
+    expect(ruleIds(code, 'java')).toEqual(expected);
+  });
+});
+
+describe('.roach.yml respect.inlineSuppressions: false', () => {
+  it("ignores other tools' comments but still honours roach-ignore", async () => {
+    const strict = await loadRules({ otherToolSuppressions: false });
+    const ids = (text: string): string[] => analyzeSource({ text, file: 'a', language: 'javascript', rules: strict }).findings.map((f) => `${f.range.startLine + 1}:${f.ruleId}`);
+    expect(ids('eval(a); // eslint-disable-line no-eval\n')).toEqual(['1:js/no-eval']);
+    expect(ids('eval(a); // roach-ignore js/no-eval -- trusted\n')).toEqual([]);
+  });
+});

@@ -262,6 +262,19 @@ describe('formatJson', () => {
     expect(json.fixes.map((fix) => fix.decision)).toEqual(['applied', 'queued']);
   });
 
+  it("carries the project's decisions: the ESLint configuration read and one note per convention", () => {
+    const decisions = {
+      eslintConfig: { file: 'eslint.config.js', rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }] },
+      conventions: [{ rule: 'js/no-var', violating: 400, conforming: 3, message: 'The project writes this consistently the other way' }],
+    };
+    const report = makeReport({ decisions });
+    expect((JSON.parse(formatJson(report)) as JsonReport).decisions).toEqual(decisions);
+    const terminal = formatTerminal(report, { color: false });
+    expect(terminal).toContain("The project's decisions:");
+    expect(terminal).toContain('eslint.config.js turns off: js/radix (radix)');
+    expect(terminal).toContain('convention  js/no-var  The project writes this consistently the other way');
+  });
+
   it('reports 1-based positions and hides engine internals', () => {
     const evalJson = json.findings.find((finding) => finding.ruleId === 'js/no-eval');
     expect(evalJson).toEqual({

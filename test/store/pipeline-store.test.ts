@@ -83,6 +83,13 @@ describe.each(backends)('pipeline store on $name', ({ open, skip }) => {
     expect([...states.values()]).toEqual([{ path: 'a.js', sizeBytes: 11, mtimeMs: 3.5, sha256: 'cc', language: 'javascript' }]);
   });
 
+  it.skipIf(skip)("keeps a file's convention counts and the decisions it was filtered with", async () => {
+    const crawl = await store.startCrawl(project, {});
+    const state = { path: 'c.js', sizeBytes: 1, mtimeMs: 1, sha256: 'dd', language: 'javascript', conventionCounts: { 'js/no-var': { violating: 3, conforming: 1 } }, decisions: 'js/no-var' };
+    await store.saveFileStates(project, crawl, [state]);
+    expect((await store.fileStates(project)).get('c.js')).toEqual(state);
+  });
+
   it.skipIf(skip)('stores fixes with exact original bytes and tracks pattern outcomes', async () => {
     const crawl = await store.startCrawl(project, {});
     const f = finding('fix.js', 1);

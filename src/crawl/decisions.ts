@@ -1,0 +1,128 @@
+/**
+ * The project's own decisions about our rules (issue 13 point 3b/3c), applied to a crawl's findings:
+ * - a core ESLint rule the project's ESLint configuration turns off for every file turns off its
+ *   equivalent built-in rule(s) (the configuration is read as data, see engine/eslint-config.ts);
+ * - a style rule with a `convention` section whose findings are at least `threshold` of findings plus
+ *   conforming nodes across the project is the project's practice, not N mistakes: its findings are
+ *   dropped and the report carries one convention note instead.
+ * `.roach.yml` respect.enforce keeps a rule reported in full. (Other tools' inline suppressions are
+ * applied in the engine, per file: engine/other-suppressions.ts.)
+ */
+import path from 'node:path';
+import type { ConventionCounts } from '../domain/conventions.js';
+import type { Finding } from '../domain/finding.js';
+import { builtInRulesForEslint } from '../domain/rule-names.js';
+import { rulesOffInData, rulesOffInJavaScript, rulesOffInJsonOrYaml } from '../engine/eslint-config.js';
+import type { RuleSet } from '../engine/rules.js';
+import { readProjectFile } from '../io/project-file.js';
+
+export interface EslintConfigDecision {
+  /** The configuration file read, relative to the root (`package.json` for `eslintConfig`). */
+  readonly file: string;
+  /** Built-in rules turned off, with the ESLint rule that turned each off. */
+  readonly rulesOff: readonly { readonly rule: string; readonly eslintRule: string }[];
+}
+
+export interface ConventionNote {
+  readonly rule: string;
+  /** The rule's findings across the project, and the nodes written the way it wants. */
+  readonly violating: number;
+  readonly conforming: number;
+  readonly message: string;
+}
+
+/** What the crawl needs, read once per crawl from the root (see loadDecisionFacts). */
+export interface DecisionOptions {
+  readonly eslintConfig: EslintConfigDecision | null;
+  readonly conventions: boolean;
+  readonly enforce: readonly string[];
+}
+
+export interface ProjectDecisions {
+  readonly eslintConfig: EslintConfigDecision | null;
+  readonly conventions: readonly ConventionNote[];
+  /** Rule ids whose findings are dropped. */
+  readonly off: ReadonlySet<string>;
+  /** Stable text of `off`, kept per file: a file analyzed under other decisions is analyzed again. */
+  readonly key: string;
+}
+
+/** ESLint's own lookup order in the root folder: flat configuration first, then the legacy files. */
+const CONFIG_FILES: readonly { readonly name: string; readonly read: (text: string) => string[] | null }[] = [
+  ...['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs'].map((name) => ({ name, read: (text: string) => rulesOffInJavaScript(text, 'javascript') })),
+  ...['eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'].map((name) => ({ name, read: (text: string) => rulesOffInJavaScript(text, 'typescript') })),
+  ...['.eslintrc.js', '.eslintrc.cjs'].map((name) => ({ name, read: (text: string) => rulesOffInJavaScript(text, 'javascript') })),
+  ...['.eslintrc.yaml', '.eslintrc.yml', '.eslintrc.json', '.eslintrc'].map((name) => ({ name, read: rulesOffInJsonOrYaml })),
+  { name: 'package.json', read: (text: string) => eslintConfigOfPackage(text) },
+];
+
+function eslintConfigOfPackage(text: string): string[] | null {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const config = typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, unknown>).eslintConfig : undefined;
+  return config === undefined ? null : rulesOffInData(config);
+}
+
+/** Configuration files are small; a huge one is not read. */
+const CONFIG_LIMIT_BYTES = 512 * 1024;
+
+/** The project's ESLint configuration (its root folder only), as the built-in rules it turns off; null without one. */
+export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
+  for (const { name, read } of CONFIG_FILES) {
+    const bytes = await readProjectFile(root, path.join(root, name)).catch(() => null);
+    if (!bytes || bytes.length > CONFIG_LIMIT_BYTES) continue;
+    const off = read(bytes.toString('utf8'));
+    if (off === null) continue;
+    const rulesOff = off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })));
+    return { file: name, rulesOff };
+  }
+  return null;
+}
+
+/** Reads what the decisions need from the project root, as `.roach.yml` respect asks. */
+export async function loadDecisionFacts(root: string, respect: { readonly eslintConfig: boolean; readonly conventions: boolean; readonly enforce: readonly string[] }): Promise<DecisionOptions> {
+  return { eslintConfig: respect.eslintConfig ? await loadEslintDecision(root) : null, conventions: respect.conventions, enforce: respect.enforce };
+}
+
+/** The convention rules whose practice the project contradicts consistently, from every file's counts. */
+export function conventionNotes(rules: RuleSet, counts: Iterable<ConventionCounts>): ConventionNote[] {
+  const totals = new Map<string, { violating: number; conforming: number }>();
+  for (const fileCounts of counts) {
+    for (const [rule, { violating, conforming }] of Object.entries(fileCounts)) {
+      const total = totals.get(rule) ?? { violating: 0, conforming: 0 };
+      totals.set(rule, { violating: total.violating + violating, conforming: total.conforming + conforming });
+    }
+  }
+  const notes: ConventionNote[] = [];
+  for (const [rule, { violating, conforming }] of [...totals].sort(([a], [b]) => a.localeCompare(b))) {
+    const convention = rules.byId(rule)?.definition.convention;
+    if (!convention || violating + conforming < convention.minimum || violating / (violating + conforming) < convention.threshold) continue;
+    const share = Math.floor((1000 * violating) / (violating + conforming)) / 10;
+    notes.push({
+      rule,
+      violating,
+      conforming,
+      message: `The project writes this consistently the other way (${violating} of ${violating + conforming}, ${share}%): taken as its convention, reported once instead of ${violating} findings. Enable it with .roach.yml respect.enforce.`,
+    });
+  }
+  return notes;
+}
+
+/** The crawl's decisions from the loaded facts and every file's convention counts. */
+export function decideProject(options: DecisionOptions | undefined, rules: RuleSet, counts: Iterable<ConventionCounts>): ProjectDecisions {
+  if (!options) return { eslintConfig: null, conventions: [], off: new Set(), key: '' };
+  const enforced = new Set(options.enforce);
+  const conventions = options.conventions ? conventionNotes(rules, counts).filter((note) => !enforced.has(note.rule)) : [];
+  const eslintOff = (options.eslintConfig?.rulesOff ?? []).map((entry) => entry.rule).filter((rule) => !enforced.has(rule));
+  const off = new Set([...eslintOff, ...conventions.map((note) => note.rule)]);
+  return { eslintConfig: options.eslintConfig, conventions, off, key: [...off].sort().join(',') };
+}
+
+/** The findings the project's decisions leave. */
+export function respectDecisions<T extends Pick<Finding, 'ruleId'>>(findings: readonly T[], decisions: ProjectDecisions): T[] {
+  return decisions.off.size === 0 ? [...findings] : findings.filter((finding) => !decisions.off.has(finding.ruleId));
+}

@@ -1,0 +1,42 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { Category } from '../domain/severity.js';
+
+/** Whose suppression it is: only Code Roach's own need a reason; the others are the project's earlier decisions. */
+export type SuppressionTool = 'roach' | 'eslint' | 'semgrep' | 'noqa' | 'nosec' | 'nolint' | 'java';
+
+export interface CommentPlace {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly text: string;
+}
+
+export interface Suppression {
+  readonly tool: SuppressionTool;
+  /** 0-based lines (inclusive) whose findings are suppressed: a finding counts by its first line. */
+  readonly fromLine: number;
+  readonly toLine: number;
+  /** Our rule ids (another tool's names already mapped; an unknown name maps to none), or null for every rule. */
+  readonly rules: ReadonlySet<string> | null;
+  /** With `rules` null: only rules of these categories (`# nosec`: security), or null for every category. */
+  readonly categories: ReadonlySet<Category> | null;
+  readonly reason: string | null;
+  /** Where the comment (or annotation) is, for reporting a missing reason. */
+  readonly comment: CommentPlace;
+}
+
+export function placeOf(node: SgNode): CommentPlace {
+  const range = node.range();
+  return {
+    startLine: range.start.line,
+    startColumn: range.start.column,
+    endLine: range.end.line,
+    endColumn: range.end.column,
+    startOffset: range.start.index,
+    endOffset: range.end.index,
+    text: node.text(),
+  };
+}

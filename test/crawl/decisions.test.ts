@@ -1,0 +1,111 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conventionNotes, decideProject, loadEslintDecision, respectDecisions } from '../../src/crawl/decisions.js';
+import { loadRules } from '../../src/engine/rules.js';
+import type { RuleSet } from '../../src/engine/rules.js';
+import { crawlDir } from '../helpers/crawl.js';
+import { cleanupTemp, tempDir } from '../helpers/project.js';
+
+afterAll(cleanupTemp);
+
+let rules: RuleSet;
+beforeAll(async () => {
+  rules = await loadRules();
+});
+
+async function project(files: Readonly<Record<string, string>>): Promise<string> {
+  const root = await tempDir('roach-decisions-');
+  for (const [relative, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+    await writeFile(path.join(root, relative), content);
+  }
+  return root;
+}
+
+describe("the project's ESLint configuration", () => {
+  it('maps the rules it turns off to ours, naming the file', async () => {
+    const root = await project({ '.eslintrc.json': JSON.stringify({ rules: { 'no-var': 'off', 'no-empty': 0, 'no-console': 'off' } }) });
+    expect(await loadEslintDecision(root)).toEqual({
+      file: '.eslintrc.json',
+      rulesOff: [
+        { rule: 'js/no-empty-catch', eslintRule: 'no-empty' },
+        { rule: 'js/no-var', eslintRule: 'no-var' },
+      ],
+    });
+  });
+
+  it('takes the flat configuration before legacy files, and package.json eslintConfig last', async () => {
+    const flat = await project({ 'eslint.config.mjs': "export default [{ rules: { radix: 'off' } }];\n", '.eslintrc.yml': 'rules:\n  no-var: off\n' });
+    expect((await loadEslintDecision(flat))?.rulesOff).toEqual([{ rule: 'js/radix', eslintRule: 'radix' }]);
+    const manifest = await project({ 'package.json': JSON.stringify({ name: 'x', eslintConfig: { rules: { eqeqeq: 0 } } }) });
+    expect(await loadEslintDecision(manifest)).toEqual({ file: 'package.json', rulesOff: [{ rule: 'js/eqeqeq', eslintRule: 'eqeqeq' }] });
+    expect(await loadEslintDecision(await project({ 'package.json': '{"name": "x"}' }))).toBeNull();
+  });
+});
+
+describe('conventions', () => {
+  it('a rule contradicted in at least its threshold of cases across files becomes one note', () => {
+    const notes = conventionNotes(rules, [{ 'js/no-var': { violating: 60, conforming: 1 } }, { 'js/no-var': { violating: 40, conforming: 0 } }]);
+    expect(notes).toEqual([{ rule: 'js/no-var', violating: 100, conforming: 1, message: expect.stringContaining('100 of 101') }]);
+  });
+
+  it('no note for a mixed project, nor for too few cases', () => {
+    expect(conventionNotes(rules, [{ 'js/no-var': { violating: 90, conforming: 10 } }])).toEqual([]);
+    expect(conventionNotes(rules, [{ 'js/no-var': { violating: 5, conforming: 0 } }])).toEqual([]);
+  });
+
+  it('respect.enforce keeps a rule reported; decisions drop the rules turned off', () => {
+    const counts = [{ 'js/no-var': { violating: 100, conforming: 0 } }];
+    const eslintConfig = { file: '.eslintrc', rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }] };
+    const decided = decideProject({ eslintConfig, conventions: true, enforce: [] }, rules, counts);
+    expect([...decided.off].sort()).toEqual(['js/no-var', 'js/radix']);
+    expect(decided.key).toBe('js/no-var,js/radix');
+    expect(respectDecisions([{ ruleId: 'js/no-var' }, { ruleId: 'js/no-eval' }, { ruleId: 'js/radix' }], decided)).toEqual([{ ruleId: 'js/no-eval' }]);
+    expect([...decideProject({ eslintConfig, conventions: true, enforce: ['js/no-var', 'js/radix'] }, rules, counts).off]).toEqual([]);
+  });
+});
+
+const es5File = (n: number): string => Array.from({ length: n }, (_, i) => `var v${i} = ${i};`).join('\n') + '\nfunction f(o) { return Math.pow(o, 2); }\n';
+
+describe('a crawl', () => {
+  it('of an ES5 project (var everywhere): one convention note, no no-var findings', async () => {
+    const root = await project({ 'lib/a.js': es5File(15), 'lib/b.js': es5File(15), 'lib/c.js': 'eval(input);\n' });
+    const report = await crawlDir(root, { fix: false });
+    expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toEqual([]);
+    expect(report.findings.map((f) => f.ruleId)).toContain('js/no-eval');
+    expect(report.decisions?.conventions.map((note) => [note.rule, note.violating, note.conforming])).toEqual([['js/no-var', 30, 0]]);
+  }, 60_000);
+
+  it('of a mixed project still reports no-var; the ESLint configuration turns its rules off', async () => {
+    const mixed = Array.from({ length: 25 }, (_, i) => (i % 4 === 0 ? `var v${i} = ${i};` : `const c${i} = ${i};`)).join('\n') + '\nconst n = parseInt(s);\n';
+    const root = await project({ 'a.js': mixed, '.eslintrc.yml': 'rules:\n  radix: off\n' });
+    const report = await crawlDir(root, { fix: false });
+    expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toHaveLength(7);
+    expect(report.findings.filter((f) => f.ruleId === 'js/radix')).toEqual([]);
+    expect(report.decisions).toEqual({ eslintConfig: { file: '.eslintrc.yml', rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }] }, conventions: [] });
+  }, 60_000);
+
+  it('.roach.yml respect.enforce reports the rule in full', async () => {
+    const root = await project({ 'lib/a.js': es5File(25), '.roach.yml': 'respect:\n  enforce: [js/no-var]\n' });
+    const report = await crawlDir(root, { fix: false });
+    expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toHaveLength(25);
+    expect(report.decisions).toBeUndefined();
+  }, 60_000);
+
+  it('incrementally: when the practice changes, unchanged files are analyzed again under the new decisions', async () => {
+    const root = await project({ 'lib/a.js': es5File(25), 'lib/b.js': 'var x = 1;\n' });
+    const first = await crawlDir(root, { fix: false });
+    expect(first.findings.filter((f) => f.ruleId === 'js/no-var')).toEqual([]);
+    // A rewrite to let/const in one file ends the convention: a.js (unchanged) reports its var findings again.
+    await writeFile(path.join(root, 'lib/b.js'), Array.from({ length: 40 }, (_, i) => `let l${i} = ${i};`).join('\n') + '\n');
+    const second = await crawlDir(root, { fix: false });
+    expect(second.decisions).toBeUndefined();
+    expect(second.findings.filter((f) => f.ruleId === 'js/no-var')).toHaveLength(25);
+    // And back: the findings of unchanged a.js are resolved again.
+    await writeFile(path.join(root, 'lib/b.js'), 'var y = 2;\n');
+    const third = await crawlDir(root, { fix: false });
+    expect(third.findings.filter((f) => f.ruleId === 'js/no-var')).toEqual([]);
+    expect(third.openIssues.total).toBe(third.findings.length);
+  }, 120_000);
+});
