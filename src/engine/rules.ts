@@ -14,6 +14,8 @@ import type { MatchPlan } from './combine.js';
 import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
 import { compileTaint } from './taint/spec.js';
+import { rulesForTarget } from './target.js';
+import type { EsEdition } from '../domain/es-edition.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 /** A rule file that could not be loaded: skipped, and reported, so one bad file never stops a crawl. */
@@ -153,6 +155,11 @@ export interface RuleSelection {
   readonly extraDirs?: readonly string[];
   /** Rule ids switched off. */
   readonly disabled?: readonly string[];
+  /**
+   * The project's ECMAScript target: rules and fix templates needing a newer edition are left out or
+   * take their older form (see engine/target.ts). Absent: no restriction.
+   */
+  readonly target?: EsEdition;
 }
 
 /**
@@ -185,7 +192,10 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
   }
   const disabled = new Set(selection.disabled ?? []);
   return ruleSetOf(
-    compiled.filter((rule) => !disabled.has(rule.definition.id)),
+    rulesForTarget(
+      compiled.filter((rule) => !disabled.has(rule.definition.id)),
+      selection.target,
+    ),
     problems,
   );
 }
