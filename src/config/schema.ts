@@ -115,6 +115,16 @@ export const ProjectConfigSchema = z.strictObject({
     })
     .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
   adapters,
+  /**
+   * The ECMAScript edition the project's code must keep to: `auto` (default) detects it from tsconfig,
+   * ESLint, browserslist and engines.node (the lowest wins); `es5`, `es2015`..`es2025` or `esnext` set it.
+   * Rules and fixes needing a newer edition are left out (see docs/target.md).
+   */
+  target: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => value === 'auto' || /^es(3|5|6|20[1-9]\d|next)$/.test(value), { message: 'must be "auto" or an edition such as "es2019" or "esnext"' })
+    .default('auto'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

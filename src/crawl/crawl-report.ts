@@ -4,6 +4,7 @@ import type { Category, Severity } from '../domain/severity.js';
 import type { SkippedFile } from './walk.js';
 import type { ReportedIssue } from './ports.js';
 import type { FixSummary } from '../fixes/fix-summary.js';
+import type { TargetSummary } from './project-target.js';
 
 /** Declared in ports.ts (the store returns it); exported here too for reporters. */
 export type { ReportedIssue } from './ports.js';
@@ -59,6 +60,8 @@ export interface CrawlReport {
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** Custom rule files that were skipped because they are malformed (file and reason). */
   readonly ruleProblems?: readonly RuleProblem[];
+  /** The project's ECMAScript target, where it was found, and the rules and fixes it left out. */
+  readonly target?: TargetSummary;
 }
 
 export interface RuleMetadata {

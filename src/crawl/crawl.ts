@@ -34,6 +34,7 @@ import type { CommandPolicy } from '../io/sandbox.js';
 import type { FixStrategy } from '../fixes/strategies.js';
 import type { CheckSpec } from '../validation/validate-checks.js';
 import { walkTree } from './walk.js';
+import type { TargetSummary } from './project-target.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { maskSecretsInText } from '../engine/secrets/mask-text.js';
@@ -84,6 +85,8 @@ export interface CrawlOptions {
   readonly secrets?: SecretScanOptions;
   /** Per-file analysis time and memory limits; absent: DEFAULT_ANALYSIS_LIMITS. */
   readonly analysisLimits?: Partial<AnalysisLimits>;
+  /** The project's ECMAScript target (applied through `selection` and `rules`), for the report. */
+  readonly target?: TargetSummary;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -218,6 +221,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       ...(options.checks.length > 0 ? { validationCommands: commandsSummary(options) } : {}),
       ...(walked.warnings.length > 0 ? { warnings: walked.warnings } : {}),
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
+      ...(options.target ? { target: options.target } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });

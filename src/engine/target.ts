@@ -32,3 +32,23 @@ export function rulesForTarget(rules: readonly CompiledRule[], target: EsEdition
     return targeted ? [targeted] : [];
   });
 }
+
+/** What a target changes in a rule set, by rule id: rules left out, fixes withheld, fixes in their older form. */
+export interface TargetEffects {
+  readonly rulesLeftOut: readonly string[];
+  readonly fixesWithheld: readonly string[];
+  readonly fixesInOlderForm: readonly string[];
+}
+
+export function targetEffects(rules: readonly CompiledRule[], target: EsEdition | undefined): TargetEffects {
+  const effects = { rulesLeftOut: [] as string[], fixesWithheld: [] as string[], fixesInOlderForm: [] as string[] };
+  if (target === undefined) return effects;
+  for (const rule of rules) {
+    const targeted = ruleForTarget(rule, target);
+    const { id, fix } = rule.definition;
+    if (!targeted) effects.rulesLeftOut.push(id);
+    else if (fix && !targeted.definition.fix) effects.fixesWithheld.push(id);
+    else if (fix && targeted.definition.fix !== fix) effects.fixesInOlderForm.push(id);
+  }
+  return effects;
+}

@@ -26,6 +26,7 @@ const DEFAULTS: ProjectConfig = {
   learning: { shareAcrossProjects: false },
   validation: { commands: [], testTimeoutMs: 300_000 },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
+  target: 'auto',
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {
