@@ -44,6 +44,18 @@ export interface JsonReport {
   readonly warnings?: readonly { readonly path: string; readonly message: string }[];
   /** With validation commands configured: how they ran (host, sandbox) or why they were skipped. */
   readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
+  /**
+   * The project's ECMAScript target (`ES2018`, null: unknown), where it was found, every declaration,
+   * and the rules left out, fixes withheld and fixes given in an older form because of it.
+   */
+  readonly target?: {
+    readonly edition: string | null;
+    readonly source: string | null;
+    readonly declared: readonly { readonly edition: string; readonly source: string }[];
+    readonly rulesLeftOut: readonly string[];
+    readonly fixesWithheld: readonly string[];
+    readonly fixesInOlderForm: readonly string[];
+  };
 }
 
 export interface JsonTraceStep {
@@ -155,6 +167,18 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),
     ...(report.warnings ? { warnings: report.warnings.map(({ path, message }) => ({ path, message })) } : {}),
+    ...(report.target
+      ? {
+          target: {
+            edition: report.target.edition,
+            source: report.target.source,
+            declared: report.target.declared.map(({ edition, source }) => ({ edition, source })),
+            rulesLeftOut: [...report.target.rulesLeftOut],
+            fixesWithheld: [...report.target.fixesWithheld],
+            fixesInOlderForm: [...report.target.fixesInOlderForm],
+          },
+        }
+      : {}),
     ...(report.validationCommands ? { validationCommands: { names: [...report.validationCommands.names], mode: report.validationCommands.mode, reason: report.validationCommands.reason } } : {}),
     ...(report.baseline
       ? {
