@@ -1,4 +1,5 @@
 import type { RuleSet } from './rules.js';
+import type { RuleFile } from './rule-schema.js';
 import { ALL_SECRET_RULES } from './secrets/detectors.js';
 
 function cell(text: string): string {
@@ -23,6 +24,20 @@ export interface DocumentedRule {
   readonly languages: readonly string[];
   readonly fix: string;
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
+  /** What the rule and its fix need of the project's ECMAScript target (see docs/target.md); '' when nothing. */
+  readonly target?: string;
+}
+
+/** One sentence on the editions a rule and its fix need, and what older targets get. */
+function targetNote(rule: RuleFile): string {
+  const name = (edition: string): string => edition.toUpperCase();
+  const parts: string[] = [];
+  if (rule.minTarget) parts.push(`Runs only for projects targeting ${name(rule.minTarget)} or newer.`);
+  if (rule.fix?.minTarget) {
+    const older = rule.fix.fallback ? `older targets get \`${rule.fix.fallback.template}\`` : 'older targets get no fix';
+    parts.push(`The fix needs ${name(rule.fix.minTarget)}; ${older}.`);
+  }
+  return parts.length > 0 ? `${parts.join(' ')} (See [target.md](target.md).)` : '';
 }
 
 /** Secrets rules run on code and on every text file; their examples are shown without a fence language. */
@@ -39,6 +54,7 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
     languages: r.languages,
     fix: r.fix?.safety ?? '',
     doc: r.doc,
+    target: targetNote(r),
   }));
   const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', doc: r.doc }));
   return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
@@ -67,7 +83,7 @@ export function renderRuleDocs(rules: RuleSet): string {
     lines.push(`| [${rule.id}](#${anchor}) | ${rule.severity} | ${rule.category} | ${cwe} | ${rule.languages.join(', ')} | ${rule.fix} |`);
   }
   for (const rule of sorted) {
-    lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
+    lines.push('', `## ${rule.id}`, '', cell(rule.message), '', rule.doc.rationale.trim(), ...(rule.target ? ['', rule.target] : []), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;
 }
