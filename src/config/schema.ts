@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/severity.js';
+import { editionOf } from '../domain/es-edition.js';
 
 /**
  * Bounds on `.roach.yml`, checked before any work: a config is project input, and one with 400,000
@@ -123,7 +124,7 @@ export const ProjectConfigSchema = z.strictObject({
   target: z
     .string()
     .transform((value) => value.trim().toLowerCase())
-    .refine((value) => value === 'auto' || /^es(3|5|6|20[1-9]\d|next)$/.test(value), { message: 'must be "auto" or an edition such as "es2019" or "esnext"' })
+    .refine((value) => value === 'auto' || (value.startsWith('es') && editionOf(value) !== null), { message: 'must be "auto" or an edition such as "es2019" or "esnext"' })
     .default('auto'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;

@@ -14,7 +14,7 @@ const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.k
  * The minimum ECMAScript edition a rule or a fix template needs, spelled `es5`, `es2015` ... `es2025`.
  * A project whose target is older gets neither (see docs/target.md).
  */
-const minTarget = z.string().regex(/^es(5|20[1-9]\d)$/, 'must be an edition such as "es2019"');
+const minTarget = z.string().regex(/^es(5|20(1[5-9]|[2-9]\d))$/, 'must be an edition such as "es2019"');
 
 const fixTemplate = z.strictObject({
   template: z.string(),
@@ -68,7 +68,7 @@ const validCase = z.strictObject({
   code: z.string(),
   language: z.enum(LANGUAGES).optional(),
   /** The project's target the case runs under (`es2018`, `esnext`); absent: no restriction. */
-  target: z.string().regex(/^es(5|20[1-9]\d|next)$/, 'must be an edition such as "es2018" or "esnext"').optional(),
+  target: z.string().regex(/^es(5|20(1[5-9]|[2-9]\d)|next)$/, 'must be an edition such as "es2018" or "esnext"').optional(),
 });
 
 const invalidCase = validCase.extend({
