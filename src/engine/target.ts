@@ -52,3 +52,12 @@ export function targetEffects(rules: readonly CompiledRule[], target: EsEdition 
   }
   return effects;
 }
+
+/**
+ * The fix templates a target cannot run (`Object.hasOwn($OBJ, $KEY)` below ES2022): a learned template
+ * that is a copy of one (learned from approved rule fixes, maybe in another project) is declined too.
+ */
+export function templatesAboveTarget(rules: readonly CompiledRule[], target: EsEdition | undefined): string[] {
+  if (target === undefined) return [];
+  return rules.flatMap(({ definition: { fix } }) => (fix && !fitsTarget(fix.minTarget, target) ? [fix.template] : []));
+}

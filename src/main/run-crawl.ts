@@ -3,7 +3,7 @@ import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { buildAdapters } from '../adapters/run-adapters.js';
 import { loadRules, ruleSetOf } from '../engine/rules.js';
 import type { RuleSelection } from '../engine/rules.js';
-import { rulesForTarget, targetEffects } from '../engine/target.js';
+import { rulesForTarget, targetEffects, templatesAboveTarget } from '../engine/target.js';
 import { configuredTargetOf, detectProjectTarget, summarizeTarget } from '../crawl/project-target.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../crawl/baseline.js';
@@ -16,6 +16,7 @@ import type { PipelineStore } from '../crawl/ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { CrawlReport } from '../crawl/crawl-report.js';
 import { DEFAULT_STRATEGIES } from '../fixes/strategies.js';
+import { decliningTemplates } from '../fixes/decline-templates.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatTerminal } from '../report/terminal.js';
@@ -96,7 +97,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     threshold: settings.threshold,
     checks: settings.checks,
     commands: settings.commands,
-    strategies: DEFAULT_STRATEGIES,
+    strategies: decliningTemplates(DEFAULT_STRATEGIES, templatesAboveTarget(allRules.rules, selection.target)),
     leftOut: [settings.dataDir],
     threads: settings.threads,
     onProgress: hooks.onProgress,

@@ -48,6 +48,19 @@ describe('a crawl under the project target', () => {
     expect(report.fixes).toEqual([]);
   });
 
+  it('declines a learned copy of a fix the target cannot run', async () => {
+    const dir = await projectWith({ 'package.json': JSON.stringify({ name: 'old', engines: { node: '>=4' } }), 'nan.js': 'if (ratio === NaN) retry();\n' });
+    const first = await crawlDir(dir);
+    const issue = first.findings.find((f) => f.ruleId === 'js/no-compare-nan');
+    expect(issue).toBeDefined();
+    // As if this fix had been approved before the target was known (or in another project of the organization).
+    await inProject(dir, (deps) => deps.store.setPatternBestFix(deps.project, issue?.patternFingerprint ?? '', { template: 'Number.isNaN($VALUE)', safety: 'safe' }));
+    await writeFile(path.join(dir, 'nan.js'), '// ratio check\nif (ratio === NaN) retry();\n');
+    const second = await crawlDir(dir);
+    expect(second.findings.map((f) => f.ruleId)).toContain('js/no-compare-nan');
+    expect(second.fixes).toEqual([]);
+  });
+
   it('reports an unknown target, with every rule and fix, when the project declares none', async () => {
     const dir = await projectWith({ 'a.js': 'var a = 1;\nexport { a };\n' });
     const report = await crawlDir(dir, { fix: false });

@@ -6,7 +6,7 @@ import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRuleFile, loadRules } from '../../src/engine/rules.js';
 import type { CompiledRule, RuleSet } from '../../src/engine/rules.js';
 import { runRuleTests } from '../../src/engine/rule-tests.js';
-import { ruleForTarget, rulesForTarget, targetEffects } from '../../src/engine/target.js';
+import { ruleForTarget, rulesForTarget, targetEffects, templatesAboveTarget } from '../../src/engine/target.js';
 import { RuleFileSchema } from '../../src/engine/rule-schema.js';
 import { cleanupTemp, tempDir } from '../helpers/project.js';
 
@@ -129,5 +129,14 @@ describe('rule test cases with a target', () => {
   it('says Error for an invalid case under a target the rule does not run on', async () => {
     const tests = 'valid:\n  - code: "x"\ninvalid:\n  - code: "a.includes(b) === false"\n    target: es5\n    output: "x"\n    errors: [{ line: 1, column: 1 }]\n';
     expect(await outcomes(tests)).toEqual(['valid Validated', "invalid Error: the rule needs es2016, above the case's target es5: make it a valid case"]);
+  });
+});
+
+describe('templatesAboveTarget', () => {
+  it('lists the fix templates a target cannot run', async () => {
+    const all = (await loadRules()).rules;
+    expect(templatesAboveTarget(all, 2018)).toEqual(['Object.hasOwn($OBJ, $KEY)']);
+    expect(templatesAboveTarget(all, ES5)).toEqual(expect.arrayContaining(['Number.isNaN($VALUE)', 'Object.hasOwn($OBJ, $KEY)']));
+    expect(templatesAboveTarget(all, undefined)).toEqual([]);
   });
 });
