@@ -119,7 +119,7 @@ async function parseConfigData(text: string, name: string): Promise<unknown> {
 /**
  * browserslist queries (package.json `browserslist`, else `.browserslistrc`; the `production` section
  * when there is one) resolved with the browserslist package, then mapped to the newest edition the
- * oldest listed browser supports. `extends` queries are dropped: resolving one loads a package's code.
+ * oldest listed browser supports. Queries that read files are dropped (READS_FILES).
  */
 async function browserslistTarget(root: string, packageJson: Record<string, unknown> | null): Promise<TargetDeclaration | null> {
   const field = packageJson?.['browserslist'];
@@ -138,16 +138,23 @@ async function browserslistTarget(root: string, packageJson: Record<string, unkn
       return null;
     }
   }
-  const safe = (queries ?? []).filter((query) => !/\bextends\b/i.test(query));
+  const safe = (queries ?? []).filter((query) => !READS_FILES.test(query));
   if (safe.length === 0) return null;
   try {
-    const found = editionOfBrowsers(browserslist(safe));
+    // path: false, or browserslist looks for a usage-statistics file from the working folder upwards.
+    const found = editionOfBrowsers(browserslist(safe, { path: false }));
     return found ? { edition: found.edition, source: `${source} (oldest: ${found.oldest})` } : null;
   } catch (error) {
     ignoreError('a query browserslist does not know (or one needing usage statistics) declares nothing')(error);
     return null;
   }
 }
+
+/**
+ * Queries that make browserslist read files: `extends` loads (runs) a package, `browserslist config`
+ * reads a config that may extend one, `my stats` reads a usage file from the folders above. Dropped.
+ */
+const READS_FILES = /\bextends\b|browserslist\s+config|\bmy\s+stats\b/i;
 
 function sectionOf(config: Readonly<Record<string, readonly string[] | undefined>>): readonly string[] | null {
   return config['production'] ?? config['defaults'] ?? null;

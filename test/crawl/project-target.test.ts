@@ -89,10 +89,11 @@ describe('browserslist', () => {
     expect(target).toEqual({ edition: 2020, source: '.browserslistrc (oldest: node 14.0.0)' });
   });
 
-  it('never resolves an extends query (that would load a package) and survives queries it does not know', async () => {
+  it('never resolves a query that reads files (extends would load a package) and survives queries it does not know', async () => {
     await expect(detect({ 'package.json': JSON.stringify({ browserslist: ['extends ./evil-config'] }) })).resolves.toEqual({ edition: null, source: null });
     await expect(detect({ '.browserslistrc': 'no such browser 12\n' })).resolves.toEqual({ edition: null, source: null });
     await expect(detect({ '.browserslistrc': 'ie 11\nextends browserslist-config-acme\n' })).resolves.toEqual({ edition: ES5, source: '.browserslistrc (oldest: ie 11)' });
+    await expect(detect({ '.browserslistrc': 'browserslist config\n> 1% in my stats\nchrome 100\n' })).resolves.toEqual({ edition: 2022, source: '.browserslistrc (oldest: chrome 100)' });
   });
 });
 
