@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/severity.js';
+import { editionOf } from '../domain/es-edition.js';
 
 /**
  * Bounds on `.roach.yml`, checked before any work: a config is project input, and one with 400,000
@@ -155,6 +156,16 @@ export const ProjectConfigSchema = z.strictObject({
       enforce: list(entry).default([]),
     })
     .default({ inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] }),
+  /**
+   * The ECMAScript edition the project's code must keep to: `auto` (default) detects it from tsconfig,
+   * ESLint, browserslist and engines.node (the lowest wins); `es5`, `es2015`..`es2025` or `esnext` set it.
+   * Rules and fixes needing a newer edition are left out (see docs/target.md).
+   */
+  target: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => value === 'auto' || (value.startsWith('es') && editionOf(value) !== null), { message: 'must be "auto" or an edition such as "es2019" or "esnext"' })
+    .default('auto'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;

@@ -6,6 +6,7 @@ import type { SkippedFile } from './walk.js';
 import type { GrammarGap } from '../engine/grammar-gap.js';
 import type { ReportedIssue } from './ports.js';
 import type { FixSummary } from '../fixes/fix-summary.js';
+import type { TargetSummary } from './project-target.js';
 
 /** Declared in ports.ts (the store returns it); exported here too for reporters. */
 export type { ReportedIssue } from './ports.js';
@@ -68,6 +69,8 @@ export interface CrawlReport {
   readonly grammarGaps?: readonly GrammarGap[];
   /** The project's decisions that turned rules off: its ESLint configuration, its conventions (issue 13 point 3). */
   readonly decisions?: { readonly eslintConfig: EslintConfigDecision | null; readonly conventions: readonly ConventionNote[] };
+  /** The project's ECMAScript target, where it was found, and the rules and fixes it left out. */
+  readonly target?: TargetSummary;
 }
 
 export interface RuleMetadata {

@@ -41,6 +41,7 @@ import type { CheckSpec } from '../validation/validate-checks.js';
 import { walkTree } from './walk.js';
 import type { GeneratedSettings } from './generated-code.js';
 import { withGrammarGaps } from './grammar-gaps.js';
+import type { TargetSummary } from './project-target.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { maskSecretsInText } from '../engine/secrets/mask-text.js';
@@ -97,6 +98,8 @@ export interface CrawlOptions {
   readonly generated?: GeneratedSettings;
   /** `.roach.yml` respect: the project's ESLint configuration and conventions (see decisions.ts); absent: none. */
   readonly decisions?: DecisionOptions;
+  /** The project's ECMAScript target (applied through `selection` and `rules`), for the report. */
+  readonly target?: TargetSummary;
 }
 
 /** The phases of a crawl that write to the store or the project, in order. */
@@ -260,6 +263,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
       ...(options.rules.problems.length > 0 ? { ruleProblems: options.rules.problems } : {}),
       ...(grammar.gaps.length > 0 ? { grammarGaps: grammar.gaps } : {}),
       ...(decisions.eslintConfig || decisions.conventions.length > 0 ? { decisions: { eslintConfig: decisions.eslintConfig, conventions: decisions.conventions } } : {}),
+      ...(options.target ? { target: options.target } : {}),
     };
     await store.recordAnalytics(project, crawlId, 'crawl_summary', analyticsOf(report, fixResult.summaries, fixResult.checkRuns));
     await store.finishCrawl(project, crawlId, { files: { ...report.files, skipped: skipped.length }, openIssues: openIssues.total, resolved, durationMs: report.durationMs });

@@ -1,5 +1,6 @@
 import { defaultInTests } from '../domain/code-role.js';
 import type { RuleSet } from './rules.js';
+import type { RuleFile } from './rule-schema.js';
 import { ALL_SECRET_RULES } from './secrets/detectors.js';
 
 function cell(text: string): string {
@@ -28,6 +29,20 @@ export interface DocumentedRule {
   /** The rule's policy in test, fixture, example and benchmark code (declared, or its category's default). */
   readonly inTests: string;
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
+  /** What the rule and its fix need of the project's ECMAScript target (see docs/target.md); '' when nothing. */
+  readonly target?: string;
+}
+
+/** One sentence on the editions a rule and its fix need, and what older targets get. */
+function targetNote(rule: RuleFile): string {
+  const name = (edition: string): string => edition.toUpperCase();
+  const parts: string[] = [];
+  if (rule.minTarget) parts.push(`Runs only for projects targeting ${name(rule.minTarget)} or newer.`);
+  if (rule.fix?.minTarget) {
+    const older = rule.fix.fallback ? `older targets get \`${rule.fix.fallback.template}\`` : 'older targets get no fix';
+    parts.push(`The fix needs ${name(rule.fix.minTarget)}; ${older}.`);
+  }
+  return parts.length > 0 ? `${parts.join(' ')} (See [target.md](target.md).)` : '';
 }
 
 /** Secrets rules run on code and on every text file; their examples are shown without a fence language. */
@@ -46,6 +61,7 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
     optIn: r.optIn?.reason ?? null,
     inTests: r.inTests ?? defaultInTests(r.category),
     doc: r.doc,
+    target: targetNote(r),
   }));
   const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', optIn: null, inTests: r.inTests, doc: r.doc }));
   return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
@@ -77,7 +93,7 @@ export function renderRuleDocs(rules: RuleSet): string {
   }
   for (const rule of sorted) {
     const optIn = rule.optIn ? ['', `**Off by default** (switch it on with \`rules.enabled: [${rule.id}]\` in \`.roach.yml\`): ${rule.optIn.trim()}`] : [];
-    lines.push('', `## ${rule.id}`, '', cell(rule.message), ...optIn, '', rule.doc.rationale.trim(), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
+    lines.push('', `## ${rule.id}`, '', cell(rule.message), ...optIn, '', rule.doc.rationale.trim(), ...(rule.target ? ['', rule.target] : []), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;
 }

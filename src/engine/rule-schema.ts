@@ -11,6 +11,19 @@ const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.k
   message: 'must not be empty',
 });
 
+/**
+ * The minimum ECMAScript edition a rule or a fix template needs, spelled `es5`, `es2015` ... `es2025`.
+ * A project whose target is older gets neither (see docs/target.md).
+ */
+const minTarget = z.string().regex(/^es(5|20(1[5-9]|[2-9]\d))$/, 'must be an edition such as "es2019"');
+
+const fixTemplate = z.strictObject({
+  template: z.string(),
+  safety: z.enum(['safe', 'unsafe']),
+  /** The edition the template's output needs (e.g. `Object.hasOwn`: es2022); absent: any. */
+  minTarget: minTarget.optional(),
+});
+
 /** One rule file: data only. The ast-grep part (`rule`, `constraints`, `utils`) is passed to ast-grep as is. */
 export const RuleFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z]+\/[a-z0-9]+(-[a-z0-9]+)*$/, 'must look like "js/rule-name"'),
@@ -42,11 +55,14 @@ export const RuleFileSchema = z.strictObject({
       minimum: z.number().int().positive().default(20),
     })
     .optional(),
-  fix: z
-    .strictObject({
-      template: z.string(),
-      safety: z.enum(['safe', 'unsafe']),
+  /** The edition below which the rule's advice makes no sense (e.g. prefer `**`: es2016); absent: any. */
+  minTarget: minTarget.optional(),
+  fix: fixTemplate
+    .extend({
+      /** The same fix spelled for older targets, used where the project's target is below `minTarget`. */
+      fallback: fixTemplate.optional(),
     })
+    .refine((fix) => !fix.fallback || fix.minTarget !== undefined, { message: 'fallback is only used below the fix\'s minTarget: set minTarget', path: ['fallback'] })
     .optional(),
   /**
    * Off unless `.roach.yml` `rules.enabled` names it: a rule whose findings a maintainer mostly rejects on real
@@ -81,12 +97,11 @@ const validCase = z.strictObject({
   code: z.string(),
   language: z.enum(LANGUAGES).optional(),
   path: casePath.optional(),
+  /** The project's target the case runs under (`es2018`, `esnext`); absent: no restriction. */
+  target: z.string().regex(/^es(5|20(1[5-9]|[2-9]\d)|next)$/, 'must be an edition such as "es2018" or "esnext"').optional(),
 });
 
-const invalidCase = z.strictObject({
-  code: z.string(),
-  language: z.enum(LANGUAGES).optional(),
-  path: casePath.optional(),
+const invalidCase = validCase.extend({
   /** For invalid cases of rules with a fix: the whole file after the fix is applied. */
   output: z.string().optional(),
   /** Every finding the rule must report on `code`, by position; no other finding may be reported. */

@@ -7,6 +7,8 @@ import { analyzeSource } from './analyze.js';
 import { applyEdits, planFixes } from './fixer.js';
 import type { CompiledRule } from './rules.js';
 import { ruleSetOf } from './rules.js';
+import { ruleForTarget } from './target.js';
+import { editionOf, ES_NEXT } from '../domain/es-edition.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
 import { RuleTestFileSchema } from './rule-schema.js';
 import type { ExpectedFinding, InvalidRuleCase, ValidRuleCase } from './rule-schema.js';
@@ -104,12 +106,22 @@ function languageError(testCase: ValidRuleCase): string {
   return `case language ${testCase.language ?? ''} is not one of the rule's languages`;
 }
 
+/**
+ * The rule as the case's `target` sees it (see engine/target.ts): null when the rule needs a newer
+ * edition and so does not run; without a target, the rule itself.
+ */
+function ruleUnderTarget(rule: CompiledRule, testCase: ValidRuleCase): CompiledRule | null {
+  if (testCase.target === undefined) return rule;
+  return ruleForTarget(rule, editionOf(testCase.target) ?? ES_NEXT);
+}
+
 function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number, testCase: ValidRuleCase): CaseResult {
   const base = { ruleId: rule.definition.id, kind, index };
   const language = caseLanguage(rule, testCase);
   if (!language) return { ...base, outcome: 'Error', detail: languageError(testCase) };
   try {
-    const own = findingsOf(rule, testCase.code, language, testCase.path);
+    const targeted = ruleUnderTarget(rule, testCase);
+    const own = targeted ? findingsOf(targeted, testCase.code, language, testCase.path) : [];
     return own.length === 0
       ? { ...base, outcome: 'Validated', detail: '' }
       : { ...base, outcome: 'Noisy', detail: `reported ${own.length} finding(s) at ${own.map((f) => formatPosition(positionOf(f))).join(', ')}` };
@@ -118,9 +130,12 @@ function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number,
   }
 }
 
-function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, own: readonly Finding[]): { outcome: CaseOutcome; detail: string } {
+/** `withheld`: the rule has a fix, but not under the case's target, so the code must come out unchanged. */
+function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, own: readonly Finding[], withheld = false): { outcome: CaseOutcome; detail: string } {
   if (!rule.definition.fix) {
-    return testCase.output === undefined ? { outcome: 'Validated', detail: '' } : { outcome: 'Error', detail: 'case has `output` but the rule has no fix' };
+    if (testCase.output === undefined || (withheld && testCase.output === testCase.code)) return { outcome: 'Validated', detail: '' };
+    if (withheld) return { outcome: 'Wrong', detail: `the fix needs a newer target than ${testCase.target ?? ''}, so \`output\` must equal \`code\`` };
+    return { outcome: 'Error', detail: 'case has `output` but the rule has no fix' };
   }
   if (testCase.output === undefined) return { outcome: 'Error', detail: 'the rule has a fix, so every invalid case needs `output`' };
   const groups = own.flatMap((finding, i) => (finding.templateFix ? [{ id: String(i), edits: finding.templateFix.edits }] : []));
@@ -138,7 +153,9 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
   const language = caseLanguage(rule, testCase);
   if (!language) return [{ ...base, outcome: 'Error', detail: languageError(testCase) }];
   try {
-    const own = findingsOf(rule, testCase.code, language, testCase.path);
+    const targeted = ruleUnderTarget(rule, testCase);
+    if (!targeted) return [{ ...base, outcome: 'Error', detail: `the rule needs ${rule.definition.minTarget ?? ''}, above the case's target ${testCase.target ?? ''}: make it a valid case` }];
+    const own = findingsOf(targeted, testCase.code, language, testCase.path);
     const { missing, unexpected } = comparePositions(testCase.errors, own.map(positionOf));
     const results: CaseResult[] = [];
     const severities = testCase.errors.some((error) => error.severity !== undefined);
@@ -146,7 +163,7 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
     const reported = own.length === 0 ? 'nothing' : own.map((f) => shown(positionOf(f))).join(', ');
     if (missing.length > 0) results.push({ ...base, outcome: 'Missing', detail: `expected a finding at ${missing.map(shown).join(', ')}; reported ${reported}` });
     if (unexpected.length > 0) results.push({ ...base, outcome: 'Noisy', detail: `reported at ${unexpected.map(shown).join(', ')}, which no expected finding names` });
-    return results.length > 0 ? results : [{ ...base, ...fixOutcome(rule, testCase, own) }];
+    return results.length > 0 ? results : [{ ...base, ...fixOutcome(targeted, testCase, own, targeted.definition.fix === undefined && rule.definition.fix !== undefined) }];
   } catch (error) {
     return [{ ...base, outcome: 'Error', detail: (error as Error).message }];
   }

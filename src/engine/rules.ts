@@ -14,6 +14,8 @@ import type { MatchPlan } from './combine.js';
 import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
 import { compileTaint } from './taint/spec.js';
+import { rulesForTarget } from './target.js';
+import type { EsEdition } from '../domain/es-edition.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 /** A rule file that could not be loaded: skipped, and reported, so one bad file never stops a crawl. */
@@ -162,6 +164,11 @@ export interface RuleSelection {
   readonly enabled?: readonly string[];
   /** `.roach.yml` respect.inlineSuppressions: false ignores other tools' suppression comments. */
   readonly otherToolSuppressions?: boolean;
+  /**
+   * The project's ECMAScript target: rules and fix templates needing a newer edition are left out or
+   * take their older form (see engine/target.ts). Absent: no restriction.
+   */
+  readonly target?: EsEdition;
 }
 
 /**
@@ -196,7 +203,7 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
   const enabled = selection.enabled ? new Set(selection.enabled) : null;
   const wanted = (rule: CompiledRule): boolean => !disabled.has(rule.definition.id) && (!rule.definition.optIn || !enabled || enabled.has(rule.definition.id));
   const set = ruleSetOf(
-    compiled.filter(wanted),
+    rulesForTarget(compiled.filter(wanted), selection.target),
     problems,
   );
   return selection.otherToolSuppressions === false ? { ...set, otherToolSuppressions: false } : set;

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { buildAdapters } from '../adapters/run-adapters.js';
-import { loadRules } from '../engine/rules.js';
+import { loadRules, ruleSetOf } from '../engine/rules.js';
+import type { RuleSelection } from '../engine/rules.js';
+import { rulesForTarget, targetEffects, templatesAboveTarget } from '../engine/target.js';
+import { configuredTargetOf, detectProjectTarget, summarizeTarget } from '../crawl/project-target.js';
 import { SECRET_RULE_IDS } from '../engine/secrets/scanner.js';
 import { computeBaseline } from '../crawl/baseline.js';
 import type { AnalysisLimits } from '../crawl/analyze-pool.js';
@@ -14,6 +17,7 @@ import type { PipelineStore } from '../crawl/ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { CrawlReport } from '../crawl/crawl-report.js';
 import { DEFAULT_STRATEGIES } from '../fixes/strategies.js';
+import { decliningTemplates } from '../fixes/decline-templates.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatTerminal } from '../report/terminal.js';
@@ -55,13 +59,18 @@ export async function runCrawl(settings: CrawlSettings, hooks: CrawlHooks): Prom
 
 /** One crawl over a store the caller owns (the embedded one, or the service's PostgreSQL). */
 export async function crawlWithStore(store: PipelineStore, settings: CrawlSettings, hooks: CrawlHooks): Promise<CrawlRun> {
-  const selection = {
+  // The project's ECMAScript target, found once: rules and fixes it cannot run are left out everywhere
+  // the selection goes (analysis threads, baseline), and in the rule set the fix phase uses.
+  const target = await detectProjectTarget(settings.root, configuredTargetOf(settings.config.target) ?? 'auto');
+  const untargeted = {
     extraDirs: settings.config.rules.dirs.map((dir) => path.resolve(settings.root, dir)),
     disabled: settings.config.rules.disabled,
     enabled: settings.config.rules.enabled,
     otherToolSuppressions: settings.config.respect.inlineSuppressions,
   };
-  const rules = await loadRules(selection);
+  const selection: RuleSelection = target.edition === null ? untargeted : { ...untargeted, target: target.edition };
+  const allRules = await loadRules(untargeted);
+  const rules = ruleSetOf(rulesForTarget(allRules.rules, selection.target), allRules.problems);
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
   const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
   const baseline = settings.baseline
@@ -93,7 +102,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     threshold: settings.threshold,
     checks: settings.checks,
     commands: settings.commands,
-    strategies: DEFAULT_STRATEGIES,
+    strategies: decliningTemplates(DEFAULT_STRATEGIES, templatesAboveTarget(allRules.rules, selection.target)),
     leftOut: [settings.dataDir],
     threads: settings.threads,
     onProgress: hooks.onProgress,
@@ -112,6 +121,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     testCode: settings.config.tests,
     generated: settings.config.generated,
     decisions: await loadDecisionFacts(settings.root, settings.config.respect),
+    target: summarizeTarget(target, targetEffects(allRules.rules, selection.target)),
   });
   const output =
     settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });

@@ -55,6 +55,18 @@ export interface JsonReport {
     readonly eslintConfig: { readonly file: string; readonly rulesOff: readonly { readonly rule: string; readonly eslintRule: string }[] } | null;
     readonly conventions: readonly { readonly rule: string; readonly violating: number; readonly conforming: number; readonly message: string }[];
   };
+  /**
+   * The project's ECMAScript target (`ES2018`, null: unknown), where it was found, every declaration,
+   * and the rules left out, fixes withheld and fixes given in an older form because of it.
+   */
+  readonly target?: {
+    readonly edition: string | null;
+    readonly source: string | null;
+    readonly declared: readonly { readonly edition: string; readonly source: string }[];
+    readonly rulesLeftOut: readonly string[];
+    readonly fixesWithheld: readonly string[];
+    readonly fixesInOlderForm: readonly string[];
+  };
 }
 
 export interface JsonTraceStep {
@@ -169,6 +181,18 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),
     ...(report.warnings ? { warnings: report.warnings.map(({ path, message }) => ({ path, message })) } : {}),
+    ...(report.target
+      ? {
+          target: {
+            edition: report.target.edition,
+            source: report.target.source,
+            declared: report.target.declared.map(({ edition, source }) => ({ edition, source })),
+            rulesLeftOut: [...report.target.rulesLeftOut],
+            fixesWithheld: [...report.target.fixesWithheld],
+            fixesInOlderForm: [...report.target.fixesInOlderForm],
+          },
+        }
+      : {}),
     ...(report.validationCommands ? { validationCommands: { names: [...report.validationCommands.names], mode: report.validationCommands.mode, reason: report.validationCommands.reason } } : {}),
     ...(report.decisions
       ? {

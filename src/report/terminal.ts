@@ -158,6 +158,19 @@ function adapterLines(report: CrawlReport, paint: Paint): string[] {
   ];
 }
 
+/** The project's ECMAScript target in one line, and the rules and fixes it left out. */
+function targetLines(report: CrawlReport, paint: Paint): string[] {
+  const target = report.target;
+  if (!target) return [];
+  const where = target.edition === null ? 'unknown (nothing declared: no restriction)' : `${target.edition} (from ${target.source ?? 'unknown'})`;
+  const effects = [
+    target.rulesLeftOut.length > 0 ? `rules left out: ${target.rulesLeftOut.join(', ')}` : '',
+    target.fixesWithheld.length > 0 ? `fixes withheld: ${target.fixesWithheld.join(', ')}` : '',
+    target.fixesInOlderForm.length > 0 ? `fixes in older form: ${target.fixesInOlderForm.join(', ')}` : '',
+  ].filter((text) => text !== '');
+  return [`${paint(['bold'], 'Target:')} ${clean(where)}`, ...effects.map((text) => `  ${paint(['dim'], clean(text))}`)];
+}
+
 /** Custom rule files skipped as malformed: the run went on without them, but their author must know. */
 function ruleProblemLines(report: CrawlReport, paint: Paint): string[] {
   if (!report.ruleProblems || report.ruleProblems.length === 0) return [];
@@ -247,6 +260,7 @@ export function formatTerminal(report: CrawlReport, options: TerminalOptions): s
   const sections: string[][] = [
     [`${paint(['bold'], 'Code Roach')} crawl ${clean(report.crawlId)} of ${clean(report.root)}`],
     fileLines(report, paint),
+    targetLines(report, paint),
     issueLines(report, paint),
     findingLines(report, paint),
     adapterLines(report, paint),

@@ -29,6 +29,7 @@ const DEFAULTS: ProjectConfig = {
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] },
   generated: { detect: true, crawl: [], extra: [] },
   respect: { inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] },
+  target: 'auto',
 };
 
 async function caught(promise: Promise<unknown>): Promise<RoachError> {
