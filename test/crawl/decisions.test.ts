@@ -51,7 +51,7 @@ describe('conventions', () => {
   });
 
   it('no note for a mixed project, nor for too few cases', () => {
-    expect(conventionNotes(rules, [{ 'js/no-var': { violating: 90, conforming: 10 } }])).toEqual([]);
+    expect(conventionNotes(rules, [{ 'js/no-var': { violating: 40, conforming: 60 } }])).toEqual([]);
     expect(conventionNotes(rules, [{ 'js/no-var': { violating: 5, conforming: 0 } }])).toEqual([]);
   });
 

@@ -64,7 +64,7 @@ describe('roleOfPath', () => {
     ['core/src/main/java/com/example/test/Client.java', null],
     ['examples/core/src/main/java/com/example/App.java', 'example'],
     ['src/rules/javascript/no-eval.yml', null],
-    ['docs/conf.py', null],
+    ['docs/conf.py', 'example'],
     ['src/protest/index.js', null],
   ] as const)('%s is %s', (file, role) => {
     expect(roleOfPath(file)).toBe(role);
