@@ -15,6 +15,7 @@ import { builtInRulesForEslint } from '../domain/rule-names.js';
 import { rulesOffInData, rulesOffInJavaScript, rulesOffInJsonOrYaml } from '../engine/eslint-config.js';
 import type { RuleSet } from '../engine/rules.js';
 import { readProjectFile } from '../io/project-file.js';
+import { BIOME_CONFIG_FILES, eslintRulesOffInBiomeText } from './biome-config.js';
 
 export interface EslintConfigDecision {
   /** The configuration file read, relative to the root (`package.json` for `eslintConfig`). */
@@ -70,17 +71,41 @@ function eslintConfigOfPackage(text: string): string[] | null {
 /** Configuration files are small; a huge one is not read. */
 const CONFIG_LIMIT_BYTES = 512 * 1024;
 
-/** The project's ESLint configuration (its root folder only), as the built-in rules it turns off; null without one. */
-export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
+async function configText(root: string, name: string): Promise<string | null> {
+  const bytes = await readProjectFile(root, path.join(root, name)).catch(() => null);
+  return bytes && bytes.length <= CONFIG_LIMIT_BYTES ? bytes.toString('utf8') : null;
+}
+
+/** The ESLint configuration of the root folder, as the ESLint rules it turns off; null without one. */
+async function eslintRulesOff(root: string): Promise<{ file: string; off: string[] } | null> {
   for (const { name, read } of CONFIG_FILES) {
-    const bytes = await readProjectFile(root, path.join(root, name)).catch(() => null);
-    if (!bytes || bytes.length > CONFIG_LIMIT_BYTES) continue;
-    const off = read(bytes.toString('utf8'));
-    if (off === null) continue;
-    const rulesOff = off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })));
-    return { file: name, rulesOff };
+    const text = await configText(root, name);
+    const off = text === null ? null : read(text);
+    if (off !== null) return { file: name, off };
   }
   return null;
+}
+
+/** The Biome configuration of the root folder, as the ESLint names of the checks it turns off; null without one. */
+async function biomeRulesOff(root: string): Promise<{ file: string; off: string[] } | null> {
+  for (const name of BIOME_CONFIG_FILES) {
+    const text = await configText(root, name);
+    const off = text === null ? null : await eslintRulesOffInBiomeText(name, text);
+    if (off !== null) return { file: name, off };
+  }
+  return null;
+}
+
+/**
+ * The project's linter configuration (its root folder only: ESLint's, and Biome's, which projects use
+ * instead or beside it), as the built-in rules it turns off; null without either.
+ */
+export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
+  const found = [await eslintRulesOff(root), await biomeRulesOff(root)].filter((config) => config !== null);
+  if (found.length === 0) return null;
+  const rulesOff = found.flatMap(({ off }) => off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule }))));
+  const unique = [...new Map(rulesOff.map((entry) => [entry.rule, entry])).values()];
+  return { file: found.map((config) => config.file).join(', '), rulesOff: unique };
 }
 
 /** Reads what the decisions need from the project root, as `.roach.yml` respect asks. */

@@ -23,6 +23,33 @@ async function project(files: Readonly<Record<string, string>>): Promise<string>
   return root;
 }
 
+describe("the project's Biome configuration", () => {
+  it('reads biome.jsonc (comments, trailing commas) as data and maps the checks it turns off to ours', async () => {
+    const biome = `{
+      // any is fine here
+      "linter": { "rules": {
+        "suspicious": { "noExplicitAny": "off", "noDoubleEquals": { "level": "off" }, "noDebugger": "error", },
+        "style": { "noVar": "warn" },
+      } },
+    }`;
+    const decision = await loadEslintDecision(await project({ 'biome.jsonc': biome }));
+    expect(decision?.file).toBe('biome.jsonc');
+    expect([...(decision?.rulesOff ?? [])].sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      { rule: 'js/eqeqeq', eslintRule: 'eqeqeq' },
+      { rule: 'js/no-as-any', eslintRule: '@typescript-eslint/no-explicit-any' },
+    ]);
+  });
+
+  it('combines it with an ESLint configuration, and ignores a Biome file that does not parse', async () => {
+    const both = await project({ '.eslintrc.json': JSON.stringify({ rules: { radix: 'off' } }), 'biome.json': '{"linter":{"rules":{"style":{"noVar":"off"}}}}' });
+    expect(await loadEslintDecision(both)).toEqual({
+      file: '.eslintrc.json, biome.json',
+      rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }, { rule: 'js/no-var', eslintRule: 'no-var' }],
+    });
+    expect(await loadEslintDecision(await project({ 'biome.json': '{"linter": ' }))).toBeNull();
+  });
+});
+
 describe("the project's ESLint configuration", () => {
   it('maps the rules it turns off to ours, naming the file', async () => {
     const root = await project({ '.eslintrc.json': JSON.stringify({ rules: { 'no-var': 'off', 'no-empty': 0, 'no-console': 'off' } }) });
