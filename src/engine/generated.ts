@@ -92,7 +92,7 @@ export function headerMarker(text: string): string | null {
     if (!isComment(line)) return null;
     const lower = line.toLowerCase();
     if (/(^|[\s*/#])@generated\b/.test(line)) return 'a header comment marks it @generated';
-    if (/\bgenerated\b/.test(lower) && lower.includes('do not edit')) return `a header comment says "${line.slice(0, 120)}"`;
+    if (/\b(auto-?)?generated\b/.test(lower) && lower.includes('do not edit')) return `a header comment says "${line.slice(0, 120)}"`;
   }
   return null;
 }
