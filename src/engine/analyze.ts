@@ -18,12 +18,8 @@ import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
 export const PARSE_ERROR_RULE = 'parse-error';
 const SNIPPET_LIMIT = 200;
 
-export interface SyntaxProblem {
-  readonly range: SourceRange;
-  readonly kind: 'error' | 'missing';
-  /** For a missing node, what the parser expected there. */
-  readonly expected: string | null;
-}
+import type { SyntaxProblem } from './syntax-problem.js';
+export type { SyntaxProblem } from './syntax-problem.js';
 
 
 export interface AnalysisResult {

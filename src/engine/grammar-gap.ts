@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as TypeScript from 'typescript';
 import type { Language } from '../domain/finding.js';
-import type { SyntaxProblem } from './analyze.js';
+import type { SyntaxProblem } from './syntax-problem.js';
 
 /**
  * A file the tree-sitter grammar could not parse completely but that the language's own parser
