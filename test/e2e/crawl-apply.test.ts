@@ -79,11 +79,11 @@ describe('roach crawl --apply on the sample app', () => {
     const pending = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['pending']));
     const eqeqeq = pending.find((f) => f.ruleId === 'js/eqeqeq');
     const md5 = pending.find((f) => f.ruleId === 'js/no-weak-hash');
-    expect(eqeqeq?.diff).toContain('-  return a == b;');
-    expect(eqeqeq?.diff).toContain('+  return a === b;');
+    expect(eqeqeq?.diff).toContain('-  return id == 0;');
+    expect(eqeqeq?.diff).toContain('+  return id === 0;');
     const approved = await inProject(dir, (deps) => approveFix(deps, eqeqeq?.id.slice(0, 8) ?? '', 'tester'));
     expect(approved.status).toBe('applied');
-    expect(await readFile(path.join(dir, 'src/legacy.js'), 'utf8')).toContain('return a === b;');
+    expect(await readFile(path.join(dir, 'src/legacy.js'), 'utf8')).toContain('return id === 0;');
     const rejected = await inProject(dir, (deps) => rejectFix(deps, md5?.id ?? '', 'tester', 'changes digest length'));
     expect(rejected.status).toBe('rejected');
     await expect(inProject(dir, (deps) => approveFix(deps, md5?.id ?? '', 'tester'))).rejects.toMatchObject({ code: 'CR_ERR_FIX_STATE' });
@@ -155,7 +155,7 @@ describe('the review queue across crawls', () => {
     const fresh = pending.find((f) => f.ruleId === 'js/eqeqeq');
     await inProject(dir, (deps) => approveFix(deps, fresh?.id ?? '', 'tester'));
     expect(await readFile(file, 'utf8')).toContain('// edited\n');
-    expect(await readFile(file, 'utf8')).toContain('return a === b;');
+    expect(await readFile(file, 'utf8')).toContain('return id === 0;');
   });
 });
 
@@ -213,7 +213,8 @@ describe('file health', () => {
   it('records every analyzed file per crawl, clean ones at 100', async () => {
     const dir = await copyFixture('sample-app');
     const report = await crawlDir(dir, { fix: false });
-    expect(report.worstFiles.map((f) => f.file)).toEqual(['src/danger.js', 'src/stats.js', 'src/legacy.js']);
+    // danger.js's eval is medium without a traced source (js/no-code-injection is the critical one).
+    expect(report.worstFiles.map((f) => f.file)).toEqual(['src/stats.js', 'src/legacy.js', 'src/danger.js']);
     const opened = await openEmbeddedStore(path.join(dir, '.roach'));
     try {
       const rows = await opened.db.query<{ file_path: string; health_score: number; issue_count: number }>(
@@ -223,7 +224,7 @@ describe('file health', () => {
       // Text files are crawled too (secrets scan): the fixture's package.json is a clean file like any other.
       expect(rows.map((r) => r.file_path)).toEqual(['package.json', 'src/clean.js', 'src/danger.js', 'src/legacy.js', 'src/stats.js', 'test/stats.test.js']);
       expect(rows.find((r) => r.file_path === 'src/clean.js')).toMatchObject({ health_score: 100, issue_count: 0 });
-      expect(rows.find((r) => r.file_path === 'src/danger.js')?.health_score).toBeLessThan(50);
+      expect(rows.find((r) => r.file_path === 'src/danger.js')?.health_score).toBeLessThan(80);
     } finally {
       await opened.close();
     }
