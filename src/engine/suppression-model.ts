@@ -1,16 +1,12 @@
 import type { SgNode } from '@ast-grep/napi';
+import type { SourceRange } from '../domain/finding.js';
 import type { Category } from '../domain/severity.js';
 
 /** Whose suppression it is: only Code Roach's own need a reason; the others are the project's earlier decisions. */
 export type SuppressionTool = 'roach' | 'eslint' | 'semgrep' | 'noqa' | 'nosec' | 'nolint' | 'java';
 
-export interface CommentPlace {
-  readonly startLine: number;
-  readonly startColumn: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly startOffset: number;
-  readonly endOffset: number;
+/** Where a suppression comment is, and its text. */
+export interface CommentPlace extends SourceRange {
   readonly text: string;
 }
 

@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionNotes, decideProject, loadEslintDecision, respectDecisions } from '../../src/crawl/decisions.js';
 import { loadRules } from '../../src/engine/rules.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { crawlDir } from '../helpers/crawl.js';
-import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { cleanupTemp, tempDir, writeTree } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
 
@@ -16,10 +16,7 @@ beforeAll(async () => {
 
 async function project(files: Readonly<Record<string, string>>): Promise<string> {
   const root = await tempDir('roach-decisions-');
-  for (const [relative, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
-    await writeFile(path.join(root, relative), content);
-  }
+  await writeTree(root, files);
   return root;
 }
 

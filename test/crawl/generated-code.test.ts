@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GENERATED_SETTINGS, GeneratedPlaces, parseGitattributes } from '../../src/crawl/generated-code.js';
 import type { GeneratedSettings } from '../../src/crawl/generated-code.js';
 import { walkTree } from '../../src/crawl/walk.js';
+import { writeTree } from '../helpers/project.js';
 import type { WalkResult } from '../../src/crawl/walk.js';
 import { analyzeFiles } from '../../src/crawl/analyze-file.js';
 import { loadRules } from '../../src/engine/rules.js';
@@ -17,12 +18,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function tree(files: Readonly<Record<string, string>>): Promise<void> {
-  for (const [relative, content] of Object.entries(files)) {
-    const file = path.join(root, relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
+function tree(files: Readonly<Record<string, string>>): Promise<void> {
+  return writeTree(root, files);
 }
 
 function walk(generated: Partial<GeneratedSettings> = {}): Promise<WalkResult> {

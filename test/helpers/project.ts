@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,13 @@ export function run(command: string, args: readonly string[], options: { cwd?: s
 /** Runs the built `roach` CLI (npm test builds before running vitest). */
 export function roach(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return run(process.execPath, [ROACH_BIN, ...args], options);
+}
+
+/** Writes files (project-relative path -> content) under `root`, making parent folders as needed. */
+export async function writeTree(root: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [relative, content] of Object.entries(files)) {
+    const file = path.join(root, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
 }
