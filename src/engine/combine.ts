@@ -41,7 +41,12 @@ export interface MatchPlan {
 }
 
 /** Rule-file fields that only describe the rule; anything else (constraints, future features) opts out. */
-const KNOWN_FIELDS = new Set(['id', 'languages', 'severity', 'category', 'cwe', 'message', 'doc', 'rule', 'utils', 'fix', 'constraints', 'taint']);
+/**
+ * Rule fields a combined pass understands. Metadata that does not change what the rule matches (where it
+ * applies, which edition it needs, its convention counter, whether it is opt-in) is listed too: a rule
+ * file with a field missing here runs alone, which costs a tree walk per rule per file.
+ */
+const KNOWN_FIELDS = new Set(['id', 'languages', 'severity', 'category', 'cwe', 'message', 'doc', 'rule', 'utils', 'fix', 'constraints', 'taint', 'inTests', 'minTarget', 'convention', 'optIn']);
 const CAPTURING_METAVARIABLE = /\$(\$\$?)?([A-Z][A-Z0-9_]*)/g;
 const TAG = 'T';
 const GROUP_TAG = 'G';

@@ -103,7 +103,7 @@ describe('loadRules', () => {
       const folder = path.basename(path.dirname(rule.sourceFile));
       expect(rule.definition.id).toBe(`${RULE_ID_PREFIX[folder]}/${path.basename(rule.sourceFile, '.yml')}`);
     }
-    expect(set.byId('js/no-eval')?.definition.severity).toBe('critical');
+    expect(set.byId('js/no-eval')?.definition.severity).toBe('medium');
     expect(new Set(set.rules.map((rule) => path.basename(path.dirname(rule.sourceFile))))).toEqual(new Set(['javascript', 'python', 'go', 'java']));
     expect(set.forLanguage('python').map((rule) => rule.definition.id)).toContain('py/no-eval');
   });
