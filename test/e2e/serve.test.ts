@@ -76,7 +76,7 @@ describe('roach serve (embedded store, in-process jobs)', () => {
       expect(queued.body.items?.length).toBe(3);
       const analytics = await call(`/api/code-roach/analytics?projectId=${projectId}`);
       expect(analytics.body).toMatchObject({
-        issues: [{ total: 5, bySeverity: { critical: 1 } }],
+        issues: [{ total: 5, bySeverity: { critical: 0, medium: 4 } }],
         fixes: expect.arrayContaining([expect.objectContaining({ status: 'applied', count: 4 }), expect.objectContaining({ status: 'pending', count: 3 })]),
         strategies: [{ strategy: 'rule-template', succeeded: 4, failed: 0, successRate: 1 }],
       });
