@@ -82,7 +82,7 @@ describe('roach serve (embedded store, in-process jobs)', () => {
       });
       expect((analytics.body.health as { files: number }[])[0]?.files).toBeGreaterThan(0);
       const health = await call(`/api/code-roach/file-health?projectId=${projectId}&limit=1`);
-      expect(health.body.items?.[0]).toMatchObject({ filePath: 'src/danger.js' });
+      expect(health.body.items?.[0]).toMatchObject({ filePath: 'src/legacy.js' });
       const patterns = await call(`/api/code-roach/organizations/${orgId}/patterns`);
       expect(patterns.body.items?.length).toBeGreaterThan(0);
 
