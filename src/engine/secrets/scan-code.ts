@@ -62,6 +62,17 @@ function nameText(node: SgNode): string {
   return parts[parts.length - 1] ?? '';
 }
 
+/**
+ * Algolia's search-only key sits beside its index name in every DocSearch/InstantSearch config
+ * (`{ appId, apiKey, indexName }`): it is public by design, sent to every visitor's browser. The admin
+ * key never travels with an index name. (js/no-hardcoded-credentials makes the same exception.)
+ */
+function isPublicSearchKey(naming: SgNode): boolean {
+  if (String(naming.kind()) !== 'pair') return false;
+  const object = naming.parent();
+  return !!object?.children().some((sibling) => String(sibling.kind()) === 'pair' && sibling.field('key')?.text().replace(/^["']|["']$/g, '') === 'indexName');
+}
+
 /** The name a string literal is assigned to, if the AST says so (the string is the value, not the key). */
 function assignedName(node: SgNode, kinds: LanguageKinds): string | null {
   let current: SgNode | null = node.parent();
@@ -73,6 +84,7 @@ function assignedName(node: SgNode, kinds: LanguageKinds): string | null {
       const start = node.range().start.index;
       const { start: nameStart, end: nameEnd } = name.range();
       if (start >= nameStart.index && start < nameEnd.index) return null;
+      if (isPublicSearchKey(current)) return null;
       return nameText(name);
     }
     if (!WRAPPERS.has(String(current.kind()))) return null;

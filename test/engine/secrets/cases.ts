@@ -136,6 +136,8 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'app/config.py', code: `client_secret = "${T.generic}"\n`, secret: T.generic },
       { file: 'app/Config.java', code: `class Config { static final String SIGNING_KEY = "${T.genericHex}"; }\n`, secret: T.genericHex },
       { file: 'src/api.js', code: `module.exports = { authToken: '${T.generic}' };\n`, secret: T.generic },
+      // An Algolia admin key travels without an index name: still a secret.
+      { file: 'src/search.ts', code: `export const admin = { appId: 'BTGPSR4MOE', apiKey: '${T.genericHex}' };\n`, secret: T.genericHex },
       { file: 'config/app.yml', code: `db:\n  password: ${T.generic}\n`, secret: T.generic },
       { file: 'conf/app.xml', code: `<config><password>${T.generic}</password></config>\n`, secret: T.generic },
       { file: 'cmd/db.go', code: `package main\n\nvar cfg = Config{Host: "db", Password: "${T.generic}"}\n`, secret: T.generic },
@@ -148,6 +150,8 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'config/app.yml', code: 'db:\n  password: hunter2hunter2hunter2\n' },
       { file: 'app/config.py', code: 'api_key = "123e4567-e89b-12d3-a456-426614174000"\n' },
       { file: 'src/api.js', code: `const label = '${T.generic}';\n` },
+      // Algolia's search-only key beside its index name (a docs site's DocSearch config) is public by design.
+      { file: 'www/docusaurus.config.ts', code: `export default { algolia: { appId: 'BTGPSR4MOE', apiKey: '${T.genericHex}', indexName: 'docs' } };\n` },
       { file: '.env', code: 'API_SECRET=${VAULT_API_SECRET}\n' },
       // A hand-typed documentation token (pino's docs): sequences such as 12345 or abcde mark an example.
       { file: 'docs/transports.md', code: 'botToken: "123456789:ABCdefGhIJKlmNoPQRsTUVwxyZ7"\n' },
