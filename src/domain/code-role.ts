@@ -26,16 +26,30 @@ export function defaultInTests(category: Category): InTestsPolicy {
   return category === 'security' || category === 'performance' ? 'low' : 'keep';
 }
 
+/** The highest severity a finding in test, example or benchmark code keeps: a test's bug does not reach users. */
+export const NON_PRODUCTION_CEILING: Severity = 'medium';
+
+const CAPPED: ReadonlySet<Severity> = new Set<Severity>(['high', 'critical']);
+
 /**
  * A finding in code of `role` under `policy`: dropped (null), lowered to low, or kept; whatever stays is
- * marked with the role so reports can show it. Fixtures hold deliberately broken code (a parser's or a
- * linter's test input), so even a `keep` rule is shown at low there. Idempotent: applying it twice gives
- * the same result, so findings that already went through it can be passed again.
+ * marked with the role so reports can show it.
+ * - A kept finding is reported at most at medium: a bug in a test (an assertion that cannot fail) is worth
+ *   fixing, but it breaks no user's data, so it never competes with production's high findings. The one
+ *   exception is a `keep` security finding (a live provider token): a committed token leaks wherever it is.
+ * - Fixtures hold deliberately broken code (a parser's, a linter's or a type test's input), so only such
+ *   leaked secrets are reported there; everything else is the fixture doing its job.
+ * Idempotent: applying it twice gives the same result, so findings that already went through it can be
+ * passed again.
  */
-export function applyRolePolicy<T extends { readonly severity: Severity; readonly codeRole?: CodeRole }>(finding: T, role: CodeRole, policy: InTestsPolicy): T | null {
-  const effective = role === 'fixture' && policy === 'keep' ? 'low' : policy;
-  if (effective === 'off') return null;
-  const severity = effective === 'low' ? 'low' : finding.severity;
+export function applyRolePolicy<T extends { readonly severity: Severity; readonly category: Category; readonly codeRole?: CodeRole }>(
+  finding: T,
+  role: CodeRole,
+  policy: InTestsPolicy,
+): T | null {
+  const leaks = policy === 'keep' && finding.category === 'security';
+  if (policy === 'off' || (role === 'fixture' && !leaks)) return null;
+  const severity = policy === 'low' ? 'low' : !leaks && CAPPED.has(finding.severity) ? NON_PRODUCTION_CEILING : finding.severity;
   return { ...finding, severity, codeRole: role };
 }
 

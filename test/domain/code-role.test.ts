@@ -75,20 +75,33 @@ const finding = (severity: Finding['severity']): Finding => ({ ruleId: 'js/x', f
 
 describe('applyRolePolicy', () => {
   it('keeps, lowers or drops a finding, marking what stays with the role', () => {
-    expect(applyRolePolicy(finding('high'), 'test', 'keep')).toMatchObject({ severity: 'high', codeRole: 'test' });
+    expect(applyRolePolicy(finding('medium'), 'test', 'keep')).toMatchObject({ severity: 'medium', codeRole: 'test' });
     expect(applyRolePolicy(finding('critical'), 'example', 'low')).toMatchObject({ severity: 'low', codeRole: 'example' });
     expect(applyRolePolicy(finding('high'), 'benchmark', 'off')).toBeNull();
   });
 
-  it('shows a kept finding at low in fixtures, and never raises a severity', () => {
-    expect(applyRolePolicy(finding('high'), 'fixture', 'keep')).toMatchObject({ severity: 'low', codeRole: 'fixture' });
+  it('reports a kept bug at most at medium outside production, and never raises a severity', () => {
+    expect(applyRolePolicy(finding('high'), 'test', 'keep')).toMatchObject({ severity: 'medium', codeRole: 'test' });
+    expect(applyRolePolicy(finding('critical'), 'example', 'keep')).toMatchObject({ severity: 'medium' });
     expect(applyRolePolicy(finding('low'), 'test', 'keep')).toMatchObject({ severity: 'low' });
+  });
+
+  it('keeps a leaked secret (a security rule kept in tests) at its severity, also in fixtures', () => {
+    const token = { ...finding('high'), category: 'security' } as Finding;
+    expect(applyRolePolicy(token, 'test', 'keep')).toMatchObject({ severity: 'high', codeRole: 'test' });
+    expect(applyRolePolicy(token, 'fixture', 'keep')).toMatchObject({ severity: 'high', codeRole: 'fixture' });
+    expect(applyRolePolicy(token, 'fixture', 'low')).toBeNull();
+  });
+
+  it('reports nothing else in fixtures: their broken code is on purpose', () => {
+    expect(applyRolePolicy(finding('high'), 'fixture', 'keep')).toBeNull();
+    expect(applyRolePolicy(finding('high'), 'fixture', 'low')).toBeNull();
     expect(applyRolePolicy(finding('high'), 'fixture', 'off')).toBeNull();
   });
 
   it('is idempotent', () => {
-    const once = applyRolePolicy(finding('high'), 'fixture', 'keep');
-    expect(once && applyRolePolicy(once, 'fixture', 'keep')).toEqual(once);
+    const once = applyRolePolicy(finding('critical'), 'test', 'keep');
+    expect(once && applyRolePolicy(once, 'test', 'keep')).toEqual(once);
   });
 });
 

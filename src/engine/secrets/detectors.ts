@@ -116,7 +116,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ]), inTests: 'low' },
   { ...rule('private-key', 'PEM', 'critical', 'private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA…\n-----END RSA PRIVATE KEY-----', 'key = read_file(os.environ["KEY_PATH"])', [
     { pattern: /(?<secret>-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----[\s\S]{64,20000}?-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)/g, keywords: ['private key'], validate: hasKeyBody },
-  ]), inTests: 'low' },
+  ]), inTests: 'off' },
   rule('aws', 'AWS', 'critical', 'AWS access key', 'AWS_ACCESS_KEY_ID=AKIA… and AWS_SECRET_ACCESS_KEY=wJalr…', 'AWS_PROFILE=deploy (credentials come from the instance role or ~/.aws)', [
     { pattern: /(?<![A-Za-z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])/g, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'] },
   ], [
