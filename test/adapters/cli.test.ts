@@ -28,7 +28,8 @@ const CODEQL = JSON.stringify({
 
 describe('roach crawl with analyzer adapters (built CLI)', () => {
   it('--adapters oxlint and --import-sarif (twice, one malformed): merged findings in JSON, per-adapter status, exit 0', async () => {
-    const root = await writeProject({ 'src/app.js': APP });
+    // js/no-eval is off by default (optIn): this project switches it on.
+    const root = await writeProject({ 'src/app.js': APP, '.roach.yml': 'rules:\n  enabled: [js/no-eval]\n' });
     await writeFile(path.join(root, 'codeql.sarif'), CODEQL);
     await writeFile(path.join(root, 'broken.sarif'), '{"version": "2.1.0", "runs": [{"tool": {}}]}');
     const result = await roach(['crawl', root, '--no-fix', '--format', 'json', '--adapters', 'oxlint', '--import-sarif', path.join(root, 'codeql.sarif'), '--import-sarif', path.join(root, 'broken.sarif')]);
@@ -48,7 +49,8 @@ describe('roach crawl with analyzer adapters (built CLI)', () => {
   });
 
   it('refuses an unknown adapter name with a usage error', async () => {
-    const root = await writeProject({ 'src/app.js': APP });
+    // js/no-eval is off by default (optIn): this project switches it on.
+    const root = await writeProject({ 'src/app.js': APP, '.roach.yml': 'rules:\n  enabled: [js/no-eval]\n' });
     const result = await roach(['crawl', root, '--adapters', 'eslint,pylint']);
     expect(result.code).toBe(ERROR_CATALOGUE.CR_ERR_USAGE.exit);
     expect(result.stderr).toMatch(/--adapters: unknown adapter "pylint"/);

@@ -53,6 +53,8 @@ describe('mergeFindings', () => {
   });
 });
 
+/** js/no-eval is off by default (optIn): these projects switch it on, as a team reviewing every eval would. */
+const ENABLE_EVAL = { '.roach.yml': 'rules:\n  enabled: [js/no-eval]\n' };
 const APP = 'export function run(input) {\n  let total = 1;\n  return eval(input) + total;\n}\n';
 const ESLINT_CONFIG = "export default [{ rules: { 'no-eval': 'error', 'prefer-const': 'error' } }];\n";
 const SEMGREP = JSON.stringify({
@@ -74,7 +76,7 @@ const SEMGREP = JSON.stringify({
 
 describe('a crawl with ESLint, a SARIF import and the built-in pack', () => {
   it('reports one finding for the eval that all three engines flag, and keeps it across an unchanged re-crawl', async () => {
-    const root = await writeProject({ 'eslint.config.js': ESLINT_CONFIG, 'package.json': '{"type":"module"}', 'src/app.js': APP, 'semgrep.sarif': SEMGREP });
+    const root = await writeProject({ ...ENABLE_EVAL, 'eslint.config.js': ESLINT_CONFIG, 'package.json': '{"type":"module"}', 'src/app.js': APP, 'semgrep.sarif': SEMGREP });
     const report = await crawlDir(root, { adapters: 'eslint', importSarif: [path.join(root, 'semgrep.sarif')], fix: false });
     const evals = report.findings.filter((f) => f.file === 'src/app.js' && f.range.startLine === 2);
     expect(evals.map((f) => [f.ruleId, f.engines])).toEqual([['js/no-eval', ['roach', 'eslint', 'semgrep']]]);
@@ -92,14 +94,14 @@ describe('a crawl with ESLint, a SARIF import and the built-in pack', () => {
 
     // Unchanged files are not re-linted: adapters skip, the stored engines stay, nothing resolves.
     const again = await crawlDir(root, { adapters: 'eslint', importSarif: [path.join(root, 'semgrep.sarif')], fix: false });
-    expect(again.files).toMatchObject({ analyzed: 0, unchanged: 3 });
+    expect(again.files).toMatchObject({ analyzed: 0, unchanged: 4 });
     expect(again.adapters?.[0]).toMatchObject({ adapter: 'eslint', status: 'skipped' });
     expect(again.resolvedIssues).toBe(0);
     expect(again.findings.find((f) => f.ruleId === 'js/no-eval')?.engines).toEqual(['roach', 'eslint', 'semgrep']);
   });
 
   it('reports a broken ESLint config and a malformed SARIF file per adapter, and the crawl goes on', async () => {
-    const root = await writeProject({ 'eslint.config.js': "import nope from 'eslint-plugin-nope';\nexport default [nope];\n", 'src/app.js': APP, 'bad.sarif': '{"version":"2.1.0"}', 'semgrep.sarif': SEMGREP });
+    const root = await writeProject({ ...ENABLE_EVAL, 'eslint.config.js': "import nope from 'eslint-plugin-nope';\nexport default [nope];\n", 'src/app.js': APP, 'bad.sarif': '{"version":"2.1.0"}', 'semgrep.sarif': SEMGREP });
     const report = await crawlDir(root, { adapters: 'eslint,oxlint', importSarif: [path.join(root, 'bad.sarif'), path.join(root, 'semgrep.sarif')], fix: false });
     const status = new Map(report.adapters?.map((a) => [a.adapter, a]));
     expect(status.get('eslint')).toMatchObject({ status: 'failed', findings: 0 });
@@ -111,7 +113,7 @@ describe('a crawl with ESLint, a SARIF import and the built-in pack', () => {
   });
 
   it('keeps the issues of an adapter that failed open: a tool that did not run resolves nothing', async () => {
-    const root = await writeProject({ 'eslint.config.js': ESLINT_CONFIG, 'src/app.js': APP });
+    const root = await writeProject({ ...ENABLE_EVAL, 'eslint.config.js': ESLINT_CONFIG, 'src/app.js': APP });
     const first = await crawlDir(root, { adapters: 'eslint', fix: false });
     expect(first.findings.map((f) => f.ruleId).sort()).toEqual(['eslint/prefer-const', 'js/no-eval']);
     await writeFile(path.join(root, 'src/app.js'), `${APP}// touched\n`);
@@ -129,7 +131,7 @@ describe('a crawl with ESLint, a SARIF import and the built-in pack', () => {
   });
 
   it('adds nothing and reports no adapters when none is configured', async () => {
-    const root = await writeProject({ 'eslint.config.js': ESLINT_CONFIG, 'src/app.js': APP });
+    const root = await writeProject({ ...ENABLE_EVAL, 'eslint.config.js': ESLINT_CONFIG, 'src/app.js': APP });
     const report = await crawlDir(root, { fix: false });
     expect(report.adapters).toBeUndefined();
     expect(report.findings.map((f) => [f.ruleId, f.engines])).toEqual([['js/no-eval', undefined]]);

@@ -61,7 +61,7 @@ describe('developer stats from git blame', () => {
     await run('git', ['init', '-q', '-b', 'main'], { cwd: repo });
     await writeFile(path.join(repo, 'src', 'a.js'), 'export function a(x) {\n  debugger;\n  return x + 1;\n}\n');
     await commitAs(repo, 'Alice A', 'Alice@Example.TEST', 'a');
-    await writeFile(path.join(repo, 'src', 'b.js'), 'export function b(x) {\n  debugger;\n  eval(x);\n  return x;\n}\n');
+    await writeFile(path.join(repo, 'src', 'b.js'), "export function b(x) {\n  debugger;\n  const h = require('node:crypto').createHash('md5').update(x);\n  return x;\n}\n");
     await commitAs(repo, 'Bob B', 'bob@example.test', 'b');
     projectId = await register('repo', repo);
     await crawlProject(projectId, repo);
@@ -101,8 +101,8 @@ describe('developer stats from git blame', () => {
 
     const recs = (await get('recommendations', `projectId=${projectId}&author=bob@example.test`)).json();
     expect(recs.items).toHaveLength(1);
-    expect(recs.items[0].focus.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['js/no-debugger', 'js/no-eval']);
-    expect(recs.items[0].advice.join(' ')).toMatch(/js\/no-eval \(1 introduced, 0 still open\) is a security rule/);
+    expect(recs.items[0].focus.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['js/no-debugger', 'js/no-weak-hash']);
+    expect(recs.items[0].advice.join(' ')).toMatch(/js\/no-weak-hash \(1 introduced, 0 still open\) is a security rule/);
 
     const past = (await get('stats', `projectId=${projectId}&from=2001-01-01T00:00:00Z&to=2001-02-01T00:00:00Z`)).json();
     expect(past.authors).toEqual([]);

@@ -90,11 +90,14 @@ describe('conventions', () => {
   });
 });
 
+/** The rules these crawls are about are off by default (optIn): the project switches them on. */
+const ENABLED = 'rules:\n  enabled: [js/no-var, js/radix, js/no-eval]\n';
+
 const es5File = (n: number): string => Array.from({ length: n }, (_, i) => `var v${i} = ${i};`).join('\n') + '\nfunction f(o) { return Math.pow(o, 2); }\n';
 
 describe('a crawl', () => {
   it('of an ES5 project (var everywhere): one convention note, no no-var findings', async () => {
-    const root = await project({ 'lib/a.js': es5File(15), 'lib/b.js': es5File(15), 'lib/c.js': 'eval(input);\n' });
+    const root = await project({ 'lib/a.js': es5File(15), 'lib/b.js': es5File(15), 'lib/c.js': 'eval(input);\n', '.roach.yml': ENABLED });
     const report = await crawlDir(root, { fix: false });
     expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toEqual([]);
     expect(report.findings.map((f) => f.ruleId)).toContain('js/no-eval');
@@ -103,7 +106,7 @@ describe('a crawl', () => {
 
   it('of a mixed project still reports no-var; the ESLint configuration turns its rules off', async () => {
     const mixed = Array.from({ length: 25 }, (_, i) => (i % 4 === 0 ? `var v${i} = ${i};` : `const c${i} = ${i};`)).join('\n') + '\nconst n = parseInt(s);\n';
-    const root = await project({ 'a.js': mixed, '.eslintrc.yml': 'rules:\n  radix: off\n' });
+    const root = await project({ 'a.js': mixed, '.eslintrc.yml': 'rules:\n  radix: off\n', '.roach.yml': ENABLED });
     const report = await crawlDir(root, { fix: false });
     expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toHaveLength(7);
     expect(report.findings.filter((f) => f.ruleId === 'js/radix')).toEqual([]);
@@ -111,14 +114,14 @@ describe('a crawl', () => {
   }, 60_000);
 
   it('.roach.yml respect.enforce reports the rule in full', async () => {
-    const root = await project({ 'lib/a.js': es5File(25), '.roach.yml': 'respect:\n  enforce: [js/no-var]\n' });
+    const root = await project({ 'lib/a.js': es5File(25), '.roach.yml': `respect:\n  enforce: [js/no-var]\n${ENABLED}` });
     const report = await crawlDir(root, { fix: false });
     expect(report.findings.filter((f) => f.ruleId === 'js/no-var')).toHaveLength(25);
     expect(report.decisions).toBeUndefined();
   }, 60_000);
 
   it('incrementally: when the practice changes, unchanged files are analyzed again under the new decisions', async () => {
-    const root = await project({ 'lib/a.js': es5File(25), 'lib/b.js': 'var x = 1;\n' });
+    const root = await project({ 'lib/a.js': es5File(25), 'lib/b.js': 'var x = 1;\n', '.roach.yml': ENABLED });
     const first = await crawlDir(root, { fix: false });
     expect(first.findings.filter((f) => f.ruleId === 'js/no-var')).toEqual([]);
     // A rewrite to let/const in one file ends the convention: a.js (unchanged) reports its var findings again.

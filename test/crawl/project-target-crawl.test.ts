@@ -62,7 +62,7 @@ describe('a crawl under the project target', () => {
   });
 
   it('reports an unknown target, with every rule and fix, when the project declares none', async () => {
-    const dir = await projectWith({ 'a.js': 'var a = 1;\nexport { a };\n' });
+    const dir = await projectWith({ 'a.js': 'var a = 1;\nexport { a };\n', '.roach.yml': 'rules:\n  enabled: [js/no-var]\n' });
     const report = await crawlDir(dir, { fix: false });
     expect(report.target).toEqual({ edition: null, source: null, declared: [], rulesLeftOut: [], fixesWithheld: [], fixesInOlderForm: [] });
     expect(report.findings.map((f) => f.ruleId)).toContain('js/no-var');

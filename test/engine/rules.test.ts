@@ -156,7 +156,8 @@ describe('loadRules', () => {
     await writeRule('javascript/my-rule.yml', `${ruleYaml()}optIn: { reason: "mostly noise on real code" }\n`);
     const crawled = await loadRules({ extraDirs: [dir], enabled: [] });
     expect(crawled.byId('js/my-rule')).toBeUndefined();
-    expect(crawled.byId('js/no-eval')).toBeDefined();
+    expect(crawled.byId('js/no-debugger')).toBeDefined();
+    expect(crawled.byId('js/no-eval')).toBeUndefined();
     const switchedOn = await loadRules({ extraDirs: [dir], enabled: ['js/my-rule'] });
     expect(switchedOn.byId('js/my-rule')?.definition.optIn?.reason).toBe('mostly noise on real code');
     // Listing, documenting and testing the pack: no selection of opt-in rules, so all of them.

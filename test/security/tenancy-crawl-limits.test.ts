@@ -20,7 +20,7 @@ describe('limits in a whole crawl', () => {
   it('reports the overrunning file as skipped and analyzes the rest, even with maxFileSizeBytes raised', async () => {
     const dir = await tempDir('roach-crawl-limits-');
     await mkdir(path.join(dir, 'src'));
-    for (let i = 0; i < 4; i++) await writeFile(path.join(dir, 'src', `ok${i}.js`), `export const v${i} = eval(input);\n`);
+    for (let i = 0; i < 4; i++) await writeFile(path.join(dir, 'src', `ok${i}.js`), `export const v${i} = input === NaN;\n`);
     const rows = Array.from({ length: 30_000 }, (_, i) => `  { id: ${i}, name: "item${i}", value: compute(${i}, "x") },`);
     await writeFile(path.join(dir, 'src', 'huge.js'), `export const data = [\n${rows.join('\n')}\n];\n`);
     await writeFile(path.join(dir, '.roach.yml'), 'maxFileSizeBytes: 52428800\n');
@@ -38,7 +38,7 @@ describe('limits in a whole crawl', () => {
       const handlers = createJobHandlers({ pipeline: createPipelineStore(db), tenants, webhookSecret: null, threads: 1 });
       const org = await tenants.ensureOrganization('limits', 'Limits');
       const dir = await tempDir('roach-job-limits-');
-      await writeFile(path.join(dir, 'a.js'), 'eval(x);\n');
+      await writeFile(path.join(dir, 'a.js'), 'if (x === NaN) throw new Error();\n');
       const lines = ['exclude:'];
       for (let i = 0; i < 400_000; i++) lines.push(`  - "generated/dir-${i}/**"`);
       await writeFile(path.join(dir, '.roach.yml'), lines.join('\n'));

@@ -20,8 +20,8 @@ beforeAll(async () => {
   outside = path.join(base, 'outside');
   await mkdir(path.join(outside, 'lib'), { recursive: true });
   // Code the rules flag, so reading it would show up as issues quoting it.
-  await writeFile(path.join(outside, 'passwd.js'), `const ${OUTSIDE_MARK} = eval(process.argv[2]);\n`);
-  await writeFile(path.join(outside, 'lib', 'leak.js'), `eval("${OUTSIDE_MARK}");\n`);
+  await writeFile(path.join(outside, 'passwd.js'), `if (${OUTSIDE_MARK} === NaN) throw new Error();\n`);
+  await writeFile(path.join(outside, 'lib', 'leak.js'), `if ("${OUTSIDE_MARK}" === NaN) throw new Error();\n`);
   await writeFile(path.join(outside, '.env'), `AWS_SECRET_ACCESS_KEY=${OUTSIDE_MARK}\n`);
 });
 afterAll(() => rm(base, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ afterAll(() => rm(base, { recursive: true, force: true }));
 async function project(name: string): Promise<string> {
   const dir = path.join(base, name);
   await mkdir(path.join(dir, 'src', 'real'), { recursive: true });
-  await writeFile(path.join(dir, 'src', 'real', 'own.js'), 'const own = eval(input);\n');
+  await writeFile(path.join(dir, 'src', 'real', 'own.js'), 'if (own === NaN) throw new Error();\n');
   await symlink(path.join(outside, 'passwd.js'), path.join(dir, 'src', 'passwd.js'));
   await symlink(path.join(outside, 'lib'), path.join(dir, 'vendored'));
   await symlink(path.join(outside, '.env'), path.join(dir, '.env'));
