@@ -13,7 +13,7 @@ describe('roach CLI', () => {
     const json = await roach(['crawl', dir, '--format', 'json', '--no-progress']);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { findings: { ruleId: string; line: number }[]; files: { walked: number } };
-    expect(report.files.walked).toBe(6); // 5 source files and package.json (scanned for secrets only)
+    expect(report.files.walked).toBe(7); // 5 source files, package.json and .roach.yml (text files: scanned for secrets only)
     expect(report.findings.some((f) => f.ruleId === 'js/no-eval')).toBe(true);
 
     // The second crawl re-analyzes nothing, yet the gate still sees the open medium issues (eval, ==).

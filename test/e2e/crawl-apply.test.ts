@@ -221,8 +221,8 @@ describe('file health', () => {
         'SELECT file_path, health_score, issue_count FROM code_roach_file_health WHERE crawl_id = $1 ORDER BY file_path',
         [report.crawlId],
       );
-      // Text files are crawled too (secrets scan): the fixture's package.json is a clean file like any other.
-      expect(rows.map((r) => r.file_path)).toEqual(['package.json', 'src/clean.js', 'src/danger.js', 'src/legacy.js', 'src/stats.js', 'test/stats.test.js']);
+      // Text files are crawled too (secrets scan): the fixture's .roach.yml and package.json are clean files like any other.
+      expect(rows.map((r) => r.file_path)).toEqual(['.roach.yml', 'package.json', 'src/clean.js', 'src/danger.js', 'src/legacy.js', 'src/stats.js', 'test/stats.test.js']);
       expect(rows.find((r) => r.file_path === 'src/clean.js')).toMatchObject({ health_score: 100, issue_count: 0 });
       expect(rows.find((r) => r.file_path === 'src/danger.js')?.health_score).toBeLessThan(80);
     } finally {

@@ -10,7 +10,7 @@ describe('worker-thread analysis', () => {
   it('finds the same issues on a pool of threads as in one thread', async () => {
     const dir = await tempDir();
     for (let i = 0; i < 150; i++) {
-      await writeFile(path.join(dir, `f${i}.${i % 3 === 0 ? 'ts' : 'js'}`), `export function f${i}(x) {\n  if (x === NaN) { debugger; }\n  return eval(x);\n}\n`);
+      await writeFile(path.join(dir, `f${i}.${i % 3 === 0 ? 'ts' : 'js'}`), `export function f${i}(x) {\n  if (x === NaN) { debugger; }\n  return x.hasOwnProperty('k');\n}\n`);
     }
     const pooled = await crawlDir(dir, { threads: '2', dataDir: path.join(dir, '.roach-a') });
     const single = await crawlDir(dir, { threads: '1', dataDir: path.join(dir, '.roach-b') });
@@ -25,6 +25,8 @@ describe('pattern reuse strategy', () => {
   it('offers a stored pattern best fix for a rule that has no template of its own', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'config.js');
+    // js/no-eval is opt-in; this team has switched it on.
+    await writeFile(path.join(dir, '.roach.yml'), 'rules:\n  enabled: [js/no-eval]\n');
     await writeFile(file, 'export function load(text) {\n  return eval(text);\n}\n');
     const first = await crawlDir(dir);
     const issue = first.findings.find((f) => f.ruleId === 'js/no-eval');
@@ -43,6 +45,8 @@ describe('pattern reuse strategy', () => {
 describe('review and rollback from the command line', () => {
   it('lists, shows as a diff, approves, rejects and rolls back', async () => {
     const dir = await tempDir();
+    // Both rules are opt-in: a team migrating from ES5 switches them on.
+    await writeFile(path.join(dir, '.roach.yml'), 'rules:\n  enabled: [js/eqeqeq, js/no-var]\n');
     await writeFile(path.join(dir, 'a.js'), 'var a = 1;\nexport const zero = (x) => x == 0;\nexport { a };\n');
     const crawl = await roach(['crawl', dir, '--apply', '--format', 'json']);
     expect(crawl.code, crawl.stderr).toBe(0);
