@@ -119,7 +119,7 @@ export const ProjectConfigSchema = z.strictObject({
     .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
   adapters,
   /**
-   * Test, fixture, example and benchmark code (see docs/configuration.md): recognised by the usual paths and
+   * Test, fixture, example, benchmark and developer-script code (see docs/test-code.md): recognised by the usual paths and
    * names, plus these patterns; `production` patterns are never such code; `policy: ignore` treats it all
    * as production code (every rule's `inTests` policy is then left unapplied).
    */
@@ -127,11 +127,17 @@ export const ProjectConfigSchema = z.strictObject({
     .strictObject({
       policy: z.enum(['apply', 'ignore']).default('apply'),
       paths: z
-        .strictObject({ test: list(entry).default([]), fixture: list(entry).default([]), example: list(entry).default([]), benchmark: list(entry).default([]) })
-        .default({ test: [], fixture: [], example: [], benchmark: [] }),
+        .strictObject({
+          test: list(entry).default([]),
+          fixture: list(entry).default([]),
+          example: list(entry).default([]),
+          benchmark: list(entry).default([]),
+          script: list(entry).default([]),
+        })
+        .default({ test: [], fixture: [], example: [], benchmark: [], script: [] }),
       production: list(entry).default([]),
     })
-    .default({ policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] }),
+    .default({ policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [], script: [] }, production: [] }),
   /**
    * Generated and vendored code (build output, bundles, code copied from other projects): skipped with
    * the reason. `crawl`: files crawled anyway; `extra`: more files treated as generated. See docs/configuration.md.

@@ -51,11 +51,14 @@ export function entryPointsOf(pkg: PackageJson, dir: string): Map<string, EntryP
     if (at) files.set(at, 'package-bin');
   }
   for (const command of stringsOf(pkg.scripts)) {
-    for (const word of command.split(/[\s;&|()]+/)) {
-      if (word.startsWith('-') || !SCRIPT_FILE.test(word)) continue;
-      const at = projectPath(dir, word.replace(/^['"]|['"]$/g, ''));
+    const words = command.split(/[\s;&|()]+/);
+    words.forEach((word, i) => {
+      // `node lib/build-site` runs lib/build-site.js: Node resolves the extension.
+      const file = SCRIPT_FILE.test(word) ? word : words[i - 1] === 'node' && word.includes('/') && !word.startsWith('-') ? `${word}.js` : null;
+      if (!file || file.startsWith('-')) return;
+      const at = projectPath(dir, file.replace(/^['"]|['"]$/g, ''));
       if (at && !files.has(at)) files.set(at, 'package-script');
-    }
+    });
   }
   return files;
 }
@@ -102,6 +105,22 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
     for (const [file, reason] of entryPointsOf(member, dir)) if (!files.has(file)) files.set(file, reason);
   }
   return { files };
+}
+
+/** Developer scripts by place: a `scripts/` folder (a `bin/` folder holds the commands a package ships). */
+const DEVELOPER_FOLDER = /(?:^|\/)scripts\//;
+
+/**
+ * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry
+ * (`node extra/release/publish.mjs`) or kept in a `scripts/` folder. A file that is also a `bin` command
+ * ships to users, so it is not one.
+ */
+export async function developerScripts(root: string, files: readonly { readonly path: string }[]): Promise<string[]> {
+  const { files: declared } = await loadEntryPoints(root);
+  return files.map((file) => file.path).filter((file) => {
+    const reason = declared.get(file);
+    return reason === 'package-script' || (reason === undefined && DEVELOPER_FOLDER.test(file));
+  });
 }
 
 /** Why `file` is a CLI entry point or developer script, or null. */

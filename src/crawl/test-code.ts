@@ -9,6 +9,7 @@ import type { RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import { looksLikeTestCode } from '../engine/test-framework.js';
 import { readProjectFile } from '../io/project-file.js';
+import { developerScripts } from './entry-points.js';
 import { decodeSource } from '../io/source-file.js';
 
 /** `.roach.yml` `tests:`: how test, fixture, example and benchmark code is recognised and treated. */
@@ -23,7 +24,7 @@ export interface TestCodeSettings {
 
 export const DEFAULT_TEST_CODE_SETTINGS: TestCodeSettings = Object.freeze({
   policy: 'apply',
-  paths: Object.freeze({ test: [], fixture: [], example: [], benchmark: [] }),
+  paths: Object.freeze({ test: [], fixture: [], example: [], benchmark: [], script: [] }),
   production: [],
 });
 
@@ -47,7 +48,8 @@ async function testByContent(root: string, file: RoleFile): Promise<boolean> {
 /**
  * The role of every walked file, read once per crawl: `.roach.yml`'s production patterns first (never test
  * code), then its per-role patterns, then the conventions of domain/code-role.ts; a file whose name only
- * suggests a test (`test.js`, `server-test.js`) is a test when its imports or calls say so.
+ * suggests a test (`test.js`, `server-test.js`) is a test when its imports or calls say so; of the rest, what
+ * package.json's `scripts` run or a `scripts/` folder holds is a developer script.
  */
 export async function loadCodeRoles(root: string, files: readonly RoleFile[], settings: TestCodeSettings = DEFAULT_TEST_CODE_SETTINGS): Promise<CodeRoles> {
   const roles = new Map<string, CodeRole>();
@@ -63,6 +65,10 @@ export async function loadCodeRoles(root: string, files: readonly RoleFile[], se
     } else if (verdict) {
       roles.set(file.path, verdict);
     }
+  }
+  // The project's own tooling (release, build and maintenance scripts), by what its package.json runs.
+  for (const file of await developerScripts(root, files)) {
+    if (!roles.has(file) && !production.ignores(file)) roles.set(file, 'script');
   }
   return roles;
 }

@@ -81,7 +81,7 @@ export function renderRuleDocs(rules: RuleSet): string {
     '',
     `${sorted.length} rules. Fix safety: **safe** fixes never change the behaviour of correct code and may be applied automatically; **unsafe** ones wait for review.`,
     '',
-    'In tests: what a finding becomes in test, fixture, example and benchmark code (see [test-code.md](test-code.md)): **keep**, **low** (severity lowered to low) or **off** (not reported); in fixtures a kept finding is shown at low.',
+    'In tests: what a finding becomes in test, fixture, example, benchmark and developer-script code (see [test-code.md](test-code.md)): **keep** (at most medium), **low** (severity lowered to low) or **off** (not reported); fixtures report only leaked secrets.',
     '',
     '| rule | severity | category | CWE | languages | fix | in tests |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -72,7 +72,7 @@ describe('projects from a git URL', () => {
     await expect(access(marker)).rejects.toThrow();
 
     // A new commit upstream with an issue in it: the crawl job fetches it before analyzing.
-    await writeFile(path.join(origin, 'b.js'), 'export function b(x) {\n  eval(x);\n}\n');
+    await writeFile(path.join(origin, 'b.js'), 'export function b(x) {\n  return x === NaN;\n}\n');
     await git(origin, 'add', '-A');
     await git(origin, 'commit', '-q', '-m', 'two');
     await git(origin, 'push', '-q', bare, 'main');

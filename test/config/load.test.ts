@@ -26,7 +26,7 @@ const DEFAULTS: ProjectConfig = {
   learning: { shareAcrossProjects: false },
   validation: { commands: [], testTimeoutMs: 300_000 },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
-  tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [] }, production: [] },
+  tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [], script: [] }, production: [] },
   generated: { detect: true, crawl: [], extra: [] },
   respect: { inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] },
   target: 'auto',
@@ -185,7 +185,7 @@ describe('parseProjectConfig', () => {
 
   it('reads the tests: section (paths per role, production patterns, policy) and refuses unknown roles', () => {
     const config = parseProjectConfig({ tests: { policy: 'ignore', paths: { example: ['playground/'] }, production: ['src/testing/'] } }, 'x.yml');
-    expect(config.tests).toEqual({ policy: 'ignore', paths: { test: [], fixture: [], example: ['playground/'], benchmark: [] }, production: ['src/testing/'] });
+    expect(config.tests).toEqual({ policy: 'ignore', paths: { test: [], fixture: [], example: ['playground/'], benchmark: [], script: [] }, production: ['src/testing/'] });
     expect(() => parseProjectConfig({ tests: { paths: { spec: ['s/'] } } }, 'x.yml')).toThrow(/tests\.paths/);
     expect(() => parseProjectConfig({ tests: { policy: 'lower' } }, 'x.yml')).toThrow(/tests\.policy/);
   });

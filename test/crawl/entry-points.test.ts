@@ -37,6 +37,8 @@ describe('CLI entry points of a package.json', () => {
       ['tools/build.mjs', 'package-script'],
     ]);
     expect([...entryPointsOf({ bin: { tool: 'dist/tool.js', other: '../../../outside.js' } }, 'packages/a')]).toEqual([['packages/a/dist/tool.js', 'package-bin']]);
+    // Node resolves the extension of `node lib/main/build-site`.
+    expect([...entryPointsOf({ scripts: { site: 'npm run doc && node lib/main/build-site', x: 'node -e 1' } }, '')]).toEqual([['lib/main/build-site.js', 'package-script']]);
   });
 
   it('reads the root package.json and its workspaces once', async () => {

@@ -47,7 +47,7 @@ describe('loadCodeRoles', () => {
 
   it('adds the configured paths per role, and production patterns win over everything', async () => {
     const root = await project(files);
-    const roles = await loadCodeRoles(root, walked(root, Object.keys(files)), settings({ paths: { test: [], fixture: [], example: ['qa/'], benchmark: [] }, production: ['src/testing/', 'test-server.js'] }));
+    const roles = await loadCodeRoles(root, walked(root, Object.keys(files)), settings({ paths: { test: [], fixture: [], example: ['qa/'], benchmark: [], script: [] }, production: ['src/testing/', 'test-server.js'] }));
     expect(Object.fromEntries(roles)).toEqual({ 'test/app.test.js': 'test', 'test/fixtures/a.js': 'fixture', 'qa/check.js': 'example' });
   });
 
@@ -160,6 +160,39 @@ describe('a crawl of a project with tests, fixtures and examples', () => {
     ]);
     const production = await crawlDir(await project({ ...files, '.roach.yml': `tests:\n  production: [examples/]\n${ENABLE_OPT_IN}` }), { fix: false });
     expect(summary(production)).toContain('examples/run.js:1 js/no-eval medium -');
+  });
+});
+
+describe('developer scripts', () => {
+  it('treats what package.json scripts run, and a scripts/ folder, as tooling: security findings follow inTests, bugs stay at most medium', async () => {
+    const release = [
+      "const { spawnSync } = require('node:child_process');",
+      'function run(cmd) {',
+      '  return spawnSync(cmd, { shell: true, stdio: "inherit" });',
+      '}',
+      'try {',
+      '  run(process.env.CMD);',
+      '} finally {',
+      '  return;',
+      '}',
+      '',
+    ].join('\n');
+    const root = await project({
+      'package.json': JSON.stringify({ bin: { tool: 'bin/tool.js' }, scripts: { release: 'node tools/release.mjs', site: 'node tools/site' } }),
+      'tools/release.mjs': release,
+      'tools/site.js': release,
+      'scripts/publish.js': release,
+      'bin/tool.js': release,
+    });
+    const report = await crawlDir(root, { fix: false });
+    const seen = report.findings.filter((f) => f.ruleId === 'js/no-spawn-shell' || f.ruleId === 'js/no-unsafe-finally').map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`);
+    expect(seen.sort()).toEqual([
+      'bin/tool.js js/no-spawn-shell high -',
+      'bin/tool.js js/no-unsafe-finally high -',
+      'scripts/publish.js js/no-unsafe-finally medium script',
+      'tools/release.mjs js/no-unsafe-finally medium script',
+      'tools/site.js js/no-unsafe-finally medium script',
+    ]);
   });
 });
 
