@@ -61,8 +61,8 @@ export type PathVerdict = CodeRole | 'maybe-test' | null;
 const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-_]?data$/i;
 const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
-/** Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
-const EXAMPLE_DIRS = /^examples?$|^demos?$|^samples?$|^docs?$|^documentation$/i;
+/** `push-examples/` too. Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
+const EXAMPLE_DIRS = /^examples?$|[-_]examples?$|^demos?$|^samples?$|^docs?$|^documentation$/i;
 /** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes. */
 const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
 const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;

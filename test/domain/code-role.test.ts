@@ -23,6 +23,8 @@ describe('roleOfPath', () => {
     ['bench/a.js', 'benchmark'],
     ['src/parse.bench.ts', 'benchmark'],
     ['examples/express/app.js', 'example'],
+    ['extra/push-examples/java/index.java', 'example'],
+    ['counterexamples/a.js', null],
     ['example/index.js', 'example'],
     ['demo/main.ts', 'example'],
     ['test/fixtures/bad.js', 'fixture'],
