@@ -14,9 +14,14 @@ import { readProjectFile } from '../io/project-file.js';
 export interface EntryPoints {
   /** Project-relative POSIX paths, with why each is an entry point. */
   readonly files: ReadonlyMap<string, EntryPointReason>;
+  /** The application itself: a package's `main` and what its start/serve/dev scripts run. Never tooling. */
+  readonly application: ReadonlySet<string>;
 }
 
-export const NO_ENTRY_POINTS: EntryPoints = { files: new Map() };
+export const NO_ENTRY_POINTS: EntryPoints = { files: new Map(), application: new Set() };
+
+/** Scripts that start the application (`start`, `serve`, `dev`, `start:prod`...), not a developer tool. */
+const APPLICATION_SCRIPT = /^(start|serve|server|dev|develop|prod|production|watch)(?:$|[:_-])/i;
 
 /** Workspace packages read at most, so a huge monorepo costs a bounded number of reads. */
 const MAX_PACKAGES = 200;
@@ -25,6 +30,7 @@ const SCRIPT_FILE = /\.(?:[cm]?js|[cm]?ts)$/;
 const SCRIPT_FOLDER = /(?:^|\/)(?:scripts|bin)\//;
 
 interface PackageJson {
+  readonly main?: unknown;
   readonly bin?: unknown;
   readonly scripts?: unknown;
   readonly workspaces?: unknown;
@@ -51,16 +57,28 @@ export function entryPointsOf(pkg: PackageJson, dir: string): Map<string, EntryP
     if (at) files.set(at, 'package-bin');
   }
   for (const command of stringsOf(pkg.scripts)) {
-    const words = command.split(/[\s;&|()]+/);
-    words.forEach((word, i) => {
-      // `node lib/build-site` runs lib/build-site.js: Node resolves the extension.
-      const file = SCRIPT_FILE.test(word) ? word : words[i - 1] === 'node' && word.includes('/') && !word.startsWith('-') ? `${word}.js` : null;
-      if (!file || file.startsWith('-')) return;
-      const at = projectPath(dir, file.replace(/^['"]|['"]$/g, ''));
-      if (at && !files.has(at)) files.set(at, 'package-script');
-    });
+    for (const at of scriptFiles(command, dir)) if (!files.has(at)) files.set(at, 'package-script');
   }
   return files;
+}
+
+/** The script files a package.json command runs, as project paths. */
+function scriptFiles(command: string, dir: string): string[] {
+  const words = command.split(/[\s;&|()]+/);
+  return words.flatMap((word, i) => {
+    // `node lib/build-site` runs lib/build-site.js: Node resolves the extension.
+    const file = SCRIPT_FILE.test(word) ? word : words[i - 1] === 'node' && word.includes('/') ? `${word}.js` : null;
+    const at = file && !file.startsWith('-') ? projectPath(dir, file.replace(/^['"]|['"]$/g, '')) : null;
+    return at ? [at] : [];
+  });
+}
+
+/** The application's own files of a package.json: `main`, and what its start/serve/dev scripts run. */
+export function applicationFilesOf(pkg: PackageJson, dir: string): string[] {
+  const scripts = pkg.scripts && typeof pkg.scripts === 'object' && !Array.isArray(pkg.scripts) ? Object.entries(pkg.scripts) : [];
+  const started = scripts.flatMap(([name, command]) => (APPLICATION_SCRIPT.test(name) && typeof command === 'string' ? scriptFiles(command, dir) : []));
+  const main = typeof pkg.main === 'string' ? projectPath(dir, pkg.main) : null;
+  return main ? [main, ...started] : started;
 }
 
 async function readPackage(root: string, dir: string): Promise<PackageJson | null> {
@@ -99,12 +117,14 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
   const pkg = await readPackage(root, '.');
   if (!pkg) return NO_ENTRY_POINTS;
   const files = entryPointsOf(pkg, '');
+  const application = new Set(applicationFilesOf(pkg, ''));
   for (const dir of await workspaceDirs(root, pkg)) {
     const member = await readPackage(root, dir);
     if (!member) continue;
     for (const [file, reason] of entryPointsOf(member, dir)) if (!files.has(file)) files.set(file, reason);
+    for (const file of applicationFilesOf(member, dir)) application.add(file);
   }
-  return { files };
+  return { files, application };
 }
 
 /** Developer scripts by place: a `scripts/` folder (a `bin/` folder holds the commands a package ships). */
@@ -113,11 +133,12 @@ const DEVELOPER_FOLDER = /(?:^|\/)scripts\//;
 /**
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry
  * (`node extra/release/publish.mjs`) or kept in a `scripts/` folder. A file that is also a `bin` command
- * ships to users, so it is not one.
+ * ships to users, and one that `main` names or a start/serve/dev script runs is the application itself.
  */
 export async function developerScripts(root: string, files: readonly { readonly path: string }[]): Promise<string[]> {
-  const { files: declared } = await loadEntryPoints(root);
+  const { files: declared, application } = await loadEntryPoints(root);
   return files.map((file) => file.path).filter((file) => {
+    if (application.has(file)) return false;
     const reason = declared.get(file);
     return reason === 'package-script' || (reason === undefined && DEVELOPER_FOLDER.test(file));
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/domain/finding.js';
-import { applyEntryPoints, entryPointReason, entryPointsOf, loadEntryPoints, NO_ENTRY_POINTS } from '../../src/crawl/entry-points.js';
+import { applicationFilesOf, applyEntryPoints, entryPointReason, entryPointsOf, loadEntryPoints, NO_ENTRY_POINTS } from '../../src/crawl/entry-points.js';
 import { crawlDir } from '../helpers/crawl.js';
 
 const finding = (file: string, local: boolean, severity: Finding['severity'] = 'critical'): Finding =>
@@ -41,6 +41,11 @@ describe('CLI entry points of a package.json', () => {
     expect([...entryPointsOf({ scripts: { site: 'npm run doc && node lib/main/build-site', x: 'node -e 1' } }, '')]).toEqual([['lib/main/build-site.js', 'package-script']]);
   });
 
+  it('knows the application itself: main and what start/serve/dev scripts run', () => {
+    const pkg = { main: 'index.js', scripts: { 'start-server': 'node server/server.js', dev: 'vite & node server/dev.js', release: 'node extra/release.mjs' } };
+    expect(applicationFilesOf(pkg, 'packages/app')).toEqual(['packages/app/index.js', 'packages/app/server/server.js', 'packages/app/server/dev.js']);
+  });
+
   it('reads the root package.json and its workspaces once', async () => {
     const dir = await project({
       'package.json': JSON.stringify({ workspaces: ['packages/*'], scripts: { release: 'node scripts/release.js' } }),
@@ -67,7 +72,7 @@ describe('CLI entry points of a package.json', () => {
 });
 
 describe('findings in CLI entry points', () => {
-  const entryPoints = { files: new Map([['cli.js', 'package-bin' as const]]) };
+  const entryPoints = { files: new Map([['cli.js', 'package-bin' as const]]), application: new Set<string>() };
 
   it('lowers findings fed only by the command line to low, saying why', () => {
     const [lowered] = applyEntryPoints([finding('cli.js', true)], entryPoints);

@@ -178,7 +178,8 @@ describe('developer scripts', () => {
       '',
     ].join('\n');
     const root = await project({
-      'package.json': JSON.stringify({ bin: { tool: 'bin/tool.js' }, scripts: { release: 'node tools/release.mjs', site: 'node tools/site' } }),
+      'package.json': JSON.stringify({ bin: { tool: 'bin/tool.js' }, scripts: { release: 'node tools/release.mjs', site: 'node tools/site', 'start-server': 'node tools/server.js' } }),
+      'tools/server.js': release,
       'tools/release.mjs': release,
       'tools/site.js': release,
       'scripts/publish.js': release,
@@ -191,6 +192,8 @@ describe('developer scripts', () => {
       'bin/tool.js js/no-unsafe-finally high -',
       'scripts/publish.js js/no-unsafe-finally medium script',
       'tools/release.mjs js/no-unsafe-finally medium script',
+      'tools/server.js js/no-spawn-shell high -',
+      'tools/server.js js/no-unsafe-finally high -',
       'tools/site.js js/no-unsafe-finally medium script',
     ]);
   });
