@@ -4,6 +4,7 @@ import type { Finding } from '../domain/finding.js';
 import { asEntryPointFinding } from '../domain/operator-input.js';
 import type { EntryPointReason } from '../domain/operator-input.js';
 import { readProjectFile } from '../io/project-file.js';
+import { scriptModules } from './script-imports.js';
 
 /**
  * The project's CLI entry points, read once per crawl from its package.json files: the commands of
@@ -134,14 +135,17 @@ const DEVELOPER_FOLDER = /(?:^|\/)scripts\//;
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry
  * (`node extra/release/publish.mjs`) or kept in a `scripts/` folder. A file that is also a `bin` command
  * ships to users, and one that `main` names or a start/serve/dev script runs is the application itself.
+ * The modules such scripts import from their own folder are tooling too (see script-imports.ts).
  */
-export async function developerScripts(root: string, files: readonly { readonly path: string }[]): Promise<string[]> {
+export async function developerScripts(root: string, files: readonly { readonly path: string; readonly absolutePath: string; readonly language: string }[]): Promise<string[]> {
   const { files: declared, application } = await loadEntryPoints(root);
-  return files.map((file) => file.path).filter((file) => {
+  const scripts = files.map((file) => file.path).filter((file) => {
     if (application.has(file)) return false;
     const reason = declared.get(file);
     return reason === 'package-script' || (reason === undefined && DEVELOPER_FOLDER.test(file));
   });
+  const shipped = new Set([...application, ...[...declared].filter(([, reason]) => reason === 'package-bin').map(([file]) => file)]);
+  return [...scripts, ...(await scriptModules(root, scripts, files, shipped))];
 }
 
 /** Why `file` is a CLI entry point or developer script, or null. */

@@ -178,8 +178,13 @@ describe('developer scripts', () => {
       '',
     ].join('\n');
     const root = await project({
-      'package.json': JSON.stringify({ bin: { tool: 'bin/tool.js' }, scripts: { release: 'node tools/release.mjs', site: 'node tools/site', 'start-server': 'node tools/server.js' } }),
+      'package.json': JSON.stringify({ main: 'tools/lib/shared.js', bin: { tool: 'bin/tool.js' }, scripts: { release: 'node tools/release.mjs && node tools/release-steps.mjs', site: 'node tools/site', 'start-server': 'node tools/server.js' } }),
+      'app/db.js': release,
       'tools/server.js': release,
+      // imported by a release script from its own folder: tooling too, unless the application imports it
+      'tools/lib/publish.mjs': release,
+      'tools/lib/shared.js': release,
+      'tools/release-steps.mjs': "import './lib/publish.mjs';\nexport { x } from './lib/shared.js';\nimport('../app/db.js');\n",
       'tools/release.mjs': release,
       'tools/site.js': release,
       'scripts/publish.js': release,
@@ -188,9 +193,14 @@ describe('developer scripts', () => {
     const report = await crawlDir(root, { fix: false });
     const seen = report.findings.filter((f) => f.ruleId === 'js/no-spawn-shell' || f.ruleId === 'js/no-unsafe-finally').map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`);
     expect(seen.sort()).toEqual([
+      'app/db.js js/no-spawn-shell high -',
+      'app/db.js js/no-unsafe-finally high -',
       'bin/tool.js js/no-spawn-shell high -',
       'bin/tool.js js/no-unsafe-finally high -',
       'scripts/publish.js js/no-unsafe-finally medium script',
+      'tools/lib/publish.mjs js/no-unsafe-finally medium script',
+      'tools/lib/shared.js js/no-spawn-shell high -',
+      'tools/lib/shared.js js/no-unsafe-finally high -',
       'tools/release.mjs js/no-unsafe-finally medium script',
       'tools/server.js js/no-spawn-shell high -',
       'tools/server.js js/no-unsafe-finally high -',
