@@ -90,7 +90,7 @@ describe('applyTestCodePolicy', () => {
     found('js/no-unsafe-finally', 'test/a.js', 'high', 'bug'),
     found('js/no-empty-catch', 'test/a.js', 'medium', 'bug'),
     found('js/array-callback-return', 'test/a.js', 'high', 'bug'),
-    found('js/no-unreachable', 'test/a.js', 'medium', 'bug'),
+    found('js/getter-return', 'test/a.js', 'medium', 'bug'),
     found('js/no-dupe-keys', 'test/fixtures/b.js', 'high', 'bug'),
     found('secrets/github', 'test/fixtures/b.js', 'critical'),
   ];
@@ -100,7 +100,7 @@ describe('applyTestCodePolicy', () => {
     expect(out.map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`)).toEqual([
       'src/a.js js/no-tls-verification-disabled high -',
       'test/a.js js/no-unsafe-finally medium test',
-      'test/a.js js/no-unreachable low test',
+      'test/a.js js/getter-return low test',
       'test/fixtures/b.js secrets/github critical fixture',
     ]);
     expect(out[0]).toBe(findings[1]);
