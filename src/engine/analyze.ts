@@ -1,13 +1,15 @@
 import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { ConventionCounts } from '../domain/conventions.js';
-import type { Edit, Finding, Language, SourceRange, TemplateFix } from '../domain/finding.js';
+import type { Edit, Finding, Language, TemplateFix } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { asEntryPointFinding } from '../domain/operator-input.js';
 import { astGrepLang } from './languages.js';
 import { matchRules } from './combine.js';
 import type { RuleMatch } from './combine.js';
+import type { CompiledRule } from './compiled-rule.js';
 import type { RuleSet } from './rules.js';
+import { toRange, treeCensus } from './tree-census.js';
 import { nodeShape, nodeTokens } from './shape.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
@@ -34,51 +36,23 @@ export interface AnalysisResult {
   readonly conventionCounts: ConventionCounts;
 }
 
-/** How often the file follows and breaks each convention rule, for the project-wide share (crawl/decisions.ts). */
-function conventionCountsOf(root: SgRoot, input: AnalyzeInput, findings: readonly Finding[]): ConventionCounts {
+/**
+ * How often the file follows and breaks each convention rule, for the project-wide share (crawl/decisions.ts).
+ * `conforming`: the census's count per convention rule.
+ */
+function conventionCountsOf(input: AnalyzeInput, findings: readonly Finding[], conforming: ReadonlyMap<CompiledRule, number>): ConventionCounts {
   const counts: Record<string, { violating: number; conforming: number }> = {};
   for (const rule of input.rules.forLanguage(input.language)) {
-    const convention = rule.definition.convention;
-    if (!convention) continue;
+    if (!rule.definition.convention) continue;
     const id = rule.definition.id;
-    counts[id] = {
-      violating: findings.filter((finding) => finding.ruleId === id).length,
-      conforming: root.root().findAll({ rule: convention.conforming, ...(rule.definition.utils ? { utils: rule.definition.utils } : {}) } as Parameters<SgNode['findAll']>[0]).length,
-    };
+    counts[id] = { violating: findings.filter((finding) => finding.ruleId === id).length, conforming: conforming.get(rule) ?? 0 };
   }
   return counts;
 }
 
-function toRange(node: SgNode): SourceRange {
-  const { start, end } = node.range();
-  return {
-    startLine: start.line,
-    startColumn: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    startOffset: start.index,
-    endOffset: end.index,
-  };
-}
-
-/** Outermost ERROR nodes: nested ones are the same problem. */
-const ERROR_RULE = { rule: { kind: 'ERROR', not: { inside: { kind: 'ERROR', stopBy: 'end' } } } } as const;
-/** Nodes with empty text: tree-sitter's MISSING tokens are unnamed and zero-width. */
-const EMPTY_RULE = { rule: { regex: '^$' } } as const;
-
-/**
- * Syntax problems in the tree: ERROR nodes, and MISSING nodes that tree-sitter inserts (zero-width
- * unnamed tokens, such as a closing parenthesis it had to assume). Both searches run natively in
- * ast-grep: walking every node from JavaScript was slow and held a wrapper object per node.
- */
+/** Syntax problems in the tree (see treeCensus), in document order. */
 export function syntaxProblems(root: SgRoot): SyntaxProblem[] {
-  const top = root.root();
-  const errors = top.findAll(ERROR_RULE).map((node): SyntaxProblem => ({ range: toRange(node), kind: 'error', expected: null }));
-  const missing = top
-    .findAll(EMPTY_RULE)
-    .filter((node) => !node.isNamed())
-    .map((node): SyntaxProblem => ({ range: toRange(node), kind: 'missing', expected: String(node.kind()) }));
-  return [...errors, ...missing].sort((a, b) => a.range.startOffset - b.range.startOffset);
+  return treeCensus(root).problems;
 }
 
 /** Syntax problems of a text in a language, for "the fix adds no syntax error" checks. */
@@ -147,7 +121,8 @@ export function analyzeSource(input: AnalyzeInput): AnalysisResult {
  * language's combined rule config found in it (see engine/batch.ts), so that search is not run again.
  */
 export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?: readonly SgNode[]): AnalysisResult {
-  const problems = syntaxProblems(root);
+  const census = treeCensus(root, input.rules.forLanguage(input.language));
+  const problems = census.problems;
   const findings: Finding[] = [];
   const occurrences = new Map<string, number>();
   const addFinding = (partial: Omit<Finding, 'fingerprint'>, tokens: string): void => {
@@ -241,5 +216,5 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
       nodeTokens(node),
     );
   }
-  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(root, input, findings) };
+  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(input, findings, census.conforming) };
 }

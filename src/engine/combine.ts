@@ -103,17 +103,20 @@ function renamePatternObject(pattern: Record<string, unknown>, prefix: string): 
   return typeof pattern.context === 'string' ? { ...pattern, context: renamePattern(pattern.context, prefix) } : pattern;
 }
 
-function memberOf(rule: CompiledRule, index: number): { rule: unknown; utils: Record<string, unknown> } {
-  const prefix = memberPrefix(index);
-  const localUtils = rule.definition.utils ?? {};
+/** A rule body and the utils it may use, metavariables and util names prefixed, for a config it shares with others. */
+export function renamedRule(body: unknown, localUtils: Readonly<Record<string, unknown>>, prefix: string): { rule: unknown; utils: Record<string, unknown> } {
   const names = new Set(Object.keys(localUtils));
   const utils: Record<string, unknown> = {};
   for (const [name, util] of Object.entries(localUtils)) utils[`${prefix}${name}`] = renameRule(util, prefix, names);
-  return { rule: renameRule(rule.definition.rule, prefix, names), utils };
+  return { rule: renameRule(body, prefix, names), utils };
+}
+
+function memberOf(rule: CompiledRule, index: number): { rule: unknown; utils: Record<string, unknown> } {
+  return renamedRule(rule.definition.rule, rule.definition.utils ?? {}, memberPrefix(index));
 }
 
 /** `$$name` is bound exactly when `rule` matches the node; the node matches either way. */
-function tagged(rule: unknown, name: string): unknown {
+export function tagged(rule: unknown, name: string): unknown {
   return { any: [{ all: [rule, { pattern: `$$${name}` }] }, { regex: '' }] };
 }
 

@@ -38,6 +38,16 @@ export function hasInThreadParser(language: Language): boolean {
 }
 
 /**
+ * Hands the emitter an empty file. `transpileModule` collects its diagnostics (syntactic and options)
+ * before it emits, and a JavaScript emit adds none of its own (only declaration emit does), so the
+ * count is the same; but emitting a large file (down-levelled to ES5) cost seconds, for output we drop.
+ * `noEmit` cannot skip it: transpileModule overrides that option.
+ */
+function emptyEmit(ts: typeof TypeScript): TypeScript.CustomTransformers {
+  return { before: [() => (source) => ts.factory.updateSourceFile(source, [])] };
+}
+
+/**
  * The TypeScript compiler's syntax errors for a JavaScript/TypeScript file (no type check).
  * `parseDiagnostics` is the parser's own list, not in the public typings, hence the narrow cast. The
  * parser also accepts TypeScript-only syntax in a JavaScript file (type annotations, `export type`),
@@ -53,7 +63,7 @@ export function typescriptSyntaxErrors(text: string, file: string, language: Lan
   if (diagnostics === undefined) return 1;
   if (diagnostics.length > 0 || (kind !== ts.ScriptKind.JS && kind !== ts.ScriptKind.JSX)) return diagnostics.length;
   const fileName = kind === ts.ScriptKind.JSX ? 'file.jsx' : 'file.js';
-  const program = ts.transpileModule(text, { fileName, reportDiagnostics: true, compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve } });
+  const program = ts.transpileModule(text, { fileName, reportDiagnostics: true, compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve }, transformers: emptyEmit(ts) });
   return program.diagnostics?.length ?? 0;
 }
 
