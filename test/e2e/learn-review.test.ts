@@ -16,6 +16,8 @@ import { cleanupTemp, tempDir } from '../helpers/project.js';
 afterAll(cleanupTemp);
 
 const FILES: Record<string, string> = {
+  // js/no-inner-html is off by default (optIn): this project reviews every computed innerHTML.
+  '.roach.yml': 'rules:\n  enabled: [js/no-inner-html]\n',
   'src/banner.js': 'export function banner(el, message) {\n  el.innerHTML = message;\n}\n',
   'src/panel.js': 'export function show(el, markup) {\n  if (markup) {\n    el.innerHTML = markup;\n  }\n}\n',
   // Same pattern fingerprint (local names are abstracted), another file, never fixed by a human.
