@@ -5,7 +5,7 @@ import { conventionNotes, decideProject, loadEslintDecision, respectDecisions } 
 import { loadRules } from '../../src/engine/rules.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { crawlDir } from '../helpers/crawl.js';
-import { cleanupTemp, tempDir, writeTree } from '../helpers/project.js';
+import { cleanupTemp, tempTree } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
 
@@ -14,11 +14,7 @@ beforeAll(async () => {
   rules = await loadRules();
 });
 
-async function project(files: Readonly<Record<string, string>>): Promise<string> {
-  const root = await tempDir('roach-decisions-');
-  await writeTree(root, files);
-  return root;
-}
+const project = (files: Readonly<Record<string, string>>): Promise<string> => tempTree('roach-decisions-', files);
 
 describe("the project's Biome configuration", () => {
   it('reads biome.jsonc (comments, trailing commas) as data and maps the checks it turns off to ours', async () => {

@@ -1,21 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTerminal } from '../../src/report/terminal.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { cleanupTemp, tempTree } from '../helpers/project.js';
 import { crawlDir } from '../helpers/crawl.js';
 
 afterAll(cleanupTemp);
 
-async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await tempDir('roach-generated-crawl-');
-  for (const [relative, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
-    await writeFile(path.join(dir, relative), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, string>): Promise<string> => tempTree('roach-generated-crawl-', files);
 
 // A committed rollup bundle: the example of 473 findings nobody can fix where they are.
 const BUNDLE = "(function (global, factory) {\n  typeof define === 'function' && define.amd ? define(factory) : (global.x = factory());\n})(this, (function () { 'use strict';\n  function run(a) { debugger; return a; }\n  return run;\n}));\n//# sourceMappingURL=x.js.map\n";

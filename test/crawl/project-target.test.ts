@@ -1,21 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ES5, ES_NEXT } from '../../src/domain/es-edition.js';
 import { configuredTargetOf, describeTarget, detectProjectTarget, lowestOf } from '../../src/crawl/project-target.js';
-import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { cleanupTemp, tempTree } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
 
 /** A project folder holding the given files (paths relative to it). */
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await tempDir('roach-target-');
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): Promise<string> => tempTree('roach-target-', files);
 
 async function detect(files: Record<string, string>): Promise<{ edition: number | null; source: string | null }> {
   const { edition, source } = await detectProjectTarget(await project(files));

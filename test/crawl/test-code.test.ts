@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyTestCodePolicy, DEFAULT_TEST_CODE_SETTINGS, inTestsLookup, loadCodeRoles } from '../../src/crawl/test-code.js';
@@ -7,19 +6,12 @@ import type { Finding } from '../../src/domain/finding.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { computeBaseline } from '../../src/crawl/baseline.js';
 import { fixtureRepo } from '../helpers/git-repo.js';
-import { cleanupTemp, tempDir } from '../helpers/project.js';
+import { cleanupTemp, tempDir, tempTree } from '../helpers/project.js';
 import { crawlDir } from '../helpers/crawl.js';
 
 afterAll(cleanupTemp);
 
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await tempDir('roach-test-code-');
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): Promise<string> => tempTree('roach-test-code-', files);
 
 function walked(root: string, files: readonly string[]): { path: string; absolutePath: string; language: 'javascript' | 'text' }[] {
   return files.map((file) => ({ path: file, absolutePath: path.join(root, file), language: file.endsWith('.js') ? 'javascript' : 'text' }));

@@ -63,3 +63,10 @@ export async function writeTree(root: string, files: Readonly<Record<string, str
     await writeFile(file, content);
   }
 }
+
+/** A new temporary folder (removed by cleanupTemp) holding `files`: the usual small project of a test. */
+export async function tempTree(prefix: string, files: Readonly<Record<string, string>>): Promise<string> {
+  const root = await tempDir(prefix);
+  await writeTree(root, files);
+  return root;
+}
