@@ -128,8 +128,13 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
   return { files, application };
 }
 
-/** Developer scripts by place: a `scripts/` folder (a `bin/` folder holds the commands a package ships). */
-const DEVELOPER_FOLDER = /(?:^|\/)scripts\//;
+/**
+ * Developer scripts by place (a `bin/` folder holds the commands a package ships, so it is not one): a
+ * `scripts/` folder; schema migrations (`migrations/`, Alembic's `alembic/`), run by the operator on deploy
+ * with the developers' own data, never reached by a request; a top-level `dev/` folder (code generators,
+ * local helpers); CI configuration and its scripts (`.github/`, `.circleci/`).
+ */
+const DEVELOPER_FOLDER = /(?:^|\/)(?:scripts|migrations|alembic)\/|^(?:dev|\.github|\.circleci)\//;
 
 /**
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry

@@ -63,8 +63,8 @@ const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|function
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 /** `push-examples/` too. Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
 const EXAMPLE_DIRS = /^examples?$|[-_]examples?$|^demos?$|^samples?$|^docs?$|^documentation$/i;
-/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes. */
-const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$/;
+/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes, the test run's `.env.test`. */
+const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$|^\.env\.(test|testing)(\.local)?$/;
 const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;
 const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
 /** `test.js`, `test-server.js`, `server-test.js`, `test_utils.ts`: test code by name only if its imports say so. */

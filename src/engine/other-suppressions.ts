@@ -14,9 +14,9 @@ import type { Suppression, SuppressionTool } from './suppression-model.js';
 
 /** Texts without any of these have no other tool's suppression (the fast path of suppressionsOf). */
 export const OTHER_TOOL_MARKERS: Readonly<Record<Language, readonly string[]>> = Object.freeze({
-  javascript: ['eslint', 'nosemgrep'],
-  typescript: ['eslint', 'nosemgrep'],
-  tsx: ['eslint', 'nosemgrep'],
+  javascript: ['eslint', 'oxlint', 'nosemgrep'],
+  typescript: ['eslint', 'oxlint', 'nosemgrep'],
+  tsx: ['eslint', 'oxlint', 'nosemgrep'],
   python: ['noqa', 'NOQA', 'nosec', 'nosemgrep'],
   go: ['nolint', 'nosec', 'nosemgrep'],
   java: ['SuppressWarnings', 'nosemgrep'],
@@ -25,7 +25,7 @@ export const OTHER_TOOL_MARKERS: Readonly<Record<Language, readonly string[]>> =
 export interface FileContext {
   readonly text: string;
   readonly lineCount: number;
-  /** Block `eslint-disable` comments not yet closed by an `eslint-enable`. */
+  /** Block `eslint-disable` (`oxlint-disable`) comments not yet closed by an `eslint-enable` (`oxlint-enable`). */
   readonly state: { readonly openBlocks: Suppression[] };
 }
 
@@ -100,27 +100,41 @@ export function rulesTurnedOff(config: string): string[] {
   });
 }
 
-const ESLINT_DIRECTIVE = /^(eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable|eslint)(?=\s|$)\s*(.*)$/s;
+/** ESLint's directives, and oxlint's, which reads the same forms under its own prefix too. */
+const ESLINT_DIRECTIVE = /^(eslint|oxlint)(-disable-next-line|-disable-line|-disable|-enable|)(?=\s|$)\s*(.*)$/s;
+
+/**
+ * oxlint names a rule by its plugin (`eslint/no-debugger`, `typescript/no-explicit-any`, `unicorn/x`);
+ * ESLint's names for the same rules are what rule-names.ts maps.
+ */
+function eslintNameOfOxlint(name: string): string {
+  if (name.startsWith('eslint/')) return name.slice('eslint/'.length);
+  if (name.startsWith('typescript/')) return `@typescript-eslint/${name.slice('typescript/'.length)}`;
+  return name;
+}
 
 function eslintSuppression(node: SgNode, body: string, context: FileContext): Suppression[] {
   const match = ESLINT_DIRECTIVE.exec(body);
   if (!match) return [];
-  const [, directive, rest = ''] = match;
+  const [, prefix = 'eslint', form = '', rest = ''] = match;
+  const tool: SuppressionTool = prefix === 'oxlint' ? 'oxlint' : 'eslint';
+  const directive = `eslint${form}`;
   const { start, end } = node.range();
-  const names = eslintNames(rest);
+  const names = eslintNames(rest).map((name) => (tool === 'oxlint' ? eslintNameOfOxlint(name) : name));
   const scope: Scope = { rules: names.length > 0 ? mapped(names, builtInRulesForEslint) : null, categories: null };
-  if (directive === 'eslint-disable-line') return [suppression('eslint', node, start.line, start.line, scope)];
-  if (directive === 'eslint-disable-next-line') return [suppression('eslint', node, end.line + 1, end.line + 1, scope)];
-  // ESLint reads the block forms only from block comments.
-  if (!node.text().startsWith('/*')) return [];
+  if (directive === 'eslint-disable-line') return [suppression(tool, node, start.line, start.line, scope)];
+  if (directive === 'eslint-disable-next-line') return [suppression(tool, node, end.line + 1, end.line + 1, scope)];
+  // ESLint reads the block forms only from block comments; oxlint reads `// oxlint-disable` too.
+  if (tool === 'eslint' && !node.text().startsWith('/*')) return [];
   if (directive === 'eslint') {
+    if (tool === 'oxlint') return [];
     const [config = ''] = rest.split(/\s--(?:\s|$)/);
     const off = rulesTurnedOff(config);
     return off.length > 0 ? [suppression('eslint', node, 0, context.lineCount, { rules: mapped(off, builtInRulesForEslint), categories: null })] : [];
   }
   const blocks = context.state.openBlocks;
   if (directive === 'eslint-disable') {
-    blocks.push(suppression('eslint', node, start.line, context.lineCount, scope));
+    blocks.push(suppression(tool, node, start.line, context.lineCount, scope));
     return [];
   }
   // eslint-enable: closes the blocks it names (all of them without names); a disable-all block stays open
@@ -128,7 +142,9 @@ function eslintSuppression(node: SgNode, body: string, context: FileContext): Su
   const closed: Suppression[] = [];
   const enabled = scope.rules;
   for (const block of blocks.splice(0)) {
-    if (enabled === null) closed.push({ ...block, toLine: start.line });
+    // each tool's enable closes only its own blocks
+    if (block.tool !== tool) blocks.push(block);
+    else if (enabled === null) closed.push({ ...block, toLine: start.line });
     else if (block.rules === null) blocks.push(block);
     else {
       const ending = [...block.rules].filter((id) => enabled.has(id));

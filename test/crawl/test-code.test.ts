@@ -181,15 +181,19 @@ describe('developer scripts', () => {
       'tools/site.js': release,
       'scripts/publish.js': release,
       'bin/tool.js': release,
+      'server/migrations/20240101-add-slug.js': release,
+      '.github/scripts/label.js': release,
     });
     const report = await crawlDir(root, { fix: false });
     const seen = report.findings.filter((f) => f.ruleId === 'js/no-spawn-shell' || f.ruleId === 'js/no-unsafe-finally').map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`);
     expect(seen.sort()).toEqual([
+      '.github/scripts/label.js js/no-unsafe-finally medium script',
       'app/db.js js/no-spawn-shell high -',
       'app/db.js js/no-unsafe-finally high -',
       'bin/tool.js js/no-spawn-shell high -',
       'bin/tool.js js/no-unsafe-finally high -',
       'scripts/publish.js js/no-unsafe-finally medium script',
+      'server/migrations/20240101-add-slug.js js/no-unsafe-finally medium script',
       'tools/lib/publish.mjs js/no-unsafe-finally medium script',
       'tools/lib/shared.js js/no-spawn-shell high -',
       'tools/lib/shared.js js/no-unsafe-finally high -',

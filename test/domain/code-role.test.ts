@@ -42,6 +42,10 @@ describe('roleOfPath', () => {
     ['conftest.py', 'test'],
     ['app/tests.py', 'test'],
     ['examples/tutorial/flaskr/db.py', 'example'],
+    // the test run's environment file
+    ['.env.test', 'test'],
+    ['apps/web/.env.testing', 'test'],
+    ['.env.production', null],
     // Go
     ['pkg/auth/token_test.go', 'test'],
     ['pkg/auth/testdata/cert.go', 'fixture'],

@@ -71,6 +71,10 @@ describe("other tools' suppressions", () => {
     { name: 'nosemgrep on the line before', code: '// nosemgrep\neval(a);\neval(b);\n', expected: ['3:js/no-eval'] },
     { name: 'nosemgrep does not cover bugs', code: 'if (x == null) {} // nosemgrep\ndebugger; // nosemgrep\n', expected: ['2:js/no-debugger'] },
     { name: 'nosemgrep with a foreign id suppresses nothing', code: 'eval(a); // nosemgrep: javascript.lang.security.audit.eval-detected\n', expected: ['1:js/no-eval'] },
+    { name: 'oxlint-disable-next-line', code: '// oxlint-disable-next-line no-debugger\ndebugger;\ndebugger;\n', expected: ['3:js/no-debugger'] },
+    { name: "oxlint-disable-line with oxlint's plugin prefix", code: 'debugger; // oxlint-disable-line eslint/no-debugger\n', expected: [] },
+    { name: 'oxlint block from a line comment to its enable', code: '// oxlint-disable no-debugger\ndebugger;\n// oxlint-enable no-debugger\ndebugger;\n', expected: ['4:js/no-debugger'] },
+    { name: "an oxlint enable leaves ESLint's block open", code: '/* eslint-disable no-debugger */\n// oxlint-enable\ndebugger;\n', expected: [] },
     { name: 'eslint text in a string is not a comment', code: 'const s = "// eslint-disable-next-line";\neval(x);\n', expected: ['2:js/no-eval'] },
   ])('JavaScript: $name', ({ code, expected }) => {
     expect(js(code)).toEqual(expected);

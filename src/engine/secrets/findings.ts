@@ -76,19 +76,27 @@ export function secretFindings(text: string, file: string, language: FileLanguag
     });
 }
 
+/** CWE-798, hard-coded credentials: what a secrets finding reports. */
+const HARD_CODED_CREDENTIALS = 798;
+
 /**
  * Other rules' findings in a file that holds secrets: their snippets, messages and bindings are masked
  * the same way, and their template fixes are dropped, because a fix would store the file's bytes and a
- * diff around the secret (see docs/secrets.md).
+ * diff around the secret (see docs/secrets.md). A hard-coded-credential rule's finding (CWE-798) over a
+ * secret the scan found is dropped: the scan's own finding reports that secret, so one secret is one
+ * finding, not two.
  */
 export function maskOtherFindings(findings: readonly Finding[], text: string, matches: readonly SecretSpan[]): Finding[] {
   if (matches.length === 0) return [...findings];
   const secrets = matches.map((m) => m.secret);
-  return findings.map((finding) => {
+  const out: Finding[] = [];
+  for (const finding of findings) {
     const { startOffset, endOffset } = finding.range;
     const overlaps = matches.some((m) => m.start < endOffset && startOffset < m.end);
+    if (overlaps && finding.cwe === HARD_CODED_CREDENTIALS) continue;
     const snippet = overlaps ? trimmed(maskedSlice(text, startOffset, endOffset, matches)) : maskAll(finding.snippet, secrets);
     const bindings = Object.fromEntries(Object.entries(finding.bindings).map(([name, value]) => [name, maskAll(value, secrets)]));
-    return { ...finding, snippet, message: maskAll(finding.message, secrets), bindings, templateFix: null };
-  });
+    out.push({ ...finding, snippet, message: maskAll(finding.message, secrets), bindings, templateFix: null });
+  }
+  return out;
 }

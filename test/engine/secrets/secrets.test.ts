@@ -99,6 +99,7 @@ describe('secret findings', () => {
     const other: Finding = {
       ...secrets.findings[0]!,
       ruleId: 'js/example',
+      cwe: 489,
       snippet: code.trim(),
       message: `uses ${T.ghp}`,
       range: { ...secrets.findings[0]!.range, startOffset: 0, endOffset: code.length - 1 },
@@ -109,6 +110,16 @@ describe('secret findings', () => {
     expect(shown(masked!)).not.toContain(T.ghp);
     expect(masked!.snippet).toBe(`const apiToken = "${maskSecret(T.ghp)}";`);
     expect(masked!.templateFix).toBeNull();
+  });
+
+  it('drops a hard-coded-credential rule finding over a secret the scan reports: one secret, one finding', () => {
+    const code = `SECRET_KEY = "${T.ghp}"\nPASSWORD_HINT = "x"\n`;
+    const secrets = scanner.scan(code, 'settings.py', 'python');
+    const base = secrets.findings[0]!;
+    const credential: Finding = { ...base, ruleId: 'py/no-hardcoded-credentials', cwe: 798, range: { ...base.range, startOffset: 0, endOffset: code.indexOf('\n') } };
+    const elsewhere: Finding = { ...credential, range: { ...base.range, startOffset: code.indexOf('PASSWORD'), endOffset: code.length - 1 } };
+    const other: Finding = { ...credential, ruleId: 'py/example', cwe: 489 };
+    expect(maskOtherFindings([credential, elsewhere, other], code, secrets.matches).map((f) => f.ruleId)).toEqual(['py/no-hardcoded-credentials', 'py/example']);
   });
 
   it('honours disabled rules and excluded paths', () => {
