@@ -61,7 +61,7 @@ describe('developer stats from git blame', () => {
     await run('git', ['init', '-q', '-b', 'main'], { cwd: repo });
     await writeFile(path.join(repo, 'src', 'a.js'), 'export function a(x) {\n  debugger;\n  return x + 1;\n}\n');
     await commitAs(repo, 'Alice A', 'Alice@Example.TEST', 'a');
-    await writeFile(path.join(repo, 'src', 'b.js'), "export function b(token) {\n  debugger;\n  const h = require('node:crypto').createHash('md5').update(token);\n  return h;\n}\n");
+    await writeFile(path.join(repo, 'src', 'b.js'), "export function sign(payload) {\n  debugger;\n  const h = require('node:crypto').createHash('md5').update(payload);\n  return h;\n}\n");
     await commitAs(repo, 'Bob B', 'bob@example.test', 'b');
     projectId = await register('repo', repo);
     await crawlProject(projectId, repo);
