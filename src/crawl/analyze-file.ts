@@ -97,6 +97,17 @@ async function prepare(file: AnalyzeTaskFile, root: string | null): Promise<Prep
   return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
 }
 
+/**
+ * Why a file that does not parse is a template rather than broken code: EJS/ERB tags (`<%= x %>`,
+ * `<%- json %>`) in a file named for its output (`padBootstrap.js`, rendered by the server). Asked only of
+ * files the grammar failed on, so valid code holding such text in a string is never skipped. Its partial
+ * tree would give the rules fragments of code, and a parse-error finding would blame valid source.
+ */
+function templateTags(text: string): string | null {
+  const open = text.indexOf('<%');
+  return open >= 0 && text.indexOf('%>', open + 2) > 0 ? 'a template (EJS/ERB <% %> tags) that renders to code, not code the grammar can parse: no parse error reported, only the secrets scan ran' : null;
+}
+
 /** The rules' (and the secrets scan's) findings of a prepared file; `tree`: its batch search result. */
 function finish(
   prepared: Extract<Prepared, { done: null }>,
@@ -109,6 +120,9 @@ function finish(
   if (file.language === 'text') return { path: file.path, status: 'analyzed', sha256, findings: found.findings, syntaxProblems: 0 };
   const input = { text, file: file.path, language: file.language, rules };
   const result = tree ? analyzeParsed(tree.root, input, tree.nodes) : analyzeSource(input);
+  // A template's partial tree gives the rules fragments of code: only the secrets scan's findings stand.
+  const template = result.syntaxProblems.length > 0 && !result.grammarGap ? templateTags(text) : null;
+  if (template) return { path: file.path, status: 'analyzed', sha256, findings: found.findings, syntaxProblems: result.syntaxProblems.length, grammarGap: template };
   const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
   const gap = result.grammarGap ? { grammarGap: result.grammarGap } : {};
   const conventions = Object.keys(result.conventionCounts).length > 0 ? { conventionCounts: result.conventionCounts } : {};

@@ -35,4 +35,16 @@ describe('a crawl with generated code and grammar gaps', () => {
     expect(report.files.skipped).toEqual([]);
     expect(report.findings.map((f) => `${f.file} ${f.ruleId}`)).toContain('dist/x.js js/no-debugger');
   });
+
+  it('reports a .js template (EJS tags) as a grammar gap: no parse error, no rule findings of its fragments', async () => {
+    const template = "(async () => {\n  debugger;\n  window.clientVars = { version: <%- JSON.stringify(settings.version) %> };\n})();\n";
+    const dir = await tree({
+      'src/templates/bootstrap.js': template,
+      'src/broken.js': 'function f( {\n  debugger;\n}\n',
+      'src/strings.js': "export const tag = '<% x %>';\ndebugger;\n",
+    });
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual(['src/broken.js parse-error', 'src/strings.js js/no-debugger']);
+    expect(report.grammarGaps?.map((g) => `${g.path} ${g.detail.slice(0, 31)}`)).toEqual(['src/templates/bootstrap.js a template (EJS/ERB <% %> tags)']);
+  });
 });
