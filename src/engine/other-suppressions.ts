@@ -178,9 +178,17 @@ function codes(list: string | undefined): string[] {
   return list ? list.split(/[\s,]+/).filter(Boolean) : [];
 }
 
-function pythonSuppressions(node: SgNode, body: string): Suppression[] {
+/** Ruff's and flake8's file-level exemption: `# ruff: noqa`, `# ruff: noqa: E722`, `# flake8: noqa`. */
+const FILE_NOQA = new RegExp(`^(?:ruff|flake8)\\s*:\\s*noqa(?::\\s*${CODE_LIST})?\\s*$`, 'i');
+
+function pythonSuppressions(node: SgNode, body: string, lineCount: number): Suppression[] {
   const line = node.range().start.line;
   const out: Suppression[] = [];
+  const fileWide = FILE_NOQA.exec(body);
+  if (fileWide) {
+    const listed = codes(fileWide[1]);
+    return [suppression('noqa', node, 0, lineCount, { rules: listed.length > 0 ? mapped(listed, pythonRulesForCode) : null, categories: null })];
+  }
   const noqa = NOQA.exec(body);
   if (noqa) {
     const listed = codes(noqa[1]);
@@ -227,7 +235,7 @@ export function otherToolSuppression(node: SgNode, body: string, language: Langu
     case 'tsx':
       return [...eslintSuppression(node, body, context), ...semgrep];
     case 'python':
-      return [...pythonSuppressions(node, body), ...semgrep];
+      return [...pythonSuppressions(node, body, context.lineCount), ...semgrep];
     case 'go':
       return [...goSuppressions(node, body, context.text), ...semgrep];
     case 'java':

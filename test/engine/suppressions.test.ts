@@ -86,13 +86,16 @@ describe("other tools' suppressions", () => {
 
   it.each([
     { name: 'bare noqa: every rule of the line', code: 'x = eval(src)  # noqa\ny = eval(src)\n', expected: ['2:py/no-eval'] },
+    { name: 'ruff: noqa exempts the whole file', code: '# ruff: noqa\ntry:\n    f()\nexcept:\n    pass\n', expected: [] },
+    { name: 'ruff: noqa with codes exempts those rules in the file', code: '# ruff: noqa: E722\ntry:\n    f()\nexcept:\n    pass\nx = eval(src)\n', expected: ['6:py/no-eval'] },
+    { name: 'flake8: noqa exempts the whole file', code: 'x = eval(src)\n# flake8: noqa\n', expected: [] },
     { name: 'noqa with the Ruff code of the rule', code: 'x = eval(src)  # noqa: S307\n', expected: [] },
     { name: 'noqa with another code', code: 'x = eval(src)  # noqa: E501\n', expected: ['1:py/no-eval'] },
     { name: 'noqa with a flake8 code', code: 'try:\n    f()\nexcept:  # noqa: E722\n    pass\n', expected: [] },
     { name: 'noqa with an unrelated flake8 code', code: 'try:\n    f()\nexcept:  # noqa: E501\n    pass\n', expected: ['3:py/no-bare-except'] },
     { name: 'bare nosec: security findings', code: 'x = eval(src)  # nosec\n', expected: [] },
-    { name: 'nosec with the bandit test id', code: 'import os\nos.system(cmd)  # nosec B605\n', expected: [] },
-    { name: 'nosec with another test id', code: 'import os\nos.system(cmd)  # nosec B101\n', expected: ['2:py/no-os-system'] },
+    { name: 'nosec with the bandit test id', code: 'import os\nos.system("ls " + d)  # nosec B605\n', expected: [] },
+    { name: 'nosec with another test id', code: 'import os\nos.system("ls " + d)  # nosec B101\n', expected: ['2:py/no-os-system'] },
     { name: 'nosec after a type comment', code: 'x = eval(src)  # type: ignore # nosec\n', expected: [] },
   ])('Python: $name', ({ code, expected }) => {
     expect(ruleIds(code, 'python')).toEqual(expected);
