@@ -10,6 +10,7 @@ import { secretRuleById } from '../engine/secrets/scanner.js';
 import { looksLikeTestCode } from '../engine/test-framework.js';
 import { readProjectFile } from '../io/project-file.js';
 import { developerScripts } from './entry-points.js';
+import { healthCheckScripts } from './health-checks.js';
 import { decodeSource } from '../io/source-file.js';
 
 /** `.roach.yml` `tests:`: how test, fixture, example and benchmark code is recognised and treated. */
@@ -49,7 +50,8 @@ async function testByContent(root: string, file: RoleFile): Promise<boolean> {
  * The role of every walked file, read once per crawl: `.roach.yml`'s production patterns first (never test
  * code), then its per-role patterns, then the conventions of domain/code-role.ts; a file whose name only
  * suggests a test (`test.js`, `server-test.js`) is a test when its imports or calls say so; of the rest, what
- * package.json's `scripts` run or a `scripts/` folder holds is a developer script.
+ * package.json's `scripts` run or a `scripts/` folder holds is a developer script, and so is what a
+ * Dockerfile's HEALTHCHECK runs (an operations probe of the container's own service).
  */
 export async function loadCodeRoles(root: string, files: readonly RoleFile[], settings: TestCodeSettings = DEFAULT_TEST_CODE_SETTINGS): Promise<CodeRoles> {
   const roles = new Map<string, CodeRole>();
@@ -67,7 +69,7 @@ export async function loadCodeRoles(root: string, files: readonly RoleFile[], se
     }
   }
   // The project's own tooling (release, build and maintenance scripts), by what its package.json runs.
-  for (const file of await developerScripts(root, files)) {
+  for (const file of [...(await developerScripts(root, files)), ...(await healthCheckScripts(root, files.map((f) => f.path)))]) {
     if (!roles.has(file) && !production.ignores(file)) roles.set(file, 'script');
   }
   return roles;

@@ -4,9 +4,10 @@ import type { Category, Severity } from './severity.js';
  * What a file is when it is not production code. `test`: test files and their helpers (unit, e2e);
  * `fixture`: data the tests use (fixtures, mocks, Go `testdata`), often deliberately wrong code;
  * `example`: documentation examples and demos; `benchmark`: benchmarks; `script`: the project's own
- * developer tooling (build, release and maintenance scripts that package.json's `scripts` run, files in a
- * `scripts/` folder). None of them ships or runs in production, so a security rule's premise (an attacker
- * reaches this code) does not hold there.
+ * developer and operations tooling (build, release and maintenance scripts that package.json's `scripts`
+ * run, files in a `scripts/` folder, schema migrations, CI configuration, a container's HEALTHCHECK probe).
+ * No request reaches any of them, so a security rule's premise (an attacker reaches this code) does not
+ * hold there.
  */
 export const CODE_ROLES = ['test', 'fixture', 'example', 'benchmark', 'script'] as const;
 export type CodeRole = (typeof CODE_ROLES)[number];

@@ -205,6 +205,24 @@ describe('developer scripts', () => {
   });
 });
 
+describe('container health checks', () => {
+  it("treats what a Dockerfile's HEALTHCHECK runs as tooling: TLS off towards the container's own port is no finding there", async () => {
+    const tlsOff = 'package main\n\nfunc main() {\n\thttp.DefaultTransport.(*http.Transport).TLSClientConfig = &tls.Config{InsecureSkipVerify: true}\n}\n';
+    const envOff = 'process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";\n';
+    const root = await project({
+      'docker/dockerfile': 'FROM node:20\nWORKDIR /app\nHEALTHCHECK --interval=60s --retries=5 CMD extra/healthcheck\n',
+      Dockerfile: 'FROM node:20\nHEALTHCHECK CMD ["node", "/app/probes/ready.js"]\n',
+      'extra/healthcheck.go': tlsOff,
+      'probes/ready.js': envOff,
+      'server/client.go': tlsOff,
+      'server/boot.js': envOff,
+    });
+    const report = await crawlDir(root, { fix: false });
+    const seen = report.findings.filter((f) => f.ruleId.includes('tls')).map((f) => `${f.file} ${f.ruleId}`);
+    expect(seen.sort()).toEqual(['server/boot.js js/no-tls-env-override', 'server/client.go go/no-tls-verification-disabled']);
+  });
+});
+
 describe('the baseline', () => {
   it('drops what the crawl drops in test code, so both sides compare the same findings', async () => {
     const repo = await fixtureRepo(await tempDir('roach-test-code-git-'));
