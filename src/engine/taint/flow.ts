@@ -267,9 +267,17 @@ export class TaintFlow {
     return found;
   }
 
+  /** `url.search = ctx.search` for a rule whose sink does not care about `search` (see inertProperties). */
+  private inert(definition: Definition): boolean {
+    if (definition.kind !== 'mutate' || this.spec.inertProperties.size === 0 || definition.node.kind() !== 'assignment_expression') return false;
+    const left = definition.node.field('left');
+    const property = left?.kind() === 'member_expression' ? left.field('property')?.text() : undefined;
+    return property !== undefined && this.spec.inertProperties.has(property);
+  }
+
   private definition(definition: Definition, name: string): Taint {
     const key = `${definition.node.id()}\0${name}`;
-    if (this.visiting.has(key)) return CLEAN;
+    if (this.visiting.has(key) || this.inert(definition)) return CLEAN;
     this.visiting.add(key);
     try {
       const [only] = definition.values;

@@ -29,6 +29,11 @@ export const TaintSectionSchema = z.strictObject({
   sources: z.array(z.union([z.enum(SOURCE_SETS), astGrepRule])).min(1),
   /** ast-grep rules for expressions whose value is safe for this sink (escaping, path.basename, ...). */
   sanitizers: z.array(astGrepRule).optional(),
+  /**
+   * Properties that data may be written to without making the object dangerous for this sink: a URL's
+   * `pathname`, `search` and `hash` (`url.search = ctx.search`) leave the origin a redirect goes to as it was.
+   */
+  inertProperties: z.array(z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'must be a property name such as pathname')).optional(),
 });
 export type TaintSection = z.infer<typeof TaintSectionSchema>;
 
@@ -44,6 +49,8 @@ export interface CompiledTaint {
   readonly sourceSets: ReadonlySet<SourceSet>;
   readonly sourceRules: readonly NodeRule[];
   readonly sanitizers: readonly NodeRule[];
+  /** Properties whose assignment does not taint their object (see TaintSectionSchema). */
+  readonly inertProperties: ReadonlySet<string>;
   /**
    * For a rule with local sets (argv, env): the same section without them, asked first so a sink that
    * remote data reaches is never reported as local only; null when the rule has no local set.
@@ -69,7 +76,8 @@ export function compileTaint(section: TaintSection): CompiledTaint {
     else sourceRules.push(nodeRule(source));
   }
   const sanitizers = (section.sanitizers ?? []).map(nodeRule);
+  const inertProperties = new Set(section.inertProperties ?? []);
   const remoteSets = new Set([...sourceSets].filter((set) => !LOCAL_SOURCE_SETS.has(set)));
-  const remote = remoteSets.size === sourceSets.size ? null : { sinks: section.sinks, sourceSets: remoteSets, sourceRules, sanitizers, remote: null };
-  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers, remote };
+  const remote = remoteSets.size === sourceSets.size ? null : { sinks: section.sinks, sourceSets: remoteSets, sourceRules, sanitizers, inertProperties, remote: null };
+  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers, inertProperties, remote };
 }
