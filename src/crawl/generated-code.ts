@@ -43,6 +43,12 @@ const VENDORED_DIRS: Readonly<Record<string, string>> = {
 };
 /** File names of minified and bundled output: `jquery.min.js`, `app.bundle.js`. */
 const GENERATED_NAME = /\.(min|bundle)\.[^.]+$/i;
+/**
+ * Script and style names carrying a bundler's content hash (`settings.cec5001b.js`, `main-3f9a1c2e.css`,
+ * webpack's `[contenthash:8]`, Vite's hex hashes): build output copied into the tree. Hex with at least
+ * one digit and one letter, so a word (`-deadbeef`) or a date (`-20240101`) is no hash.
+ */
+const CONTENT_HASH_NAME = /[.-](?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,20}\.(?:[cm]?js|css)$/;
 
 type Mark = boolean | undefined;
 
@@ -169,6 +175,7 @@ export class GeneratedPlaces {
       if (folder) return { verdict: { reason: 'generated', detail: GENERATED_DIRS[folder.toLowerCase()] as string }, contentCheck: false };
       const name = relative.slice(relative.lastIndexOf('/') + 1);
       if (GENERATED_NAME.test(name)) return { verdict: { reason: 'generated', detail: `its name (${name}) is that of minified or bundled output` }, contentCheck: false };
+      if (CONTENT_HASH_NAME.test(name)) return { verdict: { reason: 'generated', detail: `its name (${name}) carries a bundler's content hash: build output` }, contentCheck: false };
     }
     return { verdict: null, contentCheck: guessGenerated };
   }

@@ -109,6 +109,19 @@ describe('a crawl', () => {
     expect(report.decisions).toEqual({ eslintConfig: { file: '.eslintrc.yml', rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }] }, conventions: [] });
   }, 60_000);
 
+  it('counts the safe spellings of hasOwnProperty and aware datetimes as conforming, per rule', async () => {
+    const direct = Array.from({ length: 22 }, (_, i) => `if (o${i}.hasOwnProperty('k')) n++;`).join('\n') + '\nif (Object.hasOwn(a, "k")) n++;\n';
+    const mixed = Array.from({ length: 22 }, (_, i) => (i % 2 ? `Object.prototype.hasOwnProperty.call(o${i}, 'k');` : `o${i}.hasOwnProperty('k');`)).join('\n') + '\n';
+    const naive = Array.from({ length: 21 }, (_, i) => `t${i} = datetime.datetime.utcnow()`).join('\n') + '\nnow = datetime.now(timezone.utc)\n';
+    const convention = await crawlDir(await project({ 'lib/a.js': direct, 'app/times.py': naive }), { fix: false });
+    expect(convention.decisions?.conventions.map((note) => [note.rule, note.violating, note.conforming])).toEqual([
+      ['js/no-prototype-builtins', 22, 1],
+      ['py/no-datetime-utcnow', 21, 1],
+    ]);
+    const half = await crawlDir(await project({ 'lib/a.js': mixed }), { fix: false });
+    expect(half.findings.filter((f) => f.ruleId === 'js/no-prototype-builtins')).toHaveLength(11);
+  }, 60_000);
+
   it('.roach.yml respect.enforce reports the rule in full', async () => {
     const root = await project({ 'lib/a.js': es5File(25), '.roach.yml': `respect:\n  enforce: [js/no-var]\n${ENABLED}` });
     const report = await crawlDir(root, { fix: false });

@@ -41,11 +41,14 @@ describe('generated and vendored code by place', () => {
       'src/vendor/cookie/index.ts': 'export {};\n',
       'public/jquery.min.js': 'a();\n',
       'web/app.bundle.js': 'a();\n',
+      'static/assets/settings.cec5001b.js': 'a();\n',
+      'src/migrations/20240101-add-slug.js': 'a();\n',
+      'src/use-deadbeef.js': 'a();\n',
       'build/sync-version.js': "require('fs');\n",
       'src/index.ts': 'export {};\n',
     });
     const result = await walk();
-    expect(result.files.map((f) => f.path).sort()).toEqual(['build/sync-version.js', 'src/index.ts']);
+    expect(result.files.map((f) => f.path).sort()).toEqual(['build/sync-version.js', 'src/index.ts', 'src/migrations/20240101-add-slug.js', 'src/use-deadbeef.js']);
     expect(skips(result)).toEqual({
       'dist/x.js': 'generated: in dist/, build output',
       'packages/a/dist/index.mjs': 'generated: in dist/, build output',
@@ -53,6 +56,7 @@ describe('generated and vendored code by place', () => {
       'src/vendor/cookie/index.ts': 'vendored: in vendor/, code copied from another project',
       'public/jquery.min.js': 'generated: its name (jquery.min.js) is that of minified or bundled output',
       'web/app.bundle.js': 'generated: its name (app.bundle.js) is that of minified or bundled output',
+      'static/assets/settings.cec5001b.js': "generated: its name (settings.cec5001b.js) carries a bundler's content hash: build output",
     });
     // Crawled files have their content checked next.
     expect(result.files.every((f) => f.generatedCheck === true)).toBe(true);

@@ -80,14 +80,22 @@ export function hasKeyBody(block: string): boolean {
 }
 
 /** A JWT whose header is JSON naming a real algorithm and whose signature part is present. */
-export function isSignedJwt(token: string): boolean {
-  const [header, , signature] = token.split('.');
-  if (!header || !signature) return false;
+export function isSignedJwt(token: string, now: number = Date.now()): boolean {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || !signature) return false;
   try {
     const parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
-    return typeof parsed.alg === 'string' && parsed.alg.toLowerCase() !== 'none';
+    if (typeof parsed.alg !== 'string' || parsed.alg.toLowerCase() === 'none') return false;
   } catch {
     return false;
+  }
+  // A token past its `exp` opens nothing (every JWT library checks it): a sample captured from a dev
+  // server years ago in an API collection is no credential. Claims we cannot read leave it reported.
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return !(typeof claims.exp === 'number' && claims.exp * 1000 < now);
+  } catch {
+    return true;
   }
 }
 

@@ -128,7 +128,11 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
   },
   'secrets/jwt': {
     invalid: [{ file: 'test-data.txt', code: `Authorization: Bearer ${T.jwt}\n`, secret: T.jwt }],
-    valid: [{ file: 'notes.txt', code: `Decoded: ${T.jwtNone}\n` }],
+    valid: [
+      { file: 'notes.txt', code: `Decoded: ${T.jwtNone}\n` },
+      // expired in 2018: a sample captured from a dev server, no credential
+      { file: 'docs/api.postman_collection.json', code: `{ "key": "Authorization", "value": "Bearer ${T.jwtExpired}" }\n` },
+    ],
   },
   'secrets/generic': {
     invalid: [

@@ -64,6 +64,7 @@ export const T = {
   dbPassword: random(18),
   urlPassword: random(16),
   jwt: `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart({ sub: '1234567890', name: 'Ada', iat: 1516239022 })}.${random(43)}`,
+  jwtExpired: `${jwtPart({ alg: 'HS256', typ: 'JWT' })}.${jwtPart({ sub: 'admin', created: 1538991179080, exp: 1539595979 })}.${random(43)}`,
   jwtNone: `${jwtPart({ alg: 'none', typ: 'JWT' })}.${jwtPart({ sub: '1234567890', name: 'Ada', iat: 1516239022 })}.${random(43)}`,
   generic: random(32),
   genericHex: random(40, HEXLOWER),
