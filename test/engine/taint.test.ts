@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { originEnded } from '../../src/engine/taint/flow.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,5 +187,23 @@ describe('operator input: the command line and environment', () => {
   it('keeps the rule severity for process.argv in a file without #!', () => {
     const [finding] = probe('const target = process.argv[2];\nsink(target);');
     expect(finding?.severity).toBe('high');
+  });
+});
+
+describe('originEnded (taint `origin`: data after the fixed origin only picks a path)', () => {
+  it.each([
+    ['/login?next=', true],
+    ['x/login?next=', true],
+    ['https://site.example/', true],
+    ['//cdn.example/p', true],
+    ['?tab=', true],
+    ['#', true],
+    ['', false],
+    ['x', false],
+    ['/', false],
+    ['//', false],
+    ['https://site.example', false],
+  ])('%j -> %s', (fixed, ended) => {
+    expect(originEnded(fixed)).toBe(ended);
   });
 });

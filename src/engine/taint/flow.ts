@@ -79,6 +79,28 @@ function step(label: string, node: SgNode): TraceStep {
   return { label, ...positionOf(node) };
 }
 
+/** The operands of a left-nested `a + b + c` chain, in order. */
+function concatenated(node: SgNode): SgNode[] {
+  if (node.kind() !== 'binary_expression' || node.field('operator')?.text() !== '+') return [node];
+  const left = node.field('left');
+  const right = node.field('right');
+  return [...(left ? concatenated(left) : []), ...(right ? [right] : [])];
+}
+
+/** `'a'` / `"a"` -> `a` (escapes left as written: only `/`, `?` and `#` matter here). */
+function unquoted(text: string): string {
+  return text.length >= 2 ? text.slice(1, -1) : text;
+}
+
+/**
+ * Whether the fixed start of a URL already decides its origin: a scheme and host followed by a path,
+ * query or fragment (`https://x/`, `//x/`), a root-relative path (`/a`, not `//`), a query or fragment
+ * (`?`, `#`), or a relative path segment (`a/`).
+ */
+export function originEnded(fixed: string): boolean {
+  return /^([a-z][a-z0-9+.-]*:)?\/\/[^/\\?#]+[/?#]/i.test(fixed) || /^\/[^/\\]/.test(fixed) || /^[?#]/.test(fixed) || /^[^/\\:?#]+[/?#]/.test(fixed);
+}
+
 /** Resolves, within the enclosing functions, whether expressions derive from the rule's sources. */
 export class TaintFlow {
   private depth = 0;
@@ -150,9 +172,11 @@ export class TaintFlow {
         return PASSING_CONSTRUCTORS.has(name) ? this.first(node.field('arguments')?.namedChildren() ?? []) : CLEAN;
       }
       case 'template_string':
+        if (this.spec.origin) return this.beforeOrigin(node.namedChildren().map((child) => (child.kind() === 'template_substitution' ? child : child.text())));
         return this.first(node.namedChildren().filter((child) => child.kind() === 'template_substitution'));
       case 'binary_expression': {
         const operator = node.field('operator')?.text() ?? '';
+        if (operator === '+' && this.spec.origin) return this.beforeOrigin(concatenated(node).map((part) => (part.kind() === 'string' ? unquoted(part.text()) : part)));
         return ['+', '||', '??', '&&'].includes(operator) ? this.first([node.field('left'), node.field('right')]) : CLEAN;
       }
       case 'ternary_expression':
@@ -169,6 +193,26 @@ export class TaintFlow {
       default:
         return CLEAN;
     }
+  }
+
+  /**
+   * For a sink that only cares about the origin: the parts of a template or `+` chain in order, literal
+   * text as strings. Data counts until the fixed text so far ends the origin; a clean value stands for a
+   * fixed segment (`x`), so `${base}/login?next=${x}` is closed before `x` and `${a}${x}` is not.
+   */
+  private beforeOrigin(parts: readonly (SgNode | string)[]): Taint {
+    let fixed = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        fixed += part;
+        continue;
+      }
+      if (originEnded(fixed)) return CLEAN;
+      const value = this.valueOf(part);
+      if (value.kind === 'tainted') return value;
+      fixed += 'x';
+    }
+    return CLEAN;
   }
 
   private ternary(node: SgNode): Taint {

@@ -34,6 +34,12 @@ export const TaintSectionSchema = z.strictObject({
    * `pathname`, `search` and `hash` (`url.search = ctx.search`) leave the origin a redirect goes to as it was.
    */
   inertProperties: z.array(z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'must be a property name such as pathname')).optional(),
+  /**
+   * The sink is dangerous only through the origin (scheme and host) of the URL it gets, as a redirect is:
+   * in a template or concatenation, data after a fixed part that ends the origin (`/login?next=${x}`,
+   * `${base}/p/${name}`) is a path, query or fragment on a site the attacker does not choose.
+   */
+  origin: z.boolean().optional(),
 });
 export type TaintSection = z.infer<typeof TaintSectionSchema>;
 
@@ -51,6 +57,8 @@ export interface CompiledTaint {
   readonly sanitizers: readonly NodeRule[];
   /** Properties whose assignment does not taint their object (see TaintSectionSchema). */
   readonly inertProperties: ReadonlySet<string>;
+  /** Only data that can reach the origin of the value counts (see TaintSectionSchema). */
+  readonly origin: boolean;
   /**
    * For a rule with local sets (argv, env): the same section without them, asked first so a sink that
    * remote data reaches is never reported as local only; null when the rule has no local set.
@@ -77,7 +85,8 @@ export function compileTaint(section: TaintSection): CompiledTaint {
   }
   const sanitizers = (section.sanitizers ?? []).map(nodeRule);
   const inertProperties = new Set(section.inertProperties ?? []);
+  const origin = section.origin ?? false;
   const remoteSets = new Set([...sourceSets].filter((set) => !LOCAL_SOURCE_SETS.has(set)));
-  const remote = remoteSets.size === sourceSets.size ? null : { sinks: section.sinks, sourceSets: remoteSets, sourceRules, sanitizers, inertProperties, remote: null };
-  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers, inertProperties, remote };
+  const remote = remoteSets.size === sourceSets.size ? null : { sinks: section.sinks, sourceSets: remoteSets, sourceRules, sanitizers, inertProperties, origin, remote: null };
+  return { sinks: section.sinks, sourceSets, sourceRules, sanitizers, inertProperties, origin, remote };
 }
