@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { originEnded } from '../../src/engine/taint/flow.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Language } from '../../src/domain/finding.js';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRuleFile, ruleSetOf } from '../../src/engine/rules.js';
+import { originEnded } from '../../src/engine/taint/flow.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { roachRejection } from '../helpers/errors.js';
 
