@@ -23,14 +23,14 @@ export function conditionChecks(condition: SgNode, text: string): boolean {
     if (call.kind() !== 'call_expression') continue;
     const callee = call.field('function');
     const args = call.field('arguments')?.namedChildren() ?? [];
-    // isNaN(x), isValidUrl(x), isSafePath(x)
-    if (callee?.kind() === 'identifier' && isPredicateName(callee.text()) && args[0]?.text() === text) return true;
+    // isNaN(x), isValidUrl(x), isSafePath(x), isPathInside(root, x)
+    if (callee?.kind() === 'identifier' && isPredicateName(callee.text()) && args.some((arg) => arg.text() === text)) return true;
     if (callee?.kind() !== 'member_expression') continue;
     const method = callee.field('property')?.text() ?? '';
     if (MEMBERSHIP_METHODS.has(method) && args.some((arg) => arg.text() === text)) return true;
     if (SHAPE_METHODS.has(method) && callee.field('object')?.text() === text) return true;
-    // validator.isUUID(x), validator.isAlphanumeric(x), Number.isInteger(x)
-    if (isPredicateName(method) && args[0]?.text() === text) return true;
+    // validator.isUUID(x), Number.isInteger(x), file.isPathInside(uploadRoot, x)
+    if (isPredicateName(method) && args.some((arg) => arg.text() === text)) return true;
   }
   for (const comparison of [condition, ...condition.findAll({ rule: { kind: 'binary_expression' } })]) {
     if (comparison.kind() !== 'binary_expression' || !EQUALITY.has(comparison.field('operator')?.text() ?? '')) continue;
