@@ -134,14 +134,14 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const previous = await store.fileStates(project);
     const inScope = (file: string): boolean => !options.onlyFiles || options.onlyFiles.has(file);
     const walkedFiles = options.onlyFiles ? walked.files.filter((file) => inScope(file.path)) : walked.files;
-    const roles = await loadCodeRoles(options.root, walked.files, options.testCode);
+    const entryPoints = await loadEntryPoints(options.root);
+    const roles = await loadCodeRoles(options.root, walked.files, options.testCode, entryPoints);
     const inTests = testCodePolicy(roles, options.rules);
     const { tasks, unchangedByStat } = planAnalysis(walkedFiles, previous);
     const outcomes = await analyzeAll({
       selection: options.selection, root: options.root, files: tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits,
     });
 
-    const entryPoints = await loadEntryPoints(options.root);
     const skipped: SkippedFile[] = [...walked.skipped];
     const findings: Finding[] = [];
     const analyzedPaths: string[] = [];

@@ -141,9 +141,14 @@ const DEVELOPER_FOLDER = /(?:^|\/)(?:scripts|migrations|alembic)\/|^(?:dev|\.git
  * (`node extra/release/publish.mjs`) or kept in a `scripts/` folder. A file that is also a `bin` command
  * ships to users, and one that `main` names or a start/serve/dev script runs is the application itself.
  * The modules such scripts import from their own folder are tooling too (see script-imports.ts).
+ * `entryPoints`: the crawl's one read of the package.json files (loadEntryPoints).
  */
-export async function developerScripts(root: string, files: readonly { readonly path: string; readonly absolutePath: string; readonly language: string }[]): Promise<string[]> {
-  const { files: declared, application } = await loadEntryPoints(root);
+export async function developerScripts(
+  root: string,
+  files: readonly { readonly path: string; readonly absolutePath: string; readonly language: string }[],
+  entryPoints: EntryPoints,
+): Promise<string[]> {
+  const { files: declared, application } = entryPoints;
   const scripts = files.map((file) => file.path).filter((file) => {
     if (application.has(file)) return false;
     const reason = declared.get(file);

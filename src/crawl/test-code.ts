@@ -9,7 +9,8 @@ import type { RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import { looksLikeTestCode } from '../engine/test-framework.js';
 import { readProjectFile } from '../io/project-file.js';
-import { developerScripts } from './entry-points.js';
+import { developerScripts, loadEntryPoints } from './entry-points.js';
+import type { EntryPoints } from './entry-points.js';
 import { healthCheckScripts } from './health-checks.js';
 import { decodeSource } from '../io/source-file.js';
 
@@ -51,9 +52,15 @@ async function testByContent(root: string, file: RoleFile): Promise<boolean> {
  * code), then its per-role patterns, then the conventions of domain/code-role.ts; a file whose name only
  * suggests a test (`test.js`, `server-test.js`) is a test when its imports or calls say so; of the rest, what
  * package.json's `scripts` run or a `scripts/` folder holds is a developer script, and so is what a
- * Dockerfile's HEALTHCHECK runs (an operations probe of the container's own service).
+ * Dockerfile's HEALTHCHECK runs (an operations probe of the container's own service). `entryPoints`: the
+ * crawl's own read of the package.json files, when it has one (read here otherwise).
  */
-export async function loadCodeRoles(root: string, files: readonly RoleFile[], settings: TestCodeSettings = DEFAULT_TEST_CODE_SETTINGS): Promise<CodeRoles> {
+export async function loadCodeRoles(
+  root: string,
+  files: readonly RoleFile[],
+  settings: TestCodeSettings = DEFAULT_TEST_CODE_SETTINGS,
+  entryPoints?: EntryPoints,
+): Promise<CodeRoles> {
   const roles = new Map<string, CodeRole>();
   if (settings.policy === 'ignore') return roles;
   const production = ignore().add([...settings.production]);
@@ -69,7 +76,8 @@ export async function loadCodeRoles(root: string, files: readonly RoleFile[], se
     }
   }
   // The project's own tooling (release, build and maintenance scripts), by what its package.json runs.
-  for (const file of [...(await developerScripts(root, files)), ...(await healthCheckScripts(root, files.map((f) => f.path)))]) {
+  const tooling = [...(await developerScripts(root, files, entryPoints ?? (await loadEntryPoints(root)))), ...(await healthCheckScripts(root, files.map((f) => f.path)))];
+  for (const file of tooling) {
     if (!roles.has(file) && !production.ignores(file)) roles.set(file, 'script');
   }
   return roles;
