@@ -1,8 +1,7 @@
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
-import { readProjectFile } from '../io/project-file.js';
+import { readFolderFile } from '../io/project-file.js';
 
 /**
  * Generated and vendored code recognised by place (see docs/configuration.md, "generated"): such files
@@ -98,19 +97,10 @@ export function parseGitattributes(text: string): AttributeLine[] {
 
 /** The folder's `.gitattributes` lines that concern us; null when it has none or none of them matter. */
 export async function attributesScope(root: string, dir: string, warn: (file: string, message: string) => void): Promise<AttributeScope | null> {
-  const file = path.join(dir, '.gitattributes');
-  const present = await lstat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-  );
-  if (!present) return null;
-  try {
-    const lines = parseGitattributes((await readProjectFile(root, file)).toString('utf8'));
-    return lines.length > 0 ? { base: dir, file: path.relative(root, file).split(path.sep).join('/'), lines } : null;
-  } catch (error) {
-    warn(file, `cannot read it: ${(error as Error).message}; its linguist-generated/linguist-vendored marks were not applied`);
-    return null;
-  }
+  const text = await readFolderFile(root, dir, '.gitattributes', warn, 'its linguist-generated/linguist-vendored marks were not applied');
+  if (text === null) return null;
+  const lines = parseGitattributes(text);
+  return lines.length > 0 ? { base: dir, file: path.relative(root, path.join(dir, '.gitattributes')).split(path.sep).join('/'), lines } : null;
 }
 
 interface Marks {

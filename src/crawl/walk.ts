@@ -1,4 +1,4 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -6,7 +6,7 @@ import type { FileLanguage } from '../domain/finding.js';
 import { languageOf } from '../engine/languages.js';
 import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from '../io/atomic-write.js';
-import { isInside, readProjectFile } from '../io/project-file.js';
+import { isInside, readFolderFile } from '../io/project-file.js';
 import { attributesScope, GeneratedPlaces } from './generated-code.js';
 import type { AttributeScope, GeneratedSettings } from './generated-code.js';
 
@@ -113,20 +113,8 @@ function isIgnored(scopes: readonly Scope[], absolute: string, isDir: boolean): 
  * absent would crawl, and fix, files the project meant to ignore, and nobody would know why.
  */
 async function gitignoreScope(root: string, dir: string, warn: (file: string, message: string) => void): Promise<Scope | null> {
-  const file = path.join(dir, '.gitignore');
-  // Most folders have none, and that is no news.
-  const present = await lstat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-  );
-  if (!present) return null;
-  try {
-    const text = (await readProjectFile(root, file)).toString('utf8');
-    return { base: dir, rules: ignore().add(text) };
-  } catch (error) {
-    warn(file, `cannot read it: ${(error as Error).message}; its rules were not applied, so files it ignores may have been crawled`);
-    return null;
-  }
+  const text = await readFolderFile(root, dir, '.gitignore', warn, 'its rules were not applied, so files it ignores may have been crawled');
+  return text === null ? null : { base: dir, rules: ignore().add(text) };
 }
 
 /**

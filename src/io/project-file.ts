@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, readlink, realpath } from 'node:fs/promises';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Whether `real` (a resolved path) is `realRoot` or lies inside it. */
@@ -46,5 +46,25 @@ export async function readProjectFile(root: string, absolute: string): Promise<B
     return await handle.readFile();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A per-folder settings file (`.gitignore`, `.gitattributes`) of `dir`, read through readProjectFile:
+ * its text, or null when the folder has none (most have none, and that is no news) or it cannot be read,
+ * which `warn` is told about with `consequence` (what was not applied because of it).
+ */
+export async function readFolderFile(root: string, dir: string, name: string, warn: (file: string, message: string) => void, consequence: string): Promise<string | null> {
+  const file = path.join(dir, name);
+  const present = await lstat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  );
+  if (!present) return null;
+  try {
+    return (await readProjectFile(root, file)).toString('utf8');
+  } catch (error) {
+    warn(file, `cannot read it: ${(error as Error).message}; ${consequence}`);
+    return null;
   }
 }
