@@ -3,6 +3,8 @@ import type { TraceStep } from '../domain/finding.js';
 import type { CodeRole } from '../domain/code-role.js';
 import type { CrawlReport, FixSummary, ReportedIssue } from '../crawl/crawl-report.js';
 import type { SkipReason } from '../crawl/walk.js';
+import type { GrammarGap } from '../crawl/grammar-gaps.js';
+import type { TargetSummary } from '../crawl/project-target.js';
 
 /**
  * The JSON report, version 1. Scripts and CI read this, so fields are only ever added within a version;
@@ -46,27 +48,17 @@ export interface JsonReport {
   /** With validation commands configured: how they ran (host, sandbox) or why they were skipped. */
   readonly validationCommands?: { readonly names: readonly string[]; readonly mode: 'host' | 'sandbox' | 'skipped'; readonly reason: string | null };
   /** Files analyzed in this crawl that our grammar parsed only in part but the language's own parser accepts: no parse-error finding. */
-  readonly grammarGaps?: readonly { readonly path: string; readonly detail: string }[];
+  readonly grammarGaps?: readonly GrammarGap[];
   /**
    * The project's decisions that turned rules off (docs/project-decisions.md): the ESLint configuration read, with
    * the built-in rules it turned off, and one convention note per style rule its practice contradicts.
    */
-  readonly decisions?: {
-    readonly eslintConfig: { readonly file: string; readonly rulesOff: readonly { readonly rule: string; readonly eslintRule: string }[] } | null;
-    readonly conventions: readonly { readonly rule: string; readonly violating: number; readonly conforming: number; readonly message: string }[];
-  };
+  readonly decisions?: CrawlReport['decisions'];
   /**
    * The project's ECMAScript target (`ES2018`, null: unknown), where it was found, every declaration,
    * and the rules left out, fixes withheld and fixes given in an older form because of it.
    */
-  readonly target?: {
-    readonly edition: string | null;
-    readonly source: string | null;
-    readonly declared: readonly { readonly edition: string; readonly source: string }[];
-    readonly rulesLeftOut: readonly string[];
-    readonly fixesWithheld: readonly string[];
-    readonly fixesInOlderForm: readonly string[];
-  };
+  readonly target?: TargetSummary;
 }
 
 export interface JsonTraceStep {
