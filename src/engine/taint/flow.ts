@@ -101,6 +101,15 @@ export function originEnded(fixed: string): boolean {
   return /^([a-z][a-z0-9+.-]*:)?\/\/[^/\\?#]+[/?#]/i.test(fixed) || /^\/[^/\\]/.test(fixed) || /^[?#]/.test(fixed) || /^[^/\\:?#]+[/?#]/.test(fixed);
 }
 
+const OWN_ADDRESS = /^((window|document|self|top)\.)?((document\.)?location(\.href)?|document\.URL)$/;
+
+/** `new URL(location.href)`, `new URL(document.URL)`: the page's own address as a URL object. */
+function isOwnAddressUrl(value: SgNode | undefined): boolean {
+  if (value?.kind() !== 'new_expression' || value.field('constructor')?.text() !== 'URL') return false;
+  const [address] = value.field('arguments')?.namedChildren() ?? [];
+  return address !== undefined && OWN_ADDRESS.test(address.text());
+}
+
 /** Resolves, within the enclosing functions, whether expressions derive from the rule's sources. */
 export class TaintFlow {
   private depth = 0;
@@ -122,7 +131,7 @@ export class TaintFlow {
     this.cache.visits += 1;
     this.depth += 1;
     try {
-      if (matchesAny(node, this.spec.sanitizers)) return CLEAN;
+      if (matchesAny(node, this.spec.sanitizers) || this.ownOrigin(node)) return CLEAN;
       if (matchesAny(node, this.spec.sourceRules)) return tainted(step(node.text(), node));
       const value = this.expression(node);
       if (value.kind === 'tainted' && (node.kind() === 'identifier' || node.kind() === 'member_expression') && this.guarded(node)) return CLEAN;
@@ -309,6 +318,29 @@ export class TaintFlow {
     const found = definitionsIn(scope, fn, name);
     this.cache.definitions.set(key, found);
     return found;
+  }
+
+  /**
+   * For a sink that only cares about the origin: `url`, `url.href` or `url.toString()` of a URL built from
+   * the page's own address (`const url = new URL(location.href)`), changed at most in its path, query or
+   * fragment (`url.searchParams.set(...)`, an inert property): it still points at this page's origin.
+   * What is read out of it (`url.searchParams.get('next')`) is another expression, and stays data.
+   */
+  private ownOrigin(node: SgNode): boolean {
+    if (!this.spec.origin) return false;
+    let target: SgNode | null = node;
+    if (node.kind() === 'call_expression') {
+      const callee = node.field('function');
+      const called = callee?.kind() === 'member_expression' && callee.field('property')?.text() === 'toString' && node.field('arguments')?.namedChildren().length === 0;
+      target = called ? (callee.field('object') ?? null) : null;
+    } else if (node.kind() === 'member_expression') {
+      target = node.field('property')?.text() === 'href' ? node.field('object') : null;
+    }
+    if (target?.kind() !== 'identifier') return false;
+    const fn = enclosingFunction(target);
+    const scope = fn ? (fn.field('body') ?? fn) : this.root;
+    const { definitions } = reachingDefinitions(this.definitionsOf(scope, fn, target.text()), target, scope);
+    return definitions.length > 0 && definitions.every((definition) => this.inert(definition) || ((definition.kind === 'declare' || definition.kind === 'assign') && isOwnAddressUrl(definition.values[0])));
   }
 
   /** `url.search = ctx.search` for a rule whose sink does not care about `search` (see inertProperties). */
