@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Language } from '../../src/domain/finding.js';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRuleFile, ruleSetOf } from '../../src/engine/rules.js';
-import { originEnded } from '../../src/engine/taint/flow.js';
+import { originEnded } from '../../src/engine/taint/origin.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { roachRejection } from '../helpers/errors.js';
 

@@ -79,7 +79,10 @@ export function hasKeyBody(block: string): boolean {
   return body.length >= 64 && /^[A-Za-z0-9+/=]+$/.test(body);
 }
 
-/** A JWT whose header is JSON naming a real algorithm and whose signature part is present. */
+/**
+ * A JWT that still opens something: its header is JSON naming a real algorithm (not `none`), its
+ * signature part is present, and its `exp` claim, when readable, is not before `now`.
+ */
 export function isSignedJwt(token: string, now: number = Date.now()): boolean {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || !signature) return false;
