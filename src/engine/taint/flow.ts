@@ -19,7 +19,7 @@ import {
   usesRequest,
 } from './sources.js';
 import type { SourceHints } from './sources.js';
-import { concatenated, isOwnAddressUrl, originEnded, unquoted } from './origin.js';
+import { concatenated, isOwnAddressUrl, originEnded, ownAddressPrefix, unquoted } from './origin.js';
 import { matchesAny } from './spec.js';
 import type { CompiledTaint } from './spec.js';
 import { bindingPath, contains, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
@@ -88,6 +88,8 @@ export class TaintFlow {
   private readonly visiting = new Set<string>();
   /** Arguments of the local calls being followed into their function's returns, by function node id. */
   private readonly frames = new Map<number, readonly SgNode[]>();
+  /** Identifiers read only for one of their properties (`data` of `data.url`): node id -> property. */
+  private readonly reads = new Map<number, string>();
 
   constructor(
     private readonly spec: CompiledTaint,
@@ -137,7 +139,7 @@ export class TaintFlow {
     if (TRANSPARENT_KINDS.has(kind)) return this.valueOf(node.namedChildren()[0] ?? node);
     switch (kind) {
       case 'identifier':
-        return this.identifier(node.text(), node);
+        return this.identifier(node.text(), node, this.reads.get(node.id()));
       case 'shorthand_property_identifier':
         return this.identifier(node.text(), node);
       case 'member_expression':
@@ -187,6 +189,11 @@ export class TaintFlow {
         continue;
       }
       if (originEnded(fixed)) return CLEAN;
+      const own = ownAddressPrefix(part);
+      if (own !== null) {
+        fixed += own;
+        continue;
+      }
       const value = this.valueOf(part);
       if (value.kind === 'tainted') return value;
       fixed += 'x';
@@ -211,6 +218,7 @@ export class TaintFlow {
   /** Reading `property` (null: a computed key) of `object`. */
   private access(node: SgNode, object: SgNode | null, property: string | null): Taint {
     if (!object) return CLEAN;
+    if (object.kind() === 'identifier' && property !== null) this.reads.set(object.id(), property);
     const base = this.valueOf(object);
     if (base.kind === 'request') {
       if (property && requestFieldIsSource(property, this.spec.sourceSets)) return tainted(step(`${base.label}.${property}`, node));
@@ -239,7 +247,16 @@ export class TaintFlow {
       return requestMethodIsSource(method, this.spec.sourceSets) ? tainted(step(node.text(), node)) : CLEAN;
     }
     if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) || keepsOnlySafeCharacters(method, args) ? CLEAN : extendSource(receiver, object, node);
-    return PASSING_METHODS.has(method) ? this.first(args) : CLEAN;
+    if (!PASSING_METHODS.has(method)) return CLEAN;
+    // For a sink that only cares about the origin: the page's own address substituted into a clean text
+    // (`template.replace('${url}', location.href)`) cannot choose where the result points.
+    if (this.spec.origin && (method === 'replace' || method === 'replaceAll')) return this.first(args.filter((arg, i) => i !== 1 || ownAddressPrefix(arg) === null));
+    return this.first(args);
+  }
+
+  /** The value that reaches a sink: for a sink that only cares about the origin, the page's own address or path is no data. */
+  sinkValue(node: SgNode): Taint {
+    return this.spec.origin ? this.beforeOrigin([node]) : this.valueOf(node);
   }
 
   /** `buildQuery(req.query.q)` with `function buildQuery(q) { return '...' + q; }` in this file. */
@@ -258,8 +275,12 @@ export class TaintFlow {
     }
   }
 
-  /** The value of variable `name` where `use` reads it: its reaching definitions, or the parameter it is. */
-  private identifier(name: string, use: SgNode): Taint {
+  /**
+   * The value of variable `name` where `use` reads it: its reaching definitions, or the parameter it is.
+   * When only its property `read` is read (`data.url`), writes to its other properties (`data.error = q`)
+   * are not part of that value.
+   */
+  private identifier(name: string, use: SgNode, read?: string): Taint {
     if (CONSTANT_IDENTIFIERS.has(name)) return CLEAN;
     let fn = enclosingFunction(use);
     for (;;) {
@@ -269,6 +290,7 @@ export class TaintFlow {
       const parameter = fn && !complete ? this.parameter(fn, name) : null;
       if (definitions.length > 0 || parameter) {
         for (const definition of definitions) {
+          if (read !== undefined && writesOtherProperty(definition, name, read)) continue;
           const value = this.definition(definition, name);
           if (value.kind !== 'clean') return value;
         }
@@ -450,4 +472,19 @@ function keepsOnlySafeCharacters(method: string, args: readonly SgNode[]): boole
     } else if (!SAFE_CLASS_CHARACTERS.has(one)) return false;
   }
   return true;
+}
+
+/** `data.error = q` when `data.url` is read: a write to another named property of the variable. */
+function writesOtherProperty(definition: Definition, name: string, read: string): boolean {
+  if (definition.kind !== 'mutate' || definition.node.kind() !== 'assignment_expression') return false;
+  let target = definition.node.field('left');
+  while (target && (target.kind() === 'member_expression' || target.kind() === 'subscript_expression')) {
+    const object = target.field('object');
+    if (object?.kind() === 'identifier' && object.text() === name) {
+      const property = target.kind() === 'member_expression' ? target.field('property') : null;
+      return property?.kind() === 'property_identifier' && property.text() !== read;
+    }
+    target = object;
+  }
+  return false;
 }

@@ -37,7 +37,7 @@ function traceFrom(taint: CompiledTaint, values: readonly SgNode[], root: SgNode
   if (taint.sourceRules.length === 0 && !setsPossible(taint.sourceSets, hints)) return null;
   const flow = new TaintFlow(taint, root, cache);
   for (const node of values) {
-    const value = flow.valueOf(node);
+    const value = flow.sinkValue(node);
     if (value.kind === 'tainted') return value.trace;
   }
   return null;

@@ -28,6 +28,22 @@ export function originEnded(fixed: string): boolean {
 }
 
 const OWN_ADDRESS = /^((window|document|self|top)\.)?((document\.)?location(\.href)?|document\.URL)$/;
+const OWN_PATH = /^((window|document|self|top)\.)?(document\.)?location\.pathname$/;
+
+/**
+ * The fixed text that the page's own address, or its path, stands for where a URL is built from it: the
+ * whole address starts with this page's scheme and host and at least a `/` (its origin is ended, so what
+ * follows only picks a path or query); its path is taken as a path of this site (`/`, a value that ends
+ * no origin by itself, so `location.pathname + next` still lets `next` choose a `//host`). A path that
+ * itself starts with `//` reaches the page only through a server route that matches such a path.
+ */
+export function ownAddressPrefix(node: SgNode): string | null {
+  const expression = node.kind() === 'template_substitution' ? node.namedChildren()[0] : node;
+  const text = expression?.text() ?? '';
+  if (OWN_ADDRESS.test(text)) return 'https://this.page/';
+  if (OWN_PATH.test(text)) return '/';
+  return null;
+}
 
 /** `new URL(location.href)`, `new URL(document.URL)`: the page's own address as a URL object. */
 export function isOwnAddressUrl(value: SgNode | undefined): boolean {
