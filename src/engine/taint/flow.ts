@@ -22,7 +22,7 @@ import type { SourceHints } from './sources.js';
 import { concatenated, isOwnAddressUrl, originEnded, ownAddressPrefix, unquoted } from './origin.js';
 import { matchesAny } from './spec.js';
 import type { CompiledTaint } from './spec.js';
-import { bindingPath, contains, enclosingFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
+import { bindingPath, contains, enclosingFunction, isFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
 
 /** What an expression holds: nothing from a source, data from a source (with its path), or the request itself. */
 export type Taint =
@@ -248,9 +248,15 @@ export class TaintFlow {
     }
     if (receiver.kind === 'tainted') return CHECKING_METHODS.has(method) || keepsOnlySafeCharacters(method, args) ? CLEAN : extendSource(receiver, object, node);
     if (!PASSING_METHODS.has(method)) return CLEAN;
-    // For a sink that only cares about the origin: the page's own address substituted into a clean text
-    // (`template.replace('${url}', location.href)`) cannot choose where the result points.
-    if (this.spec.origin && (method === 'replace' || method === 'replaceAll')) return this.first(args.filter((arg, i) => i !== 1 || ownAddressPrefix(arg) === null));
+    if (method === 'replace' || method === 'replaceAll') {
+      // What is searched for is taken out, not put in: only the replacement reaches the result. For a sink
+      // that only cares about the origin, the page's own address substituted into a clean text
+      // (`template.replace('${url}', location.href)`) cannot choose where the result points either.
+      const replacement = args[1];
+      if (!replacement || (this.spec.origin && ownAddressPrefix(replacement) !== null)) return CLEAN;
+      // a replacer function puts in what it returns
+      return isFunction(replacement) ? this.first(returnedValues(replacement, this.cache.calls)) : this.valueOf(replacement);
+    }
     return this.first(args);
   }
 
