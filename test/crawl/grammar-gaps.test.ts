@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { PARSE_ERROR_RULE } from '../../src/engine/analyze.js';
 import { goCheck, pythonCheck, withGrammarGaps } from '../../src/crawl/grammar-gaps.js';
 import type { ParserCheck } from '../../src/crawl/grammar-gaps.js';
 import type { FileOutcome } from '../../src/crawl/analyze-file.js';
+import { goDirective } from '../../src/crawl/go-version.js';
 
 const hasPython = ((): boolean => {
   try {
@@ -67,6 +68,30 @@ describe('withGrammarGaps', () => {
     const result = await withGrammarGaps(root, outcomes, [parseError('good.py')], [missing]);
     expect(result.findings).toHaveLength(1);
     expect(result.gaps).toEqual([{ path: 'src/a.ts', detail: 'the typescript grammar reports ...' }]);
+  });
+});
+
+describe('a Go module newer than the grammar, without gofmt', () => {
+  const goError = (file: string): Finding => ({ ...parseError(file), language: 'go', message: 'File does not parse as go: unexpected syntax at line 3, column 9 (1 syntax problem); rules ran on the recoverable parts only.' });
+  const noGofmt: ParserCheck = { language: 'go', name: 'gofmt', accepts: () => Promise.reject(Object.assign(new Error('spawn gofmt ENOENT'), { code: 'ENOENT' })) };
+
+  it('lists the parse error of a module that declares a newer Go as a gap, and keeps one of an older module', async () => {
+    await mkdir(path.join(root, 'new/internal'), { recursive: true });
+    await mkdir(path.join(root, 'old'), { recursive: true });
+    await writeFile(path.join(root, 'new/go.mod'), 'module example.com/new\n\n// a comment\ngo 1.26.0\n');
+    await writeFile(path.join(root, 'new/internal/a.go'), 'package internal\n\nvar p = new("x")\n');
+    await writeFile(path.join(root, 'old/go.mod'), 'module example.com/old\n\ngo 1.22\n');
+    await writeFile(path.join(root, 'old/b.go'), 'package old\n\nfunc f( {\n');
+    await writeFile(path.join(root, 'c.go'), 'package c\n\nfunc f( {\n');
+    const result = await withGrammarGaps(root, [], [goError('new/internal/a.go'), goError('old/b.go'), goError('c.go')], [noGofmt]);
+    expect(result.findings.map((f) => f.file)).toEqual(['old/b.go', 'c.go']);
+    expect(result.gaps.map((g) => g.path)).toEqual(['new/internal/a.go']);
+    expect(result.gaps[0]?.detail).toContain('its go.mod declares Go 1.26');
+  });
+
+  it('reads the go directive of a go.mod', () => {
+    expect(goDirective('module m\n\ngo 1.26.0\n\nrequire x v1\n')).toEqual({ major: 1, minor: 26 });
+    expect(goDirective('module m\n')).toBeNull();
   });
 });
 
