@@ -28,6 +28,7 @@ import type { FixActionDeps } from '../fixes/fix-actions.js';
 import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
 import { applyEntryPoints, loadEntryPoints } from './entry-points.js';
+import { withoutMigrationUpkeep } from './migration-history.js';
 import type { RuleOverride } from './rule-overrides.js';
 import { loadCodeRoles, testCodePolicy } from './test-code.js';
 import type { TestCodeSettings } from './test-code.js';
@@ -168,7 +169,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
         }
         analyzed++;
         analyzedPaths.push(outcome.path);
-        findings.push(...overrideFindings(applyEntryPoints(inTests(outcome.findings), entryPoints), options.overrides ?? []));
+        findings.push(...overrideFindings(withoutMigrationUpkeep(applyEntryPoints(inTests(outcome.findings), entryPoints)), options.overrides ?? []));
       }
     };
     absorb(outcomes);
@@ -190,7 +191,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     findings.splice(0, findings.length, ...respectDecisions(findings, decisions));
     states.splice(0, states.length, ...states.map((state) => ({ ...state, decisions: decisions.key })));
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
-    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: inTests, previousIssues: () => store.openIssues(project) });
+    const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: (found) => withoutMigrationUpkeep(inTests(found)), previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
     findings.splice(0, findings.length, ...adapted.findings);
     // Adapters quote the lines they flag: secrets are masked there too before anything is stored.

@@ -5,6 +5,7 @@ import { asEntryPointFinding } from '../domain/operator-input.js';
 import type { EntryPointReason } from '../domain/operator-input.js';
 import { readProjectFile } from '../io/project-file.js';
 import { scriptModules } from './script-imports.js';
+import { MIGRATION_FOLDER } from './migration-history.js';
 
 /**
  * The project's CLI entry points, read once per crawl from its package.json files: the commands of
@@ -130,11 +131,11 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
 
 /**
  * Developer scripts by place (a `bin/` folder holds the commands a package ships, so it is not one): a
- * `scripts/` folder; schema migrations (`migrations/`, Alembic's `alembic/`), run by the operator on deploy
+ * `scripts/` folder; schema migrations (see migration-history.ts), run by the operator on deploy
  * with the developers' own data, never reached by a request; a top-level `dev/` folder (code generators,
  * local helpers); CI configuration and its scripts (`.github/`, `.circleci/`).
  */
-const DEVELOPER_FOLDER = /(?:^|\/)(?:scripts|migrations|alembic)\/|^(?:dev|\.github|\.circleci)\//;
+const DEVELOPER_FOLDER = new RegExp(`(?:^|/)scripts/|${MIGRATION_FOLDER.source}|^(?:dev|\\.github|\\.circleci)/`);
 
 /**
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry
