@@ -133,9 +133,12 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
  * Developer scripts by place (a `bin/` folder holds the commands a package ships, so it is not one): a
  * `scripts/` folder; schema migrations (see migration-history.ts), run by the operator on deploy
  * with the developers' own data, never reached by a request; a top-level `dev/` folder (code generators,
- * local helpers); CI configuration and its scripts (`.github/`, `.circleci/`).
+ * local helpers); a top-level `install/` or `installer/` folder, the setup the operator runs before the
+ * application has users or data (a web installer answers whoever reaches it with the rights to configure
+ * the whole application, so what its requests can do is what it is for); CI configuration and its
+ * scripts (`.github/`, `.circleci/`).
  */
-const DEVELOPER_FOLDER = new RegExp(`(?:^|/)scripts/|${MIGRATION_FOLDER.source}|^(?:dev|\\.github|\\.circleci)/`);
+const DEVELOPER_FOLDER = new RegExp(`(?:^|/)scripts/|${MIGRATION_FOLDER.source}|^(?:dev|install|installer|\\.github|\\.circleci)/`);
 
 /**
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry

@@ -156,7 +156,7 @@ describe('a crawl of a project with tests, fixtures and examples', () => {
 });
 
 describe('developer scripts', () => {
-  it('treats what package.json scripts run, and a scripts/ folder, as tooling: security findings follow inTests, bugs stay at most medium', async () => {
+  it('treats what package.json scripts run, a scripts/ folder, migrations and a top-level installer, as tooling: security findings follow inTests, bugs stay at most medium', async () => {
     const release = [
       "const { spawnSync } = require('node:child_process');",
       'function run(cmd) {',
@@ -182,6 +182,9 @@ describe('developer scripts', () => {
       'scripts/publish.js': release,
       'bin/tool.js': release,
       'server/migrations/20240101-add-slug.js': release,
+      'src/upgrades/1.5.0/flags.js': release,
+      'install/web.js': release,
+      'src/install/web.js': release,
       '.github/scripts/label.js': release,
     });
     const report = await crawlDir(root, { fix: false });
@@ -192,8 +195,12 @@ describe('developer scripts', () => {
       'app/db.js js/no-unsafe-finally high -',
       'bin/tool.js js/no-spawn-shell high -',
       'bin/tool.js js/no-unsafe-finally high -',
+      'install/web.js js/no-unsafe-finally medium script',
       'scripts/publish.js js/no-unsafe-finally medium script',
       'server/migrations/20240101-add-slug.js js/no-unsafe-finally medium script',
+      'src/install/web.js js/no-spawn-shell high -',
+      'src/install/web.js js/no-unsafe-finally high -',
+      'src/upgrades/1.5.0/flags.js js/no-unsafe-finally medium script',
       'tools/lib/publish.mjs js/no-unsafe-finally medium script',
       'tools/lib/shared.js js/no-spawn-shell high -',
       'tools/lib/shared.js js/no-unsafe-finally high -',
