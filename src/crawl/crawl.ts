@@ -29,6 +29,7 @@ import type { Baseline } from './baseline.js';
 import { overrideFindings } from './rule-overrides.js';
 import { applyEntryPoints, loadEntryPoints } from './entry-points.js';
 import { withoutMigrationUpkeep } from './migration-history.js';
+import { withoutReplacedSettings } from './settings-layers.js';
 import type { RuleOverride } from './rule-overrides.js';
 import { loadCodeRoles, testCodePolicy } from './test-code.js';
 import type { TestCodeSettings } from './test-code.js';
@@ -188,6 +189,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     // Parse errors the language's own parser contradicts are grammar gaps, not findings.
     const grammar = await withGrammarGaps(options.root, allOutcomes, findings);
     findings.splice(0, findings.length, ...grammar.findings);
+    findings.splice(0, findings.length, ...(await withoutReplacedSettings(options.root, findings, walkedFiles.map((file) => file.path))));
     findings.splice(0, findings.length, ...respectDecisions(findings, decisions));
     states.splice(0, states.length, ...states.map((state) => ({ ...state, decisions: decisions.key })));
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
