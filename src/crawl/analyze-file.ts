@@ -45,6 +45,7 @@ export type FileOutcome =
 const MINIFIED_MIN_BYTES = 2048;
 const MINIFIED_AVERAGE_LINE = 250;
 const MINIFIED_LONGEST_LINE = 20_000;
+const MINIFIED_BANNER_LINE = 500;
 /** Text files (scanned for secrets only) up to this size are never treated as minified. */
 const COMPACT_TEXT_LIMIT = 65_536;
 
@@ -53,7 +54,10 @@ const COMPACT_TEXT_LIMIT = 65_536;
  * and its giant lines make every diff huge. Judged on line lengths only.
  */
 export function minifiedReason(text: string): string | null {
-  if (text.length < MINIFIED_MIN_BYTES) return null;
+  // A `/*!` comment first (minifiers keep those: the license banner of a build) and a long line: a small
+  // minified build, such as a custom Modernizr.
+  const banner = text.trimStart().startsWith('/*!');
+  if (text.length < MINIFIED_MIN_BYTES && !banner) return null;
   let lines = 1;
   let longest = 0;
   let start = 0;
@@ -65,6 +69,8 @@ export function minifiedReason(text: string): string | null {
   longest = Math.max(longest, text.length - start);
   const average = text.length / lines;
   if (longest > MINIFIED_LONGEST_LINE) return `looks minified or bundled (a line of ${longest} characters)`;
+  if (banner && longest > MINIFIED_BANNER_LINE) return `a minified build (a /*! license banner, then a line of ${longest} characters)`;
+  if (text.length < MINIFIED_MIN_BYTES) return null;
   if (average > MINIFIED_AVERAGE_LINE) return `looks minified or bundled (${Math.round(average)} characters per line on average)`;
   return null;
 }

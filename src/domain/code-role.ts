@@ -59,7 +59,8 @@ export function applyRolePolicy<T extends { readonly severity: Severity; readonl
 /** The answer of the path alone: a role, production (null), or a name that needs a look at the content. */
 export type PathVerdict = CodeRole | 'maybe-test' | null;
 
-const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-_]?data$/i;
+/** Data, not code under test: fixtures, mocks, snapshots, and the seeds of a development database (knex `seeds/`, Sequelize `seeders/`). */
+const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-_]?data$|^seeds?$|^seeders$/i;
 const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 /** `push-examples/` too. Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
@@ -68,6 +69,8 @@ const EXAMPLE_DIRS = /^examples?$|[-_]examples?$|^demos?$|^samples?$|^docs?$|^do
 const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$|^\.env\.(test|testing)(\.local)?$/;
 const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;
 const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
+/** Configuration to copy, then change: `.env.example`, `.env.sample`, `config.yml.example`, `settings.py.dist`. */
+const EXAMPLE_FILES = /^\.env\.(example|sample|template|dist|defaults?)$|\.(example|sample|dist|template)$/i;
 /** `test.js`, `test-server.js`, `server-test.js`, `test_utils.ts`: test code by name only if its imports say so. */
 const MAYBE_TEST_FILES = /^tests?([-_.].*)?\.[cm]?[jt]sx?$|[-_.](tests?|spec)\.[cm]?[jt]sx?$/i;
 
@@ -96,6 +99,7 @@ export function roleOfPath(file: string): PathVerdict {
   if (TYPE_TEST_FILES.test(name)) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
+  if (EXAMPLE_FILES.test(name)) return 'example';
   for (const segment of segments.reverse()) {
     if (TEST_DIRS.test(segment)) return 'test';
     if (BENCHMARK_DIRS.test(segment)) return 'benchmark';

@@ -6,6 +6,8 @@ import { cleanupTemp, tempDir } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
 
+/** js/no-prototype-builtins is opt-in: these projects switch it on. */
+const ENABLE = 'rules:\n  enabled: [js/no-prototype-builtins]\n';
 const OWN = "export function copy(source, target) {\n  for (const key in source) {\n    if (source.hasOwnProperty(key)) target[key] = source[key];\n  }\n}\n";
 
 async function projectWith(files: Record<string, string>): Promise<string> {
@@ -20,7 +22,7 @@ async function pendingDiffs(dir: string): Promise<string[]> {
 
 describe('a crawl under the project target', () => {
   it('reports the hasOwnProperty finding of an ES2018 project with the ES2018 fix, not Object.hasOwn', async () => {
-    const dir = await projectWith({ '.eslintrc.json': '{ "parserOptions": { "ecmaVersion": 2018 } }\n', 'own.js': OWN });
+    const dir = await projectWith({ '.roach.yml': ENABLE, '.eslintrc.json': '{ "parserOptions": { "ecmaVersion": 2018 } }\n', 'own.js': OWN });
     const report = await crawlDir(dir);
     expect(report.target).toMatchObject({ edition: 'ES2018', source: '.eslintrc.json parserOptions.ecmaVersion', fixesInOlderForm: ['js/no-prototype-builtins'] });
     expect(report.findings.map((f) => f.ruleId)).toContain('js/no-prototype-builtins');
@@ -31,7 +33,7 @@ describe('a crawl under the project target', () => {
   });
 
   it('uses Object.hasOwn when .roach.yml sets an ES2022 target', async () => {
-    const dir = await projectWith({ '.eslintrc.json': '{ "parserOptions": { "ecmaVersion": 2018 } }\n', '.roach.yml': 'target: es2022\n', 'own.js': OWN });
+    const dir = await projectWith({ '.eslintrc.json': '{ "parserOptions": { "ecmaVersion": 2018 } }\n', '.roach.yml': `${ENABLE}target: es2022\n`, 'own.js': OWN });
     const report = await crawlDir(dir);
     expect(report.target).toMatchObject({ edition: 'ES2022', source: '.roach.yml target', fixesInOlderForm: [] });
     expect((await pendingDiffs(dir)).join('\n')).toContain('+    if (Object.hasOwn(source, key)) target[key] = source[key];');

@@ -71,6 +71,14 @@ describe('roleOfPath', () => {
     ['examples/core/src/main/java/com/example/App.java', 'example'],
     ['src/rules/javascript/no-eval.yml', null],
     ['docs/conf.py', 'example'],
+    // configuration to copy, then change
+    ['.env.example', 'example'],
+    ['backend/src/database/seeds/02_api_token.ts', 'fixture'],
+    ['db/seeders/20240101-users.js', 'fixture'],
+    ['deploy/.env.sample', 'example'],
+    ['config/settings.yml.example', 'example'],
+    ['.env', null],
+    ['.env.production', null],
     ['src/protest/index.js', null],
   ] as const)('%s is %s', (file, role) => {
     expect(roleOfPath(file)).toBe(role);

@@ -9,8 +9,9 @@ afterAll(cleanupTemp);
 describe('worker-thread analysis', () => {
   it('finds the same issues on a pool of threads as in one thread', async () => {
     const dir = await tempDir();
-    // 150 direct hasOwnProperty calls would read as the project's convention (one note, no findings): enforce it.
-    await writeFile(path.join(dir, '.roach.yml'), 'respect:\n  enforce: [js/no-prototype-builtins]\n');
+    // The opt-in rule switched on; 150 direct hasOwnProperty calls would read as the project's convention (one
+    // note, no findings): enforce it.
+    await writeFile(path.join(dir, '.roach.yml'), 'rules:\n  enabled: [js/no-prototype-builtins]\nrespect:\n  enforce: [js/no-prototype-builtins]\n');
     for (let i = 0; i < 150; i++) {
       await writeFile(path.join(dir, `f${i}.${i % 3 === 0 ? 'ts' : 'js'}`), `export function f${i}(x) {\n  if (x === NaN) { debugger; }\n  return x.hasOwnProperty('k');\n}\n`);
     }

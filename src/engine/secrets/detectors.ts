@@ -178,12 +178,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ]),
   { ...rule('database-url', 'Database', 'high', 'database password in a connection URL', 'DATABASE_URL=postgres://app:…@db.internal:5432/app', 'DATABASE_URL=postgres://app@db.internal:5432/app (password from PGPASSWORD or a secret manager)', [
     {
-      pattern: /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb):\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@[A-Za-z0-9._-]+/g,
+      pattern: /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb):\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@(?<host>[A-Za-z0-9._-]+)/g,
       keywords: ['://'],
     },
   ]), inTests: 'off' },
   { ...rule('url-credentials', 'HTTP', 'high', 'password in an http(s) URL (Basic auth)', 'REGISTRY=https://deploy:…@registry.example.org/', 'REGISTRY=https://registry.example.org/ (credentials from a netrc or a secret manager)', [
-    { pattern: /\bhttps?:\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@[A-Za-z0-9._-]+/g, keywords: ['://'] },
+    { pattern: /\bhttps?:\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@(?<host>[A-Za-z0-9._-]+)/g, keywords: ['://'] },
   ]), inTests: 'off' },
   { ...rule('jwt', 'JWT', 'high', 'signed JSON Web Token', 'Authorization: Bearer eyJhbGciOi…', 'Authorization: Bearer ${TOKEN}', [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g, keywords: ['eyj'], validate: isSignedJwt },

@@ -1,7 +1,7 @@
 import type { SecretRule } from './detectors.js';
 import { GENERIC_SECRET_RULE, SECRET_RULES } from './detectors.js';
 import { isHighEntropySecret, mayNameSecret, nameWords, isSecretName } from './entropy.js';
-import { isDevPassword, isPlaceholder } from './placeholders.js';
+import { isDevPassword, isDocumentationHost, isPlaceholder } from './placeholders.js';
 
 /** One secret found: which rule, where the secret itself sits (UTF-16 offsets in the file), and its value. */
 export interface SecretMatch {
@@ -73,7 +73,7 @@ export function scanFormats(text: string, offset: number, rules: ActiveRules, in
         const span = m.indices?.groups?.secret;
         if (!secret || !span) continue;
         if (format.validate && !format.validate(secret)) continue;
-        if (URL_RULES.has(rule.id) ? isDevPassword(secret, m.groups?.user) : isPlaceholder(secret)) continue;
+        if (URL_RULES.has(rule.id) ? isDevPassword(secret, m.groups?.user) || isDocumentationHost(m.groups?.host) : isPlaceholder(secret)) continue;
         into.add({ rule, start: offset + span[0], end: offset + span[1], secret });
       }
     }

@@ -25,8 +25,20 @@ export function isPlaceholder(value: string): boolean {
 export function isDevPassword(password: string, user: string | undefined): boolean {
   const lower = password.toLowerCase();
   // `someuser:somepassword@`, `user:authpassword@`: documentation, not a credential.
-  const spelledOut = ['password', 'passwd', 'secret'].some((word) => lower.includes(word));
-  return isPlaceholder(password) || DEV_PASSWORDS.has(lower) || spelledOut || password === user;
+  const spelledOut = ['password', 'passwd', 'secret', 'token'].some((word) => lower.includes(word));
+  // One lower-case word (`redis://default:filebrowser@redis`): a sample configuration's value, where a
+  // credential anyone relies on is generated, long and mixed.
+  const word = /^[a-z]{1,12}$/.test(password);
+  return isPlaceholder(password) || DEV_PASSWORDS.has(lower) || spelledOut || word || password === user;
+}
+
+/**
+ * Hosts reserved for documentation and testing (RFC 2606, RFC 6761): `example.com`, `api.example.org`,
+ * `db.test`, `x.invalid`. Credentials for them are examples, whatever they look like.
+ */
+export function isDocumentationHost(host: string | undefined): boolean {
+  const lower = (host ?? '').toLowerCase().replace(/\.$/, '');
+  return /(^|\.)example\.(com|net|org)$/.test(lower) || /\.(example|test|invalid)$/.test(lower);
 }
 
 const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|testdata|test-data|mocks?|__mocks__|examples?|samples?)\//i;

@@ -195,7 +195,9 @@ export class TaintFlow {
         continue;
       }
       const value = this.valueOf(part);
-      if (value.kind === 'tainted') return value;
+      // The request's own path (`req.originalUrl`) always starts with `/`: after a scheme and host it
+      // only picks a path there (`https://${host}${req.originalUrl}`), though alone it may be `//evil.example`.
+      if (value.kind === 'tainted' && !(isRequestPath(value) && originEnded(`${fixed}/`))) return value;
       fixed += 'x';
     }
     return CLEAN;
@@ -493,4 +495,9 @@ function writesOtherProperty(definition: Definition, name: string, read: string)
     target = object;
   }
   return false;
+}
+
+/** Data read straight from the request's path (`req.url`, `req.originalUrl`, `ctx.path`), with no step between. */
+function isRequestPath(value: Taint): boolean {
+  return value.kind === 'tainted' && value.trace.steps.length === 0 && /\.(url|originalUrl|path)$/.test(value.trace.source.label);
 }

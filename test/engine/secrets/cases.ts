@@ -120,11 +120,18 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'src/db.ts', code: 'export const url = `postgres://app:${process.env.PGPASSWORD}@db/app`;\n' },
       // Spelled-out documentation passwords (seen in node_modules READMEs).
       { file: 'README.md', code: "const config = parse('postgres://someuser:somepassword@somehost:381/somedatabase')\n" },
+      // One lower-case word, as a sample compose file sets it for the service beside it.
+      { file: 'compose.yaml', code: '      - FB_REDIS_CACHE_URL=redis://default:filebrowser@redis:6379\n' },
     ],
   },
   'secrets/url-credentials': {
     invalid: [{ file: 'scripts/publish.sh', code: `curl -T build.zip https://deploy:${T.urlPassword}@artifacts.internal/upload\n`, secret: T.urlPassword }],
-    valid: [{ file: 'scripts/publish.sh', code: 'curl -T build.zip https://user:password@artifacts.internal/upload\n' }],
+    valid: [
+      { file: 'scripts/publish.sh', code: 'curl -T build.zip https://user:password@artifacts.internal/upload\n' },
+      // a placeholder word, and hosts reserved for documentation (RFC 2606 / 6761)
+      { file: 'config.env', code: '#WEBDAV_CONNECTION_STRING=https://user:token@example.com/dav/uploads/\n' },
+      { file: 'docs/setup.sh', code: `curl https://deploy:${'Xq7' + 'vP2mLk9Rt4Wz'}@registry.example.org/v2/ https://ci:${'Hj8' + 'sN3bQw5Ty1'}@ci.test/\n` },
+    ],
   },
   'secrets/jwt': {
     invalid: [{ file: 'test-data.txt', code: `Authorization: Bearer ${T.jwt}\n`, secret: T.jwt }],
