@@ -16,6 +16,7 @@ import { rulesOffInData, rulesOffInJavaScript, rulesOffInJsonOrYaml } from '../e
 import type { RuleSet } from '../engine/rules.js';
 import { readProjectFile } from '../io/project-file.js';
 import { BIOME_CONFIG_FILES, eslintRulesOffInBiomeText } from './biome-config.js';
+import { GOLANGCI_CONFIG_FILES, gosecExcludesInText } from './golangci-config.js';
 
 export interface EslintConfigDecision {
   /** The configuration file read, relative to the root (`package.json` for `eslintConfig`). */
@@ -96,16 +97,28 @@ async function biomeRulesOff(root: string): Promise<{ file: string; off: string[
   return null;
 }
 
+/** The gosec checks golangci-lint's configuration in the root folder excludes, mapped to built-in rules; null without one. */
+async function golangciRulesOff(root: string): Promise<{ file: string; rules: { rule: string; eslintRule: string }[] } | null> {
+  for (const name of GOLANGCI_CONFIG_FILES) {
+    const text = await configText(root, name);
+    const rules = text === null ? null : gosecExcludesInText(text);
+    if (rules !== null) return { file: name, rules };
+  }
+  return null;
+}
+
 /**
  * The project's linter configuration (its root folder only: ESLint's, and Biome's, which projects use
- * instead or beside it), as the built-in rules it turns off; null without either.
+ * instead or beside it; golangci-lint's gosec excludes for Go), as the built-in rules it turns off; null
+ * without any. `eslintRule` names the linter's own check (`gosec:G401` for golangci-lint's).
  */
 export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
   const found = [await eslintRulesOff(root), await biomeRulesOff(root)].filter((config) => config !== null);
-  if (found.length === 0) return null;
-  const rulesOff = found.flatMap(({ off }) => off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule }))));
+  const golangci = await golangciRulesOff(root);
+  if (found.length === 0 && !golangci) return null;
+  const rulesOff = [...found.flatMap(({ off }) => off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })))), ...(golangci?.rules ?? [])];
   const unique = [...new Map(rulesOff.map((entry) => [entry.rule, entry])).values()];
-  return { file: found.map((config) => config.file).join(', '), rulesOff: unique };
+  return { file: [...found.map((config) => config.file), ...(golangci ? [golangci.file] : [])].join(', '), rulesOff: unique };
 }
 
 /** Reads what the decisions need from the project root, as `.roach.yml` respect asks. */

@@ -16,6 +16,28 @@ beforeAll(async () => {
 
 const project = (files: Readonly<Record<string, string>>): Promise<string> => tempTree('roach-decisions-', files);
 
+describe("golangci-lint's gosec excludes", () => {
+  const signing = 'package lastfm\n\nimport "crypto/md5"\n\nfunc sign(params string, secret string) [16]byte {\n\treturn md5.Sum([]byte(params + secret))\n}\n';
+
+  it('turn off the built-in rules of the gosec checks the project excludes (version 2 and version 1 layouts)', async () => {
+    const v2 = 'version: "2"\nlinters:\n  enable:\n    - gosec\n  settings:\n    gosec:\n      excludes:\n        - G501\n        - G401\n';
+    expect(await loadEslintDecision(await project({ '.golangci.yml': v2 }))).toEqual({
+      file: '.golangci.yml',
+      rulesOff: [{ rule: 'go/no-weak-hash', eslintRule: 'gosec:G401' }],
+    });
+    const v1 = 'linters-settings:\n  gosec:\n    excludes: [G401]\n';
+    expect((await loadEslintDecision(await project({ '.golangci.yaml': v1 })))?.rulesOff).toEqual([{ rule: 'go/no-weak-hash', eslintRule: 'gosec:G401' }]);
+    expect(await loadEslintDecision(await project({ '.golangci.yml': 'linters:\n  enable: [gosec]\n' }))).toEqual({ file: '.golangci.yml', rulesOff: [] });
+  });
+
+  it('leave a crawl without the excluded finding, and keep it in a project without them', async () => {
+    const excluded = await crawlDir(await project({ '.golangci.yml': 'linters-settings:\n  gosec:\n    excludes: [G401, G501]\n', 'lastfm/sign.go': signing }), { fix: false });
+    const plain = await crawlDir(await project({ 'lastfm/sign.go': signing }), { fix: false });
+    expect(plain.findings.map((f) => f.ruleId)).toContain('go/no-weak-hash');
+    expect(excluded.findings.map((f) => f.ruleId)).not.toContain('go/no-weak-hash');
+  }, 60_000);
+});
+
 describe("the project's Biome configuration", () => {
   it('reads biome.jsonc (comments, trailing commas) as data and maps the checks it turns off to ours', async () => {
     const biome = `{
