@@ -136,9 +136,9 @@ export async function loadEntryPoints(root: string): Promise<EntryPoints> {
  * local helpers); a top-level `install/` or `installer/` folder, the setup the operator runs before the
  * application has users or data (a web installer answers whoever reaches it with the rights to configure
  * the whole application, so what its requests can do is what it is for); CI configuration and its
- * scripts (`.github/`, `.circleci/`).
+ * scripts (`.github/`, `.gitlab/`, `.circleci/`, `.buildkite/`, a top-level `ci/` or `.ci/`).
  */
-const DEVELOPER_FOLDER = new RegExp(`(?:^|/)scripts/|${MIGRATION_FOLDER.source}|^(?:dev|install|installer|\\.github|\\.circleci)/`);
+const DEVELOPER_FOLDER = new RegExp(`(?:^|/)scripts/|${MIGRATION_FOLDER.source}|^(?:dev|install|installer|ci|\\.ci|\\.github|\\.gitlab|\\.circleci|\\.buildkite)/`);
 
 /**
  * The walked files that are the project's own developer tooling: run by a package.json `scripts` entry

@@ -61,6 +61,8 @@ export type PathVerdict = CodeRole | 'maybe-test' | null;
 
 /** Data, not code under test: fixtures, mocks, snapshots, and the seeds of a development database (knex `seeds/`, Sequelize `seeders/`). */
 const FIXTURE_DIRS = /^(__)?(fixtures?|mocks|snapshots)(__)?$|^testdata$|^test[-_]?data$|^seeds?$|^seeders$/i;
+/** The seed script of a development database: Prisma's `prisma/seed.ts`, a `seeds.py`, Rails' `db/seeds.rb`. */
+const SEED_FILES = /^seeds?\.(c|m)?[jt]s$|^seeds?\.(py|rb)$/;
 const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|functional|acceptance)[-_]?tests?$|^test[-_]?(utils?|helpers?|support)$/i;
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 /** `push-examples/` too. Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
@@ -97,6 +99,7 @@ export function roleOfPath(file: string): PathVerdict {
   if (segments.some((segment) => FIXTURE_DIRS.test(segment))) return 'fixture';
   // Type tests (tsd, TSTyche) are input to the type checker and never run: data, like a fixture.
   if (TYPE_TEST_FILES.test(name)) return 'fixture';
+  if (SEED_FILES.test(name)) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
   if (EXAMPLE_FILES.test(name)) return 'example';

@@ -135,8 +135,8 @@ describe('a crawl', () => {
     const direct = Array.from({ length: 22 }, (_, i) => `if (o${i}.hasOwnProperty('k')) n++;`).join('\n') + '\nif (Object.hasOwn(a, "k")) n++;\n';
     const mixed = Array.from({ length: 22 }, (_, i) => (i % 2 ? `Object.prototype.hasOwnProperty.call(o${i}, 'k');` : `o${i}.hasOwnProperty('k');`)).join('\n') + '\n';
     const naive = Array.from({ length: 21 }, (_, i) => `t${i} = datetime.datetime.utcnow()`).join('\n') + '\nnow = datetime.now(timezone.utc)\n';
-    // js/no-prototype-builtins is opt-in: switched on here
-    const optIn = 'rules:\n  enabled: [js/no-prototype-builtins]\n';
+    // both rules are opt-in: switched on here
+    const optIn = 'rules:\n  enabled: [js/no-prototype-builtins, py/no-datetime-utcnow]\n';
     const convention = await crawlDir(await project({ '.roach.yml': optIn, 'lib/a.js': direct, 'app/times.py': naive }), { fix: false });
     expect(convention.decisions?.conventions.map((note) => [note.rule, note.violating, note.conforming])).toEqual([
       ['js/no-prototype-builtins', 22, 1],

@@ -186,10 +186,12 @@ describe('developer scripts', () => {
       'install/web.js': release,
       'src/install/web.js': release,
       '.github/scripts/label.js': release,
+      '.ci/publish.js': release,
     });
     const report = await crawlDir(root, { fix: false });
     const seen = report.findings.filter((f) => f.ruleId === 'js/no-spawn-shell' || f.ruleId === 'js/no-unsafe-finally').map((f) => `${f.file} ${f.ruleId} ${f.severity} ${f.codeRole ?? '-'}`);
     expect(seen.sort()).toEqual([
+      '.ci/publish.js js/no-unsafe-finally medium script',
       '.github/scripts/label.js js/no-unsafe-finally medium script',
       'app/db.js js/no-spawn-shell high -',
       'app/db.js js/no-unsafe-finally high -',
