@@ -17,12 +17,28 @@ import type { RuleSet } from '../engine/rules.js';
 import { readProjectFile } from '../io/project-file.js';
 import { BIOME_CONFIG_FILES, eslintRulesOffInBiomeText } from './biome-config.js';
 import { GOLANGCI_CONFIG_FILES, gosecExcludesInText } from './golangci-config.js';
+import { configFolders } from './scoped-configs.js';
+
+export interface RuleOff {
+  readonly rule: string;
+  readonly eslintRule: string;
+}
 
 export interface EslintConfigDecision {
-  /** The configuration file read, relative to the root (`package.json` for `eslintConfig`). */
+  /** The configuration files read in the root folder (`package.json` for `eslintConfig`); empty without one. */
   readonly file: string;
   /** Built-in rules turned off, with the ESLint rule that turned each off. */
-  readonly rulesOff: readonly { readonly rule: string; readonly eslintRule: string }[];
+  readonly rulesOff: readonly RuleOff[];
+  /** Configurations of sub-folders (a monorepo's packages, a `server/` beside a `client/`): off only under their folder. */
+  readonly scoped?: readonly ScopedConfigDecision[];
+}
+
+export interface ScopedConfigDecision {
+  /** The folder, relative to the root, with `/` separators and no trailing slash. */
+  readonly folder: string;
+  /** The configuration files read there, relative to the root. */
+  readonly file: string;
+  readonly rulesOff: readonly RuleOff[];
 }
 
 export interface ConventionNote {
@@ -45,6 +61,8 @@ export interface ProjectDecisions {
   readonly conventions: readonly ConventionNote[];
   /** Rule ids whose findings are dropped. */
   readonly off: ReadonlySet<string>;
+  /** Rule ids whose findings are dropped under a folder (its own linter configuration). */
+  readonly offUnder: readonly { readonly folder: string; readonly rules: ReadonlySet<string> }[];
   /** Stable text of `off`, kept per file: a file analyzed under other decisions is analyzed again. */
   readonly key: string;
 }
@@ -77,9 +95,10 @@ async function configText(root: string, name: string): Promise<string | null> {
   return bytes && bytes.length <= CONFIG_LIMIT_BYTES ? bytes.toString('utf8') : null;
 }
 
-/** The ESLint configuration of the root folder, as the ESLint rules it turns off; null without one. */
-async function eslintRulesOff(root: string): Promise<{ file: string; off: string[] } | null> {
-  for (const { name, read } of CONFIG_FILES) {
+/** The ESLint configuration of a folder, as the ESLint rules it turns off; null without one. */
+async function eslintRulesOff(root: string, folder: string): Promise<{ file: string; off: string[] } | null> {
+  for (const { name: base, read } of CONFIG_FILES) {
+    const name = path.posix.join(folder, base);
     const text = await configText(root, name);
     const off = text === null ? null : read(text);
     if (off !== null) return { file: name, off };
@@ -87,9 +106,10 @@ async function eslintRulesOff(root: string): Promise<{ file: string; off: string
   return null;
 }
 
-/** The Biome configuration of the root folder, as the ESLint names of the checks it turns off; null without one. */
-async function biomeRulesOff(root: string): Promise<{ file: string; off: string[] } | null> {
-  for (const name of BIOME_CONFIG_FILES) {
+/** The Biome configuration of a folder, as the ESLint names of the checks it turns off; null without one. */
+async function biomeRulesOff(root: string, folder: string): Promise<{ file: string; off: string[] } | null> {
+  for (const base of BIOME_CONFIG_FILES) {
+    const name = path.posix.join(folder, base);
     const text = await configText(root, name);
     const off = text === null ? null : await eslintRulesOffInBiomeText(name, text);
     if (off !== null) return { file: name, off };
@@ -97,9 +117,10 @@ async function biomeRulesOff(root: string): Promise<{ file: string; off: string[
   return null;
 }
 
-/** The gosec checks golangci-lint's configuration in the root folder excludes, mapped to built-in rules; null without one. */
-async function golangciRulesOff(root: string): Promise<{ file: string; rules: { rule: string; eslintRule: string }[] } | null> {
-  for (const name of GOLANGCI_CONFIG_FILES) {
+/** The gosec checks golangci-lint's configuration in a folder excludes, mapped to built-in rules; null without one. */
+async function golangciRulesOff(root: string, folder: string): Promise<{ file: string; rules: RuleOff[] } | null> {
+  for (const base of GOLANGCI_CONFIG_FILES) {
+    const name = path.posix.join(folder, base);
     const text = await configText(root, name);
     const rules = text === null ? null : gosecExcludesInText(text);
     if (rules !== null) return { file: name, rules };
@@ -107,18 +128,33 @@ async function golangciRulesOff(root: string): Promise<{ file: string; rules: { 
   return null;
 }
 
-/**
- * The project's linter configuration (its root folder only: ESLint's, and Biome's, which projects use
- * instead or beside it; golangci-lint's gosec excludes for Go), as the built-in rules it turns off; null
- * without any. `eslintRule` names the linter's own check (`gosec:G401` for golangci-lint's).
- */
-export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
-  const found = [await eslintRulesOff(root), await biomeRulesOff(root)].filter((config) => config !== null);
-  const golangci = await golangciRulesOff(root);
+/** A folder's linter configurations (ESLint's, Biome's, golangci-lint's gosec excludes) as the built-in rules they turn off; null without any. */
+async function folderRulesOff(root: string, folder: string): Promise<{ file: string; rulesOff: RuleOff[] } | null> {
+  const found = [await eslintRulesOff(root, folder), await biomeRulesOff(root, folder)].filter((config) => config !== null);
+  const golangci = await golangciRulesOff(root, folder);
   if (found.length === 0 && !golangci) return null;
   const rulesOff = [...found.flatMap(({ off }) => off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })))), ...(golangci?.rules ?? [])];
   const unique = [...new Map(rulesOff.map((entry) => [entry.rule, entry])).values()];
   return { file: [...found.map((config) => config.file), ...(golangci ? [golangci.file] : [])].join(', '), rulesOff: unique };
+}
+
+/**
+ * The project's linter configurations (ESLint's, and Biome's, which projects use instead or beside it;
+ * golangci-lint's gosec excludes for Go), as the built-in rules they turn off; null without any.
+ * `eslintRule` names the linter's own check (`gosec:G401` for golangci-lint's). The root folder's apply
+ * everywhere; those of sub-folders up to two levels deep (see scoped-configs.ts) only under their folder,
+ * as ESLint applies a package's configuration to the package.
+ */
+export async function loadEslintDecision(root: string): Promise<EslintConfigDecision | null> {
+  const atRoot = await folderRulesOff(root, '');
+  const scoped: ScopedConfigDecision[] = [];
+  const names = new Set([...CONFIG_FILES.map((config) => config.name), ...BIOME_CONFIG_FILES, ...GOLANGCI_CONFIG_FILES]);
+  for (const folder of await configFolders(root, names)) {
+    const found = await folderRulesOff(root, folder);
+    if (found && found.rulesOff.length > 0) scoped.push({ folder, ...found });
+  }
+  if (!atRoot && scoped.length === 0) return null;
+  return { file: atRoot?.file ?? '', rulesOff: atRoot?.rulesOff ?? [], ...(scoped.length > 0 ? { scoped } : {}) };
 }
 
 /** Reads what the decisions need from the project root, as `.roach.yml` respect asks. */
@@ -152,15 +188,18 @@ export function conventionNotes(rules: RuleSet, counts: Iterable<ConventionCount
 
 /** The crawl's decisions from the loaded facts and every file's convention counts. */
 export function decideProject(options: DecisionOptions | undefined, rules: RuleSet, counts: Iterable<ConventionCounts>): ProjectDecisions {
-  if (!options) return { eslintConfig: null, conventions: [], off: new Set(), key: '' };
+  if (!options) return { eslintConfig: null, conventions: [], off: new Set(), offUnder: [], key: '' };
   const enforced = new Set(options.enforce);
   const conventions = options.conventions ? conventionNotes(rules, counts).filter((note) => !enforced.has(note.rule)) : [];
   const eslintOff = (options.eslintConfig?.rulesOff ?? []).map((entry) => entry.rule).filter((rule) => !enforced.has(rule));
   const off = new Set([...eslintOff, ...conventions.map((note) => note.rule)]);
-  return { eslintConfig: options.eslintConfig, conventions, off, key: [...off].sort().join(',') };
+  const offUnder = (options.eslintConfig?.scoped ?? []).map((config) => ({ folder: config.folder, rules: new Set(config.rulesOff.map((entry) => entry.rule).filter((rule) => !enforced.has(rule))) }));
+  const key = [[...off].sort().join(','), ...offUnder.map(({ folder, rules }) => `${folder}:${[...rules].sort().join(',')}`)].join(';');
+  return { eslintConfig: options.eslintConfig, conventions, off, offUnder, key };
 }
 
 /** The findings the project's decisions leave. */
-export function respectDecisions<T extends Pick<Finding, 'ruleId'>>(findings: readonly T[], decisions: ProjectDecisions): T[] {
-  return decisions.off.size === 0 ? [...findings] : findings.filter((finding) => !decisions.off.has(finding.ruleId));
+export function respectDecisions<T extends Pick<Finding, 'ruleId' | 'file'>>(findings: readonly T[], decisions: ProjectDecisions): T[] {
+  const offHere = (finding: T): boolean => decisions.offUnder.some(({ folder, rules }) => rules.has(finding.ruleId) && finding.file.startsWith(`${folder}/`));
+  return decisions.off.size === 0 && decisions.offUnder.length === 0 ? [...findings] : findings.filter((finding) => !decisions.off.has(finding.ruleId) && !offHere(finding));
 }

@@ -108,6 +108,18 @@ function jsonStep(step: TraceStep): JsonTraceStep {
 }
 
 /** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */
+type EslintConfigJson = NonNullable<NonNullable<CrawlReport['decisions']>['eslintConfig']>;
+
+/** The linter configurations read, as plain data (sub-folder ones only when there are any). */
+function eslintConfigJson(config: EslintConfigJson): EslintConfigJson {
+  const rulesOff = (entries: EslintConfigJson['rulesOff']) => entries.map(({ rule, eslintRule }) => ({ rule, eslintRule }));
+  return {
+    file: config.file,
+    rulesOff: rulesOff(config.rulesOff),
+    ...(config.scoped ? { scoped: config.scoped.map(({ folder, file, rulesOff: off }) => ({ folder, file, rulesOff: rulesOff(off) })) } : {}),
+  };
+}
+
 function toJsonFinding(finding: ReportedIssue): JsonFinding {
   return {
     ruleId: finding.ruleId,
@@ -189,7 +201,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
     ...(report.decisions
       ? {
           decisions: {
-            eslintConfig: report.decisions.eslintConfig ? { file: report.decisions.eslintConfig.file, rulesOff: report.decisions.eslintConfig.rulesOff.map(({ rule, eslintRule }) => ({ rule, eslintRule })) } : null,
+            eslintConfig: report.decisions.eslintConfig ? eslintConfigJson(report.decisions.eslintConfig) : null,
             conventions: report.decisions.conventions.map(({ rule, violating, conforming, message }) => ({ rule, violating, conforming, message })),
           },
         }

@@ -204,6 +204,9 @@ function decisionLines(report: CrawlReport, paint: Paint): string[] {
   if (decisions.eslintConfig && off.length > 0) {
     lines.push(`  ${clean(decisions.eslintConfig.file)} turns off: ${off.map((entry) => `${clean(entry.rule)} (${clean(entry.eslintRule)})`).join(', ')}`);
   }
+  for (const scoped of decisions.eslintConfig?.scoped ?? []) {
+    lines.push(`  ${clean(scoped.file)} turns off under ${clean(scoped.folder)}/: ${scoped.rulesOff.map((entry) => `${clean(entry.rule)} (${clean(entry.eslintRule)})`).join(', ')}`);
+  }
   for (const note of decisions.conventions) lines.push(`  convention  ${clean(note.rule)}  ${paint(['dim'], clean(note.message))}`);
   return lines.length > 1 ? lines : [];
 }

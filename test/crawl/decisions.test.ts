@@ -86,6 +86,34 @@ describe("the project's ESLint configuration", () => {
   });
 });
 
+describe("a sub-folder's linter configuration", () => {
+  const throwing = "module.exports = { exits: { notFound: {} }, async fn() { throw 'notFound'; } };\n";
+  const files = {
+    'server/package.json': JSON.stringify({ name: 'server', eslintConfig: { rules: { 'no-throw-literal': 'off' } } }),
+    'server/api/helpers/find.js': throwing,
+    'client/src/find.js': throwing,
+    'packages/web/.eslintrc.json': JSON.stringify({ rules: { radix: 'off' } }),
+  };
+
+  it('is read for folders one and two levels deep and names the folder it applies to', async () => {
+    const decision = await loadEslintDecision(await project(files));
+    expect(decision?.rulesOff).toEqual([]);
+    expect(decision?.scoped).toEqual([
+      { folder: 'packages/web', file: 'packages/web/.eslintrc.json', rulesOff: [{ rule: 'js/radix', eslintRule: 'radix' }] },
+      { folder: 'server', file: 'server/package.json', rulesOff: [{ rule: 'js/no-throw-literal', eslintRule: 'no-throw-literal' }] },
+    ]);
+  });
+
+  it('turns its rules off under that folder only', async () => {
+    const report = await crawlDir(await project(files), { fix: false });
+    const throwing = report.findings.filter((f) => f.ruleId === 'js/no-throw-literal').map((f) => f.file);
+    expect(throwing).toEqual(['client/src/find.js']);
+    const decided = decideProject({ eslintConfig: await loadEslintDecision(await project(files)), conventions: false, enforce: [] }, rules, []);
+    expect(decided.key).toBe(';packages/web:js/radix;server:js/no-throw-literal');
+    expect(respectDecisions([{ ruleId: 'js/radix', file: 'packages/website/a.js' }, { ruleId: 'js/radix', file: 'packages/web/a.js' }], decided)).toEqual([{ ruleId: 'js/radix', file: 'packages/website/a.js' }]);
+  }, 60_000);
+});
+
 describe('conventions', () => {
   it('a rule contradicted in at least its threshold of cases across files becomes one note', () => {
     const notes = conventionNotes(rules, [{ 'js/no-var': { violating: 60, conforming: 1 } }, { 'js/no-var': { violating: 40, conforming: 0 } }]);
@@ -103,7 +131,7 @@ describe('conventions', () => {
     const decided = decideProject({ eslintConfig, conventions: true, enforce: [] }, rules, counts);
     expect([...decided.off].sort()).toEqual(['js/no-var', 'js/radix']);
     expect(decided.key).toBe('js/no-var,js/radix');
-    expect(respectDecisions([{ ruleId: 'js/no-var' }, { ruleId: 'js/no-eval' }, { ruleId: 'js/radix' }], decided)).toEqual([{ ruleId: 'js/no-eval' }]);
+    expect(respectDecisions([{ ruleId: 'js/no-var', file: 'a.js' }, { ruleId: 'js/no-eval', file: 'a.js' }, { ruleId: 'js/radix', file: 'a.js' }], decided)).toEqual([{ ruleId: 'js/no-eval', file: 'a.js' }]);
     expect([...decideProject({ eslintConfig, conventions: true, enforce: ['js/no-var', 'js/radix'] }, rules, counts).off]).toEqual([]);
   });
 });
