@@ -49,6 +49,18 @@ const GENERATED_NAME = /\.(min|bundle)\.[^.]+$/i;
  */
 const CONTENT_HASH_NAME = /[.-](?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,20}\.(?:[cm]?js|css)$/;
 
+/**
+ * Folders a web application serves as static files (Spring's `resources/static`, Django's and Flask's
+ * `static/`, `public/`, `wwwroot/`, `assets/`): scripts there that open with a library's banner are copies
+ * of that library (engine/generated.ts `libraryBanner`).
+ */
+const WEB_ASSET_DIRS = new Set(['static', 'public', 'assets', 'wwwroot', 'webroot', 'webapp']);
+
+/** Whether a project-relative path lies in a folder of static web assets. */
+export function inWebAssets(relative: string): boolean {
+  return relative.split('/').slice(0, -1).some((name) => WEB_ASSET_DIRS.has(name.toLowerCase()));
+}
+
 type Mark = boolean | undefined;
 
 interface AttributeLine {

@@ -151,6 +151,32 @@ export function helperShape(text: string, language: Language): string | null {
   return marker.text().includes('egeneratorRuntime') ? "Babel's regenerator output (regeneratorRuntime.mark)" : 'a webpack bundle (webpack runtime functions)';
 }
 
+/** Lines of the first comment read for a library banner. */
+const BANNER_LINES = 8;
+/** A library named with its version: `jQuery JavaScript Library v3.3.1`, `Bootstrap v4.0.0 (https://…)`, `Chart.js 2.7.2`. */
+const NAMED_VERSION = /^(?:@license\s+)?([A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*){0,3}) v?(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)(?:\s|$|,|\|)/;
+/** What else a distributed library's banner carries: its home page, copyright or licence. */
+const BANNER_COMPANION = /https?:\/\/|\bcopyright\b|\(c\)|\blicen[cs]ed?\b/i;
+
+/**
+ * The library a file is a copy of, from the banner a distributed library starts with (the `/*!` comment
+ * minifiers keep): a line naming it with its version, and a home page, copyright or licence line in the
+ * same comment. Asked only of scripts among a web application's static assets (see crawl/generated-code.ts
+ * `inWebAssets`), where such a file is a copy of another project, never the project's own source.
+ */
+export function libraryBanner(text: string): string | null {
+  const head = text.trimStart();
+  if (!head.startsWith('/*')) return null;
+  const end = head.indexOf('*/');
+  const comment = (end < 0 ? head.slice(0, 2048) : head.slice(0, end)).split('\n', BANNER_LINES).map((line) => line.replace(/^\s*(\/\*!?|\*)\s?/, '').trim());
+  if (!comment.some((line) => BANNER_COMPANION.test(line))) return null;
+  for (const line of comment) {
+    const named = NAMED_VERSION.exec(line);
+    if (named) return `${named[1]} ${named[2]}`;
+  }
+  return null;
+}
+
 /** Why a file's content shows it is generated, or null. `text` is the decoded file. */
 export function generatedContentReason(text: string, language: Language): string | null {
   const header = headerMarker(text);

@@ -29,6 +29,19 @@ describe('a crawl with generated code and grammar gaps', () => {
     expect(terminal).toContain('Grammar gaps: 1 file');
   });
 
+  it("skips a library's copy among the static assets by its banner, and keeps the project's own bannered scripts", async () => {
+    const jquery = '/*!\n * jQuery JavaScript Library v1.8.0\n * http://jquery.com/\n *\n * Released under the MIT license\n */\n(function (window) {\n  debugger;\n})(window);\n';
+    const own = '/*!\n * Copyright (c) 2024 Shop Ltd.\n * Licensed under the MIT license\n */\nexport function g(a) {\n  debugger; return a;\n}\n';
+    const dir = await tree({
+      'src/main/resources/static/mall/js/jquery-1.8.0.js': jquery,
+      'static/js/cart.js': own,
+      'lib/jquery.js': jquery,
+    });
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}: ${s.detail}`)).toEqual(['src/main/resources/static/mall/js/jquery-1.8.0.js vendored: a copy of jQuery JavaScript Library 1.8.0 among the static assets (its banner names the library)']);
+    expect(report.findings.map((f) => f.file).sort()).toEqual(['lib/jquery.js', 'static/js/cart.js']);
+  });
+
   it('crawls what .roach.yml generated.crawl names', async () => {
     const dir = await tree({ 'dist/x.js': BUNDLE, '.roach.yml': 'generated:\n  crawl: [dist/x.js]\n' });
     const report = await crawlDir(dir, { fix: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Language } from '../../src/domain/finding.js';
-import { endsWithSourceMap, generatedContentReason, headerMarker, helperShape } from '../../src/engine/generated.js';
+import { endsWithSourceMap, generatedContentReason, headerMarker, helperShape, libraryBanner } from '../../src/engine/generated.js';
 
 const ROLLUP_UMD = `/*! mylib v1.2.3 | MIT */
 (function (global, factory) {
@@ -93,5 +93,20 @@ describe('markers', () => {
 
   it('does not parse a file holding none of the helper names', () => {
     expect(helperShape('export const a = 1;\n', 'javascript')).toBeNull();
+  });
+});
+
+describe('libraryBanner', () => {
+  it('names the library and version of a distributed build banner', () => {
+    expect(libraryBanner('/*!\n * jQuery JavaScript Library v3.3.1\n * https://jquery.com/\n */\n(function(){})();\n')).toBe('jQuery JavaScript Library 3.3.1');
+    expect(libraryBanner('/*!\n  * Bootstrap v4.0.0 (https://getbootstrap.com)\n  * Copyright 2011-2018 The Bootstrap Authors\n  */\n')).toBe('Bootstrap 4.0.0');
+    expect(libraryBanner('/*! mylib v1.2.3 | MIT license */\nvar a;\n')).toBe('mylib 1.2.3');
+  });
+
+  it('needs a version and a home page, copyright or licence line in the first comment', () => {
+    expect(libraryBanner('/*!\n * Copyright (c) 2024 PLANKA Software GmbH\n * Licensed under the Fair Use License\n */\n')).toBeNull();
+    expect(libraryBanner('/**\n * Cart v2 helpers 1.0\n */\nexport {};\n')).toBeNull();
+    expect(libraryBanner('// jQuery v3.3.1 https://jquery.com\nvar a;\n')).toBeNull();
+    expect(libraryBanner('var a; /*! jQuery v3.3.1 | (c) JS Foundation */\n')).toBeNull();
   });
 });
