@@ -28,7 +28,8 @@ export function isDevPassword(password: string, user: string | undefined): boole
   const spelledOut = ['password', 'passwd', 'secret', 'token'].some((word) => lower.includes(word));
   // One lower-case word (`redis://default:filebrowser@redis`): a sample configuration's value, where a
   // credential anyone relies on is generated, long and mixed.
-  const word = /^[a-z]{1,12}$/.test(password);
+  // Two such words joined (`mongodb://off:off-wger@mongodb`) likewise.
+  const word = /^[a-z]{1,12}(?:[-_][a-z]{1,12})?$/.test(password);
   return isPlaceholder(password) || DEV_PASSWORDS.has(lower) || spelledOut || word || password === user;
 }
 
@@ -39,6 +40,16 @@ export function isDevPassword(password: string, user: string | undefined): boole
 export function isDocumentationHost(host: string | undefined): boolean {
   const lower = (host ?? '').toLowerCase().replace(/\.$/, '');
   return /(^|\.)example\.(com|net|org)$/.test(lower) || /\.(example|test|invalid)$/.test(lower);
+}
+
+/**
+ * Key files named for the local host (`localhost.pem`, mkcert's `localhost+2-key.pem`, `127.0.0.1.key`): the
+ * self-signed key of a development server, which the project's setup notes generate, not a credential.
+ */
+const LOCALHOST_KEY_FILE = /(?:^|\/)(?:localhost|127\.0\.0\.1)(?:[.+_-][^/]*)?\.(?:pem|key)$/i;
+
+export function isLocalhostKeyFile(file: string): boolean {
+  return LOCALHOST_KEY_FILE.test(file);
 }
 
 const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|testdata|test-data|mocks?|__mocks__|examples?|samples?)\//i;

@@ -70,7 +70,12 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'certs/server.key', code: `${T.pem}\n`, secret: T.pem },
       { file: 'src/sign.js', code: `const key = \`${T.pem}\`;\n`, secret: T.pem },
     ],
-    valid: [{ file: 'docs/tls.md', code: 'Paste the key:\n\n    -----BEGIN RSA PRIVATE KEY-----\n    ...\n    -----END RSA PRIVATE KEY-----\n' }],
+    valid: [
+      { file: 'docs/tls.md', code: 'Paste the key:\n\n    -----BEGIN RSA PRIVATE KEY-----\n    ...\n    -----END RSA PRIVATE KEY-----\n' },
+      // the development server's self-signed key, named for the host it serves
+      { file: 'apps/client/localhost.pem', code: `${T.pem}\n` },
+      { file: 'certs/localhost+2-key.pem', code: `${T.pem}\n` },
+    ],
   },
   'secrets/npm': {
     invalid: [{ file: '.npmrc', code: `//registry.npmjs.org/:_authToken=${T.npm}\n`, secret: T.npm }],
@@ -122,6 +127,7 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'README.md', code: "const config = parse('postgres://someuser:somepassword@somehost:381/somedatabase')\n" },
       // One lower-case word, as a sample compose file sets it for the service beside it.
       { file: 'compose.yaml', code: '      - FB_REDIS_CACHE_URL=redis://default:filebrowser@redis:6379\n' },
+      { file: 'docker-compose.yml', code: '      ME_CONFIG_MONGODB_URL: mongodb://off:off-wger@mongodb:27017/\n' },
     ],
   },
   'secrets/url-credentials': {
