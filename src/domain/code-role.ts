@@ -69,6 +69,9 @@ const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 const EXAMPLE_DIRS = /^examples?$|[-_]examples?$|^demos?$|^samples?$|^docs?$|^documentation$/i;
 /** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes, the test run's `.env.test`. */
 const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$|^\.env\.(test|testing)(\.local)?$/;
+/** Django-style settings of the test run and CI (`settings/ci.py`, `settings/testing.py`), in a settings package. */
+const SETTINGS_DIRS = /^(settings|config|conf)$/;
+const TEST_SETTINGS_FILES = /^(ci|test|testing)\.py$/;
 const TYPE_TEST_FILES = /\.(test-d|tst)\.[cm]?tsx?$/;
 const BENCHMARK_FILES = /\.(bench|benchmark)\.[a-z0-9]+$/i;
 /** Configuration to copy, then change: `.env.example`, `.env.sample`, `config.yml.example`, `settings.py.dist`. */
@@ -101,6 +104,7 @@ export function roleOfPath(file: string): PathVerdict {
   if (TYPE_TEST_FILES.test(name)) return 'fixture';
   if (SEED_FILES.test(name)) return 'fixture';
   if (TEST_FILES.test(name)) return 'test';
+  if (SETTINGS_DIRS.test(all[all.length - 1] ?? '') && TEST_SETTINGS_FILES.test(name)) return 'test';
   if (BENCHMARK_FILES.test(name)) return 'benchmark';
   if (EXAMPLE_FILES.test(name)) return 'example';
   for (const segment of segments.reverse()) {

@@ -46,6 +46,11 @@ describe('roleOfPath', () => {
     ['.env.test', 'test'],
     ['apps/web/.env.testing', 'test'],
     ['.env.production', null],
+    // Django settings of the test run and CI, in a settings package; not elsewhere
+    ['settings/ci.py', 'test'],
+    ['myproject/settings/testing.py', 'test'],
+    ['settings/main.py', null],
+    ['tools/ci.py', null],
     // Go
     ['pkg/auth/token_test.go', 'test'],
     ['pkg/auth/testdata/cert.go', 'fixture'],
