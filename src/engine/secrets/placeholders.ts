@@ -52,6 +52,30 @@ export function isLocalhostKeyFile(file: string): boolean {
   return LOCALHOST_KEY_FILE.test(file);
 }
 
+/** How a comment line starts in the files scanned: `#` (YAML, shell, Python), `//`, `/*`, ` *`, `;` (INI), `--` (SQL). */
+const COMMENT_LINE = /^\s*(?:#|\/\/|\/\*|\*|;|--)/;
+/** Lines of a comment block looked at above the secret for its "Example:" heading. */
+const EXAMPLE_BLOCK_LINES = 20;
+
+/**
+ * Whether the text at `offset` sits in a comment block that presents an example (`## Example:` above a
+ * commented-out configuration in a Helm chart's values.yaml): the values there are documentation. Only
+ * the secret's own comment block counts, up to the first line that is not a comment.
+ */
+export function inExampleComment(text: string, offset: number): boolean {
+  let end = text.lastIndexOf('\n', offset - 1);
+  let line = text.slice(end + 1, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
+  for (let i = 0; i <= EXAMPLE_BLOCK_LINES; i++) {
+    if (!COMMENT_LINE.test(line)) return false;
+    if (/\bexamples?\b/i.test(line)) return true;
+    if (end < 0) return false;
+    const start = text.lastIndexOf('\n', end - 1);
+    line = text.slice(start + 1, end);
+    end = start;
+  }
+  return false;
+}
+
 const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|testdata|test-data|mocks?|__mocks__|examples?|samples?)\//i;
 const TEST_FILE = /\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py)$|(?:^|\/)test_[^/]+\.py$/;
 

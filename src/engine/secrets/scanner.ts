@@ -6,7 +6,7 @@ import type { SecretRule } from './detectors.js';
 import { secretFindings } from './findings.js';
 import type { SecretMatch } from './match.js';
 import { activeRules, MatchSet, scanPlainText } from './match.js';
-import { isLocalhostKeyFile } from './placeholders.js';
+import { inExampleComment, isLocalhostKeyFile } from './placeholders.js';
 import { scanCode } from './scan-code.js';
 
 export interface SecretScanOptions {
@@ -42,7 +42,8 @@ export function createSecretScanner(options: SecretScanOptions): SecretScanner |
       if (excluded.ignores(file)) return { findings: [], matches: [] };
       const set = language === 'text' ? new MatchSet() : scanCode(text, language, rules, parsed);
       if (language === 'text') scanPlainText(text, 0, rules, set);
-      const matches = isLocalhostKeyFile(file) ? set.matches.filter((match) => match.rule.id !== 'secrets/private-key') : set.matches;
+      const localKey = isLocalhostKeyFile(file);
+      const matches = set.matches.filter((match) => !(localKey && match.rule.id === 'secrets/private-key') && !inExampleComment(text, match.start));
       return { findings: secretFindings(text, file, language, matches), matches };
     },
   };

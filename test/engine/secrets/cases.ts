@@ -161,8 +161,12 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       { file: 'app/client.py', code: `client = Client(host="db", api_secret="${T.generic}")\n`, secret: T.generic },
       { file: 'app/Db.java', code: `class Db { void init() { this.dbPassword = "${T.generic}"; } }\n`, secret: T.generic },
       { file: 'src/conf.ts', code: `export class Conf { private readonly clientSecret = "${T.generic}"; }\n`, secret: T.generic },
+      // Commented out, but no example: a real value someone disabled.
+      { file: 'charts/app/values.yaml', code: `## OpenID configuration\n## oidc:\n##   clientSecret: ${T.generic}\nreplicas: 1\n`, secret: T.generic },
     ],
     valid: [
+      // A commented configuration under an "Example:" heading (a Helm chart's values.yaml) documents the keys.
+      { file: 'charts/app/values.yaml', code: `## OpenID configuration\n##\n## Example:\n## ---\n## oidc:\n##   clientSecret: ${T.generic}\n##   issuerUrl: https://auth.local/\nreplicas: 1\n` },
       { file: 'src/api.js', code: `module.exports = { tokenType: '${T.generic}' };\n` },
       { file: 'config/app.yml', code: 'db:\n  password: hunter2hunter2hunter2\n' },
       { file: 'app/config.py', code: 'api_key = "123e4567-e89b-12d3-a456-426614174000"\n' },
