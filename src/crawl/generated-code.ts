@@ -61,6 +61,23 @@ export function inWebAssets(relative: string): boolean {
   return relative.split('/').slice(0, -1).some((name) => WEB_ASSET_DIRS.has(name.toLowerCase()));
 }
 
+/** Folders that hold libraries the project copied in, one folder each (`server/libs/archiver/`). */
+const LIBRARY_DIRS = new Set(['lib', 'libs', 'external', 'extern', 'deps', '3rdparty']);
+/** A licence file of its own: the folder is another project's code, kept with its licence as the licence asks. */
+const LICENCE_FILE = /^(licen[cs]e|copying)([.-][a-z0-9]+)?(\.(md|txt))?$/i;
+
+/**
+ * Why a folder is a library copied into the project (`server/libs/archiver/` holding archiver's LICENSE),
+ * or null: a folder directly inside `lib/`, `libs/`, `external/`, `extern/`, `deps/` or `3rdparty/` that
+ * holds a licence file of its own. `names`: the names of the files in it.
+ */
+export function libraryCopyOf(relativeDir: string, names: readonly string[]): string | null {
+  const parts = relativeDir.split('/');
+  const parent = parts.length >= 2 ? (parts[parts.length - 2] as string) : '';
+  if (!LIBRARY_DIRS.has(parent.toLowerCase()) || !names.some((name) => LICENCE_FILE.test(name))) return null;
+  return `in ${relativeDir}/, a library copied in with its own licence`;
+}
+
 type Mark = boolean | undefined;
 
 interface AttributeLine {
@@ -154,10 +171,11 @@ export class GeneratedPlaces {
   }
 
   /**
-   * `relative`: project-relative POSIX path; `scopes`: the `.gitattributes` files above it. Order: the
+   * `relative`: project-relative POSIX path; `scopes`: the `.gitattributes` files above it; `libraryCopy`: why
+   * a folder above it is a copied library (libraryCopyOf), if one is. Order: the
    * project's explicit word first (`crawl`, then `extra`, then `.gitattributes`), then our guesses.
    */
-  classify(relative: string, absolute: string, scopes: readonly AttributeScope[]): Classification {
+  classify(relative: string, absolute: string, scopes: readonly AttributeScope[], libraryCopy: string | null = null): Classification {
     if (this.crawl?.ignores(relative)) return { verdict: null, contentCheck: false };
     if (this.extra?.ignores(relative)) return { verdict: { reason: 'generated', detail: 'matches a generated.extra pattern of .roach.yml' }, contentCheck: false };
     const marks = marksOf(scopes, absolute);
@@ -171,6 +189,7 @@ export class GeneratedPlaces {
     if (guessVendored) {
       const folder = folders.find((name) => VENDORED_DIRS[name.toLowerCase()] !== undefined);
       if (folder) return { verdict: { reason: 'vendored', detail: VENDORED_DIRS[folder.toLowerCase()] as string }, contentCheck: false };
+      if (libraryCopy) return { verdict: { reason: 'vendored', detail: libraryCopy }, contentCheck: false };
     }
     if (guessGenerated) {
       const folder = folders.find((name) => GENERATED_DIRS[name.toLowerCase()] !== undefined);

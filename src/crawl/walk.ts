@@ -7,7 +7,7 @@ import { languageOf } from '../engine/languages.js';
 import { isSecretTextFile } from '../engine/secrets/text-files.js';
 import { isRoachTempFile } from '../io/atomic-write.js';
 import { isInside, readFolderFile } from '../io/project-file.js';
-import { attributesScope, GeneratedPlaces } from './generated-code.js';
+import { attributesScope, GeneratedPlaces, libraryCopyOf } from './generated-code.js';
 import type { AttributeScope, GeneratedSettings } from './generated-code.js';
 
 export interface WalkOptions {
@@ -142,7 +142,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const isExcluded = (absolute: string, isDir: boolean): boolean => isIgnored([exclude], absolute, isDir);
   const places = options.generated ? new GeneratedPlaces(options.generated) : null;
 
-  const visit = async (dir: string, scopes: readonly Scope[], attributes: readonly AttributeScope[]): Promise<void> => {
+  const visit = async (dir: string, scopes: readonly Scope[], attributes: readonly AttributeScope[], libraryCopy: string | null): Promise<void> => {
     const relativeDir = toPosix(path.relative(options.root, dir));
     let real: string;
     try {
@@ -173,6 +173,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
     const ownAttributes = places ? await attributesScope(options.root, dir, warn) : null;
     const activeAttributes = ownAttributes ? [...attributes, ownAttributes] : attributes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const copy = libraryCopy ?? (places ? libraryCopyOf(relativeDir, entries.filter((entry) => entry.isFile()).map((entry) => entry.name)) : null);
     for (const entry of entries) {
       const absolute = path.join(dir, entry.name);
       const relative = toPosix(path.relative(options.root, absolute));
@@ -211,7 +212,7 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       }
       if (isDir) {
         if (skipDirs.has(absolute) || isExcluded(absolute, true) || isIgnored(active, absolute, true)) continue;
-        await visit(absolute, active, activeAttributes);
+        await visit(absolute, active, activeAttributes, copy);
         continue;
       }
       if (isFile && isRoachTempFile(entry.name)) {
@@ -222,8 +223,10 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
       const language = languageOf(entry.name) ?? (options.textFiles && isSecretTextFile(entry.name) ? 'text' : null);
       if (!language || isExcluded(absolute, false) || isIgnored(active, absolute, false)) continue;
       if (include && !include.ignores(relative)) continue;
-      // Text files are not code: a secret in a bundle's config is still a leak, so they are still scanned.
-      const classified = language === 'text' ? null : places?.classify(relative, absolute, activeAttributes);
+      // Text files are not code: a secret in a bundle's config is still a leak, so they are still scanned;
+      // but another project's copy is another project's (a vendored library's README shows sample tokens).
+      const placed = places?.classify(relative, absolute, activeAttributes, copy);
+      const classified = language === 'text' && placed?.verdict?.reason !== 'vendored' ? null : placed;
       if (classified?.verdict) {
         skipped.push({ path: relative, reason: classified.verdict.reason, detail: classified.verdict.detail });
         continue;
@@ -242,6 +245,6 @@ export async function walkTree(options: WalkOptions): Promise<WalkResult> {
     }
   };
 
-  await visit(options.root, [], []);
+  await visit(options.root, [], [], null);
   return { files, skipped, leftoverTempFiles, warnings };
 }

@@ -104,6 +104,29 @@ describe('generated and vendored code by place', () => {
     expect(result.skipped.map((s) => s.path)).toEqual(['dist/x.js']);
   });
 
+  it("skips a library copied into lib/ or libs/ with its own licence, text files included, and keeps the project's lib/ code", async () => {
+    await tree({
+      'server/libs/archiver/LICENSE': 'MIT License\n',
+      'server/libs/archiver/index.js': 'a();\n',
+      'server/libs/archiver/utils/lazystream.js': 'a();\n',
+      'server/libs/archiver/README.md': 'token: abc\n',
+      'server/libs/helpers/index.js': 'a();\n',
+      'src/lib/LICENSE': 'MIT\n',
+      'src/lib/db.js': 'a();\n',
+      'backend/vendor/github.com/x/oauth2/README.md': '"access_token": "abc"\n',
+      'LICENSE': 'MIT\n',
+      'index.js': 'a();\n',
+    });
+    const result = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_000_000, textFiles: true, generated: DEFAULT_GENERATED_SETTINGS });
+    expect(result.files.map((f) => f.path).filter((file) => !file.endsWith('LICENSE'))).toEqual(['index.js', 'server/libs/helpers/index.js', 'src/lib/db.js']);
+    expect(skips(result)).toEqual({
+      'backend/vendor/github.com/x/oauth2/README.md': 'vendored: in vendor/, code copied from another project',
+      'server/libs/archiver/README.md': 'vendored: in server/libs/archiver/, a library copied in with its own licence',
+      'server/libs/archiver/index.js': 'vendored: in server/libs/archiver/, a library copied in with its own licence',
+      'server/libs/archiver/utils/lazystream.js': 'vendored: in server/libs/archiver/, a library copied in with its own licence',
+    });
+  });
+
   it('recognises nothing when the walk is given no settings', async () => {
     await tree({ 'dist/x.js': 'a();\n' });
     const result = await walkTree({ root, include: [], exclude: [], maxFileSizeBytes: 1_000_000 });
