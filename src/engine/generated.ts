@@ -22,6 +22,8 @@ import { astGrepLang } from './languages.js';
  *   or `webpackUniversalModuleDefinition` functions; two or more of esbuild's top-level helper
  *   variables (`__toESM`, `__commonJS`, `__defProp`...); rollup's UMD wrapper
  *   `(function (global, factory) {... define.amd ...})(this, ...)`.
+ * - Java whose Javadoc carries MyBatis Generator's `@mbg.generated` tag in its first 16 KiB (the generator
+ *   tags every member it writes rather than the file).
  * Only the head and the tail of the text are read for the first two; the tree is parsed only when
  * the text holds one of the helper names at all.
  */
@@ -181,6 +183,8 @@ export function libraryBanner(text: string): string | null {
 export function generatedContentReason(text: string, language: Language): string | null {
   const header = headerMarker(text);
   if (header) return header;
+  // MyBatis Generator marks each member it writes with a `@mbg.generated` Javadoc tag instead of a header.
+  if (language === 'java' && /\*\s*@mbg\.generated\b/.test(text.slice(0, 16_384))) return 'MyBatis Generator output (its members carry @mbg.generated)';
   const script = language === 'javascript' || language === 'typescript' || language === 'tsx';
   if (!script) return null;
   if (endsWithSourceMap(text)) return 'it ends with a //# sourceMappingURL= comment (bundler or compiler output)';
