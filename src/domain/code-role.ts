@@ -67,8 +67,8 @@ const TEST_DIRS = /^(__)?tests?(__)?$|^specs?$|^e2e$|^(unit|integration|function
 const BENCHMARK_DIRS = /^bench(es|marks?)?$/i;
 /** `push-examples/` too. Documentation folders hold examples too: the keys in `docs/config.rst` are there to be copied, then changed. */
 const EXAMPLE_DIRS = /^examples?$|[-_]examples?$|^demos?$|^samples?$|^docs?$|^documentation$/i;
-/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes, the test run's `.env.test`. */
-const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$|^\.env\.(test|testing)(\.local)?$/;
+/** `a.test.ts`, `a.spec.js`, `a.e2e.ts`, Python and Go test files, Java test classes, the test run's `.env.test`, the e2e runners' configuration (`cypress.config.ts`: its seeded users' passwords). */
+const TEST_FILES = /\.(test|tests|spec|e2e)\.[a-z0-9]+$|^(cypress|playwright)\.config\.[cm]?[jt]s$|^test_.*\.py$|_test\.(py|go)$|^conftest\.py$|^tests\.py$|[a-z0-9](Test|Tests|IT)\.(java|kt)$|^\.env\.(test|testing)(\.local)?$/;
 /** Django-style settings of the test run and CI (`settings/ci.py`, `settings/testing.py`), in a settings package. */
 const SETTINGS_DIRS = /^(settings|config|conf)$/;
 const TEST_SETTINGS_FILES = /^(ci|test|testing)\.py$/;

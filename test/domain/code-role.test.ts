@@ -46,6 +46,9 @@ describe('roleOfPath', () => {
     ['.env.test', 'test'],
     ['apps/web/.env.testing', 'test'],
     ['.env.production', null],
+    // the end-to-end runner's configuration, with its seeded users
+    ['cypress.config.ts', 'test'],
+    ['apps/web/playwright.config.mjs', 'test'],
     // Django settings of the test run and CI, in a settings package; not elsewhere
     ['settings/ci.py', 'test'],
     ['myproject/settings/testing.py', 'test'],
