@@ -11,6 +11,8 @@ import type { CompiledRule } from './compiled-rule.js';
 import type { RuleSet } from './rules.js';
 import { toRange, treeCensus } from './tree-census.js';
 import { nodeShape, nodeTokens } from './shape.js';
+import { commentLines, isCommentedChoice } from './commented-choice.js';
+import type { CommentLines } from './commented-choice.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
 import type { FileCache } from './taint/index.js';
@@ -184,11 +186,13 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     );
   }
   let taintCache: FileCache | undefined;
+  let comments: CommentLines | undefined;
   // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
   const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
   for (const match of ordered) {
     const { rule, node } = match;
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition, node.range().start.line)) continue;
+    if (rule.definition.commentedChoice && isCommentedChoice(node, (comments ??= commentLines(root, input.language)))) continue;
     // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
     const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
     if (trace === null) continue;

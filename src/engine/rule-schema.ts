@@ -74,6 +74,12 @@ export const RuleFileSchema = z.strictObject({
    * Absent: `low` for security and performance rules, `keep` for the others (see domain/code-role.ts).
    */
   inTests: z.enum(IN_TESTS_POLICIES).optional(),
+  /**
+   * A setting the project may choose on purpose (`secure: false` for installs without HTTPS): a comment
+   * right above it that gives the reason (engine/commented-choice.ts) is the maintainer's decision, and the
+   * finding is not reported. Never for rules about data reaching a sink: a comment cannot make data safe.
+   */
+  commentedChoice: z.boolean().optional(),
 });
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 

@@ -9,7 +9,7 @@ import type { FileContext } from './other-suppressions.js';
 /** The pseudo-rule that reports a suppression comment without a reason. */
 export const SUPPRESSION_RULE = 'roach/suppression-without-reason';
 
-const COMMENT_KINDS: Readonly<Record<Language, readonly string[]>> = Object.freeze({
+export const COMMENT_KINDS: Readonly<Record<Language, readonly string[]>> = Object.freeze({
   javascript: ['comment'],
   typescript: ['comment'],
   tsx: ['comment'],
