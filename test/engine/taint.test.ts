@@ -106,6 +106,7 @@ describe('inputs that do not fire', () => {
     { name: 'an allow-list check that returns', code: handler("const c = req.query.c;\nif (!ALLOWED.includes(c)) return res.sendStatus(400);\nsink(c);") },
     { name: 'the branch of an allow-list check', code: handler('const c = req.query.c;\nif (ALLOWED.has(c)) {\nsink(c);\n}') },
     { name: 'a containment predicate taking the value second', code: handler("const p = path.join(root, req.query.dir);\nif (!file.isPathInside(root, p)) return next(new Error('bad path'));\nsink(p);") },
+    { name: 'a validating method taking the value second', code: handler("const p = path.join(dir, req.params.file);\nif (!this.validateStreamFilePath(dir, p)) return res.sendStatus(400);\nsink(p);") },
     { name: 'a checked ternary', code: handler("sink(ALLOWED.includes(req.query.c) ? req.query.c : 'default');") },
     { name: 'a comparison with a literal', code: handler("const m = req.query.mode;\nif (m !== 'a' && m !== 'b') throw new Error('mode');\nsink(m);") },
     { name: "another function's parameter", code: 'function run(name) {\nsink(name);\n}' },

@@ -11,10 +11,15 @@ const URL_PARTS = new Set(['origin', 'host', 'hostname']);
 const EXIT_KINDS = new Set(['return_statement', 'throw_statement', 'continue_statement', 'break_statement']);
 const EXITS: NapiConfig = { rule: { any: [...EXIT_KINDS].map((kind) => ({ kind })) } };
 
-/** `isNaN`, `isUUID`, `isValidUrl`: a predicate by its name (is + a capital letter). */
+/** Verbs that name a check answering yes or no when written in an `if`: `isNaN`, `validateStreamFilePath`. */
+const PREDICATE_VERBS = ['is', 'validate', 'verify', 'check'];
+
+/** `isNaN`, `isUUID`, `isValidUrl`, `validateStreamFilePath(dir, p)`: a predicate by its name (a verb + a capital letter). */
 function isPredicateName(name: string): boolean {
-  const third = name.charAt(2);
-  return name.startsWith('is') && third !== '' && third === third.toUpperCase() && third !== third.toLowerCase();
+  return PREDICATE_VERBS.some((verb) => {
+    const next = name.charAt(verb.length);
+    return name.startsWith(verb) && next !== '' && next === next.toUpperCase() && next !== next.toLowerCase();
+  });
 }
 
 /** Whether `condition` checks the expression written as `text` against an allow-list or a pattern. */
@@ -29,7 +34,7 @@ export function conditionChecks(condition: SgNode, text: string): boolean {
     const method = callee.field('property')?.text() ?? '';
     if (MEMBERSHIP_METHODS.has(method) && args.some((arg) => arg.text() === text)) return true;
     if (SHAPE_METHODS.has(method) && callee.field('object')?.text() === text) return true;
-    // validator.isUUID(x), Number.isInteger(x), file.isPathInside(uploadRoot, x)
+    // validator.isUUID(x), Number.isInteger(x), file.isPathInside(uploadRoot, x), this.validateStreamFilePath(dir, x)
     if (isPredicateName(method) && args.some((arg) => arg.text() === text)) return true;
   }
   for (const comparison of [condition, ...condition.findAll({ rule: { kind: 'binary_expression' } })]) {
