@@ -6,13 +6,13 @@ import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
 import type { ConventionCounts } from '../domain/conventions.js';
 import { searchFiles } from '../engine/batch.js';
-import { generatedContentReason, libraryBanner } from '../engine/generated.js';
+import { bannerRepository, generatedContentReason, libraryBanner } from '../engine/generated.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import type { SecretScanner } from '../engine/secrets/scanner.js';
 import { ProjectFileError, readProjectFile } from '../io/project-file.js';
 import { decodeSource } from '../io/source-file.js';
-import { inWebAssets } from './generated-code.js';
+import { inLibraryFolderOf, inWebAssets } from './generated-code.js';
 import type { SkipReason } from './walk.js';
 
 export interface AnalyzeTaskFile {
@@ -103,6 +103,10 @@ async function prepare(file: AnalyzeTaskFile, root: string | null): Promise<Prep
   if (marked) return { done: { path: file.path, status: 'skipped', reason: 'generated', detail: marked } };
   const copied = file.generatedCheck && file.language === 'javascript' && inWebAssets(file.path) ? libraryBanner(decoded.text) : null;
   if (copied) return { done: { path: file.path, status: 'skipped', reason: 'vendored', detail: `a copy of ${copied} among the static assets (its banner names the library)` } };
+  const home = file.generatedCheck && file.language === 'javascript' ? bannerRepository(decoded.text) : null;
+  if (home && inLibraryFolderOf(file.path, home.slice(home.indexOf('/') + 1))) {
+    return { done: { path: file.path, status: 'skipped', reason: 'vendored', detail: `a copy of github.com/${home} in a library folder of that name (its banner names the repository)` } };
+  }
   return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
 }
 

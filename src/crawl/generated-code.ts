@@ -78,6 +78,13 @@ export function libraryCopyOf(relativeDir: string, names: readonly string[]): st
   return `in ${relativeDir}/, a library copied in with its own licence`;
 }
 
+/** Whether a project-relative path lies in a folder named `name` directly inside a library folder (`lib/wxParse/`). */
+export function inLibraryFolderOf(relative: string, name: string): boolean {
+  const folders = relative.split('/').slice(0, -1);
+  const wanted = name.toLowerCase();
+  return folders.some((folder, i) => i > 0 && LIBRARY_DIRS.has((folders[i - 1] as string).toLowerCase()) && folder.toLowerCase() === wanted);
+}
+
 type Mark = boolean | undefined;
 
 interface AttributeLine {

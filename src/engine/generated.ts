@@ -179,6 +179,29 @@ export function libraryBanner(text: string): string | null {
   return null;
 }
 
+/** A GitHub repository's address: owner and name. */
+const GITHUB_REPOSITORY = /github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/;
+
+/**
+ * The GitHub repository (`owner/name`) a file's first comment gives as its home (`github: https://github.com/
+ * icindy/wxParse`), or null. Asked only of scripts in a library folder (see crawl/generated-code.ts
+ * `inLibraryFolderOf`): a file there whose banner points to a repository of the folder's name is a copy of it.
+ */
+export function bannerRepository(text: string): string | null {
+  const head = text.trimStart();
+  let comment: string;
+  if (head.startsWith('/*')) {
+    const end = head.indexOf('*/');
+    comment = head.slice(0, end < 0 ? 2048 : end);
+  } else if (head.startsWith('//')) {
+    const lines = head.split('\n', BANNER_LINES);
+    const stop = lines.findIndex((line) => !line.trimStart().startsWith('//'));
+    comment = lines.slice(0, stop < 0 ? lines.length : stop).join('\n');
+  } else return null;
+  const found = GITHUB_REPOSITORY.exec(comment);
+  return found ? `${found[1]}/${(found[2] as string).replace(/\.git$/, '')}` : null;
+}
+
 /** Why a file's content shows it is generated, or null. `text` is the decoded file. */
 export function generatedContentReason(text: string, language: Language): string | null {
   const header = headerMarker(text);

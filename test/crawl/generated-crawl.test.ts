@@ -42,6 +42,15 @@ describe('a crawl with generated code and grammar gaps', () => {
     expect(report.findings.map((f) => f.file).sort()).toEqual(['lib/jquery.js', 'static/js/cart.js']);
   });
 
+  it('skips a file in lib/<name>/ whose banner names the repository <name>, and keeps files that only name their own project', async () => {
+    const wxparse = '/**\n * author: Di\n * github: https://github.com/icindy/wxParse\n */\nfunction parse(a) {\n  debugger; return a;\n}\n';
+    const own = '/*!\n * Licensed under the Fair Use License: https://github.com/plankanban/planka/blob/master/LICENSE.md\n */\nexport function g(a) {\n  debugger; return a;\n}\n';
+    const dir = await tree({ 'app-wx/lib/wxParse/showdown.js': wxparse, 'server/api/card.js': own, 'lib/other/index.js': wxparse });
+    const report = await crawlDir(dir, { fix: false });
+    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}: ${s.detail}`)).toEqual(['app-wx/lib/wxParse/showdown.js vendored: a copy of github.com/icindy/wxParse in a library folder of that name (its banner names the repository)']);
+    expect(report.findings.map((f) => f.file).sort()).toEqual(['lib/other/index.js', 'server/api/card.js']);
+  });
+
   it('crawls what .roach.yml generated.crawl names', async () => {
     const dir = await tree({ 'dist/x.js': BUNDLE, '.roach.yml': 'generated:\n  crawl: [dist/x.js]\n' });
     const report = await crawlDir(dir, { fix: false });
