@@ -6,13 +6,13 @@ import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
 import type { ConventionCounts } from '../domain/conventions.js';
 import { searchFiles } from '../engine/batch.js';
-import { bannerRepository, generatedContentReason, libraryBanner } from '../engine/generated.js';
+import { generatedContentReason } from '../engine/generated.js';
 import type { RuleSet } from '../engine/rules.js';
 import { maskOtherFindings } from '../engine/secrets/findings.js';
 import type { SecretScanner } from '../engine/secrets/scanner.js';
 import { ProjectFileError, readProjectFile } from '../io/project-file.js';
 import { decodeSource } from '../io/source-file.js';
-import { inLibraryFolderOf, inWebAssets } from './generated-code.js';
+import { copiedScriptReason } from './generated-code.js';
 import type { SkipReason } from './walk.js';
 
 export interface AnalyzeTaskFile {
@@ -101,12 +101,8 @@ async function prepare(file: AnalyzeTaskFile, root: string | null): Promise<Prep
   // Head, tail and (for files holding a helper's name) the top-level statements: cheap next to the rules.
   const marked = file.generatedCheck && file.language !== 'text' ? generatedContentReason(decoded.text, file.language) : null;
   if (marked) return { done: { path: file.path, status: 'skipped', reason: 'generated', detail: marked } };
-  const copied = file.generatedCheck && file.language === 'javascript' && inWebAssets(file.path) ? libraryBanner(decoded.text) : null;
-  if (copied) return { done: { path: file.path, status: 'skipped', reason: 'vendored', detail: `a copy of ${copied} among the static assets (its banner names the library)` } };
-  const home = file.generatedCheck && file.language === 'javascript' ? bannerRepository(decoded.text) : null;
-  if (home && inLibraryFolderOf(file.path, home.slice(home.indexOf('/') + 1))) {
-    return { done: { path: file.path, status: 'skipped', reason: 'vendored', detail: `a copy of github.com/${home} in a library folder of that name (its banner names the repository)` } };
-  }
+  const copied = file.generatedCheck && file.language === 'javascript' ? copiedScriptReason(file.path, decoded.text) : null;
+  if (copied) return { done: { path: file.path, status: 'skipped', reason: 'vendored', detail: copied } };
   return { done: null, file, sha256, text: decoded.text, bom: decoded.info.bom };
 }
 

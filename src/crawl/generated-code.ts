@@ -2,6 +2,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { readFolderFile } from '../io/project-file.js';
+import { bannerRepository, libraryBanner } from '../engine/generated.js';
 
 /**
  * Generated and vendored code recognised by place (see docs/configuration.md, "generated"): such files
@@ -57,7 +58,7 @@ const CONTENT_HASH_NAME = /[.-](?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,20
 const WEB_ASSET_DIRS = new Set(['static', 'public', 'assets', 'wwwroot', 'webroot', 'webapp']);
 
 /** Whether a project-relative path lies in a folder of static web assets. */
-export function inWebAssets(relative: string): boolean {
+function inWebAssets(relative: string): boolean {
   return relative.split('/').slice(0, -1).some((name) => WEB_ASSET_DIRS.has(name.toLowerCase()));
 }
 
@@ -79,10 +80,23 @@ export function libraryCopyOf(relativeDir: string, names: readonly string[]): st
 }
 
 /** Whether a project-relative path lies in a folder named `name` directly inside a library folder (`lib/wxParse/`). */
-export function inLibraryFolderOf(relative: string, name: string): boolean {
+function inLibraryFolderOf(relative: string, name: string): boolean {
   const folders = relative.split('/').slice(0, -1);
   const wanted = name.toLowerCase();
   return folders.some((folder, i) => i > 0 && LIBRARY_DIRS.has((folders[i - 1] as string).toLowerCase()) && folder.toLowerCase() === wanted);
+}
+
+/**
+ * Why a script is a copy of another project, by its banner and its place (read after the file is, with the
+ * other content checks), or null: a library's versioned banner among static web assets, or a banner giving
+ * `github.com/<owner>/<name>` as its home in a `lib/<name>/` folder.
+ */
+export function copiedScriptReason(relative: string, text: string): string | null {
+  const library = inWebAssets(relative) ? libraryBanner(text) : null;
+  if (library) return `a copy of ${library} among the static assets (its banner names the library)`;
+  const home = bannerRepository(text);
+  if (home && inLibraryFolderOf(relative, home.slice(home.indexOf('/') + 1))) return `a copy of github.com/${home} in a library folder of that name (its banner names the repository)`;
+  return null;
 }
 
 type Mark = boolean | undefined;
