@@ -63,7 +63,7 @@ export interface ProjectDecisions {
   readonly off: ReadonlySet<string>;
   /** Rule ids whose findings are dropped under a folder (its own linter configuration). */
   readonly offUnder: readonly { readonly folder: string; readonly rules: ReadonlySet<string> }[];
-  /** Stable text of `off`, kept per file: a file analyzed under other decisions is analyzed again. */
+  /** Stable text of `off` and `offUnder`, kept per file: a file analyzed under other decisions is analyzed again. */
   readonly key: string;
 }
 
