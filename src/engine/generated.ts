@@ -153,6 +153,8 @@ export function helperShape(text: string, language: Language): string | null {
   return marker.text().includes('egeneratorRuntime') ? "Babel's regenerator output (regeneratorRuntime.mark)" : 'a webpack bundle (webpack runtime functions)';
 }
 
+/** Bytes of the file's head read for a banner: only the first comment matters, and copying a whole large file would not pay. */
+const BANNER_HEAD_BYTES = 8192;
 /** Lines of the first comment read for a library banner. */
 const BANNER_LINES = 8;
 /** A library named with its version: `jQuery JavaScript Library v3.3.1`, `Bootstrap v4.0.0 (https://…)`, `Chart.js 2.7.2`. */
@@ -167,7 +169,7 @@ const BANNER_COMPANION = /https?:\/\/|\bcopyright\b|\(c\)|\blicen[cs]ed?\b/i;
  * `inWebAssets`), where such a file is a copy of another project, never the project's own source.
  */
 export function libraryBanner(text: string): string | null {
-  const head = text.trimStart();
+  const head = text.slice(0, BANNER_HEAD_BYTES).trimStart();
   if (!head.startsWith('/*')) return null;
   const end = head.indexOf('*/');
   const comment = (end < 0 ? head.slice(0, 2048) : head.slice(0, end)).split('\n', BANNER_LINES).map((line) => line.replace(/^\s*(\/\*!?|\*)\s?/, '').trim());
@@ -188,7 +190,7 @@ const GITHUB_REPOSITORY = /github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/;
  * `inLibraryFolderOf`): a file there whose banner points to a repository of the folder's name is a copy of it.
  */
 export function bannerRepository(text: string): string | null {
-  const head = text.trimStart();
+  const head = text.slice(0, BANNER_HEAD_BYTES).trimStart();
   let comment: string;
   if (head.startsWith('/*')) {
     const end = head.indexOf('*/');
