@@ -95,45 +95,33 @@ async function configText(root: string, name: string): Promise<string | null> {
   return bytes && bytes.length <= CONFIG_LIMIT_BYTES ? bytes.toString('utf8') : null;
 }
 
-/** The ESLint configuration of a folder, as the ESLint rules it turns off; null without one. */
-async function eslintRulesOff(root: string, folder: string): Promise<{ file: string; off: string[] } | null> {
-  for (const { name: base, read } of CONFIG_FILES) {
+/**
+ * The first of a linter's configuration files (in its lookup order) found in a folder and read to a value;
+ * null without one. `read` gives null for a file that says nothing (or does not parse): the next is tried.
+ */
+async function firstConfig<T>(
+  root: string,
+  folder: string,
+  files: readonly { readonly name: string; readonly read: (text: string, name: string) => T | null | Promise<T | null> }[],
+): Promise<{ file: string; value: T } | null> {
+  for (const { name: base, read } of files) {
     const name = path.posix.join(folder, base);
     const text = await configText(root, name);
-    const off = text === null ? null : read(text);
-    if (off !== null) return { file: name, off };
+    const value = text === null ? null : await read(text, name);
+    if (value !== null) return { file: name, value };
   }
   return null;
 }
 
-/** The Biome configuration of a folder, as the ESLint names of the checks it turns off; null without one. */
-async function biomeRulesOff(root: string, folder: string): Promise<{ file: string; off: string[] } | null> {
-  for (const base of BIOME_CONFIG_FILES) {
-    const name = path.posix.join(folder, base);
-    const text = await configText(root, name);
-    const off = text === null ? null : await eslintRulesOffInBiomeText(name, text);
-    if (off !== null) return { file: name, off };
-  }
-  return null;
-}
-
-/** The gosec checks golangci-lint's configuration in a folder excludes, mapped to built-in rules; null without one. */
-async function golangciRulesOff(root: string, folder: string): Promise<{ file: string; rules: RuleOff[] } | null> {
-  for (const base of GOLANGCI_CONFIG_FILES) {
-    const name = path.posix.join(folder, base);
-    const text = await configText(root, name);
-    const rules = text === null ? null : gosecExcludesInText(text);
-    if (rules !== null) return { file: name, rules };
-  }
-  return null;
-}
+const BIOME_FILES = BIOME_CONFIG_FILES.map((name) => ({ name, read: (text: string, file: string) => eslintRulesOffInBiomeText(file, text) }));
+const GOLANGCI_FILES = GOLANGCI_CONFIG_FILES.map((name) => ({ name, read: gosecExcludesInText }));
 
 /** A folder's linter configurations (ESLint's, Biome's, golangci-lint's gosec excludes) as the built-in rules they turn off; null without any. */
 async function folderRulesOff(root: string, folder: string): Promise<{ file: string; rulesOff: RuleOff[] } | null> {
-  const found = [await eslintRulesOff(root, folder), await biomeRulesOff(root, folder)].filter((config) => config !== null);
-  const golangci = await golangciRulesOff(root, folder);
+  const found = [await firstConfig(root, folder, CONFIG_FILES), await firstConfig(root, folder, BIOME_FILES)].filter((config) => config !== null);
+  const golangci = await firstConfig(root, folder, GOLANGCI_FILES);
   if (found.length === 0 && !golangci) return null;
-  const rulesOff = [...found.flatMap(({ off }) => off.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })))), ...(golangci?.rules ?? [])];
+  const rulesOff = [...found.flatMap(({ value }) => value.flatMap((eslintRule) => builtInRulesForEslint(eslintRule).map((rule) => ({ rule, eslintRule })))), ...(golangci?.value ?? [])];
   const unique = [...new Map(rulesOff.map((entry) => [entry.rule, entry])).values()];
   return { file: [...found.map((config) => config.file), ...(golangci ? [golangci.file] : [])].join(', '), rulesOff: unique };
 }
