@@ -8,7 +8,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { builtInRulesForEslint } from '../domain/rule-names.js';
 import type { Category } from '../domain/severity.js';
-import { goLinter, goRulesForGosecTest, javaRulesForWarning, pythonRulesForBanditTest, pythonRulesForCode } from './suppression-names.js';
+import { goLinter, goRulesForGosecTest, javaRulesForWarning, pythonRulesForBanditTest, pythonRulesForCode, pythonRulesForPylint } from './suppression-names.js';
 import { placeOf } from './suppression-model.js';
 import type { Suppression, SuppressionTool } from './suppression-model.js';
 
@@ -17,7 +17,7 @@ export const OTHER_TOOL_MARKERS: Readonly<Record<Language, readonly string[]>> =
   javascript: ['eslint', 'oxlint', 'nosemgrep'],
   typescript: ['eslint', 'oxlint', 'nosemgrep'],
   tsx: ['eslint', 'oxlint', 'nosemgrep'],
-  python: ['noqa', 'NOQA', 'nosec', 'nosemgrep'],
+  python: ['noqa', 'NOQA', 'nosec', 'nosemgrep', 'pylint'],
   go: ['nolint', 'nosec', 'nosemgrep'],
   java: ['SuppressWarnings', 'nosemgrep'],
 });
@@ -181,13 +181,35 @@ function codes(list: string | undefined): string[] {
 /** Ruff's and flake8's file-level exemption: `# ruff: noqa`, `# ruff: noqa: E722`, `# flake8: noqa`. */
 const FILE_NOQA = new RegExp(`^(?:ruff|flake8)\\s*:\\s*noqa(?::\\s*${CODE_LIST})?\\s*$`, 'i');
 
-function pythonSuppressions(node: SgNode, body: string, lineCount: number): Suppression[] {
+const PYLINT = /pylint\s*:\s*(disable-next|disable|skip-file)\b(?:\s*=\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
+
+/**
+ * Pylint's `# pylint: disable=bare-except` as pylint scopes it: at the end of a code line, that line; on a
+ * line of its own, from there to the end of the block or statement it sits in (the module: the rest of
+ * the file); `disable-next=`, the next line; `skip-file` or `disable=all`, every rule there.
+ */
+function pylintSuppression(node: SgNode, body: string, text: string, lineCount: number): Suppression[] {
+  const match = PYLINT.exec(body);
+  if (!match) return [];
   const line = node.range().start.line;
-  const out: Suppression[] = [];
+  if (match[1] === 'skip-file') return [suppression('pylint', node, 0, lineCount, { rules: null, categories: null })];
+  const names = codes(match[2]);
+  const all = names.some((name) => pythonRulesForPylint(name) === 'all');
+  const scope: Scope = all ? { rules: null, categories: null } : { rules: new Set(names.flatMap((name) => pythonRulesForPylint(name) as readonly string[])), categories: null };
+  if (match[1] === 'disable-next') return [suppression('pylint', node, line + 1, line + 1, scope)];
+  if (!standsAlone(text, node.range().start.index)) return [suppression('pylint', node, line, line, scope)];
+  const parent = node.parent();
+  const toLine = !parent || parent.kind() === 'module' ? lineCount : parent.range().end.line;
+  return [suppression('pylint', node, line, toLine, scope)];
+}
+
+function pythonSuppressions(node: SgNode, body: string, text: string, lineCount: number): Suppression[] {
+  const line = node.range().start.line;
+  const out: Suppression[] = [...pylintSuppression(node, body, text, lineCount)];
   const fileWide = FILE_NOQA.exec(body);
   if (fileWide) {
     const listed = codes(fileWide[1]);
-    return [suppression('noqa', node, 0, lineCount, { rules: listed.length > 0 ? mapped(listed, pythonRulesForCode) : null, categories: null })];
+    return [...out, suppression('noqa', node, 0, lineCount, { rules: listed.length > 0 ? mapped(listed, pythonRulesForCode) : null, categories: null })];
   }
   const noqa = NOQA.exec(body);
   if (noqa) {
@@ -235,7 +257,7 @@ export function otherToolSuppression(node: SgNode, body: string, language: Langu
     case 'tsx':
       return [...eslintSuppression(node, body, context), ...semgrep];
     case 'python':
-      return [...pythonSuppressions(node, body, context.lineCount), ...semgrep];
+      return [...pythonSuppressions(node, body, context.text, context.lineCount), ...semgrep];
     case 'go':
       return [...goSuppressions(node, body, context.text), ...semgrep];
     case 'java':

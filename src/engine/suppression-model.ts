@@ -3,7 +3,7 @@ import type { SourceRange } from '../domain/finding.js';
 import type { Category } from '../domain/severity.js';
 
 /** Whose suppression it is: only Code Roach's own need a reason; the others are the project's earlier decisions. */
-export type SuppressionTool = 'roach' | 'eslint' | 'oxlint' | 'semgrep' | 'noqa' | 'nosec' | 'nolint' | 'java';
+export type SuppressionTool = 'roach' | 'eslint' | 'oxlint' | 'semgrep' | 'noqa' | 'nosec' | 'pylint' | 'nolint' | 'java';
 
 /** Where a suppression comment is, and its text. */
 export interface CommentPlace extends SourceRange {

@@ -60,6 +60,59 @@ const PYTHON_CODES: Readonly<Record<string, readonly string[]>> = {
   PLE0101: ['py/no-return-in-init'],
 };
 
+/**
+ * Pylint's message names and ids of the checks ours repeat (`# pylint: disable=bare-except` or `W0702`).
+ * broad-except is not here: it is about `except Exception`, which no rule of ours reports.
+ */
+const PYLINT: Readonly<Record<string, readonly string[]>> = {
+  'bare-except': ['py/no-bare-except'],
+  W0702: ['py/no-bare-except'],
+  'eval-used': ['py/no-eval'],
+  W0123: ['py/no-eval'],
+  'dangerous-default-value': ['py/no-mutable-default-arg'],
+  W0102: ['py/no-mutable-default-arg'],
+  'lost-exception': ['py/no-return-in-finally'],
+  W0150: ['py/no-return-in-finally'],
+  'return-in-finally': ['py/no-return-in-finally'],
+  W0134: ['py/no-return-in-finally'],
+  'singleton-comparison': ['py/no-compare-none', 'py/no-compare-none-negated'],
+  C0121: ['py/no-compare-none', 'py/no-compare-none-negated'],
+  'unneeded-not': ['py/no-not-in'],
+  C0113: ['py/no-not-in'],
+  'f-string-without-interpolation': ['py/no-fstring-without-placeholders'],
+  W1309: ['py/no-fstring-without-placeholders'],
+  'duplicate-key': ['py/no-duplicate-dict-key'],
+  W0109: ['py/no-duplicate-dict-key'],
+  'assert-on-tuple': ['py/no-assert-tuple'],
+  W0199: ['py/no-assert-tuple'],
+  'literal-comparison': ['py/no-is-literal'],
+  R0123: ['py/no-is-literal'],
+  'wildcard-import': ['py/no-wildcard-import'],
+  W0401: ['py/no-wildcard-import'],
+  'method-cache-max-size-none': ['py/no-lru-cache-method'],
+  W1518: ['py/no-lru-cache-method'],
+  'return-in-init': ['py/no-return-in-init'],
+  E0101: ['py/no-return-in-init'],
+  'self-assigning-variable': ['py/no-self-assign'],
+  W0127: ['py/no-self-assign'],
+  'consider-using-with': ['py/no-open-without-close'],
+  R1732: ['py/no-open-without-close'],
+  'missing-timeout': ['py/no-requests-without-timeout'],
+  W3101: ['py/no-requests-without-timeout'],
+  'pointless-exception-statement': ['py/no-exception-not-raised'],
+  W0133: ['py/no-exception-not-raised'],
+  'unreachable': ['py/no-unreachable'],
+  W0101: ['py/no-unreachable'],
+  'notimplemented-raised': ['py/no-raise-not-implemented'],
+  E0711: ['py/no-raise-not-implemented'],
+};
+
+/** Our rules a pylint message name or id names; `all` stands for every rule. */
+export function pythonRulesForPylint(name: string): readonly string[] | 'all' {
+  if (name.toLowerCase() === 'all') return 'all';
+  return PYLINT[name] ?? PYLINT[name.toLowerCase()] ?? PYLINT[name.toUpperCase()] ?? [];
+}
+
 /** Our rules a `# noqa` code names (Ruff writes bandit's tests as S + number). */
 export function pythonRulesForCode(code: string): readonly string[] {
   const upper = code.toUpperCase();

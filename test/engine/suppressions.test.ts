@@ -80,6 +80,11 @@ describe("other tools' suppressions", () => {
     expect(js(code)).toEqual(expected);
   });
 
+  it("typescript-eslint 8's no-empty-object-type covers empty interfaces (it replaced no-empty-interface)", () => {
+    const code = '// eslint-disable-next-line @typescript-eslint/no-empty-object-type\ninterface A {}\ninterface B {}\n';
+    expect(ruleIds(code, 'typescript')).toEqual(['3:js/no-empty-interface']);
+  });
+
   it('needs no reason: no suppression-without-reason finding for ESLint comments', () => {
     expect(js('// eslint-disable-next-line no-eval\neval(x);\n')).toEqual([]);
   });
@@ -97,6 +102,17 @@ describe("other tools' suppressions", () => {
     { name: 'nosec with the bandit test id', code: 'import os\nos.system("ls " + d)  # nosec B605\n', expected: [] },
     { name: 'nosec with another test id', code: 'import os\nos.system("ls " + d)  # nosec B101\n', expected: ['2:py/no-os-system'] },
     { name: 'nosec after a type comment', code: 'x = eval(src)  # type: ignore # nosec\n', expected: [] },
+    { name: 'pylint disable at the end of the line', code: 'try:\n    f()\nexcept:  # pylint: disable=bare-except\n    pass\ntry:\n    g()\nexcept:\n    pass\n', expected: ['7:py/no-bare-except'] },
+    { name: 'pylint disable by message id, among others', code: 'x = eval(src)  # pylint: disable=invalid-name,W0123\n', expected: [] },
+    { name: 'pylint disable of another message', code: 'x = eval(src)  # pylint: disable=invalid-name\n', expected: ['1:py/no-eval'] },
+    {
+      name: 'pylint disable on its own line covers the rest of its block',
+      code: 'def f():\n    try:\n        x()\n    # pylint: disable=bare-except\n    except:\n        pass\n    try:\n        y()\n    except:\n        pass\n',
+      expected: ['9:py/no-bare-except'],
+    },
+    { name: 'pylint disable at module level covers the rest of the file', code: 'a = eval(s)\n# pylint: disable=eval-used\nb = eval(s)\nc = eval(s)\n', expected: ['1:py/no-eval'] },
+    { name: 'pylint disable-next covers the next line only', code: '# pylint: disable-next=eval-used\na = eval(s)\nb = eval(s)\n', expected: ['3:py/no-eval'] },
+    { name: 'pylint skip-file', code: '# pylint: skip-file\na = eval(s)\n', expected: [] },
   ])('Python: $name', ({ code, expected }) => {
     expect(ruleIds(code, 'python')).toEqual(expected);
   });
