@@ -75,6 +75,10 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       // the development server's self-signed key, named for the host it serves
       { file: 'apps/client/localhost.pem', code: `${T.pem}\n` },
       { file: 'certs/localhost+2-key.pem', code: `${T.pem}\n` },
+      // passphrase-protected keys: the passphrase is the secret, kept elsewhere (cosign writes cosign.key to be committed)
+      { file: 'certs/server.key', code: `${T.pemEncrypted}\n` },
+      { file: 'certs/legacy.key', code: `${T.pemLegacyEncrypted}\n` },
+      { file: 'backend/cosign.key', code: `${T.cosignKey}\n` },
     ],
   },
   'secrets/npm': {
@@ -137,6 +141,9 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       // a placeholder word, and hosts reserved for documentation (RFC 2606 / 6761)
       { file: 'config.env', code: '#WEBDAV_CONNECTION_STRING=https://user:token@example.com/dav/uploads/\n' },
       { file: 'docs/setup.sh', code: `curl https://deploy:${'Xq7' + 'vP2mLk9Rt4Wz'}@registry.example.org/v2/ https://ci:${'Hj8' + 'sN3bQw5Ty1'}@ci.test/\n` },
+      // a port before the @: the userinfo trick of SSRF write-ups, no password
+      { file: 'app/validate_url.py', code: '    """Reject http://INTERNAL:8888\\@PUBLIC/ and http://internal:80@evil.io/"""\n' },
+      { file: 'app/validate_url.py', code: '    a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/ parses two ways)\n' },
     ],
   },
   'secrets/jwt': {

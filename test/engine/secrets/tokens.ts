@@ -69,5 +69,8 @@ export const T = {
   generic: random(32),
   genericHex: random(40, HEXLOWER),
   pem: `-----BEGIN RSA PRIVATE KEY-----\n${pemBody()}\n-----END RSA PRIVATE KEY-----`,
+  pemEncrypted: `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${pemBody()}\n-----END ENCRYPTED PRIVATE KEY-----`,
+  pemLegacyEncrypted: `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n${pemBody()}\n-----END RSA PRIVATE KEY-----`,
+  cosignKey: `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${pemBody()}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`,
   pemJson: `-----BEGIN PRIVATE KEY-----\\n${pemBody().replaceAll('\n', '\\n')}\\n-----END PRIVATE KEY-----\\n`,
 } as const;
