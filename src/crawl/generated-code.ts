@@ -2,7 +2,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { readFolderFile } from '../io/project-file.js';
-import { bannerRepository, libraryBanner } from '../engine/generated.js';
+import { bannerRepository, copyrightBanner, libraryBanner } from '../engine/generated.js';
 
 /**
  * Generated and vendored code recognised by place (see docs/configuration.md, "generated"): such files
@@ -62,6 +62,16 @@ function inWebAssets(relative: string): boolean {
   return relative.split('/').slice(0, -1).some((name) => WEB_ASSET_DIRS.has(name.toLowerCase()));
 }
 
+/** Folders of the static assets that hold copied libraries and plugins: `static/ajax/libs/` (cdnjs's layout), `public/js/plugins/`. */
+const ASSET_LIBRARY_DIRS = new Set(['lib', 'libs', 'plugins', 'vendor', 'vendors']);
+
+/** Whether a project-relative path lies in a library folder inside a folder of static web assets. */
+function inWebAssetLibraries(relative: string): boolean {
+  const folders = relative.split('/').slice(0, -1).map((name) => name.toLowerCase());
+  const assets = folders.findIndex((name) => WEB_ASSET_DIRS.has(name));
+  return assets >= 0 && folders.slice(assets + 1).some((name) => ASSET_LIBRARY_DIRS.has(name));
+}
+
 /** Folders that hold libraries the project copied in, one folder each (`server/libs/archiver/`). */
 const LIBRARY_DIRS = new Set(['lib', 'libs', 'external', 'extern', 'deps', '3rdparty']);
 /** A licence file of its own: the folder is another project's code, kept with its licence as the licence asks. */
@@ -88,12 +98,14 @@ function inLibraryFolderOf(relative: string, name: string): boolean {
 
 /**
  * Why a script is a copy of another project, by its banner and its place (read after the file is, with the
- * other content checks), or null: a library's versioned banner among static web assets, or a banner giving
- * `github.com/<owner>/<name>` as its home in a `lib/<name>/` folder.
+ * other content checks), or null: a library's versioned banner among static web assets, a copyright banner
+ * in a library folder of the static assets, or a banner giving `github.com/<owner>/<name>` as its home in
+ * a `lib/<name>/` folder.
  */
 export function copiedScriptReason(relative: string, text: string): string | null {
   const library = inWebAssets(relative) ? libraryBanner(text) : null;
   if (library) return `a copy of ${library} among the static assets (its banner names the library)`;
+  if (inWebAssetLibraries(relative) && copyrightBanner(text)) return 'a copy of another project in a library folder of the static assets (its banner carries its copyright)';
   const home = bannerRepository(text);
   if (home && inLibraryFolderOf(relative, home.slice(home.indexOf('/') + 1))) return `a copy of github.com/${home} in a library folder of that name (its banner names the repository)`;
   return null;

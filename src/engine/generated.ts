@@ -169,16 +169,39 @@ const BANNER_COMPANION = /https?:\/\/|\bcopyright\b|\(c\)|\blicen[cs]ed?\b/i;
  * `inWebAssets`), where such a file is a copy of another project, never the project's own source.
  */
 export function libraryBanner(text: string): string | null {
-  const head = text.slice(0, BANNER_HEAD_BYTES).trimStart();
-  if (!head.startsWith('/*')) return null;
-  const end = head.indexOf('*/');
-  const comment = (end < 0 ? head.slice(0, 2048) : head.slice(0, end)).split('\n', BANNER_LINES).map((line) => line.replace(/^\s*(\/\*!?|\*)\s?/, '').trim());
-  if (!comment.some((line) => BANNER_COMPANION.test(line))) return null;
+  const comment = firstBlockComment(text);
+  if (!comment || !comment.some((line) => BANNER_COMPANION.test(line))) return null;
   for (const line of comment) {
     const named = NAMED_VERSION.exec(line);
     if (named) return `${named[1]} ${named[2]}`;
   }
-  return null;
+  // `jQuery nodesContainingText plugin` on one line, `Version: 1.1.2` on another
+  const name = comment.find((line) => /^[A-Za-z]/.test(line));
+  const version = comment.map((line) => VERSION_LINE.exec(line)).find(Boolean);
+  return name && version ? `${name} ${version[1]}` : null;
+}
+
+/** A version on a line of its own: `Version: 1.1.2`, `@version 2.0`. */
+const VERSION_LINE = /^@?version:?\s+v?(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)$/i;
+
+/** The first lines of the block comment a file starts with, without their comment marks; null without one. */
+function firstBlockComment(text: string): string[] | null {
+  const head = text.slice(0, BANNER_HEAD_BYTES).trimStart();
+  if (!head.startsWith('/*')) return null;
+  const end = head.indexOf('*/');
+  return (end < 0 ? head.slice(0, 2048) : head.slice(0, end)).split('\n', BANNER_LINES).map((line) => line.replace(/^\s*(\/\*!?|\*)\s?/, '').trim());
+}
+
+/** A copyright or licence line: `Copyright 2012 Stefan Petre`, `Licensed under the Apache License`. */
+const COPYRIGHT_OR_LICENCE = /\bcopyright\b|\(c\)|\blicen[cs]ed?\b/i;
+
+/**
+ * The copyright or licence line of the block comment a file starts with, or null. Asked only of scripts in
+ * a library folder among the static assets (`static/ajax/libs/datapicker/`, see crawl/generated-code.ts):
+ * a file there that carries its author's copyright is another project's.
+ */
+export function copyrightBanner(text: string): string | null {
+  return firstBlockComment(text)?.find((line) => COPYRIGHT_OR_LICENCE.test(line)) ?? null;
 }
 
 /** A GitHub repository's address: owner and name. */

@@ -36,9 +36,14 @@ describe('a crawl with generated code and grammar gaps', () => {
       'src/main/resources/static/mall/js/jquery-1.8.0.js': jquery,
       'static/js/cart.js': own,
       'lib/jquery.js': jquery,
+      // no version in its banner, but its author's copyright, in a library folder of the static assets (cdnjs's layout)
+      'static/ajax/libs/datapicker/bootstrap-datetimepicker.js': '\uFEFF/* ===\n * bootstrap-datetimepicker.js\n * ===\n * Copyright 2012 Stefan Petre\n */\n!function ($) {\n  debugger;\n}(window.jQuery);\n',
     });
     const report = await crawlDir(dir, { fix: false });
-    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}: ${s.detail}`)).toEqual(['src/main/resources/static/mall/js/jquery-1.8.0.js vendored: a copy of jQuery JavaScript Library 1.8.0 among the static assets (its banner names the library)']);
+    expect(report.files.skipped.map((s) => `${s.path} ${s.reason}: ${s.detail}`).sort()).toEqual([
+      'src/main/resources/static/mall/js/jquery-1.8.0.js vendored: a copy of jQuery JavaScript Library 1.8.0 among the static assets (its banner names the library)',
+      'static/ajax/libs/datapicker/bootstrap-datetimepicker.js vendored: a copy of another project in a library folder of the static assets (its banner carries its copyright)',
+    ]);
     expect(report.findings.map((f) => f.file).sort()).toEqual(['lib/jquery.js', 'static/js/cart.js']);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Language } from '../../src/domain/finding.js';
-import { bannerRepository, endsWithSourceMap, generatedContentReason, headerMarker, helperShape, libraryBanner } from '../../src/engine/generated.js';
+import { bannerRepository, copyrightBanner, endsWithSourceMap, generatedContentReason, headerMarker, helperShape, libraryBanner } from '../../src/engine/generated.js';
 
 const ROLLUP_UMD = `/*! mylib v1.2.3 | MIT */
 (function (global, factory) {
@@ -101,6 +101,8 @@ describe('libraryBanner', () => {
     expect(libraryBanner('/*!\n * jQuery JavaScript Library v3.3.1\n * https://jquery.com/\n */\n(function(){})();\n')).toBe('jQuery JavaScript Library 3.3.1');
     expect(libraryBanner('/*!\n  * Bootstrap v4.0.0 (https://getbootstrap.com)\n  * Copyright 2011-2018 The Bootstrap Authors\n  */\n')).toBe('Bootstrap 4.0.0');
     expect(libraryBanner('/*! mylib v1.2.3 | MIT license */\nvar a;\n')).toBe('mylib 1.2.3');
+    // the name on one line, the version on a line of its own
+    expect(libraryBanner('/*! \n * jQuery nodesContainingText plugin \n * \n * Version: 1.1.2\n * \n * http://code.google.com/p/jquery-translate/\n */\n')).toBe('jQuery nodesContainingText plugin 1.1.2');
   });
 
   it('needs a version and a home page, copyright or licence line in the first comment', () => {
@@ -108,6 +110,15 @@ describe('libraryBanner', () => {
     expect(libraryBanner('/**\n * Cart v2 helpers 1.0\n */\nexport {};\n')).toBeNull();
     expect(libraryBanner('// jQuery v3.3.1 https://jquery.com\nvar a;\n')).toBeNull();
     expect(libraryBanner('var a; /*! jQuery v3.3.1 | (c) JS Foundation */\n')).toBeNull();
+  });
+});
+
+describe('copyrightBanner', () => {
+  it('is the copyright or licence line of the first block comment', () => {
+    const picker = '\uFEFF/* ====\n * bootstrap-datetimepicker.js\n * ====\n * Copyright 2012 Stefan Petre\n */\n!function ($) {}(window.jQuery);\n';
+    expect(copyrightBanner(picker)).toBe('Copyright 2012 Stefan Petre');
+    expect(copyrightBanner('/**\n * Date helpers of the admin pages\n */\nfunction f() {}\n')).toBeNull();
+    expect(copyrightBanner('// Copyright 2012 Someone\nvar a;\n')).toBeNull();
   });
 });
 
