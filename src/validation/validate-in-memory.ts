@@ -3,17 +3,8 @@ import type { Edit, Finding, Language } from '../domain/finding.js';
 import { analyzeSource, countSyntaxProblems } from '../engine/analyze.js';
 import { applyEdits } from '../engine/fixer.js';
 import type { RuleSet } from '../engine/rules.js';
+import { matchFindings } from './finding-match.js';
 import type { ValidationStep } from './ports.js';
-
-function findingKey(finding: Finding): string {
-  return `${finding.ruleId}\0${finding.snippet}`;
-}
-
-function countByKey(findings: readonly Finding[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const finding of findings) counts.set(findingKey(finding), (counts.get(findingKey(finding)) ?? 0) + 1);
-  return counts;
-}
 
 export interface InMemoryCandidate {
   readonly id: string;
@@ -50,7 +41,6 @@ export function validateFileFixes(input: {
 }): Map<string, InMemoryOutcome> {
   const outcomes = new Map<string, InMemoryOutcome>();
   const beforeProblems = countSyntaxProblems(input.source, input.language);
-  const beforeCounts = countByKey(input.before);
 
   const check = (group: readonly InMemoryCandidate[]): Verdict => {
     const started = performance.now();
@@ -64,14 +54,13 @@ export function validateFileFixes(input: {
     if (afterProblems > beforeProblems) {
       return { reparsed: false, reanalyzed: false, detail: `syntax problems went from ${beforeProblems} to ${afterProblems}`, durationMs: Math.round(performance.now() - started) };
     }
-    const afterCounts = countByKey(analyzeSource({ text: fixed, file: input.file, language: input.language, rules: input.rules }).findings);
-    const expectedDrop = new Map<string, number>();
-    for (const candidate of group) expectedDrop.set(findingKey(candidate.target), (expectedDrop.get(findingKey(candidate.target)) ?? 0) + 1);
-    const remaining = [...expectedDrop].filter(([key, drop]) => (afterCounts.get(key) ?? 0) > (beforeCounts.get(key) ?? 0) - drop);
-    const introduced = [...afterCounts].filter(([key, n]) => n > (beforeCounts.get(key) ?? 0) && !expectedDrop.has(key));
+    const edits: Edit[] = group.flatMap((c) => c.edits);
+    const after = analyzeSource({ text: fixed, file: input.file, language: input.language, rules: input.rules }).findings;
+    const { kept, introduced } = matchFindings(input.before, after, edits);
+    const remaining = group.map((c) => c.target).filter((target) => [...kept].some((i) => input.before[i]?.fingerprint === target.fingerprint));
     const durationMs = Math.round(performance.now() - started);
-    if (remaining.length > 0) return { reparsed: true, reanalyzed: false, detail: `the ${remaining[0]?.[0].split('\0')[0]} finding is still reported after the fix`, durationMs };
-    if (introduced.length > 0) return { reparsed: true, reanalyzed: false, detail: `the fix introduces new finding(s): ${introduced.map(([key]) => key.split('\0')[0]).join(', ')}`, durationMs };
+    if (remaining.length > 0) return { reparsed: true, reanalyzed: false, detail: `the ${remaining[0]?.ruleId} finding is still reported after the fix`, durationMs };
+    if (introduced.length > 0) return { reparsed: true, reanalyzed: false, detail: `the fix introduces new finding(s): ${[...new Set(introduced.map((f) => f.ruleId))].join(', ')}`, durationMs };
     return { reparsed: true, reanalyzed: true, detail: group.length > 1 ? `target gone, nothing new (checked with ${group.length} fixes of this file together)` : 'target gone, nothing new', durationMs };
   };
 
