@@ -17,7 +17,7 @@ import { looksLikeTestCode } from './test-framework.js';
 /**
  * Outcome of one rule test case, named as the learning store names real fix outcomes:
  * Validated (as expected), Noisy (reported where nothing was expected), Missing (an expected finding
- * was not reported), Wrong (the fix produced other output than expected) and Error (the case could not
+ * was not reported), Wrong (the fix produced other output than expected, or the fixed code still triggers the rule) and Error (the case could not
  * run). A finding at another position than the expected one is both: the expected position is Missing
  * and the reported one Noisy, so such a case yields two results.
  */
@@ -131,7 +131,7 @@ function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number,
 }
 
 /** `withheld`: the rule has a fix, but not under the case's target, so the code must come out unchanged. */
-function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, own: readonly Finding[], withheld = false): { outcome: CaseOutcome; detail: string } {
+function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, language: Language, own: readonly Finding[], withheld = false): { outcome: CaseOutcome; detail: string } {
   if (!rule.definition.fix) {
     if (testCase.output === undefined || (withheld && testCase.output === testCase.code)) return { outcome: 'Validated', detail: '' };
     if (withheld) return { outcome: 'Wrong', detail: `the fix needs a newer target than ${testCase.target ?? ''}, so \`output\` must equal \`code\`` };
@@ -139,8 +139,15 @@ function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, own: readonly
   }
   if (testCase.output === undefined) return { outcome: 'Error', detail: 'the rule has a fix, so every invalid case needs `output`' };
   const groups = own.flatMap((finding, i) => (finding.templateFix ? [{ id: String(i), edits: finding.templateFix.edits }] : []));
-  const output = applyEdits(testCase.code, planFixes(groups).accepted.flatMap((group) => group.edits));
-  return output === testCase.output ? { outcome: 'Validated', detail: '' } : { outcome: 'Wrong', detail: `fix output differs:\n--- expected\n${testCase.output}\n--- actual\n${output}` };
+  const accepted = planFixes(groups).accepted;
+  const output = applyEdits(testCase.code, accepted.flatMap((group) => group.edits));
+  if (output !== testCase.output) return { outcome: 'Wrong', detail: `fix output differs:\n--- expected\n${testCase.output}\n--- actual\n${output}` };
+  // A fix must cure what it fixes: on the fixed code the rule reports no more than the findings left unfixed.
+  const after = findingsOf(rule, output, language, testCase.path);
+  if (after.length > own.length - accepted.length) {
+    return { outcome: 'Wrong', detail: `the fixed code still triggers the rule: ${after.length} finding(s) after ${accepted.length} fix(es) of ${own.length}, at ${after.map((f) => formatPosition(positionOf(f))).join(', ')}` };
+  }
+  return { outcome: 'Validated', detail: '' };
 }
 
 /**
@@ -163,7 +170,7 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
     const reported = own.length === 0 ? 'nothing' : own.map((f) => shown(positionOf(f))).join(', ');
     if (missing.length > 0) results.push({ ...base, outcome: 'Missing', detail: `expected a finding at ${missing.map(shown).join(', ')}; reported ${reported}` });
     if (unexpected.length > 0) results.push({ ...base, outcome: 'Noisy', detail: `reported at ${unexpected.map(shown).join(', ')}, which no expected finding names` });
-    return results.length > 0 ? results : [{ ...base, ...fixOutcome(targeted, testCase, own, targeted.definition.fix === undefined && rule.definition.fix !== undefined) }];
+    return results.length > 0 ? results : [{ ...base, ...fixOutcome(targeted, testCase, language, own, targeted.definition.fix === undefined && rule.definition.fix !== undefined) }];
   } catch (error) {
     return [{ ...base, outcome: 'Error', detail: (error as Error).message }];
   }

@@ -12,10 +12,12 @@ interface RuleOptions {
   readonly bad?: string;
   readonly good?: string;
   readonly fix?: boolean;
+  /** The fix template; default `logger.debug($$$ARGS)`. */
+  readonly template?: string;
 }
 
 /** A rule reporting `console.log(...)` calls, with its documented examples. */
-function ruleYaml({ bad = 'console.log(x)', good = 'logger.debug(x)', fix = false }: RuleOptions = {}): string {
+function ruleYaml({ bad = 'console.log(x)', good = 'logger.debug(x)', fix = false, template = 'logger.debug($$$ARGS)' }: RuleOptions = {}): string {
   return [
     'id: js/no-console-log',
     'languages: [javascript]',
@@ -27,7 +29,7 @@ function ruleYaml({ bad = 'console.log(x)', good = 'logger.debug(x)', fix = fals
     `  bad: ${JSON.stringify(bad)}`,
     `  good: ${JSON.stringify(good)}`,
     'rule: { pattern: "console.log($$$ARGS)" }',
-    fix ? 'fix: { template: "logger.debug($$$ARGS)", safety: safe }' : '',
+    fix ? `fix: { template: ${JSON.stringify(template)}, safety: safe }` : '',
     '',
   ].join('\n');
 }
@@ -85,6 +87,14 @@ describe('rule test cases with positions', () => {
     expect(outcomes(misplaced.filter((r) => r.kind === 'invalid'))).toEqual(['invalid#0 Missing', 'invalid#0 Noisy']);
     const placed = await run(invalidCase('      - { line: 2, column: 3 }\n      - { line: 3, column: 10 }\n', wrongOutput), { fix: true });
     expect(outcomes(placed.filter((r) => r.kind === 'invalid'))).toEqual(['invalid#0 Wrong']);
+  });
+
+  it('calls a fix Wrong when the fixed code still triggers the rule, even with the expected output', async () => {
+    const stillLogs = 'function f(x) {\n  console.log((x));\n  return console.log((x, 1));\n}\n';
+    const results = await run(invalidCase('      - { line: 2, column: 3 }\n      - { line: 3, column: 10 }\n', `    output: ${JSON.stringify(stillLogs)}\n`), { fix: true, template: 'console.log(($$$ARGS))' });
+    const invalid = results.filter((r) => r.kind === 'invalid');
+    expect(outcomes(invalid)).toEqual(['invalid#0 Wrong']);
+    expect(invalid[0]?.detail).toBe('the fixed code still triggers the rule: 2 finding(s) after 2 fix(es) of 2, at 2:3-2:19, 3:10-3:29');
   });
 
   it('refuses an invalid case without positions, or with the old `count`', async () => {
