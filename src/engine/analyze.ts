@@ -12,6 +12,7 @@ import type { RuleSet } from './rules.js';
 import { toRange, treeCensus } from './tree-census.js';
 import { nodeShape, nodeTokens } from './shape.js';
 import { commentLines, isCommentedChoice } from './commented-choice.js';
+import { severityIn } from './lower-severity.js';
 import type { CommentLines } from './commented-choice.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
@@ -197,7 +198,8 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
     if (trace === null) continue;
     const shape = nodeShape(node);
-    const { id, severity, category, cwe } = rule.definition;
+    const { id, category, cwe } = rule.definition;
+    const severity = severityIn(rule.definition, node);
     const message = trace ? `${rule.definition.message} ${describeTrace(trace)}` : rule.definition.message;
     const reported = trace && shebang ? asEntryPointFinding({ trace, severity, message }, 'shebang') : { severity, message };
     addFinding(

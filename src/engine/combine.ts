@@ -46,7 +46,7 @@ export interface MatchPlan {
  * applies, which edition it needs, its convention counter, whether it is opt-in) is listed too: a rule
  * file with a field missing here runs alone, which costs a tree walk per rule per file.
  */
-const KNOWN_FIELDS = new Set(['id', 'languages', 'severity', 'category', 'cwe', 'message', 'doc', 'rule', 'utils', 'fix', 'constraints', 'taint', 'inTests', 'minTarget', 'convention', 'optIn']);
+const KNOWN_FIELDS = new Set(['id', 'languages', 'severity', 'category', 'cwe', 'message', 'doc', 'rule', 'utils', 'fix', 'constraints', 'taint', 'inTests', 'minTarget', 'convention', 'optIn', 'lowerSeverity']);
 const CAPTURING_METAVARIABLE = /\$(\$\$?)?([A-Z][A-Z0-9_]*)/g;
 const TAG = 'T';
 const GROUP_TAG = 'G';

@@ -31,6 +31,8 @@ export interface DocumentedRule {
   readonly doc: { readonly rationale: string; readonly bad: string; readonly good: string };
   /** What the rule and its fix need of the project's ECMAScript target (see docs/target.md); '' when nothing. */
   readonly target?: string;
+  /** The lower severity of a context where the code does less harm, and why; '' when none. */
+  readonly lowered?: string;
 }
 
 /** One sentence on the editions a rule and its fix need, and what older targets get. */
@@ -62,6 +64,7 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
     inTests: r.inTests ?? defaultInTests(r.category),
     doc: r.doc,
     target: targetNote(r),
+    lowered: r.lowerSeverity ? `Reported at ${r.lowerSeverity.to} instead of ${r.severity} when ${r.lowerSeverity.reason.trim()}` : '',
   }));
   const secrets = ALL_SECRET_RULES.map((r): DocumentedRule => ({ id: r.id, severity: r.severity, category: 'security', cwe: 798, message: r.message, languages: SECRETS_LANGUAGES, fix: '', optIn: null, inTests: r.inTests, doc: r.doc }));
   return [...fromFiles, ...secrets].sort((a, b) => a.id.localeCompare(b.id));
@@ -93,7 +96,7 @@ export function renderRuleDocs(rules: RuleSet): string {
   }
   for (const rule of sorted) {
     const optIn = rule.optIn ? ['', `**Off by default** (switch it on with \`rules.enabled: [${rule.id}]\` in \`.roach.yml\`): ${rule.optIn.trim()}`] : [];
-    lines.push('', `## ${rule.id}`, '', cell(rule.message), ...optIn, '', rule.doc.rationale.trim(), ...(rule.target ? ['', rule.target] : []), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
+    lines.push('', `## ${rule.id}`, '', cell(rule.message), ...optIn, '', rule.doc.rationale.trim(), ...(rule.lowered ? ['', rule.lowered] : []), ...(rule.target ? ['', rule.target] : []), '', 'Bad:', '', codeBlock(rule.doc.bad, rule.languages[0] ?? ''), '', 'Good:', '', codeBlock(rule.doc.good, rule.languages[0] ?? ''));
   }
   return `${lines.join('\n')}\n`;
 }

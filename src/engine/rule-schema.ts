@@ -80,6 +80,18 @@ export const RuleFileSchema = z.strictObject({
    * finding is not reported. Never for rules about data reaching a sink: a comment cannot make data safe.
    */
   commentedChoice: z.boolean().optional(),
+  /**
+   * A context where the same code does less harm: when the matched node also matches `when` (an ast-grep
+   * rule; the file's `utils` apply), the finding is reported at `to` instead of `severity` (TLS
+   * verification off on a request that carries no credentials: medium). `reason` says why, in the docs.
+   */
+  lowerSeverity: z
+    .strictObject({
+      to: z.enum(SEVERITIES),
+      reason: z.string().min(1),
+      when: astGrepRule,
+    })
+    .optional(),
 });
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 
