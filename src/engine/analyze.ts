@@ -1,7 +1,7 @@
 import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { ConventionCounts } from '../domain/conventions.js';
-import type { Edit, Finding, Language, TemplateFix } from '../domain/finding.js';
+import type { Finding, Language } from '../domain/finding.js';
 import { issueFingerprint, patternFingerprint } from '../domain/fingerprint.js';
 import { asEntryPointFinding } from '../domain/operator-input.js';
 import { astGrepLang } from './languages.js';
@@ -17,7 +17,7 @@ import type { CommentLines } from './commented-choice.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
 import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
 import type { FileCache } from './taint/index.js';
-import { expandTemplate } from './template.js';
+import { templateFixOf } from './fix-edits.js';
 import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
 
 export const PARSE_ERROR_RULE = 'parse-error';
@@ -81,29 +81,6 @@ function bindingsOf({ node, rule, prefix }: RuleMatch, source: string): Record<s
     if (first && last) bindings[`$$${name}`] = source.slice(first.range().start.index, last.range().end.index);
   }
   return bindings;
-}
-
-function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string): TemplateFix | null {
-  const fix = rule.definition.fix;
-  if (!fix) return null;
-  const range = node.range();
-  const text = expandTemplate(fix.template, node, source, prefix);
-  const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
-  return { edits: [edit], safety: fix.safety, template: fix.template };
-}
-
-/**
- * A deletion that would leave a line holding only white space takes the whole line with it, so
- * removing `debugger;` does not leave an indented blank line behind.
- */
-function wholeLineDeletion(file: string, source: string, start: number, end: number): Edit {
-  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
-  const newline = source.indexOf('\n', end);
-  const lineEnd = newline < 0 ? source.length : newline + 1;
-  const before = source.slice(lineStart, start);
-  const after = source.slice(end, newline < 0 ? source.length : newline).replace(/\r$/, '');
-  if (before.trim() === '' && after.trim() === '') return { file, start: lineStart, end: lineEnd, text: '' };
-  return { file, start, end, text: '' };
 }
 
 export interface AnalyzeInput {
@@ -216,7 +193,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
         patternFingerprint: patternFingerprint(id, shape),
         shape,
         bindings: bindingsOf(match, input.text),
-        templateFix: templateFixOf(match, input.file, input.text),
+        templateFix: templateFixOf(match, input.file, input.text, input.language),
         ...(trace ? { trace } : {}),
       },
       nodeTokens(node),

@@ -22,6 +22,11 @@ const fixTemplate = z.strictObject({
   safety: z.enum(['safe', 'unsafe']),
   /** The edition the template's output needs (e.g. `Object.hasOwn`: es2022); absent: any. */
   minTarget: minTarget.optional(),
+  /**
+   * An import line the rewritten code needs (`import secrets`, `import java.security.SecureRandom;`), added
+   * after the file's imports when it is not there, as part of the same fix (Python and Java).
+   */
+  addImport: z.string().min(1).optional(),
 });
 
 /** One rule file: data only. The ast-grep part (`rule`, `constraints`, `utils`) is passed to ast-grep as is. */

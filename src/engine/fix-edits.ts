@@ -1,0 +1,77 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { Edit, Language, TemplateFix } from '../domain/finding.js';
+import type { RuleMatch } from './combine.js';
+import { expandTemplate } from './template.js';
+
+/**
+ * The edits of a rule's template fix: the matched node rewritten, and, when the fix names an `addImport`
+ * line the file lacks, that line added after the file's imports. The edits are one fix: planned, applied
+ * and rolled back together. Two fixes of a file that add the same import insert at the same point, so the
+ * planner applies one and leaves the other for the next pass, which finds the import there.
+ */
+export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language): TemplateFix | null {
+  const fix = rule.definition.fix;
+  if (!fix) return null;
+  const range = node.range();
+  const text = expandTemplate(fix.template, node, source, prefix);
+  const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
+  if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
+  const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);
+  // A language whose imports this does not place gets no fix rather than one that does not compile.
+  if (importEdit === undefined) return null;
+  return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
+}
+
+/**
+ * A deletion that would leave a line holding only white space takes the whole line with it, so
+ * removing `debugger;` does not leave an indented blank line behind.
+ */
+function wholeLineDeletion(file: string, source: string, start: number, end: number): Edit {
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const newline = source.indexOf('\n', end);
+  const lineEnd = newline < 0 ? source.length : newline + 1;
+  const before = source.slice(lineStart, start);
+  const after = source.slice(end, newline < 0 ? source.length : newline).replace(/\r$/, '');
+  if (before.trim() === '' && after.trim() === '') return { file, start: lineStart, end: lineEnd, text: '' };
+  return { file, start, end, text: '' };
+}
+
+const IMPORT_KINDS: Partial<Record<Language, ReadonlySet<string>>> = {
+  python: new Set(['import_statement', 'import_from_statement', 'future_import_statement']),
+  java: new Set(['import_declaration']),
+};
+
+const normalized = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Whether the file's own comments and docstrings, which an import must come after, start with this node. */
+function isPreamble(node: SgNode, language: Language): boolean {
+  const kind = String(node.kind());
+  if (kind.includes('comment') || kind === 'package_declaration') return true;
+  // a module docstring: a string alone in a statement
+  return language === 'python' && kind === 'expression_statement' && node.children().length === 1 && node.child(0)?.kind() === 'string';
+}
+
+/**
+ * The insertion that adds `line` after the file's last import (or, without imports, after its leading
+ * comments, docstring and package line); null when the file already has it; undefined for a language whose
+ * imports this does not know.
+ */
+function importEditOf(root: SgNode, line: string, file: string, language: Language): Edit | null | undefined {
+  const kinds = IMPORT_KINDS[language];
+  if (!kinds) return undefined;
+  const top = root.children();
+  const imports = top.filter((child) => kinds.has(String(child.kind())));
+  const wanted = normalized(line);
+  // `import java.security.*;` brings SecureRandom in too
+  const wildcard = language === 'java' ? wanted.replace(/\.[A-Za-z_$][\w$]*;$/, '.*;') : null;
+  if (imports.some((node) => normalized(node.text()) === wanted || normalized(node.text()) === wildcard)) return null;
+  const last = imports[imports.length - 1];
+  if (last) return { file, start: last.range().end.index, end: last.range().end.index, text: `\n${line}` };
+  const first = top.find((child) => !isPreamble(child, language));
+  if (!first) return null;
+  const at = first.range().start.index;
+  const after = top.filter((child) => child.range().end.index <= at && isPreamble(child, language)).pop();
+  // after a package line or docstring a blank line; before the first statement, the line and a blank line
+  if (after && String(after.kind()) === 'package_declaration') return { file, start: after.range().end.index, end: after.range().end.index, text: `\n\n${line}` };
+  return { file, start: at, end: at, text: `${line}\n${language === 'java' ? '\n' : ''}` };
+}
