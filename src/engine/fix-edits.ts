@@ -1,10 +1,12 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
+import { inQuoteStyle, quoteStyleOf } from './fix-style.js';
 import { expandTemplate } from './template.js';
 
 /**
- * The edits of a rule's template fix: the matched node rewritten, and, when the fix names an `addImport`
+ * The edits of a rule's template fix: the matched node rewritten (string literals of the template quoted as
+ * the file quotes its strings), and, when the fix names an `addImport`
  * line the file lacks, that line added after the file's imports. The edits are one fix: planned, applied
  * and rolled back together. Two fixes of a file that add the same import insert at the same point, so the
  * planner applies one and leaves the other for the next pass, which finds the import there.
@@ -13,7 +15,7 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   const fix = rule.definition.fix;
   if (!fix) return null;
   const range = node.range();
-  const text = expandTemplate(fix.template, node, source, prefix);
+  const text = expandTemplate(inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)), node, source, prefix);
   const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
   const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);
