@@ -19,7 +19,7 @@ import { withAdapterFindings } from './crawl-adapters.js';
 import type { AnalyzeTaskFile, FileOutcome } from './analyze-file.js';
 import { decideProject, respectDecisions } from './decisions.js';
 import type { DecisionOptions } from './decisions.js';
-import { processFixes } from '../fixes/process-fixes.js';
+import { processFixes } from '../fixes/multipass.js';
 import type { AnalyzedSource } from '../fixes/process-fixes.js';
 import type { CrawlReport, FixSummary, ReportedIssue, RuleMetadata } from './crawl-report.js';
 import { applyQueuedFixes, recoverInterruptedFixes } from '../fixes/fix-actions.js';

@@ -74,7 +74,28 @@ export interface ProcessFixesInput {
   readonly patterns: ReadonlyMap<string, PatternStats>;
   /** Issues that already have a pending, rejected or failed fix: nothing new is proposed for them. */
   readonly skipIssues: ReadonlySet<string>;
+  /** When set, fixes are proposed for these issues only (a later pass retrying the overlapping ones). */
+  readonly onlyIssues?: ReadonlySet<string>;
   readonly options: CrawlFixOptions;
+}
+
+/** A proposal left out of a pass because it overlapped another fix of its file. */
+export interface OverlapSkip {
+  readonly issueId: string;
+  readonly file: string;
+  readonly summary: FixSummary;
+}
+
+/** What one pass did: its summaries (overlap skips apart), and each file it wrote, as it is now. */
+export interface PassOutcome {
+  readonly summaries: FixSummary[];
+  readonly skipped: OverlapSkip[];
+  /** The issues the pass proposed a fix for (left out for overlap or not). */
+  readonly proposed: ReadonlySet<string>;
+  readonly declined: number;
+  readonly checkRuns: number;
+  /** Each file the pass wrote: its text and bytes now, and the edits made (in the coordinates of the text the pass started from). */
+  readonly written: Map<string, { readonly text: string; readonly bytes: Uint8Array; readonly edits: readonly Edit[] }>;
 }
 
 /** A fix recorded after the loop, in one batch; `failedStep` is set for fixes that failed validation. */
@@ -85,15 +106,16 @@ interface DeferredFix {
 }
 
 /**
- * Generates, validates, scores and decides the fixes of one crawl: above the threshold with
- * --apply they are written (one atomic write per fix, later fixes of a file re-based on earlier
- * ones); below it, or without --apply, they wait in the review queue.
+ * One pass of generating, validating, scoring and deciding the fixes of a crawl: above the threshold with
+ * --apply they are written (one atomic write per fix, later fixes of a file re-based on earlier ones);
+ * below it, or without --apply, they wait in the review queue. Proposals that overlap another fix of their
+ * file are left for the next pass (see multipass.ts).
  */
-export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
+export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Promise<PassOutcome> {
   const { sources, options } = input;
   const { proposals, declined } = await proposeFixes(input);
   const summaries: FixSummary[] = [];
-  const accepted = planCandidates(proposals, summaries);
+  const { accepted, skipped } = planCandidates(proposals);
   const acceptedByFile = new Map<string, Candidate[]>();
   for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
   validateInMemory(acceptedByFile, sources, options.rules);
@@ -104,12 +126,15 @@ export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput
   // against the file as it is after this crawl's writes, so approving them later still works.
   // Failed and queued fixes are written in one batch at the end; applied ones one by one, as they are written.
   const deferred: DeferredFix[] = [];
+  const written = new Map<string, { text: string; bytes: Uint8Array; edits: readonly Edit[] }>();
   for (const [file, candidates] of acceptedByFile) {
     const source = sources.get(file);
-    if (source) await decideFile(deps, input, file, source, candidates, summaries, deferred);
+    if (!source) continue;
+    const after = await decideFile(deps, input, file, source, candidates, summaries, deferred);
+    if (after) written.set(file, after);
   }
   await recordDeferred(deps, deferred, summaries);
-  return { summaries, declined, checkRuns };
+  return { summaries, skipped, proposed: new Set(proposals.map((candidate) => candidate.issueId)), declined, checkRuns, written };
 }
 
 /** Asks the strategies for a fix of every finding, worst first; counts the findings none could fix. */
@@ -123,7 +148,7 @@ async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Cand
   for (const finding of ordered) {
     const issueId = issueIds.get(finding.fingerprint);
     const source = sources.get(finding.file);
-    if (!issueId || !source || skipIssues.has(issueId)) continue;
+    if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) continue;
     const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint) });
     if (!proposal) {
       declined++;
@@ -135,16 +160,15 @@ async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Cand
   return { proposals, declined };
 }
 
-/** Keeps the proposals whose edits do not overlap an earlier one's; the others are summarized as skipped. */
-function planCandidates(proposals: readonly Candidate[], summaries: FixSummary[]): Candidate[] {
+/** Keeps the proposals whose edits do not overlap an earlier one's; the others are left for the next pass. */
+function planCandidates(proposals: readonly Candidate[]): { accepted: Candidate[]; skipped: OverlapSkip[] } {
   const plan = planFixes(proposals.map((candidate) => ({ id: candidate.id, edits: candidate.edits })));
   const byId = new Map(proposals.map((candidate) => [candidate.id, candidate]));
-  for (const skipped of plan.skipped) {
-    const candidate = byId.get(skipped.id);
-    if (!candidate) continue;
-    summaries.push(summaryOf(candidate, null, 'skipped-overlap', `${skipped.reason}; retried on the next crawl`));
-  }
-  return plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined);
+  const skipped = plan.skipped.flatMap(({ id, reason }): OverlapSkip[] => {
+    const candidate = byId.get(id);
+    return candidate ? [{ issueId: candidate.issueId, file: candidate.finding.file, summary: summaryOf(candidate, null, 'skipped-overlap', reason) }] : [];
+  });
+  return { accepted: plan.accepted.map((group) => byId.get(group.id)).filter((c): c is Candidate => c !== undefined), skipped };
 }
 
 /** Re-parses and re-analyzes each file with its fixes applied; a fix that breaks either fails. */
@@ -245,7 +269,7 @@ async function decideFile(
   candidates: readonly Candidate[],
   summaries: FixSummary[],
   deferred: DeferredFix[],
-): Promise<void> {
+): Promise<{ text: string; bytes: Uint8Array; edits: readonly Edit[] } | null> {
   const { crawlId, patterns, options } = input;
   let text = source.text;
   let bytes = source.bytes;
@@ -282,6 +306,7 @@ async function decideFile(
     const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes });
     deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
   }
+  return applied.length > 0 ? { text, bytes, edits: applied } : null;
 }
 
 /** Stores the deferred fixes in one batch, marks the queued ones' issues pending, records failed validations. */

@@ -13,6 +13,8 @@ export interface FindingMatch {
   readonly kept: ReadonlySet<number>;
   /** After-findings that are no finding of before. */
   readonly introduced: readonly Finding[];
+  /** Each after-finding that is a before-finding, with that finding's index in `before`. */
+  readonly pairs: ReadonlyMap<Finding, number>;
 }
 
 interface Mapped {
@@ -45,6 +47,7 @@ export function matchFindings(before: readonly Finding[], after: readonly Findin
     end: toOriginal(finding.range.endOffset, sorted),
   }));
   const kept = new Set<number>();
+  const pairs = new Map<Finding, number>();
   const unmatched = new Set(mapped);
   const same: ReadonlyArray<(b: Finding, a: Mapped) => boolean> = [
     (b, a) => b.fingerprint === a.finding.fingerprint,
@@ -57,8 +60,9 @@ export function matchFindings(before: readonly Finding[], after: readonly Findin
       const index = before.findIndex((b, i) => !kept.has(i) && b.ruleId === a.finding.ruleId && test(b, a));
       if (index < 0) continue;
       kept.add(index);
+      pairs.set(a.finding, index);
       unmatched.delete(a);
     }
   }
-  return { kept, introduced: [...unmatched].map((a) => a.finding) };
+  return { kept, introduced: [...unmatched].map((a) => a.finding), pairs };
 }
