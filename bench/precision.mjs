@@ -8,8 +8,6 @@
 //
 // Repositories are cloned into bench/.work/precision (gitignored) from ROACH_CORPUS_MIRROR/<owner>+<name>/repo
 // when that folder exists (a local mirror), else from https://github.com/<owner>/<name>.git.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
@@ -18,12 +16,11 @@ import { cpuModel } from './machine.mjs';
 import { classifyPath, isGeneratedText } from './precision/paths.mjs';
 import { loadLabels, matchLabels, precisionTables, sampleForLabelling } from './precision/labels.mjs';
 import { writeResultsSection } from './results-file.mjs';
+import { checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
-const WORK = path.join(BENCH_DIR, '.work', 'precision');
 const ROACH = path.join(ROOT, 'bin', 'roach.js');
-const CORPUS_FILE = path.join(BENCH_DIR, 'precision', 'corpus.json');
 const LABELS_FILE = path.join(BENCH_DIR, 'precision', 'labels.json');
 const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
@@ -40,30 +37,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${arg}; see the header of bench/precision.mjs`);
   }
   return options;
-}
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
-  if (result.error) throw result.error;
-  return result;
-}
-
-/** The repository checked out at its pinned commit, cloned once. */
-async function checkout(entry) {
-  const dir = path.join(WORK, entry.name);
-  if (existsSync(path.join(dir, '.git'))) {
-    const head = run('git', ['-C', dir, 'rev-parse', 'HEAD']).stdout.trim();
-    if (head === entry.commit) return dir;
-    await rm(dir, { recursive: true, force: true });
-  }
-  const mirror = process.env.ROACH_CORPUS_MIRROR ? path.join(process.env.ROACH_CORPUS_MIRROR, entry.repo.replace('/', '+'), 'repo') : null;
-  const source = mirror && existsSync(mirror) ? mirror : `https://github.com/${entry.repo}.git`;
-  await mkdir(WORK, { recursive: true });
-  const clone = run('git', ['clone', '--quiet', '--no-checkout', source, dir]);
-  if (clone.status !== 0) throw new Error(`cannot clone ${entry.repo} from ${source}: ${clone.stderr.trim()}`);
-  const co = run('git', ['-C', dir, 'checkout', '--quiet', '--detach', entry.commit]);
-  if (co.status !== 0) throw new Error(`cannot check out ${entry.repo}@${entry.commit}: ${co.stderr.trim()}`);
-  return dir;
 }
 
 /** A cold, detect-only crawl with the default configuration of the project (its own .roach.yml if any). */
@@ -89,7 +62,7 @@ function pct(part, whole) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const corpus = JSON.parse(readFileSync(CORPUS_FILE, 'utf8')).repositories.filter((r) => !options.only || options.only.has(r.name));
+  const corpus = corpusEntries(options.only);
   if (options.build) {
     const build = run('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build failed');
