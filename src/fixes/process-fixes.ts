@@ -19,7 +19,7 @@ import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from '../validation/validate-checks.js';
 import { validateWithChecks } from '../validation/validate-checks.js';
-import { validateFileFixes } from '../validation/validate-in-memory.js';
+import { TOOL_FAULT, validateFileFixes } from '../validation/validate-in-memory.js';
 
 export interface AnalyzedSource extends SourceText {
   readonly language: Language;
@@ -98,7 +98,10 @@ export interface PassOutcome {
   readonly written: Map<string, { readonly text: string; readonly bytes: Uint8Array; readonly edits: readonly Edit[] }>;
 }
 
-/** A fix recorded after the loop, in one batch; `failedStep` is set for fixes that failed validation. */
+/**
+ * A fix recorded after the loop, in one batch; `failedStep` is set for fixes that failed validation through
+ * their own fault, and is what the pattern's record counts.
+ */
 interface DeferredFix {
   readonly fix: NewFix;
   readonly summary: FixSummary;
@@ -278,7 +281,9 @@ async function decideFile(
     const failedStep = candidate.steps.find((step) => !step.passed);
     const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
     const { fix } = recordOf(crawlId, file, source, candidate, { status: 'failed_validation', reason, edits: candidate.edits, before: source.text, beforeBytes: source.bytes });
-    deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' });
+    // the tool's own fault counts against no pattern: the fix is recorded, its outcome is not
+    const toolFault = failedStep?.detail.startsWith(TOOL_FAULT) === true;
+    deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), ...(toolFault ? {} : { failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' }) });
   }
   const passing = candidates.filter((c) => c.verdict !== 'failed');
   const deprecated = (c: Candidate): boolean => patterns.get(c.finding.patternFingerprint)?.deprecated === true;

@@ -6,6 +6,13 @@ import type { RuleSet } from '../engine/rules.js';
 import { matchFindings } from './finding-match.js';
 import type { ValidationStep } from './ports.js';
 
+/**
+ * How a validation step that failed because of Code Roach itself (edits it could not apply to the text it
+ * planned them on) starts its detail: such a failure says nothing about the fix's pattern, so it is not
+ * recorded as the pattern's failure (fixes/process-fixes.ts).
+ */
+export const TOOL_FAULT = 'Code Roach could not apply its own edits';
+
 export interface InMemoryCandidate {
   readonly id: string;
   readonly edits: readonly Edit[];
@@ -48,7 +55,7 @@ export function validateFileFixes(input: {
     try {
       fixed = applyEdits(input.source, group.flatMap((c) => c.edits));
     } catch (error) {
-      return { reparsed: false, reanalyzed: false, detail: (error as Error).message, durationMs: 0 };
+      return { reparsed: false, reanalyzed: false, detail: `${TOOL_FAULT}: ${(error as Error).message}`, durationMs: 0 };
     }
     const afterProblems = countSyntaxProblems(fixed, input.language);
     if (afterProblems > beforeProblems) {

@@ -4,7 +4,7 @@ import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRules } from '../../src/engine/rules.js';
 import type { RuleSet } from '../../src/engine/rules.js';
 import { matchFindings } from '../../src/validation/finding-match.js';
-import { validateFileFixes } from '../../src/validation/validate-in-memory.js';
+import { TOOL_FAULT, validateFileFixes } from '../../src/validation/validate-in-memory.js';
 
 let rules: RuleSet;
 beforeAll(async () => {
@@ -77,5 +77,19 @@ describe('validateFileFixes', () => {
       validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits: [{ file: 'src/a.js', start, end: start + 3, text }], target }], before, rules }).get('f')!;
     expect(run('var ').steps.at(-1)?.detail).toBe('the js/no-var finding is still reported after the fix');
     expect(run('debugger; let').steps.at(-1)?.detail).toBe('the fix introduces new finding(s): js/no-debugger');
+  });
+
+  it("marks a failure that is the tool's own (edits it cannot apply) so that no pattern is blamed", () => {
+    const before = analyze(SOURCE);
+    const target = before.find((f) => f.ruleId === 'js/no-var')!;
+    const start = SOURCE.indexOf('var row');
+    // edits of one fix that overlap each other: the planner would never hand these over
+    const edits = [
+      { file: 'src/a.js', start, end: start + 3, text: 'let' },
+      { file: 'src/a.js', start: start + 1, end: start + 2, text: 'x' },
+    ];
+    const outcome = validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits, target }], before, rules }).get('f')!;
+    expect(outcome.passed).toBe(false);
+    expect(outcome.steps[0]?.detail.startsWith(TOOL_FAULT)).toBe(true);
   });
 });
