@@ -10,7 +10,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { cpuModel } from './machine.mjs';
-import { checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
+import { build, checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
 import { writeResultsSection } from './results-file.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -53,10 +53,7 @@ function tally(findings, fixesByFinding) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const corpus = corpusEntries(options.only);
-  if (options.build) {
-    const build = run('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build failed');
-  }
+  if (options.build) build(ROOT);
   const all = [];
   const fixesByFinding = new Map();
   const byRule = new Map();

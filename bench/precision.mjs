@@ -16,7 +16,7 @@ import { cpuModel } from './machine.mjs';
 import { classifyPath, isGeneratedText } from './precision/paths.mjs';
 import { loadLabels, matchLabels, precisionTables, sampleForLabelling } from './precision/labels.mjs';
 import { writeResultsSection } from './results-file.mjs';
-import { checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
+import { build, checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -63,10 +63,7 @@ function pct(part, whole) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const corpus = corpusEntries(options.only);
-  if (options.build) {
-    const build = run('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build failed');
-  }
+  if (options.build) build(ROOT);
   const findings = [];
   const perRepo = [];
   for (const entry of corpus) {

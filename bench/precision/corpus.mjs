@@ -40,3 +40,9 @@ export async function checkout(entry) {
   if (co.status !== 0) throw new Error(`cannot check out ${entry.repo}@${entry.commit}: ${co.stderr.trim()}`);
   return dir;
 }
+
+/** `npm run build` in the checkout, so the crawls run the code as it is. */
+export function build(root) {
+  const result = run('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
