@@ -16,12 +16,40 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   if (!fix) return null;
   const range = node.range();
   const text = expandTemplate(inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)), node, source, prefix);
-  const edit: Edit = text === '' ? wholeLineDeletion(file, source, range.start.index, range.end.index) : { file, start: range.start.index, end: range.end.index, text };
+  const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
   const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
   return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
+}
+
+/**
+ * Removing a node (an empty template) removes what holds it alone: the expression statement of an
+ * expression (`process.env.X = '0';` with its `;`), and one separating comma of a list element (an
+ * object's pair, an argument), so `{ a: 1, b: false }` becomes `{ a: 1 }`, never `{ a: 1, }` or `{ , }`.
+ */
+const OPENING = new Set(['{', '(', '[']);
+const CLOSING = new Set(['}', ')', ']']);
+
+function deletionOf(node: SgNode, file: string, source: string): Edit {
+  const parent = node.parent();
+  const target = parent && parent.kind() === 'expression_statement' && parent.children().filter((child) => child.isNamed()).length === 1 ? parent : node;
+  let { index: start } = target.range().start;
+  let { index: end } = target.range().end;
+  const next = target.next();
+  const previous = target.prev();
+  if (next && next.text() === ',') {
+    end = next.range().end.index;
+    while (source[end] === ' ' || source[end] === '\t') end++;
+  } else if (previous && previous.text() === ',') {
+    start = previous.range().start.index;
+  } else if (previous && next && OPENING.has(previous.text()) && CLOSING.has(next.text()) && source.slice(previous.range().end.index, next.range().start.index).trim() === target.text()) {
+    // the only element: `{ hsts: false }` becomes `{}`
+    start = previous.range().end.index;
+    end = next.range().start.index;
+  }
+  return wholeLineDeletion(file, source, start, end);
 }
 
 /**
