@@ -184,7 +184,6 @@ function validateInMemory(acceptedByFile: ReadonlyMap<string, Candidate[]>, sour
       language: source.language,
       file,
       candidates: candidates.map((c) => ({ id: c.id, edits: c.edits, target: c.finding })),
-      before: source.findings,
       rules,
     });
     for (const candidate of candidates) {

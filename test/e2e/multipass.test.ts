@@ -27,3 +27,13 @@ describe('crawl --apply in passes', () => {
     expect(report.fixes.find((f) => f.decision === 'skipped-overlap')?.reason).toMatch(/retried on the next crawl$/);
   });
 });
+
+describe('fix validation in test code', () => {
+  it('does not call a finding new that a policy hid from the crawl (a rule off in tests)', async () => {
+    // py/no-bind-all-interfaces is off in test code, so the crawl reports only the f-string; re-analysis of
+    // the fixed file sees both, and must not take the bind for something the fix introduced
+    const dir = await tempTree('roach-test-policy-', { 'tests/test_server.py': 'def test_run(app):\n    app.run(host="0.0.0.0", port=2525)\n    print(f"listening")\n' });
+    const report = await crawlDir(dir, { fix: true });
+    expect(report.fixes.map((f) => `${f.ruleId} ${f.decision}`)).toEqual(['py/no-fstring-without-placeholders queued']);
+  });
+});

@@ -61,7 +61,6 @@ describe('validateFileFixes', () => {
       language: 'javascript',
       file: 'src/a.js',
       candidates: [{ id: 'fix-1', edits: [{ file: 'src/a.js', start, end: start + 3, text: 'let' }], target }],
-      before,
       rules,
     });
     const outcome = outcomes.get('fix-1')!;
@@ -74,7 +73,7 @@ describe('validateFileFixes', () => {
     const target = before.find((f) => f.ruleId === 'js/no-var')!;
     const start = SOURCE.indexOf('var row');
     const run = (text: string) =>
-      validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits: [{ file: 'src/a.js', start, end: start + 3, text }], target }], before, rules }).get('f')!;
+      validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits: [{ file: 'src/a.js', start, end: start + 3, text }], target }], rules }).get('f')!;
     expect(run('var ').steps.at(-1)?.detail).toBe('the js/no-var finding is still reported after the fix');
     expect(run('debugger; let').steps.at(-1)?.detail).toBe('the fix introduces new finding(s): js/no-debugger');
   });
@@ -88,7 +87,7 @@ describe('validateFileFixes', () => {
       { file: 'src/a.js', start, end: start + 3, text: 'let' },
       { file: 'src/a.js', start: start + 1, end: start + 2, text: 'x' },
     ];
-    const outcome = validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits, target }], before, rules }).get('f')!;
+    const outcome = validateFileFixes({ source: SOURCE, language: 'javascript', file: 'src/a.js', candidates: [{ id: 'f', edits, target }], rules }).get('f')!;
     expect(outcome.passed).toBe(false);
     expect(outcome.steps[0]?.detail.startsWith(TOOL_FAULT)).toBe(true);
   });
