@@ -92,9 +92,16 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       return { kind, id: String(job.id) };
     },
     async job(kind, id) {
-      const job = await queueOf(kind).getJob(id);
+      // The state first, then the record: read the other way round, a job finishing in between showed
+      // a final state with the record from before it finished (attempts, result). A record that finished
+      // after its state was read has its state read again.
+      const queue = queueOf(kind);
+      let state = await queue.getJobState(id);
+      if (state === 'unknown') return null;
+      const job = await queue.getJob(id);
       if (!job) return null;
-      return infoOf(kind, job, stateOf(await job.getState()));
+      if (job.finishedOn && state !== 'completed' && state !== 'failed') state = await job.getState();
+      return infoOf(kind, job, stateOf(state));
     },
     async counts() {
       return Promise.all(
