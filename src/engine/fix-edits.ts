@@ -24,14 +24,15 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
 }
 
-/**
- * Removing a node (an empty template) removes what holds it alone: the expression statement of an
- * expression (`process.env.X = '0';` with its `;`), and one separating comma of a list element (an
- * object's pair, an argument), so `{ a: 1, b: false }` becomes `{ a: 1 }`, never `{ a: 1, }` or `{ , }`.
- */
 const OPENING = new Set(['{', '(', '[']);
 const CLOSING = new Set(['}', ')', ']']);
 
+/**
+ * Removing a node (an empty template) removes what holds it alone: the expression statement of an
+ * expression (`process.env.X = '0';` with its `;`), and one separating comma of a list element (an
+ * object's pair, an argument), so `{ a: 1, b: false }` becomes `{ a: 1 }`, never `{ a: 1, }` or `{ , }`;
+ * the only element of a bracketed list leaves `{}`. A block left empty in Python fails re-parsing.
+ */
 function deletionOf(node: SgNode, file: string, source: string): Edit {
   const parent = node.parent();
   const target = parent && parent.kind() === 'expression_statement' && parent.children().filter((child) => child.isNamed()).length === 1 ? parent : node;
