@@ -15,7 +15,9 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   const fix = rule.definition.fix;
   if (!fix) return null;
   const range = node.range();
-  const text = expandTemplate(inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)), node, source, prefix);
+  // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
+  const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)) : fix.template;
+  const text = expandTemplate(quoted, node, source, prefix);
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
   const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);

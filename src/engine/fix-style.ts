@@ -9,12 +9,16 @@ import type { Language } from '../domain/finding.js';
 export type QuoteStyle = 'single' | 'double';
 
 const QUOTED_LANGUAGES: ReadonlySet<Language> = new Set(['javascript', 'typescript', 'tsx', 'python']);
-const styles = new WeakMap<SgNode, QuoteStyle | null>();
+/**
+ * The style of the file analyzed last: fixes are made one file at a time, many per file (hundreds of
+ * `var`s), and every call of `getRoot()` gives a new wrapper, so a cache keyed by the tree never hits.
+ */
+let last: { readonly text: string; readonly style: QuoteStyle | null } | null = null;
 
 export function quoteStyleOf(root: SgNode, language: Language): QuoteStyle | null {
   if (!QUOTED_LANGUAGES.has(language)) return null;
-  const known = styles.get(root);
-  if (known !== undefined) return known;
+  const text = root.text();
+  if (last && last.text === text) return last.style;
   let single = 0;
   let double = 0;
   for (const literal of root.findAll({ rule: { kind: 'string' } })) {
@@ -26,7 +30,7 @@ export function quoteStyleOf(root: SgNode, language: Language): QuoteStyle | nul
   }
   const total = single + double;
   const style: QuoteStyle | null = total === 0 ? null : single * 3 >= total * 2 ? 'single' : double * 3 >= total * 2 ? 'double' : null;
-  styles.set(root, style);
+  last = { text, style };
   return style;
 }
 
