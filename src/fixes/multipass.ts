@@ -16,7 +16,7 @@ export const MAX_FIX_PASSES = 10;
  * across passes: its finding after the writes is matched to the one before (validation/finding-match.ts),
  * by fingerprint, by place, or by the edit that changed it.
  */
-export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number; passes: number }> {
+export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput): Promise<{ summaries: FixSummary[]; declined: number; checkRuns: number }> {
   const summaries: FixSummary[] = [];
   let declined = 0;
   let checkRuns = 0;
@@ -54,5 +54,5 @@ export async function processFixes(deps: FixActionDeps, input: ProcessFixesInput
   }
   pending.push(...retried);
   summaries.push(...pending.map((skip) => ({ ...skip.summary, reason: `${skip.summary.reason ?? 'overlaps another fix'}; retried on the next crawl` })));
-  return { summaries, declined, checkRuns, passes: pass };
+  return { summaries, declined, checkRuns };
 }

@@ -67,7 +67,8 @@ export function validateFileFixes(input: {
     const edits: Edit[] = group.flatMap((c) => c.edits);
     const after = analyzeSource({ text: fixed, file: input.file, language: input.language, rules: input.rules }).findings;
     const { kept, introduced } = matchFindings(before(), after, edits);
-    const remaining = group.map((c) => c.target).filter((target) => [...kept].some((i) => before()[i]?.fingerprint === target.fingerprint));
+    const still = new Set([...kept].map((i) => before()[i]?.fingerprint));
+    const remaining = group.map((c) => c.target).filter((target) => still.has(target.fingerprint));
     const durationMs = Math.round(performance.now() - started);
     if (remaining.length > 0) return { reparsed: true, reanalyzed: false, detail: `the ${remaining[0]?.ruleId} finding is still reported after the fix`, durationMs };
     if (introduced.length > 0) return { reparsed: true, reanalyzed: false, detail: `the fix introduces new finding(s): ${[...new Set(introduced.map((f) => f.ruleId))].join(', ')}`, durationMs };
