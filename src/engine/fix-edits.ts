@@ -1,4 +1,5 @@
-import type { SgNode } from '@ast-grep/napi';
+import type { NapiConfig, SgNode } from '@ast-grep/napi';
+import type { RuleFile } from './rule-schema.js';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
 import { inQuoteStyle, quoteStyleOf } from './fix-style.js';
@@ -12,7 +13,7 @@ import { expandTemplate } from './template.js';
  * planner applies one and leaves the other for the next pass, which finds the import there.
  */
 export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language): TemplateFix | null {
-  const fix = rule.definition.fix;
+  const fix = chosenFix(rule.definition, node);
   if (!fix) return null;
   const range = node.range();
   // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
@@ -24,6 +25,26 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
   return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
+}
+
+type FixDefinition = NonNullable<RuleFile['fix']>;
+
+/**
+ * The fix's spelling for this match: the first variant whose `when` matches the node (with the rule's
+ * utils), else the fix's own template. A rule that only matches in the combined pass (a prefixed rule,
+ * see combine.ts) keeps its utils unprefixed here, as `when` is checked on the node alone.
+ */
+function chosenFix(definition: RuleFile, node: SgNode): Pick<FixDefinition, 'template' | 'safety' | 'addImport'> | null {
+  const fix = definition.fix;
+  if (!fix) return null;
+  for (const variant of fix.variants ?? []) {
+    const config = { rule: variant.when, ...(definition.utils ? { utils: definition.utils } : {}) } as NapiConfig;
+    if (node.matches(config)) {
+      const addImport = variant.addImport ?? fix.addImport;
+      return { template: variant.template, safety: variant.safety ?? fix.safety, ...(addImport ? { addImport } : {}) };
+    }
+  }
+  return fix;
 }
 
 const OPENING = new Set(['{', '(', '[']);

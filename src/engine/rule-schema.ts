@@ -66,6 +66,22 @@ export const RuleFileSchema = z.strictObject({
     .extend({
       /** The same fix spelled for older targets, used where the project's target is below `minTarget`. */
       fallback: fixTemplate.optional(),
+      /**
+       * Other spellings for other shapes of the match, tried in order: the first whose `when` (an ast-grep
+       * rule, which may use the rule's `utils`) matches the matched node is the fix; none: `template`.
+       * A variant's safety and import default to the fix's own.
+       */
+      variants: z
+        .array(
+          z.strictObject({
+            when: astGrepRule,
+            template: z.string(),
+            safety: z.enum(['safe', 'unsafe']).optional(),
+            addImport: z.string().min(1).optional(),
+          }),
+        )
+        .min(1)
+        .optional(),
     })
     .refine((fix) => !fix.fallback || fix.minTarget !== undefined, { message: 'fallback is only used below the fix\'s minTarget: set minTarget', path: ['fallback'] })
     .optional(),
