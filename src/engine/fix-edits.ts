@@ -40,6 +40,7 @@ function chosenFix(definition: RuleFile, node: SgNode): Pick<FixDefinition, 'tem
   for (const variant of fix.variants ?? []) {
     const config = { rule: variant.when, ...(definition.utils ? { utils: definition.utils } : {}) } as NapiConfig;
     if (node.matches(config)) {
+      if (variant.template === null) return null;
       const addImport = variant.addImport ?? fix.addImport;
       return { template: variant.template, safety: variant.safety ?? fix.safety, ...(addImport ? { addImport } : {}) };
     }

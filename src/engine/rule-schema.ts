@@ -69,13 +69,14 @@ export const RuleFileSchema = z.strictObject({
       /**
        * Other spellings for other shapes of the match, tried in order: the first whose `when` (an ast-grep
        * rule, which may use the rule's `utils`) matches the matched node is the fix; none: `template`.
-       * A variant's safety and import default to the fix's own.
+       * A variant's safety and import default to the fix's own; `template: null` means that shape has no
+       * correct rewrite, so it gets no fix.
        */
       variants: z
         .array(
           z.strictObject({
             when: astGrepRule,
-            template: z.string(),
+            template: z.string().nullable(),
             safety: z.enum(['safe', 'unsafe']).optional(),
             addImport: z.string().min(1).optional(),
           }),

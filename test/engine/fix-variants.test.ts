@@ -34,6 +34,8 @@ fix:
       template: new SecureRandom($SEED)
       safety: safe
       addImport: import java.security.SecureRandom; // seeded
+    - when: { kind: object_creation_expression, has: { kind: argument_list, has: { kind: decimal_integer_literal } } }
+      template: null
 `;
 
 let rules: RuleSet;
@@ -64,6 +66,13 @@ describe('fix variants', () => {
     expect(text).toContain('Random r = new SecureRandom(s);');
     expect(text).toContain('import java.security.SecureRandom; // seeded\n');
     expect(safety).toBe('safe');
+  });
+
+  it('a variant without a template leaves that shape without a fix', () => {
+    const text = 'class A {\n  void f() { Random r = new Random(42); }\n}\n';
+    const [finding] = analyzeSource({ text, file: 'A.java', language: 'java', rules }).findings;
+    expect(finding?.ruleId).toBe('java/secure-random');
+    expect(finding?.templateFix).toBeNull();
   });
 
   it('no variant matching: the base template', () => {
