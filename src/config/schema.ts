@@ -34,6 +34,7 @@ function insideProject(dir: string): boolean {
 }
 
 const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
+const DEFAULT_TEST_BUDGET_MS = 1_800_000;
 
 const checkCommand = z.strictObject({
   name: entry,
@@ -115,8 +116,12 @@ export const ProjectConfigSchema = z.strictObject({
       /** The project's test command for --validate-with-tests; default: the package.json test script. */
       testCommand: z.string().min(1).optional(),
       testTimeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
+      /** All test runs of one crawl together: fixes not tested when it is spent stay unchecked. */
+      testBudgetMs: z.number().int().positive().default(DEFAULT_TEST_BUDGET_MS),
+      /** Run the tests for every fix, also those that would go to review whatever the tests say. */
+      testEveryFix: z.boolean().default(false),
     })
-    .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS }),
+    .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS, testBudgetMs: DEFAULT_TEST_BUDGET_MS, testEveryFix: false }),
   adapters,
   /**
    * Test, fixture, example, benchmark and developer-script code (see docs/test-code.md): recognised by the usual paths and

@@ -60,6 +60,11 @@ export interface CrawlOptions {
   readonly generateFixes: boolean;
   readonly threshold: number;
   readonly checks: readonly CheckSpec[];
+  /** Time all test runs of this crawl may take together, and whether every fix is tested (see CrawlFixOptions). */
+  readonly testBudgetMs?: number;
+  readonly testEveryFix?: boolean;
+  /** Progress in words for the phases after analysis (the checks and tests of the fix phase). */
+  readonly onStatus?: (message: string) => void;
   /** Whether and how the checks (repository commands) run: on the host, in a sandbox, or not at all. */
   readonly commands: CommandPolicy;
   readonly strategies: readonly FixStrategy[];
@@ -301,6 +306,9 @@ async function generateFixes(
       strategies: options.strategies,
       rules: options.rules,
       leftOut: options.leftOut,
+      testBudgetMs: options.testBudgetMs,
+      testEveryFix: options.testEveryFix,
+      onStatus: options.onStatus,
       calibration: await deps.store.calibration(deps.project),
     },
   });

@@ -14,6 +14,18 @@ import { betaQuantile } from './beta.js';
  * - validation is 0 when any validation step failed, 1 when the project's own checks ran and passed,
  *   and UNCHECKED_FACTOR when only re-parse and re-analysis ran.
  * - size = 1 / (1 + SIZE_PENALTY * (changedLines - 1)): larger changes are less certain.
+ * - tests: when the project's test suite passed with the fix applied AND executed the fix's changed lines
+ *   (V8 block coverage, --validate-with-tests), that is evidence of its own, independent of the record:
+ *   the chance the fix is wrong shrinks to COVERED_MISS_RATE of what it was,
+ *     score = 1 - (1 - lower * size) * COVERED_MISS_RATE.
+ *   An unsafe rule-template fix on an unseen pattern (lower 0.247) then scores 0.91, above the default
+ *   threshold, and a safe one 0.99. Tests that passed without running the lines give nothing. The record
+ *   still governs: recorded failures pull `lower` down, and below about 1/6 (an unsafe pattern with three
+ *   recent failures) even covered fixes go to review.
+ *   COVERED_MISS_RATE (0.12) is the share of wrong fixes a suite that runs them is assumed to miss.
+ *   Mutation-testing studies put the share of mutants that covering tests do not kill at roughly 10-30%;
+ *   a fix that already passed re-parsing and re-analysis is a milder change than a random mutant, so the
+ *   low end is used, and calibration corrects it from outcomes once there are enough.
  * - calibrate maps the score through the strategy's reliability table once enough decided fixes have
  *   outcomes (calibration.ts); before that it is the identity.
  *
@@ -48,6 +60,7 @@ export const STRATEGY_PRIORS: Readonly<Record<`${StrategyName}:${'safe' | 'unsaf
 export const CREDIBILITY = 0.9;
 export const UNCHECKED_FACTOR = 0.97;
 export const SIZE_PENALTY = 0.02;
+export const COVERED_MISS_RATE = 0.12;
 
 export type ValidationVerdict = 'passed' | 'unchecked' | 'failed';
 
@@ -62,6 +75,8 @@ export interface ConfidenceInput {
   readonly changedLines: number;
   /** The strategy's calibrated mapping, when enough outcomes exist (see calibration.ts). */
   readonly calibrate?: (raw: number) => number;
+  /** The project's tests passed with the fix applied and executed its changed lines (coverage). */
+  readonly linesRanInTests?: boolean;
 }
 
 /** Posterior mean of a Beta prior updated with s successes and f failures. */
@@ -95,7 +110,8 @@ function round4(value: number): number {
 
 export function fixConfidence(input: ConfidenceInput): number {
   const prior = STRATEGY_PRIORS[`${input.strategy}:${input.safety}`];
-  const raw = betaLowerBound(prior, input.successes, input.failures) * validationFactor(input.validation) * sizeFactor(input.changedLines);
+  const unchecked = betaLowerBound(prior, input.successes, input.failures) * validationFactor(input.validation) * sizeFactor(input.changedLines);
+  const raw = input.linesRanInTests === true && input.validation === 'passed' ? 1 - (1 - unchecked) * COVERED_MISS_RATE : unchecked;
   // A failed validation is certain: no calibration lifts it above 0.
   if (input.validation === 'failed' || !input.calibrate) return round4(raw);
   return round4(input.calibrate(round4(raw)));

@@ -20,6 +20,7 @@ import { proposeFix } from './strategies.js';
 import type { CheckSpec, SourceText } from '../validation/validate-checks.js';
 import { validateWithChecks } from '../validation/validate-checks.js';
 import { TOOL_FAULT, validateFileFixes } from '../validation/validate-in-memory.js';
+import type { LinesRan } from '../validation/v8-coverage.js';
 
 export interface AnalyzedSource extends SourceText {
   readonly language: Language;
@@ -39,6 +40,12 @@ export interface CrawlFixOptions {
   readonly leftOut: readonly string[];
   /** Reliability tables per strategy: scores are mapped through those with enough outcomes. */
   readonly calibration?: readonly ReliabilityTable[];
+  /** Time the project's tests may take in this crawl, all runs together (--validate-with-tests). */
+  readonly testBudgetMs?: number;
+  /** Run the tests for every fix, not only for those that covered tests could lift over the threshold. */
+  readonly testEveryFix?: boolean;
+  /** Progress in words while the checks run. */
+  readonly onStatus?: (message: string) => void;
 }
 
 interface Candidate {
@@ -51,6 +58,8 @@ interface Candidate {
   readonly template: string | null;
   steps: ValidationStep[];
   verdict: 'passed' | 'unchecked' | 'failed';
+  /** Set when the tests ran with coverage and passed: whether the fix's changed lines ran. */
+  linesRan?: LinesRan;
   confidence: number;
 }
 
@@ -122,7 +131,7 @@ export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Pr
   const acceptedByFile = new Map<string, Candidate[]>();
   for (const candidate of accepted) acceptedByFile.set(candidate.finding.file, [...(acceptedByFile.get(candidate.finding.file) ?? []), candidate]);
   validateInMemory(acceptedByFile, sources, options.rules);
-  const checkRuns = await validateOnCopy(deps.root, accepted, sources, options);
+  const checkRuns = await validateOnCopy(deps.root, accepted, input);
   scoreCandidates(accepted, input);
 
   // Per file: failed ones are recorded; applied ones are written in order; queued ones are recorded
@@ -194,24 +203,76 @@ function validateInMemory(acceptedByFile: ReadonlyMap<string, Candidate[]>, sour
   }
 }
 
-/** Runs the repository's checks on an isolated copy for the fixes still standing; returns how many runs it took. */
-async function validateOnCopy(root: string, accepted: readonly Candidate[], sources: ReadonlyMap<string, AnalyzedSource>, options: CrawlFixOptions): Promise<number> {
-  const checkable = accepted.filter((candidate) => candidate.verdict !== 'failed');
-  const { outcomes, runs } = await validateWithChecks({
-    root,
-    leftOut: options.leftOut,
-    checks: options.checks,
-    policy: options.commands,
-    candidates: checkable.map((candidate) => ({ id: candidate.id, edits: candidate.edits })),
-    sources,
+/**
+ * Runs the repository's checks on an isolated copy for the fixes still standing: first the configured
+ * commands for all of them, then the project's tests, with coverage, for those that tests could lift over
+ * the threshold (all of them with `testEveryFix`), within the crawl's test budget. Tests give credit only
+ * when they passed and ran the fix's changed lines. Returns how many runs it took.
+ */
+async function validateOnCopy(root: string, accepted: readonly Candidate[], input: ProcessFixesInput): Promise<number> {
+  const { options } = input;
+  const commands = options.checks.filter((check) => !check.tests);
+  const tests = options.checks.filter((check) => check.tests);
+  const common = { root, leftOut: options.leftOut, policy: options.commands, sources: input.sources, onStatus: options.onStatus };
+  const standing = (): Candidate[] => accepted.filter((candidate) => candidate.verdict !== 'failed');
+  let runs = 0;
+  if (commands.length > 0) {
+    const checkable = standing();
+    const result = await validateWithChecks({ ...common, checks: commands, candidates: checkable.map((c) => ({ id: c.id, edits: c.edits })) });
+    runs += result.runs;
+    for (const candidate of checkable) {
+      const outcome = result.outcomes.get(candidate.id);
+      if (!outcome) continue;
+      candidate.steps = [...candidate.steps, ...outcome.steps];
+      candidate.verdict = outcome.verdict;
+    }
+  }
+  if (tests.length === 0) return runs;
+  const eligible: Candidate[] = [];
+  for (const candidate of standing()) {
+    const best = bestCaseConfidence(candidate, input);
+    if (options.testEveryFix || best >= options.threshold) eligible.push(candidate);
+    else {
+      const detail = `not run: even with passing tests that run its changed lines, its confidence (${best}) would stay below the threshold (${options.threshold}); validation.testEveryFix runs them for every fix`;
+      candidate.steps = [...candidate.steps, { step: 'check', name: tests.map((t) => t.name).join(' + '), passed: false, detail, durationMs: 0 }];
+    }
+  }
+  const result = await validateWithChecks({
+    ...common,
+    checks: tests,
+    candidates: eligible.map((c) => ({ id: c.id, edits: c.edits })),
+    coverage: true,
+    ...(options.testBudgetMs !== undefined ? { deadline: Date.now() + options.testBudgetMs } : {}),
   });
-  for (const candidate of checkable) {
-    const outcome = outcomes.get(candidate.id);
+  for (const candidate of eligible) {
+    const outcome = result.outcomes.get(candidate.id);
     if (!outcome) continue;
     candidate.steps = [...candidate.steps, ...outcome.steps];
-    candidate.verdict = outcome.verdict;
+    if (outcome.verdict === 'failed') candidate.verdict = 'failed';
+    else if (outcome.verdict === 'passed') {
+      candidate.linesRan = outcome.linesRan;
+      // tests that passed without running the fix's lines say nothing about it
+      if (outcome.linesRan === 'ran') candidate.verdict = 'passed';
+    }
   }
-  return runs;
+  return runs + result.runs;
+}
+
+/** The confidence a fix would have if the tests passed and ran its lines: what decides whether to run them. */
+function bestCaseConfidence(candidate: Candidate, input: ProcessFixesInput): number {
+  const pattern = input.patterns.get(candidate.finding.patternFingerprint);
+  if (pattern?.deprecated === true) return 0;
+  const source = input.sources.get(candidate.finding.file);
+  return fixConfidence({
+    strategy: candidate.strategy,
+    safety: candidate.safety,
+    successes: pattern?.weightedSuccesses ?? 0,
+    failures: pattern?.weightedFailures ?? 0,
+    validation: 'passed',
+    linesRanInTests: true,
+    changedLines: source ? changedLines(candidate.edits, source.text) : 1,
+    calibrate: (input.options.calibration ?? []).filter((table) => table.strategy === candidate.strategy).map((table) => calibrator(table))[0],
+  });
 }
 
 /** Sets each fix's confidence from its strategy, pattern record, validation and size (calibrated where known). */
@@ -226,6 +287,7 @@ function scoreCandidates(accepted: readonly Candidate[], input: ProcessFixesInpu
       successes: pattern?.weightedSuccesses ?? 0,
       failures: pattern?.weightedFailures ?? 0,
       validation: candidate.verdict,
+      linesRanInTests: candidate.linesRan === 'ran',
       changedLines: source ? changedLines(candidate.edits, source.text) : 1,
       calibrate: calibrators.get(candidate.strategy),
     });
@@ -306,7 +368,7 @@ async function decideFile(
       ? 'crawl ran without --apply'
       : deprecated(candidate)
         ? `pattern deprecated by its outcomes; a human approval restores it`
-        : `confidence ${candidate.confidence} < threshold ${options.threshold}`;
+        : `confidence ${candidate.confidence} < threshold ${options.threshold}${testsNote(candidate)}`;
     const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes });
     deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
   }
@@ -323,6 +385,12 @@ async function recordDeferred(deps: FixActionDeps, deferred: readonly DeferredFi
     return fixId && d.failedStep ? [{ fixId, kind: 'failed_validation' as const, detail: d.failedStep }] : [];
   });
   if (failures.length > 0) await deps.store.recordFixOutcomes(deps.project, failures);
+}
+
+/** Why the tests gave a queued fix no credit, when they ran for it. */
+function testsNote(candidate: Candidate): string {
+  const coverage = candidate.steps.find((step) => step.step === 'coverage' && !step.passed);
+  return coverage ? `; ${coverage.detail}` : '';
 }
 
 function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSummary['decision'], reason: string | null): FixSummary {

@@ -135,13 +135,13 @@ export async function mountableDirs(root: string, dirs: readonly string[]): Prom
  * and CPU, memory, file size and open-file limits. bwrap dies with its parent and takes the
  * command's whole pid namespace with it.
  */
-export function sandboxLaunch(sandbox: Sandbox, copyDir: string, linkedDirs: readonly string[]): CommandLaunch {
+export function sandboxLaunch(sandbox: Sandbox, copyDir: string, linkedDirs: readonly string[], env: Readonly<Record<string, string>> = {}): CommandLaunch {
   const { limits } = sandbox;
   return {
     wrapper: [
       sandbox.bwrap,
       ...namespaceArgs(sandbox),
-      ...Object.entries(SANDBOX_ENV).flatMap(([name, value]) => ['--setenv', name, value]),
+      ...Object.entries({ ...SANDBOX_ENV, ...env }).flatMap(([name, value]) => ['--setenv', name, value]),
       '--dir', SANDBOX_ENV.HOME as string,
       ...linkedDirs.flatMap((dir) => ['--ro-bind', dir, dir]),
       '--bind', copyDir, copyDir,

@@ -34,6 +34,8 @@ export interface CrawlRun {
 
 export interface CrawlHooks {
   readonly onProgress?: (done: number, total: number) => void;
+  /** Progress in words after analysis (running the project's checks and tests). */
+  readonly onStatus?: (message: string) => void;
   readonly color: boolean;
   /** Service mode: the registered project, the queue job and its abort signal. */
   readonly project?: ProjectRef;
@@ -101,6 +103,9 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     generateFixes: settings.generateFixes,
     threshold: settings.threshold,
     checks: settings.checks,
+    testBudgetMs: settings.config.validation.testBudgetMs,
+    testEveryFix: settings.config.validation.testEveryFix,
+    onStatus: hooks.onStatus,
     commands: settings.commands,
     strategies: decliningTemplates(DEFAULT_STRATEGIES, templatesAboveTarget(allRules.rules, selection.target)),
     leftOut: [settings.dataDir],

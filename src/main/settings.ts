@@ -109,7 +109,7 @@ export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Prom
     if (!test) {
       throw new RoachError('CR_ERR_USAGE', `--validate-with-tests: no test command (set validation.testCommand in .roach.yml or a "test" script in package.json).`);
     }
-    checks.push({ name: 'tests', run: test, timeoutMs: config.validation.testTimeoutMs });
+    checks.push({ name: 'tests', run: test, timeoutMs: config.validation.testTimeoutMs, tests: true });
   }
   return Object.freeze({
     root,

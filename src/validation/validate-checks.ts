@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidationVerdict } from '../domain/confidence.js';
 import type { Edit } from '../domain/finding.js';
@@ -13,11 +13,15 @@ import { mountableDirs, sandboxLaunch } from '../io/sandbox.js';
 import type { CommandPolicy } from '../io/sandbox.js';
 import { encodeSource } from '../io/source-file.js';
 import type { TextEncodingInfo } from '../io/source-file.js';
+import { linesRan, probeOffsets, readV8Coverage } from './v8-coverage.js';
+import type { LinesRan } from './v8-coverage.js';
 
 export interface CheckSpec {
   readonly name: string;
   readonly run: string;
   readonly timeoutMs: number;
+  /** The project's test command (--validate-with-tests): run with coverage, for the fixes that could earn credit. */
+  readonly tests?: boolean;
 }
 
 export interface CheckCandidate {
@@ -33,6 +37,8 @@ export interface SourceText {
 export interface CheckOutcome {
   readonly verdict: ValidationVerdict;
   readonly steps: ValidationStep[];
+  /** With coverage: whether the fix's changed lines ran in the passing run. */
+  readonly linesRan?: LinesRan;
 }
 
 /**
@@ -51,6 +57,12 @@ export async function validateWithChecks(input: {
   readonly candidates: readonly CheckCandidate[];
   readonly sources: ReadonlyMap<string, SourceText>;
   readonly policy: CommandPolicy;
+  /** Run with NODE_V8_COVERAGE and record, per fix of a passing batch, whether its changed lines ran. */
+  readonly coverage?: boolean;
+  /** Epoch ms after which no further run starts: the fixes not judged by then are 'unchecked'. */
+  readonly deadline?: number;
+  /** Told before each run, for progress on the terminal. */
+  readonly onStatus?: (message: string) => void;
 }): Promise<{ outcomes: Map<string, CheckOutcome>; runs: number }> {
   const outcomes = new Map<string, CheckOutcome>();
   if (input.checks.length === 0 || input.candidates.length === 0) return { outcomes, runs: 0 };
@@ -61,33 +73,71 @@ export async function validateWithChecks(input: {
     return { outcomes, runs: 0 };
   }
   const copy = await makeIsolatedCopy(input.root, input.leftOut);
-  const launch: CommandLaunch =
-    policy.mode === 'host' ? { wrapper: [], env: policy.env } : sandboxLaunch(policy.sandbox, copy.dir, await mountableDirs(input.root, copy.linked));
+  const mounts = policy.mode === 'host' ? [] : await mountableDirs(input.root, copy.linked);
+  const launchWith = (env: Readonly<Record<string, string>>): CommandLaunch =>
+    policy.mode === 'host' ? { wrapper: [], env: { ...policy.env, ...env } } : sandboxLaunch(policy.sandbox, copy.dir, mounts, env);
+  const names = input.checks.map((c) => c.name).join(' + ');
   let runs = 0;
   try {
-    const runChecks = async (): Promise<{ ok: boolean; step: ValidationStep }> => {
+    /** One run of the checks; with coverage, V8 writes to the returned folder. */
+    const runChecks = async (what: string): Promise<{ ok: boolean; step: ValidationStep; coverageDir: string | null }> => {
       runs++;
+      const coverageDir = input.coverage ? path.join(copy.dir, '.roach-v8-coverage', String(runs)) : null;
+      const launch = launchWith(coverageDir ? { NODE_V8_COVERAGE: coverageDir } : {});
+      input.onStatus?.(`validating ${what}: ${input.checks.map((c) => c.run).join(' && ')}`);
       for (const check of input.checks) {
         const result = await runCommand(check.run, copy.dir, check.timeoutMs, launch);
         if (!result.ok) {
           const why = result.timedOut ? `timed out after ${check.timeoutMs} ms` : result.outputLimited ? 'output limit passed' : `exit code ${result.exitCode}`;
           const detail = maskSecretsInText(`${why}\n${result.outputTail}`);
-          return { ok: false, step: { step: 'check', name: check.name, passed: false, detail, durationMs: result.durationMs } };
+          return { ok: false, step: { step: 'check', name: check.name, passed: false, detail, durationMs: result.durationMs }, coverageDir };
         }
       }
-      return { ok: true, step: { step: 'check', name: input.checks.map((c) => c.name).join(' + '), passed: true, detail: '', durationMs: 0 } };
+      return { ok: true, step: { step: 'check', name: names, passed: true, detail: '', durationMs: 0 }, coverageDir };
     };
-    const writeBatch = async (batch: readonly CheckCandidate[] | null): Promise<void> => {
+    /** Writes the batch's fixes into the copy (null: the original texts back); returns each file's text and edits. */
+    const writeBatch = async (batch: readonly CheckCandidate[] | null): Promise<Map<string, { text: string; edits: readonly Edit[] }>> => {
       const touched = new Set((batch ?? input.candidates).flatMap((c) => c.edits.map((e) => e.file)));
+      const written = new Map<string, { text: string; edits: readonly Edit[] }>();
       for (const file of touched) {
         const source = input.sources.get(file);
         if (!source) throw new Error(`validateWithChecks: no source text for ${file}`);
         const edits = batch ? batch.flatMap((c) => c.edits.filter((e) => e.file === file)) : [];
-        await writeFileAtomic(path.join(copy.dir, file), encodeSource(applyEdits(source.text, edits), source.info));
+        const text = applyEdits(source.text, edits);
+        written.set(file, { text, edits });
+        await writeFileAtomic(path.join(copy.dir, file), encodeSource(text, source.info));
+      }
+      return written;
+    };
+    const overBudget = (batch: readonly CheckCandidate[]): boolean => {
+      if (input.deadline === undefined || Date.now() < input.deadline) return false;
+      const step: ValidationStep = { step: 'check', name: names, passed: false, detail: 'not run: the time budget for running the tests in this crawl was spent', durationMs: 0 };
+      for (const candidate of batch) outcomes.set(candidate.id, { verdict: 'unchecked', steps: [step] });
+      return true;
+    };
+    /** A passing batch: each fix passed; with coverage, whether its own changed lines ran. */
+    const passedBatch = async (batch: readonly CheckCandidate[], step: ValidationStep, written: Map<string, { text: string; edits: readonly Edit[] }>, coverageDir: string | null): Promise<void> => {
+      const passed: ValidationStep = { ...step, detail: `passed with a batch of ${batch.length} fix(es)` };
+      if (!coverageDir) {
+        for (const candidate of batch) outcomes.set(candidate.id, { verdict: 'passed', steps: [passed] });
+        return;
+      }
+      const lengths = new Map([...written].map(([file, { text }]) => [file, text.length]));
+      const { coverage, transformed } = await readV8Coverage(coverageDir, await realpath(copy.dir), lengths);
+      for (const candidate of batch) {
+        const judged = candidate.edits.map((edit) => {
+          const file = written.get(edit.file);
+          return linesRan(edit.file, file ? probeOffsets(file.edits, [edit], file.text) : [], coverage, transformed);
+        });
+        const result = judged.find((j) => j.result === 'not-measured') ?? judged.find((j) => j.result === 'not-ran') ?? judged[0];
+        const linesRanResult = result?.result ?? 'not-measured';
+        const coverageStep: ValidationStep = { step: 'coverage', name: names, passed: linesRanResult === 'ran', detail: result?.detail ?? '', durationMs: 0 };
+        outcomes.set(candidate.id, { verdict: 'passed', steps: [passed, coverageStep], linesRan: linesRanResult });
       }
     };
 
-    const baseline = await runChecks();
+    if (overBudget(input.candidates)) return { outcomes, runs };
+    const baseline = await runChecks('with no fix applied');
     if (!baseline.ok) {
       const step: ValidationStep = { ...baseline.step, detail: `checks already fail with no fix applied, so they cannot judge fixes: ${baseline.step.detail}` };
       for (const candidate of input.candidates) outcomes.set(candidate.id, { verdict: 'unchecked', steps: [step] });
@@ -95,12 +145,12 @@ export async function validateWithChecks(input: {
     }
 
     const bisect = async (batch: readonly CheckCandidate[]): Promise<void> => {
-      await writeBatch(batch);
-      const result = await runChecks();
+      if (overBudget(batch)) return;
+      const written = await writeBatch(batch);
+      const result = await runChecks(`a batch of ${batch.length} fix(es)`);
       await writeBatch(null);
       if (result.ok) {
-        const step: ValidationStep = { ...result.step, detail: `passed with a batch of ${batch.length} fix(es)` };
-        for (const candidate of batch) outcomes.set(candidate.id, { verdict: 'passed', steps: [step] });
+        await passedBatch(batch, result.step, written, result.coverageDir);
         return;
       }
       if (batch.length === 1 && batch[0]) {

@@ -24,7 +24,7 @@ const DEFAULTS: ProjectConfig = {
   secrets: { enabled: true, exclude: [] },
   fix: { threshold: 0.9 },
   learning: { shareAcrossProjects: false },
-  validation: { commands: [], testTimeoutMs: 300_000 },
+  validation: { commands: [], testTimeoutMs: 300_000, testBudgetMs: 1_800_000, testEveryFix: false },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [], script: [] }, production: [] },
   generated: { detect: true, crawl: [], extra: [] },

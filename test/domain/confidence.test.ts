@@ -36,6 +36,24 @@ describe('fixConfidence', () => {
     expect(fixConfidence({ ...SAFE_TEMPLATE, ...input })).toBe(expected);
   });
 
+  describe('with passing tests that ran the changed lines', () => {
+    const covered = { validation: 'passed' as const, linesRanInTests: true };
+    it('lifts an unsafe template fix on an unseen pattern over the default threshold, and a safe one further', () => {
+      expect(fixConfidence({ ...SAFE_TEMPLATE, ...covered, safety: 'unsafe' })).toBe(0.9096);
+      expect(fixConfidence({ ...SAFE_TEMPLATE, ...covered })).toBe(0.9933);
+    });
+    it('gives nothing when the tests did not pass or the lines did not run', () => {
+      expect(fixConfidence({ ...SAFE_TEMPLATE, linesRanInTests: true, safety: 'unsafe' })).toBe(fixConfidence({ ...SAFE_TEMPLATE, safety: 'unsafe' }));
+      expect(fixConfidence({ ...SAFE_TEMPLATE, linesRanInTests: true, validation: 'failed' })).toBe(0);
+      expect(fixConfidence({ ...SAFE_TEMPLATE, validation: 'passed', linesRanInTests: false, safety: 'unsafe' })).toBe(0.2466);
+    });
+    it('still yields to the record: an unsafe pattern with three recent failures goes to review', () => {
+      const scores = [0, 1, 2, 3].map((failures) => fixConfidence({ ...SAFE_TEMPLATE, ...covered, safety: 'unsafe', failures }));
+      expect(scores.slice(0, 3).every((score) => score >= 0.9)).toBe(true);
+      expect(scores[3]).toBeLessThan(0.9);
+    });
+  });
+
   it('keeps a safe single-line template fix above the default threshold of 0.9 and an unsafe one below it', () => {
     expect(fixConfidence(SAFE_TEMPLATE)).toBeGreaterThan(0.9);
     expect(fixConfidence({ ...SAFE_TEMPLATE, safety: 'unsafe', validation: 'passed' })).toBeLessThan(0.9);

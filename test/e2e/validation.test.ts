@@ -68,8 +68,9 @@ describe('validation with the project tests', () => {
     expect(failed[0]?.validation.map((s) => `${s.step}:${s.passed}`)).toEqual(['reparse:true', 'reanalyze:true', 'check:false']);
     const applied = await inProject(dir, (deps) => deps.store.listFixes(deps.project, ['applied']));
     expect(applied.every((f) => f.validation.some((s) => s.step === 'check' && s.passed))).toBe(true);
-    // Checks passed: the safe template prior's lower credible bound, q10(Beta(40, 1)) = 0.9441, undiminished.
-    expect(applied.map((f) => f.confidence)).toEqual(applied.map(() => 0.9441));
+    // The tests passed and ran each fix's line (`noop();` runs on import): 1 - (1 - q10(Beta(40, 1))) * 0.12.
+    expect(applied.map((f) => f.confidence)).toEqual(applied.map(() => 0.9933));
+    expect(applied.every((f) => f.validation.some((s) => s.step === 'coverage' && s.passed))).toBe(true);
   });
 
   it('does not blame fixes when the tests already fail without them', async () => {

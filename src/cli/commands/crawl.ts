@@ -36,6 +36,14 @@ export function registerCrawl(program: Command): void {
       try {
         const run = await runCrawl(settings, {
           color: process.stdout.isTTY === true,
+          // the fix phase's checks and tests can take minutes: say what runs, on a terminal or in a log
+          onStatus: settings.progress
+            ? (message) => {
+                if (started) bar?.stop();
+                started = false;
+                process.stderr.write(`${message}\n`);
+              }
+            : undefined,
           onProgress: bar
             ? (done, total) => {
                 if (!started) {

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Edit } from '../../src/domain/finding.js';
+import { applyEdits } from '../../src/engine/fixer.js';
+import { linesRan, probeOffsets, readV8Coverage } from '../../src/validation/v8-coverage.js';
+import { cleanupTemp, tempTree } from '../helpers/project.js';
+
+afterAll(cleanupTemp);
+
+const LIB = `'use strict';
+function used(xs) {
+  return xs.map(Number);
+}
+function unused(xs) {
+  return xs.map(Number);
+}
+module.exports = { used, unused };
+`;
+
+describe('V8 block coverage of a test run', () => {
+  it('tells the lines that ran from those that did not, in the file as the run saw it, across processes', async () => {
+    const root = await tempTree('roach-v8cov-', {
+      'lib.js': LIB,
+      'other.js': 'module.exports = 1;\n',
+      'run.js': "const { used } = require('./lib.js');\nconst { execFileSync } = require('node:child_process');\nused(['1']);\nexecFileSync(process.execPath, ['-e', \"require('./other.js')\"], { cwd: __dirname });\n",
+    });
+    const coverageDir = path.join(root, 'coverage');
+    await promisify(execFile)(process.execPath, ['run.js'], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
+    const text = await readFile(path.join(root, 'lib.js'), 'utf8');
+    const { coverage, transformed } = await readV8Coverage(coverageDir, root, new Map([['lib.js', text.length], ['other.js', 20], ['never.js', 5]]));
+    expect(transformed.size).toBe(0);
+    expect(coverage.has('other.js')).toBe(true); // the child process's coverage counts too
+    const inUsed = text.indexOf('xs.map');
+    const inUnused = text.lastIndexOf('xs.map');
+    expect(linesRan('lib.js', [inUsed], coverage, transformed).result).toBe('ran');
+    expect(linesRan('lib.js', [inUnused], coverage, transformed).result).toBe('not-ran');
+    expect(linesRan('lib.js', [inUsed, inUnused], coverage, transformed).result).toBe('not-ran');
+    expect(linesRan('never.js', [0], coverage, transformed)).toMatchObject({ result: 'not-ran', detail: expect.stringContaining('never loaded') });
+    expect(linesRan('lib.ts', [0], coverage, transformed).result).toBe('not-measured');
+  });
+
+  it('a script whose length differs from the file was transformed: not measured', async () => {
+    const root = await tempTree('roach-v8cov-', { 'a.js': 'module.exports = 1;\n' });
+    const coverageDir = path.join(root, 'coverage');
+    await promisify(execFile)(process.execPath, ['-e', "require('./a.js')"], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
+    const { coverage, transformed } = await readV8Coverage(coverageDir, root, new Map([['a.js', 99]]));
+    expect(coverage.size).toBe(0);
+    expect(linesRan('a.js', [0], coverage, transformed).result).toBe('not-measured');
+  });
+
+  it('probes each edit at the first character it wrote, or after a deletion, in the coordinates after all edits', () => {
+    const source = 'a = 1;\nb = 2;\nc = 3;\n';
+    const first: Edit = { file: 'x.js', start: 0, end: 7, text: '' };
+    const second: Edit = { file: 'x.js', start: 11, end: 12, text: '  20' };
+    const after = applyEdits(source, [first, second]);
+    expect(after).toBe('b =   20;\nc = 3;\n');
+    const [deleted, written] = [probeOffsets([first, second], [first], after), probeOffsets([first, second], [second], after)];
+    expect(after[deleted[0] ?? -1]).toBe('b');
+    expect(after.slice(written[0] ?? -1)).toMatch(/^20;/);
+  });
+});
