@@ -44,6 +44,8 @@ const COVERED_BY: Readonly<Record<string, readonly string[]>> = {
   'js/no-non-literal-require': ['security/detect-non-literal-require'],
   // typescript-eslint 8 folded no-empty-interface into no-empty-object-type (`interface A {}` and `{}` types)
   'js/no-empty-interface': ['@typescript-eslint/no-empty-object-type'],
+  // no-misused-promises (checksVoidReturn) reports an async callback where a void one is expected: forEach's
+  'js/no-async-foreach': ['@typescript-eslint/no-misused-promises'],
 };
 
 const BUILT_IN_TO_ESLINT: ReadonlyMap<string, string> = new Map([...SAME_AS_ESLINT_CORE.map((name) => [`js/${name}`, name] as const), ...Object.entries(RENAMED)]);

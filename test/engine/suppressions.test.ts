@@ -85,6 +85,11 @@ describe("other tools' suppressions", () => {
     expect(ruleIds(code, 'typescript')).toEqual(['3:js/no-empty-interface']);
   });
 
+  it("typescript-eslint's no-misused-promises covers an async forEach callback", () => {
+    const code = '// eslint-disable-next-line @typescript-eslint/no-misused-promises\nitems.forEach(async (item) => { await save(item); });\nitems.forEach(async (item) => { await save(item); });\n';
+    expect(ruleIds(code, 'typescript')).toEqual(['3:js/no-async-foreach']);
+  });
+
   it('needs no reason: no suppression-without-reason finding for ESLint comments', () => {
     expect(js('// eslint-disable-next-line no-eval\neval(x);\n')).toEqual([]);
   });

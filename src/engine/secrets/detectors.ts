@@ -194,8 +194,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     },
   ]), inTests: 'off' },
   { ...rule('url-credentials', 'HTTP', 'high', 'password in an http(s) URL (Basic auth)', 'REGISTRY=https://deploy:…@registry.example.org/', 'REGISTRY=https://registry.example.org/ (credentials from a netrc or a secret manager)', [
-    // `http://host:8080@evil.example/` (the userinfo trick of SSRF write-ups) has a port, not a password
-    { pattern: /\bhttps?:\/\/(?<user>[^:/\s@'"`]+):(?<secret>[^@\s/'"`]+)@(?<host>[A-Za-z0-9._-]+)/g, keywords: ['://'], validate: (secret) => !/^\d{1,5}\\*$/.test(secret) },
+    // `http://host:8080@evil.example/` (the userinfo trick of SSRF write-ups) has a port, not a password;
+    // a user name of punctuation only (`http://-.~_!$&()*+,;=:%40@host`) is a URL parser's test vector
+    { pattern: /\bhttps?:\/\/(?<user>[^:/\s@'"`]*[A-Za-z0-9][^:/\s@'"`]*):(?<secret>[^@\s/'"`]+)@(?<host>[A-Za-z0-9._-]+)/g, keywords: ['://'], validate: (secret) => !/^\d{1,5}\\*$/.test(secret) },
   ]), inTests: 'off' },
   { ...rule('jwt', 'JWT', 'high', 'signed JSON Web Token', 'Authorization: Bearer eyJhbGciOi…', 'Authorization: Bearer ${TOKEN}', [
     { pattern: /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g, keywords: ['eyj'], validate: isSignedJwt },

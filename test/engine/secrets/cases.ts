@@ -144,6 +144,8 @@ export const SECRET_CASES: Readonly<Record<string, RuleCases>> = {
       // a port before the @: the userinfo trick of SSRF write-ups, no password
       { file: 'app/validate_url.py', code: '    """Reject http://INTERNAL:8888\\@PUBLIC/ and http://internal:80@evil.io/"""\n' },
       { file: 'app/validate_url.py', code: '    a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/ parses two ways)\n' },
+      // a URL parser's test vector: a user name of punctuation only
+      { file: 'app/util.py', code: `    "http://-.~_!$&()*+,;=:%40:80%2f::::::@${'exam' + 'ple.c'}'om",\n` },
     ],
   },
   'secrets/jwt': {
