@@ -105,7 +105,8 @@ describe("a sub-folder's linter configuration", () => {
   });
 
   it('turns its rules off under that folder only', async () => {
-    const report = await crawlDir(await project(files), { fix: false });
+    // js/no-throw-literal is opt-in: switched on here
+    const report = await crawlDir(await project({ ...files, '.roach.yml': 'rules:\n  enabled: [js/no-throw-literal]\n' }), { fix: false });
     const throwing = report.findings.filter((f) => f.ruleId === 'js/no-throw-literal').map((f) => f.file);
     expect(throwing).toEqual(['client/src/find.js']);
     const decided = decideProject({ eslintConfig: await loadEslintDecision(await project(files)), conventions: false, enforce: [] }, rules, []);
