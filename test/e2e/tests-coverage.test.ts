@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { approveFix, rollbackFix } from '../../src/fixes/fix-actions.js';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crawlDir, inProject } from '../helpers/crawl.js';
@@ -73,5 +74,29 @@ describe('evidence from the tests, with coverage (--validate-with-tests)', () =>
     expect(report.fixes.map((f) => f.decision)).toEqual(['queued', 'queued']);
     const fixes = await inProject(spent, (deps) => deps.store.listFixes(deps.project, ['pending']));
     expect(fixes.every((f) => f.validation.some((s) => /time budget .* was spent/.test(s.detail)))).toBe(true);
+  });
+});
+
+describe('a multi-edit security fix', () => {
+  it('is applied and rolled back as one unit: the import it adds and the call it rewrites', async () => {
+    const original = '"""Password reset codes."""\nimport string\nimport random\n\n\ndef new_reset_code():\n    reset_token = "".join(random.choices(string.ascii_letters, k=32))\n    return reset_token\n';
+    const dir = await tempTree('roach-multi-edit-', { 'app/codes.py': original });
+    const report = await crawlDir(dir, { apply: true });
+    const fix = report.fixes.find((f) => f.ruleId === 'py/no-insecure-random');
+    // unsafe and unproven by tests: it waits for a reviewer
+    expect(fix?.decision).toBe('queued');
+    const file = path.join(dir, 'app/codes.py');
+    expect(await readFile(file, 'utf8')).toBe(original);
+
+    const approved = await inProject(dir, (deps) => approveFix(deps, fix?.fixId ?? '', 'tester'));
+    expect(approved.status).toBe('applied');
+    expect(approved.edits).toHaveLength(2);
+    expect(await readFile(file, 'utf8')).toBe(
+      '"""Password reset codes."""\nimport string\nimport random\nimport secrets\n\n\ndef new_reset_code():\n    reset_token = "".join(secrets.SystemRandom().choices(string.ascii_letters, k=32))\n    return reset_token\n',
+    );
+
+    const rolledBack = await inProject(dir, (deps) => rollbackFix(deps, fix?.fixId ?? '', 'tester'));
+    expect(rolledBack.status).toBe('rolled_back');
+    expect(await readFile(file, 'utf8')).toBe(original);
   });
 });
