@@ -2,7 +2,7 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleFile } from './rule-schema.js';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
-import { inQuoteStyle, quoteStyleOf } from './fix-style.js';
+import { inIndentStyle, inQuoteStyle, indentUnitOf, quoteStyleOf } from './fix-style.js';
 import { expandTemplate } from './template.js';
 
 /**
@@ -18,7 +18,8 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   const range = node.range();
   // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
   const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)) : fix.template;
-  const text = expandTemplate(quoted, node, source, prefix);
+  const indented = quoted.includes('\n') ? inIndentStyle(quoted, indentUnitOf(source)) : quoted;
+  const text = expandTemplate(indented, node, source, prefix);
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
   const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);

@@ -59,3 +59,66 @@ export function inQuoteStyle(template: string, style: QuoteStyle | null): string
   }
   return out;
 }
+
+/** How the file indents one level: a tab, or a number of spaces. */
+export type IndentUnit = { readonly tabs: true } | { readonly tabs: false; readonly width: number };
+
+let lastIndent: { readonly text: string; readonly unit: IndentUnit | null } | null = null;
+
+/** Fewest indentation steps seen before the file's habit counts (a two-line file says nothing). */
+const MIN_INDENT_STEPS = 3;
+
+/**
+ * The file's indentation unit: tabs when most indented lines start with one, else the most common step by
+ * which a line's indentation exceeds the line before it (2, 4 ...; steps of one are the ` * ` of block
+ * comments). Null without enough evidence, and the template's own indentation stays.
+ */
+export function indentUnitOf(text: string): IndentUnit | null {
+  if (lastIndent && lastIndent.text === text) return lastIndent.unit;
+  const steps = new Map<number, number>();
+  let tabbed = 0;
+  let spaced = 0;
+  let previous = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
+    if (indent.startsWith('\t')) {
+      tabbed++;
+      previous = -1;
+      continue;
+    }
+    if (indent.length > 0) spaced++;
+    const step = indent.length - previous;
+    if (previous >= 0 && step >= 2 && step <= 8) steps.set(step, (steps.get(step) ?? 0) + 1);
+    previous = indent.length;
+  }
+  let unit: IndentUnit | null = null;
+  if (tabbed > spaced && tabbed >= MIN_INDENT_STEPS) unit = { tabs: true };
+  else {
+    const [width, count] = [...steps].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0];
+    if (count >= MIN_INDENT_STEPS) unit = { tabs: false, width };
+  }
+  lastIndent = { text, unit };
+  return unit;
+}
+
+/**
+ * A multi-line template re-indented in the file's unit: the template's own unit is its smallest
+ * indentation after the first line, and each of its lines keeps its number of levels. Lines of another
+ * shape (an odd alignment) are left as written.
+ */
+export function inIndentStyle(template: string, unit: IndentUnit | null): string {
+  if (!unit || !template.includes('\n')) return template;
+  const lines = template.split('\n');
+  const widths = lines.slice(1).map((line) => /^ */.exec(line)?.[0].length ?? 0).filter((width) => width > 0);
+  if (widths.length === 0) return template;
+  const own = Math.min(...widths);
+  return lines
+    .map((line, index) => {
+      const width = /^ */.exec(line)?.[0].length ?? 0;
+      if (index === 0 || width === 0 || width % own !== 0) return line;
+      const levels = width / own;
+      return (unit.tabs ? '\t'.repeat(levels) : ' '.repeat(levels * unit.width)) + line.slice(width);
+    })
+    .join('\n');
+}
