@@ -13,7 +13,7 @@ import type { Edit } from '../domain/finding.js';
  * loader transpiled it) cannot be mapped and is not measured.
  */
 
-interface V8Range {
+export interface V8Range {
   readonly startOffset: number;
   readonly endOffset: number;
   readonly count: number;
@@ -30,11 +30,18 @@ type ProcessRanges = readonly V8Range[];
 /** Per file (path relative to the root), the ranges of every process that loaded it. */
 export type CoverageByFile = ReadonlyMap<string, readonly ProcessRanges[]>;
 
+/** What one passing run tells: ranges per file, scripts V8 saw transformed, whether Python was measured. */
+export interface RunEvidence {
+  readonly coverage: CoverageByFile;
+  readonly transformed: ReadonlySet<string>;
+  readonly python: boolean;
+}
+
 /** Languages whose files Node runs as they are, so V8's offsets are offsets in the file. */
 const MEASURABLE = /\.(c|m)?js$/;
 
 export function isMeasurable(file: string): boolean {
-  return MEASURABLE.test(file);
+  return MEASURABLE.test(file) || file.endsWith('.py');
 }
 
 /**
@@ -42,12 +49,12 @@ export function isMeasurable(file: string): boolean {
  * whose real path the runtime reports). `lengths` are the files' text lengths in that run: a script of
  * another length was transformed before it ran and is left out (its file then counts as not measured).
  */
-export async function readV8Coverage(dir: string, root: string, lengths: ReadonlyMap<string, number>): Promise<{ coverage: CoverageByFile; transformed: Set<string> }> {
+export async function readV8Coverage(dir: string, root: string, lengths: ReadonlyMap<string, number>): Promise<{ coverage: Map<string, ProcessRanges[]>; transformed: Set<string> }> {
   const coverage = new Map<string, ProcessRanges[]>();
   const transformed = new Set<string>();
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+    names = (await readdir(dir)).filter((name) => name.startsWith('coverage-') && name.endsWith('.json'));
   } catch {
     return { coverage, transformed };
   }
@@ -108,8 +115,12 @@ export function probeOffsets(fileEdits: readonly Edit[], own: readonly Edit[], a
 export type LinesRan = 'ran' | 'not-ran' | 'not-measured';
 
 /** Whether every probe of a fix ran in at least one process of the run; why, in words. */
-export function linesRan(file: string, probes: readonly number[], coverage: CoverageByFile, transformed: ReadonlySet<string>): { result: LinesRan; detail: string } {
-  if (!isMeasurable(file)) return { result: 'not-measured', detail: `no coverage for ${path.extname(file) || 'this kind of'} files: only JavaScript that Node runs as it is on disk is measured` };
+export function linesRan(file: string, probes: readonly number[], evidence: RunEvidence): { result: LinesRan; detail: string } {
+  const { coverage, transformed } = evidence;
+  if (!isMeasurable(file)) return { result: 'not-measured', detail: `no coverage for ${path.extname(file) || 'this kind of'} files: JavaScript that Node runs as it is on disk, and Python under coverage.py, are measured` };
+  if (file.endsWith('.py') && !evidence.python) {
+    return { result: 'not-measured', detail: 'no Python coverage: the test command is not a plain pytest, unittest or manage.py test run, or coverage.py is not installed where it runs' };
+  }
   if (transformed.has(file)) return { result: 'not-measured', detail: `${file} was transformed before it ran (a loader or transpiler), so V8's offsets do not map to it` };
   const processes = coverage.get(file);
   if (!processes) return { result: 'not-ran', detail: `the tests passed but never loaded ${file}` };

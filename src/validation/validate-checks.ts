@@ -1,4 +1,4 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidationVerdict } from '../domain/confidence.js';
 import type { Edit } from '../domain/finding.js';
@@ -13,6 +13,7 @@ import { mountableDirs, sandboxLaunch } from '../io/sandbox.js';
 import type { CommandPolicy } from '../io/sandbox.js';
 import { encodeSource } from '../io/source-file.js';
 import type { TextEncodingInfo } from '../io/source-file.js';
+import { addPythonCoverage, withPythonCoverage } from './python-coverage.js';
 import { linesRan, probeOffsets, readV8Coverage } from './v8-coverage.js';
 import type { LinesRan } from './v8-coverage.js';
 
@@ -85,8 +86,10 @@ export async function validateWithChecks(input: {
       const coverageDir = input.coverage ? path.join(copy.dir, '.roach-v8-coverage', String(runs)) : null;
       const launch = launchWith(coverageDir ? { NODE_V8_COVERAGE: coverageDir } : {});
       input.onStatus?.(`validating ${what}: ${input.checks.map((c) => c.run).join(' && ')}`);
+      if (coverageDir) await mkdir(coverageDir, { recursive: true });
       for (const check of input.checks) {
-        const result = await runCommand(check.run, copy.dir, check.timeoutMs, launch);
+        const command = coverageDir && check.tests ? (withPythonCoverage(check.run, coverageDir) ?? check.run) : check.run;
+        const result = await runCommand(command, copy.dir, check.timeoutMs, launch);
         if (!result.ok) {
           const why = result.timedOut ? `timed out after ${check.timeoutMs} ms` : result.outputLimited ? 'output limit passed' : `exit code ${result.exitCode}`;
           const detail = maskSecretsInText(`${why}\n${result.outputTail}`);
@@ -123,11 +126,14 @@ export async function validateWithChecks(input: {
         return;
       }
       const lengths = new Map([...written].map(([file, { text }]) => [file, text.length]));
-      const { coverage, transformed } = await readV8Coverage(coverageDir, await realpath(copy.dir), lengths);
+      const realRoot = await realpath(copy.dir);
+      const { coverage, transformed } = await readV8Coverage(coverageDir, realRoot, lengths);
+      const python = await addPythonCoverage(coverageDir, realRoot, new Map([...written].map(([file, { text }]) => [file, text])), coverage);
+      const evidence = { coverage, transformed, python };
       for (const candidate of batch) {
         const judged = candidate.edits.map((edit) => {
           const file = written.get(edit.file);
-          return linesRan(edit.file, file ? probeOffsets(file.edits, [edit], file.text) : [], coverage, transformed);
+          return linesRan(edit.file, file ? probeOffsets(file.edits, [edit], file.text) : [], evidence);
         });
         const result = judged.find((j) => j.result === 'not-measured') ?? judged.find((j) => j.result === 'not-ran') ?? judged[0];
         const linesRanResult = result?.result ?? 'not-measured';

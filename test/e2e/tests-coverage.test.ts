@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { approveFix, rollbackFix } from '../../src/fixes/fix-actions.js';
 import path from 'node:path';
@@ -74,6 +75,37 @@ describe('evidence from the tests, with coverage (--validate-with-tests)', () =>
     expect(report.fixes.map((f) => f.decision)).toEqual(['queued', 'queued']);
     const fixes = await inProject(spent, (deps) => deps.store.listFixes(deps.project, ['pending']));
     expect(fixes.every((f) => f.validation.some((s) => /time budget .* was spent/.test(s.detail)))).toBe(true);
+  });
+});
+
+const PYTHON_WITH_COVERAGE = (() => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import coverage, pytest'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const TOKEN_MODULE = (name: string): string =>
+  `import random\nimport string\n\n\ndef ${name}():\n    reset_token = "".join(random.choices(string.ascii_letters, k=32))\n    return reset_token\n`;
+
+describe('evidence from a Python suite (coverage.py)', () => {
+  it.skipIf(!PYTHON_WITH_COVERAGE)('applies the multi-edit fix whose lines pytest ran; queues the one in a module it never imported (needs coverage.py and pytest)', async () => {
+    const dir = await tempTree('roach-pycoverage-', {
+      '.roach.yml': 'validation:\n  testCommand: /usr/bin/python3 -m pytest -q -p no:cacheprovider\n',
+      'tokens.py': TOKEN_MODULE('new_token'),
+      'legacy.py': TOKEN_MODULE('old_token'),
+      'test_tokens.py': 'from tokens import new_token\n\n\ndef test_length():\n    assert len(new_token()) == 32\n',
+    });
+    const report = await crawlDir(dir, { apply: true, validateWithTests: true });
+    const byFile = new Map(report.fixes.filter((f) => f.ruleId === 'py/no-insecure-random').map((f) => [f.file, f]));
+    expect(byFile.get('tokens.py')?.decision).toBe('applied');
+    expect(byFile.get('legacy.py')?.decision).toBe('queued');
+    expect(byFile.get('legacy.py')?.reason).toMatch(/the tests passed but did not execute the changed lines of legacy\.py/);
+    expect(await readFile(path.join(dir, 'tokens.py'), 'utf8')).toBe(
+      'import random\nimport string\nimport secrets\n\n\ndef new_token():\n    reset_token = "".join(secrets.SystemRandom().choices(string.ascii_letters, k=32))\n    return reset_token\n',
+    );
   });
 });
 

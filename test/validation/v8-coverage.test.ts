@@ -35,11 +35,11 @@ describe('V8 block coverage of a test run', () => {
     expect(coverage.has('other.js')).toBe(true); // the child process's coverage counts too
     const inUsed = text.indexOf('xs.map');
     const inUnused = text.lastIndexOf('xs.map');
-    expect(linesRan('lib.js', [inUsed], coverage, transformed).result).toBe('ran');
-    expect(linesRan('lib.js', [inUnused], coverage, transformed).result).toBe('not-ran');
-    expect(linesRan('lib.js', [inUsed, inUnused], coverage, transformed).result).toBe('not-ran');
-    expect(linesRan('never.js', [0], coverage, transformed)).toMatchObject({ result: 'not-ran', detail: expect.stringContaining('never loaded') });
-    expect(linesRan('lib.ts', [0], coverage, transformed).result).toBe('not-measured');
+    expect(linesRan('lib.js', [inUsed], { coverage, transformed, python: false }).result).toBe('ran');
+    expect(linesRan('lib.js', [inUnused], { coverage, transformed, python: false }).result).toBe('not-ran');
+    expect(linesRan('lib.js', [inUsed, inUnused], { coverage, transformed, python: false }).result).toBe('not-ran');
+    expect(linesRan('never.js', [0], { coverage, transformed, python: false })).toMatchObject({ result: 'not-ran', detail: expect.stringContaining('never loaded') });
+    expect(linesRan('lib.ts', [0], { coverage, transformed, python: false }).result).toBe('not-measured');
   });
 
   it('a script whose length differs from the file was transformed: not measured', async () => {
@@ -48,7 +48,7 @@ describe('V8 block coverage of a test run', () => {
     await promisify(execFile)(process.execPath, ['-e', "require('./a.js')"], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
     const { coverage, transformed } = await readV8Coverage(coverageDir, root, new Map([['a.js', 99]]));
     expect(coverage.size).toBe(0);
-    expect(linesRan('a.js', [0], coverage, transformed).result).toBe('not-measured');
+    expect(linesRan('a.js', [0], { coverage, transformed, python: false }).result).toBe('not-measured');
   });
 
   it('probes each edit at the first character it wrote, or after a deletion, in the coordinates after all edits', () => {
