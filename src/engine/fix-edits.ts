@@ -3,6 +3,7 @@ import type { RuleFile } from './rule-schema.js';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
 import { inIndentStyle, inQuoteStyle, indentUnitOf, quoteStyleOf } from './fix-style.js';
+import { jsImportEditOf } from './js-imports.js';
 import { expandTemplate } from './template.js';
 
 /**
@@ -22,7 +23,11 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   const text = expandTemplate(indented, node, source, prefix);
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
-  const importEdit = importEditOf(node.getRoot().root(), fix.addImport, file, language);
+  const importEdit = JS_LANGUAGES.has(language)
+    ? jsImportEditOf(node.getRoot().root(), typeof fix.addImport === 'string' ? { esm: fix.addImport, commonjs: fix.addImport } : fix.addImport, file, language)
+    : typeof fix.addImport === 'string'
+      ? importEditOf(node.getRoot().root(), fix.addImport, file, language)
+      : undefined;
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
   return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
@@ -48,6 +53,8 @@ function chosenFix(definition: RuleFile, node: SgNode): Pick<FixDefinition, 'tem
   }
   return fix;
 }
+
+const JS_LANGUAGES: ReadonlySet<Language> = new Set(['javascript', 'typescript', 'tsx']);
 
 const OPENING = new Set(['{', '(', '[']);
 const CLOSING = new Set(['}', ')', ']']);

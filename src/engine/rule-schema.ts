@@ -17,6 +17,8 @@ const astGrepRule = z.record(z.string(), z.unknown()).refine((value) => Object.k
  */
 const minTarget = z.string().regex(/^es(5|20(1[5-9]|[2-9]\d))$/, 'must be an edition such as "es2019"');
 
+const addImport = z.union([z.string().min(1), z.strictObject({ esm: z.string().min(1), commonjs: z.string().min(1) })]);
+
 const fixTemplate = z.strictObject({
   template: z.string(),
   safety: z.enum(['safe', 'unsafe']),
@@ -24,9 +26,11 @@ const fixTemplate = z.strictObject({
   minTarget: minTarget.optional(),
   /**
    * An import line the rewritten code needs (`import secrets`, `import java.security.SecureRandom;`), added
-   * after the file's imports when it is not there, as part of the same fix (Python and Java).
+   * after the file's imports when it is not there, as part of the same fix. JavaScript and TypeScript take
+   * both forms, `{ esm: "import { randomInt } from 'node:crypto';", commonjs: "const { randomInt } =
+   * require('node:crypto');" }`, and get the one of the file's module system.
    */
-  addImport: z.string().min(1).optional(),
+  addImport: addImport.optional(),
 });
 
 /** One rule file: data only. The ast-grep part (`rule`, `constraints`, `utils`) is passed to ast-grep as is. */
@@ -78,7 +82,7 @@ export const RuleFileSchema = z.strictObject({
             when: astGrepRule,
             template: z.string().nullable(),
             safety: z.enum(['safe', 'unsafe']).optional(),
-            addImport: z.string().min(1).optional(),
+            addImport: addImport.optional(),
           }),
         )
         .min(1)

@@ -30,6 +30,22 @@ beforeAll(async () => {
     'python/secure-choice.yml': rule('py/secure-choice', 'python', 'random.choice($X)', 'secrets.choice($X)', 'import secrets'),
     'java/secure-random.yml': rule('java/secure-random', 'java', 'new Random()', 'new SecureRandom()', 'import java.security.SecureRandom;'),
     'javascript/secure-random.yml': rule('js/secure-random', 'javascript', 'Math.random()', 'crypto.randomInt(2 ** 32)', "const crypto = require('node:crypto');"),
+    'javascript/random-int.yml': [
+      'id: js/random-int',
+      'languages: [javascript, typescript]',
+      'severity: medium',
+      'category: security',
+      'message: Predictable random.',
+      'doc: { rationale: Predictable., bad: x, good: y }',
+      "rule: { pattern: 'weakRandomInt($N)' }",
+      'fix:',
+      "  template: 'randomInt($N)'",
+      '  safety: unsafe',
+      '  addImport:',
+      `    esm: "import { randomInt } from 'node:crypto';"`,
+      `    commonjs: "const { randomInt } = require('node:crypto');"`,
+      '',
+    ].join('\n'),
   };
   const compiled = [];
   for (const [name, text] of Object.entries(files)) {
@@ -74,8 +90,28 @@ describe('fixes that add an import', () => {
     expect(fixed('import java.security.*;\nclass A { Object r = new Random(); }\n', 'java', 'A.java')).toBe('import java.security.*;\nclass A { Object r = new SecureRandom(); }\n');
   });
 
-  it('a language whose imports are not placed gets no fix rather than one that does not run', () => {
+  it('JavaScript without a sign of its module system gets no fix rather than one that does not run', () => {
     const findings = analyzeSource({ text: 'const n = Math.random();\n', file: 'a.js', language: 'javascript', rules }).findings;
     expect(findings.map((f) => [f.ruleId, f.templateFix])).toEqual([['js/secure-random', null]]);
+  });
+
+  it("JavaScript: the form of the file's module system, after its imports or its hashbang and directives", () => {
+    expect(fixed("import fs from 'node:fs';\nconst n = weakRandomInt(6);\n", 'javascript', 'a.js')).toBe(
+      "import fs from 'node:fs';\nimport { randomInt } from 'node:crypto';\nconst n = randomInt(6);\n",
+    );
+    expect(fixed("#!/usr/bin/env node\n'use strict';\nconst fs = require('fs');\n\nconst n = weakRandomInt(6);\n", 'javascript', 'bin/cli.js')).toBe(
+      "#!/usr/bin/env node\n'use strict';\nconst fs = require('fs');\nconst { randomInt } = require('node:crypto');\n\nconst n = randomInt(6);\n",
+    );
+    expect(fixed("'use strict';\nmodule.exports = () => weakRandomInt(6);\n", 'javascript', 'lib/a.cjs')).toBe(
+      "'use strict';\nconst { randomInt } = require('node:crypto');\nmodule.exports = () => randomInt(6);\n",
+    );
+    expect(fixed('export const n = weakRandomInt(6);\n', 'typescript', 'a.ts')).toBe("import { randomInt } from 'node:crypto';\nexport const n = randomInt(6);\n");
+  });
+
+  it('JavaScript: no second import when the file has it; no fix when the name it binds is taken', () => {
+    const has = 'import { randomInt } from "node:crypto";\nexport const n = weakRandomInt(6);\n';
+    expect(fixed(has, 'javascript', 'a.mjs')).toBe('import { randomInt } from "node:crypto";\nexport const n = randomInt(6);\n');
+    const taken = 'export function randomInt(n) { return 4; }\nexport const n = weakRandomInt(6);\n';
+    expect(analyzeSource({ text: taken, file: 'a.mjs', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/random-int')?.templateFix).toBeNull();
   });
 });
