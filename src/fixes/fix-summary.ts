@@ -11,4 +11,6 @@ export interface FixSummary {
   readonly confidence: number;
   readonly decision: FixDecision;
   readonly reason: string | null;
+  /** With --validate-with-tests, when the tests passed with the fix: whether its changed lines ran, and why. */
+  readonly tests?: { readonly linesRan: 'ran' | 'not-ran' | 'not-measured'; readonly detail: string };
 }

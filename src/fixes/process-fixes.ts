@@ -394,7 +394,9 @@ function testsNote(candidate: Candidate): string {
 }
 
 function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSummary['decision'], reason: string | null): FixSummary {
+  const coverage = candidate.steps.find((step) => step.step === 'coverage');
   return {
+    ...(candidate.linesRan && coverage ? { tests: { linesRan: candidate.linesRan, detail: coverage.detail } } : {}),
     fixId,
     ruleId: candidate.finding.ruleId,
     file: candidate.finding.file,

@@ -179,6 +179,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
       confidence: fix.confidence,
       decision: fix.decision,
       reason: fix.reason,
+      ...(fix.tests ? { tests: { linesRan: fix.tests.linesRan, detail: fix.tests.detail } } : {}),
     })),
     fixesDeclined: report.fixesDeclined,
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),

@@ -35,6 +35,12 @@ export interface RunEvidence {
   readonly coverage: CoverageByFile;
   readonly transformed: ReadonlySet<string>;
   readonly python: boolean;
+  /**
+   * Scripts of the project itself (outside node_modules) in V8's files: none means the runner sent its
+   * processes' coverage elsewhere (`borp --coverage`, `c8` set NODE_V8_COVERAGE to their own folder), so a
+   * file missing from it says nothing.
+   */
+  readonly projectScripts: number;
 }
 
 /** Languages whose files Node runs as they are, so V8's offsets are offsets in the file. */
@@ -49,14 +55,19 @@ export function isMeasurable(file: string): boolean {
  * whose real path the runtime reports). `lengths` are the files' text lengths in that run: a script of
  * another length was transformed before it ran and is left out (its file then counts as not measured).
  */
-export async function readV8Coverage(dir: string, root: string, lengths: ReadonlyMap<string, number>): Promise<{ coverage: Map<string, ProcessRanges[]>; transformed: Set<string> }> {
+export async function readV8Coverage(
+  dir: string,
+  root: string,
+  lengths: ReadonlyMap<string, number>,
+): Promise<{ coverage: Map<string, ProcessRanges[]>; transformed: Set<string>; projectScripts: number }> {
   const coverage = new Map<string, ProcessRanges[]>();
   const transformed = new Set<string>();
+  let projectScripts = 0;
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.startsWith('coverage-') && name.endsWith('.json'));
   } catch {
-    return { coverage, transformed };
+    return { coverage, transformed, projectScripts };
   }
   for (const name of names) {
     let scripts: readonly V8Script[];
@@ -68,6 +79,7 @@ export async function readV8Coverage(dir: string, root: string, lengths: Readonl
     for (const script of scripts) {
       if (!script.url.startsWith('file:')) continue;
       const file = path.relative(root, fileURLToPath(script.url)).split(path.sep).join('/');
+      if (!file.startsWith('../') && !file.split('/').includes('node_modules')) projectScripts++;
       const length = lengths.get(file);
       if (length === undefined) continue;
       const ranges = script.functions.flatMap((fn) => fn.ranges);
@@ -79,7 +91,7 @@ export async function readV8Coverage(dir: string, root: string, lengths: Readonl
       coverage.set(file, [...(coverage.get(file) ?? []), ranges]);
     }
   }
-  return { coverage, transformed };
+  return { coverage, transformed, projectScripts };
 }
 
 /** Whether `offset` ran in this process: the count of the smallest range holding it. */
@@ -122,6 +134,9 @@ export function linesRan(file: string, probes: readonly number[], evidence: RunE
     return { result: 'not-measured', detail: 'no Python coverage: the test command is not a plain pytest, unittest or manage.py test run, or coverage.py is not installed where it runs' };
   }
   if (transformed.has(file)) return { result: 'not-measured', detail: `${file} was transformed before it ran (a loader or transpiler), so V8's offsets do not map to it` };
+  if (!file.endsWith('.py') && evidence.projectScripts === 0) {
+    return { result: 'not-measured', detail: "no script of the project reached Code Roach's coverage folder: the test runner collects coverage in its own (borp --coverage, c8, nyc)" };
+  }
   const processes = coverage.get(file);
   if (!processes) return { result: 'not-ran', detail: `the tests passed but never loaded ${file}` };
   const missed = probes.filter((offset) => !processes.some((ranges) => ranAt(ranges, offset)));

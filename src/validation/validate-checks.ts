@@ -127,9 +127,9 @@ export async function validateWithChecks(input: {
       }
       const lengths = new Map([...written].map(([file, { text }]) => [file, text.length]));
       const realRoot = await realpath(copy.dir);
-      const { coverage, transformed } = await readV8Coverage(coverageDir, realRoot, lengths);
+      const { coverage, transformed, projectScripts } = await readV8Coverage(coverageDir, realRoot, lengths);
       const python = await addPythonCoverage(coverageDir, realRoot, new Map([...written].map(([file, { text }]) => [file, text])), coverage);
-      const evidence = { coverage, transformed, python };
+      const evidence = { coverage, transformed, python, projectScripts };
       for (const candidate of batch) {
         const judged = candidate.edits.map((edit) => {
           const file = written.get(edit.file);

@@ -45,6 +45,7 @@ describe('evidence from the tests, with coverage (--validate-with-tests)', () =>
     expect(byLine.get(4)?.decision).toBe('applied');
     expect(byLine.get(8)?.decision).toBe('queued');
     expect(byLine.get(8)?.reason).toMatch(/the tests passed but did not execute the changed lines of lib\.js/);
+    expect([byLine.get(4)?.tests?.linesRan, byLine.get(8)?.tests?.linesRan]).toEqual(['ran', 'not-ran']);
     const text = await readFile(path.join(dir, 'lib.js'), 'utf8');
     expect(text).toContain('function parseAll(texts) {\n  return texts.map((text) => parseInt(text, 10));');
     expect(text).toContain('function parseLegacy(texts) {\n  return texts.map(parseInt);');

@@ -36,7 +36,7 @@ describe('Python coverage of a test run', () => {
     await writeFile(path.join(dir, PYTHON_COVERAGE_JSON), JSON.stringify({ files: { 'lib.py': { executed_lines: [1, 2, 6], missing_lines: [7] } } }));
     const coverage = new Map<string, (readonly V8Range[])[]>();
     expect(await addPythonCoverage(dir, '/project', new Map([['lib.py', LIB]]), coverage)).toBe(true);
-    const evidence = { coverage, transformed: new Set<string>(), python: true };
+    const evidence = { coverage, transformed: new Set<string>(), python: true, projectScripts: 0 };
     expect(linesRan('lib.py', [LIB.indexOf('1)')], evidence).result).toBe('ran');
     expect(linesRan('lib.py', [LIB.indexOf('x - 1')], evidence).result).toBe('not-ran');
     expect(linesRan('other.py', [0], evidence).result).toBe('not-ran');
@@ -52,7 +52,7 @@ describe('Python coverage of a test run', () => {
     await run('/bin/sh', ['-c', withPythonCoverage(`${PYTHON ?? ''} -m pytest -q -p no:cacheprovider`, dir) ?? ''], { cwd: root });
     const coverage = new Map<string, (readonly V8Range[])[]>();
     expect(await addPythonCoverage(dir, root, new Map([['lib.py', LIB]]), coverage)).toBe(true);
-    const evidence = { coverage, transformed: new Set<string>(), python: true };
+    const evidence = { coverage, transformed: new Set<string>(), python: true, projectScripts: 0 };
     expect(linesRan('lib.py', [LIB.indexOf('1)')], evidence).result).toBe('ran');
     expect(linesRan('lib.py', [LIB.indexOf('x - 1')], evidence).result).toBe('not-ran');
     await writeFile(path.join(root, 'test_fail.py'), 'def test_fails():\n    assert False\n');

@@ -30,25 +30,41 @@ describe('V8 block coverage of a test run', () => {
     const coverageDir = path.join(root, 'coverage');
     await promisify(execFile)(process.execPath, ['run.js'], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
     const text = await readFile(path.join(root, 'lib.js'), 'utf8');
-    const { coverage, transformed } = await readV8Coverage(coverageDir, root, new Map([['lib.js', text.length], ['other.js', 20], ['never.js', 5]]));
+    const { coverage, transformed, projectScripts } = await readV8Coverage(coverageDir, root, new Map([['lib.js', text.length], ['other.js', 20], ['never.js', 5]]));
     expect(transformed.size).toBe(0);
+    expect(projectScripts).toBeGreaterThan(0);
     expect(coverage.has('other.js')).toBe(true); // the child process's coverage counts too
     const inUsed = text.indexOf('xs.map');
     const inUnused = text.lastIndexOf('xs.map');
-    expect(linesRan('lib.js', [inUsed], { coverage, transformed, python: false }).result).toBe('ran');
-    expect(linesRan('lib.js', [inUnused], { coverage, transformed, python: false }).result).toBe('not-ran');
-    expect(linesRan('lib.js', [inUsed, inUnused], { coverage, transformed, python: false }).result).toBe('not-ran');
-    expect(linesRan('never.js', [0], { coverage, transformed, python: false })).toMatchObject({ result: 'not-ran', detail: expect.stringContaining('never loaded') });
-    expect(linesRan('lib.ts', [0], { coverage, transformed, python: false }).result).toBe('not-measured');
+    expect(linesRan('lib.js', [inUsed], { coverage, transformed, python: false, projectScripts }).result).toBe('ran');
+    expect(linesRan('lib.js', [inUnused], { coverage, transformed, python: false, projectScripts }).result).toBe('not-ran');
+    expect(linesRan('lib.js', [inUsed, inUnused], { coverage, transformed, python: false, projectScripts }).result).toBe('not-ran');
+    expect(linesRan('never.js', [0], { coverage, transformed, python: false, projectScripts })).toMatchObject({ result: 'not-ran', detail: expect.stringContaining('never loaded') });
+    expect(linesRan('lib.ts', [0], { coverage, transformed, python: false, projectScripts }).result).toBe('not-measured');
+  });
+
+  it('a runner that sends coverage to its own folder (borp --coverage, c8) leaves nothing of the project: not measured', async () => {
+    const root = await tempTree('roach-v8cov-', {
+      'lib.js': 'module.exports = 1;\n',
+      'test/lib.test.js': "require('../lib.js');\n",
+      'node_modules/runner/index.js':
+        "const { execFileSync } = require('node:child_process');\nconst path = require('node:path');\n" +
+        "execFileSync(process.execPath, ['test/lib.test.js'], { env: { ...process.env, NODE_V8_COVERAGE: path.join(__dirname, 'own-coverage') } });\n",
+    });
+    const coverageDir = path.join(root, 'coverage');
+    await promisify(execFile)(process.execPath, ['node_modules/runner/index.js'], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
+    const evidence = { ...(await readV8Coverage(coverageDir, root, new Map([['lib.js', 20]]))), python: false };
+    expect(evidence.projectScripts).toBe(0);
+    expect(linesRan('lib.js', [0], evidence)).toMatchObject({ result: 'not-measured', detail: expect.stringContaining('its own') });
   });
 
   it('a script whose length differs from the file was transformed: not measured', async () => {
     const root = await tempTree('roach-v8cov-', { 'a.js': 'module.exports = 1;\n' });
     const coverageDir = path.join(root, 'coverage');
     await promisify(execFile)(process.execPath, ['-e', "require('./a.js')"], { cwd: root, env: { ...process.env, NODE_V8_COVERAGE: coverageDir } });
-    const { coverage, transformed } = await readV8Coverage(coverageDir, root, new Map([['a.js', 99]]));
+    const { coverage, transformed, projectScripts } = await readV8Coverage(coverageDir, root, new Map([['a.js', 99]]));
     expect(coverage.size).toBe(0);
-    expect(linesRan('a.js', [0], { coverage, transformed, python: false }).result).toBe('not-measured');
+    expect(linesRan('a.js', [0], { coverage, transformed, python: false, projectScripts }).result).toBe('not-measured');
   });
 
   it('probes each edit at the first character it wrote, or after a deletion, in the coordinates after all edits', () => {

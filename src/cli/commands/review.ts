@@ -24,7 +24,9 @@ function line(fix: StoredFix): string {
 }
 
 function details(fix: StoredFix): string {
-  const steps = fix.validation.map((s) => `  ${s.passed ? 'passed' : 'FAILED'}  ${s.step}/${s.name}${s.detail ? `: ${s.detail.split('\n')[0]}` : ''}`);
+  // a coverage step is evidence, not a verdict: lines that did not run fail nothing
+  const mark = (s: (typeof fix.validation)[number]): string => (s.step === 'coverage' ? (s.passed ? 'ran   ' : 'no run') : s.passed ? 'passed' : 'FAILED');
+  const steps = fix.validation.map((s) => `  ${mark(s)}  ${s.step}/${s.name}${s.detail ? `: ${s.detail.split('\n')[0]}` : ''}`);
   return [
     `fix ${fix.id}  [${fix.status}]`,
     `rule ${fix.ruleId} (${fix.severity}) at ${fix.filePath}:${fix.line}: ${fix.message}`,
