@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parse } from '@ast-grep/napi';
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { ConventionCounts } from '../domain/conventions.js';
@@ -193,7 +194,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
         patternFingerprint: patternFingerprint(id, shape),
         shape,
         bindings: bindingsOf(match, input.text),
-        templateFix: templateFixOf(match, input.file, input.text, input.language),
+        templateFix: templateFixOf(match, input.file, input.text, input.language, input.rules.fixStyle?.[path.posix.extname(input.file)]),
         ...(trace ? { trace } : {}),
       },
       nodeTokens(node),

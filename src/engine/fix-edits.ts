@@ -3,6 +3,7 @@ import type { RuleFile } from './rule-schema.js';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
 import { inIndentStyle, inQuoteStyle, indentUnitOf, quoteStyleOf } from './fix-style.js';
+import type { DeclaredStyle } from './fix-style.js';
 import { jsImportEditOf } from './js-imports.js';
 import { expandTemplate } from './template.js';
 
@@ -13,13 +14,13 @@ import { expandTemplate } from './template.js';
  * and rolled back together. Two fixes of a file that add the same import insert at the same point, so the
  * planner applies one and leaves the other for the next pass, which finds the import there.
  */
-export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language): TemplateFix | null {
+export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language, declared: DeclaredStyle = {}): TemplateFix | null {
   const fix = chosenFix(rule.definition, node);
   if (!fix) return null;
   const range = node.range();
   // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
-  const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language)) : fix.template;
-  const indented = quoted.includes('\n') ? inIndentStyle(quoted, indentUnitOf(source)) : quoted;
+  const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language) ?? declared.quotes ?? null) : fix.template;
+  const indented = quoted.includes('\n') ? inIndentStyle(quoted, indentUnitOf(source) ?? declared.indent ?? null) : quoted;
   const text = expandTemplate(indented, node, source, prefix);
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
   if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };

@@ -63,6 +63,19 @@ export function inQuoteStyle(template: string, style: QuoteStyle | null): string
 /** How the file indents one level: a tab, or a number of spaces. */
 export type IndentUnit = { readonly tabs: true } | { readonly tabs: false; readonly width: number };
 
+/**
+ * The style the project declares for a kind of file (its EditorConfig, its Prettier configuration), used
+ * where a file shows none of its own (too few strings or indented lines to tell): what the file does wins,
+ * as a fix should look like the lines around it.
+ */
+export interface DeclaredStyle {
+  readonly quotes?: QuoteStyle;
+  readonly indent?: IndentUnit;
+}
+
+/** Declared styles by file extension (`.js`, `.py`). */
+export type ProjectFixStyle = Readonly<Record<string, DeclaredStyle>>;
+
 let lastIndent: { readonly text: string; readonly unit: IndentUnit | null } | null = null;
 
 /** Fewest indentation steps seen before the file's habit counts (a two-line file says nothing). */

@@ -15,6 +15,7 @@ import { astGrepLang } from './languages.js';
 import { RULE_ID_PREFIX, RuleFileSchema } from './rule-schema.js';
 import { compileTaint } from './taint/spec.js';
 import { rulesForTarget } from './target.js';
+import type { ProjectFixStyle } from './fix-style.js';
 import type { EsEdition } from '../domain/es-edition.js';
 import type { CompiledRule } from './compiled-rule.js';
 
@@ -34,6 +35,8 @@ export interface RuleSet {
   byId(id: string): CompiledRule | undefined;
   /** Whether other tools' inline suppressions (eslint-disable, noqa, ...) count; absent: they do. */
   readonly otherToolSuppressions?: boolean;
+  /** The project's declared style per file extension, for fixes in files that show none (see fix-style.ts). */
+  readonly fixStyle?: ProjectFixStyle;
 }
 
 /** The built-in pack ships as YAML beside the sources; this works from src/ and from dist/. */
@@ -169,6 +172,8 @@ export interface RuleSelection {
    * take their older form (see engine/target.ts). Absent: no restriction.
    */
   readonly target?: EsEdition;
+  /** The project's declared style (EditorConfig, Prettier) per file extension, for fix templates. */
+  readonly fixStyle?: ProjectFixStyle;
 }
 
 /**
@@ -206,5 +211,9 @@ export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet>
     rulesForTarget(compiled.filter(wanted), selection.target),
     problems,
   );
-  return selection.otherToolSuppressions === false ? { ...set, otherToolSuppressions: false } : set;
+  return {
+    ...set,
+    ...(selection.otherToolSuppressions === false ? { otherToolSuppressions: false } : {}),
+    ...(selection.fixStyle ? { fixStyle: selection.fixStyle } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { declaredFixStyle } from '../crawl/declared-style.js';
 import { isAtLeast, SEVERITIES } from '../domain/severity.js';
 import { buildAdapters } from '../adapters/run-adapters.js';
 import { loadRules, ruleSetOf } from '../engine/rules.js';
@@ -69,10 +70,12 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
     disabled: settings.config.rules.disabled,
     enabled: settings.config.rules.enabled,
     otherToolSuppressions: settings.config.respect.inlineSuppressions,
+    // what the project's EditorConfig and Prettier configuration declare, for fixes in files that show no style
+    fixStyle: await declaredFixStyle(settings.root),
   };
   const selection: RuleSelection = target.edition === null ? untargeted : { ...untargeted, target: target.edition };
   const allRules = await loadRules(untargeted);
-  const rules = ruleSetOf(rulesForTarget(allRules.rules, selection.target), allRules.problems);
+  const rules = { ...ruleSetOf(rulesForTarget(allRules.rules, selection.target), allRules.problems), fixStyle: untargeted.fixStyle };
   const secrets = { ...settings.config.secrets, disabled: settings.config.rules.disabled };
   const onlyFiles = settings.changedSince ? await changedFilesSince(settings.root, await baseCommit(settings.root, settings.changedSince)) : undefined;
   const baseline = settings.baseline

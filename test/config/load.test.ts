@@ -75,7 +75,7 @@ describe('loadProjectConfig', () => {
       exclude: ['**/*.test.js'],
       rules: { disabled: ['js/no-eval'], enabled: [], dirs: [], overrides: [] },
       fix: { threshold: 0.75 },
-      validation: { commands: [{ name: 'types', run: 'npx tsc --noEmit', timeoutMs: 300_000 }], testTimeoutMs: 300_000 },
+      validation: { commands: [{ name: 'types', run: 'npx tsc --noEmit', timeoutMs: 300_000 }], testTimeoutMs: 300_000, testBudgetMs: 1_800_000, testEveryFix: false },
     });
   });
 
