@@ -1,4 +1,4 @@
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidationVerdict } from '../domain/confidence.js';
 import type { Edit } from '../domain/finding.js';
@@ -80,10 +80,10 @@ export async function validateWithChecks(input: {
   const names = input.checks.map((c) => c.name).join(' + ');
   let runs = 0;
   try {
-    /** One run of the checks; with coverage, V8 writes to the returned folder. */
-    const runChecks = async (what: string): Promise<{ ok: boolean; step: ValidationStep; coverageDir: string | null }> => {
+    /** One run of the checks; with coverage (not for the baseline, which judges no fix), V8 writes to the returned folder. */
+    const runChecks = async (what: string, measure: boolean): Promise<{ ok: boolean; step: ValidationStep; coverageDir: string | null }> => {
       runs++;
-      const coverageDir = input.coverage ? path.join(copy.dir, '.roach-v8-coverage', String(runs)) : null;
+      const coverageDir = input.coverage && measure ? path.join(copy.dir, '.roach-v8-coverage', String(runs)) : null;
       const launch = launchWith(coverageDir ? { NODE_V8_COVERAGE: coverageDir } : {});
       input.onStatus?.(`validating ${what}: ${input.checks.map((c) => c.run).join(' && ')}`);
       if (coverageDir) await mkdir(coverageDir, { recursive: true });
@@ -143,7 +143,7 @@ export async function validateWithChecks(input: {
     };
 
     if (overBudget(input.candidates)) return { outcomes, runs };
-    const baseline = await runChecks('with no fix applied');
+    const baseline = await runChecks('with no fix applied', false);
     if (!baseline.ok) {
       const step: ValidationStep = { ...baseline.step, detail: `checks already fail with no fix applied, so they cannot judge fixes: ${baseline.step.detail}` };
       for (const candidate of input.candidates) outcomes.set(candidate.id, { verdict: 'unchecked', steps: [step] });
@@ -153,12 +153,12 @@ export async function validateWithChecks(input: {
     const bisect = async (batch: readonly CheckCandidate[]): Promise<void> => {
       if (overBudget(batch)) return;
       const written = await writeBatch(batch);
-      const result = await runChecks(`a batch of ${batch.length} fix(es)`);
+      const result = await runChecks(`a batch of ${batch.length} fix(es)`, true);
       await writeBatch(null);
-      if (result.ok) {
-        await passedBatch(batch, result.step, written, result.coverageDir);
-        return;
-      }
+      if (result.ok) await passedBatch(batch, result.step, written, result.coverageDir);
+      // a run's coverage files can be large and are read once: the next runs do not need them
+      if (result.coverageDir) await rm(result.coverageDir, { recursive: true, force: true });
+      if (result.ok) return;
       if (batch.length === 1 && batch[0]) {
         outcomes.set(batch[0].id, { verdict: 'failed', steps: [result.step] });
         return;

@@ -12,12 +12,16 @@ import { cleanupTemp, tempDir } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
 
+const OPT_IN = 'rules:\n  enabled: [js/no-json-deep-clone]\n';
+
 /** A small project whose authors replace JSON round-trip clones with structuredClone, one file per commit. */
 async function cloningProject(): Promise<{ dir: string; shas: string[] }> {
   const dir = await tempDir('roach-history-');
   const repo = await fixtureRepo(dir);
   const shas = [
     await repo.commit('initial', {
+      // js/no-json-deep-clone is opt-in (its findings were mostly deliberate round trips): switched on here
+      '.roach.yml': OPT_IN,
       'src/state.js': 'export function snapshot(state) {\n  const copy = JSON.parse(JSON.stringify(state));\n  return copy;\n}\n',
       'src/config.js': 'export function load(config) {\n  return JSON.parse(JSON.stringify(config));\n}\n',
       'src/other.js': 'export const n = 1;\n',
@@ -78,6 +82,7 @@ describe('mining history for fix templates', () => {
     const dir = await tempDir('roach-history-later-');
     const repo = await fixtureRepo(dir);
     await repo.commit('initial', {
+      '.roach.yml': OPT_IN,
       'a.js': 'const x = JSON.parse(JSON.stringify(first));\n',
       'b.js': 'export function g(second) {\n  return JSON.parse(JSON.stringify(second));\n}\n',
     });
