@@ -5,10 +5,14 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Edit } from '../../src/domain/finding.js';
 import { applyEdits } from '../../src/engine/fixer.js';
+import { findSandbox } from '../../src/io/sandbox.js';
+import { validateWithChecks } from '../../src/validation/validate-checks.js';
 import { linesRan, probeOffsets, readV8Coverage } from '../../src/validation/v8-coverage.js';
 import { cleanupTemp, tempTree } from '../helpers/project.js';
 
 afterAll(cleanupTemp);
+
+const SANDBOX = await findSandbox();
 
 const LIB = `'use strict';
 function used(xs) {
@@ -77,4 +81,32 @@ describe('V8 block coverage of a test run', () => {
     expect(after[deleted[0] ?? -1]).toBe('b');
     expect(after.slice(written[0] ?? -1)).toMatch(/^20;/);
   });
+});
+
+describe('coverage from a sandboxed test run', () => {
+  // With CI set (bubblewrap installed by .ci/run) a missing sandbox fails this test rather than skipping it.
+  it.skipIf(!SANDBOX.ok && !process.env.CI)('reaches Code Roach through the sandbox: the covered fix ran, the other did not', async () => {
+    expect(SANDBOX.ok, SANDBOX.ok ? '' : SANDBOX.reason).toBe(true);
+    if (!SANDBOX.ok) return;
+    const root = await tempTree('roach-v8cov-sandbox-', {
+      'lib.js': LIB,
+      'test/lib.test.js': "const assert = require('node:assert');\nconst { test } = require('node:test');\nconst { used } = require('../lib.js');\ntest('used', () => assert.deepStrictEqual(used(['1']), [1]));\n",
+    });
+    const at = (nth: number): number => (nth === 0 ? LIB.indexOf('Number') : LIB.lastIndexOf('Number'));
+    const edit = (nth: number): Edit => ({ file: 'lib.js', start: at(nth), end: at(nth) + 'Number'.length, text: '(s) => Number(s)' });
+    const { outcomes } = await validateWithChecks({
+      root,
+      leftOut: [],
+      checks: [{ name: 'tests', run: `${process.execPath} --test test/`, timeoutMs: 60_000, tests: true }],
+      candidates: [
+        { id: 'used', edits: [edit(0)] },
+        { id: 'unused', edits: [edit(1)] },
+      ],
+      sources: new Map([['lib.js', { text: LIB, info: { bom: false, eol: '\n' as const } }]]),
+      policy: { mode: 'sandbox', sandbox: SANDBOX.sandbox },
+      coverage: true,
+    });
+    expect([outcomes.get('used')?.verdict, outcomes.get('used')?.linesRan]).toEqual(['passed', 'ran']);
+    expect([outcomes.get('unused')?.verdict, outcomes.get('unused')?.linesRan]).toEqual(['passed', 'not-ran']);
+  }, 60_000);
 });
