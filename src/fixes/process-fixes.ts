@@ -260,38 +260,31 @@ async function validateOnCopy(root: string, accepted: readonly Candidate[], inpu
 
 /** The confidence a fix would have if the tests passed and ran its lines: what decides whether to run them. */
 function bestCaseConfidence(candidate: Candidate, input: ProcessFixesInput): number {
-  const pattern = input.patterns.get(candidate.finding.patternFingerprint);
-  if (pattern?.deprecated === true) return 0;
+  if (input.patterns.get(candidate.finding.patternFingerprint)?.deprecated === true) return 0;
+  return confidenceOf(candidate, input, { validation: 'passed', linesRanInTests: true });
+}
+
+/** Sets each fix's confidence from its strategy, pattern record, validation and size (calibrated where known). */
+function scoreCandidates(accepted: readonly Candidate[], input: ProcessFixesInput): void {
+  for (const candidate of accepted) {
+    candidate.confidence = confidenceOf(candidate, input, { validation: candidate.verdict, linesRanInTests: candidate.linesRan === 'ran' });
+  }
+}
+
+/** A fix's confidence under the given validation evidence, from its strategy, pattern record and size. */
+function confidenceOf(candidate: Candidate, input: ProcessFixesInput, evidence: { validation: Candidate['verdict']; linesRanInTests: boolean }): number {
   const source = input.sources.get(candidate.finding.file);
+  const pattern = input.patterns.get(candidate.finding.patternFingerprint);
+  const table = (input.options.calibration ?? []).find((t) => t.strategy === candidate.strategy);
   return fixConfidence({
     strategy: candidate.strategy,
     safety: candidate.safety,
     successes: pattern?.weightedSuccesses ?? 0,
     failures: pattern?.weightedFailures ?? 0,
-    validation: 'passed',
-    linesRanInTests: true,
+    ...evidence,
     changedLines: source ? changedLines(candidate.edits, source.text) : 1,
-    calibrate: (input.options.calibration ?? []).filter((table) => table.strategy === candidate.strategy).map((table) => calibrator(table))[0],
+    calibrate: calibrator(table),
   });
-}
-
-/** Sets each fix's confidence from its strategy, pattern record, validation and size (calibrated where known). */
-function scoreCandidates(accepted: readonly Candidate[], input: ProcessFixesInput): void {
-  const calibrators = new Map((input.options.calibration ?? []).map((table) => [table.strategy, calibrator(table)]));
-  for (const candidate of accepted) {
-    const source = input.sources.get(candidate.finding.file);
-    const pattern = input.patterns.get(candidate.finding.patternFingerprint);
-    candidate.confidence = fixConfidence({
-      strategy: candidate.strategy,
-      safety: candidate.safety,
-      successes: pattern?.weightedSuccesses ?? 0,
-      failures: pattern?.weightedFailures ?? 0,
-      validation: candidate.verdict,
-      linesRanInTests: candidate.linesRan === 'ran',
-      changedLines: source ? changedLines(candidate.edits, source.text) : 1,
-      calibrate: calibrators.get(candidate.strategy),
-    });
-  }
 }
 
 /** The record of one fix of `file` made against `before`, and the file after it. */
