@@ -2,15 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as editorConfigOf } from 'editorconfig';
 import { parse as parseYaml } from 'yaml';
-import type { DeclaredStyle, IndentUnit, ProjectFixStyle, QuoteStyle } from '../engine/fix-style.js';
+import type { DeclaredStyle, IndentUnit, ProjectFixStyle, QuoteStyle, SemicolonStyle } from '../engine/fix-style.js';
 
 /**
  * The style a project declares for its fixes to follow where a file shows none of its own (issue 14:
  * fixes in the project's style): its EditorConfig (`indent_style`, `indent_size`, and the common
  * `quote_type`), resolved by the editorconfig library for each kind of source file and never read above
- * the project root, then its Prettier configuration (`useTabs`, `tabWidth`, `singleQuote`), read as data
- * from `.prettierrc`, `.prettierrc.json|yaml|yml` or package.json's `prettier` key (a JavaScript config is
- * never run). EditorConfig wins where both speak. Unreadable or malformed files declare nothing.
+ * the project root, then its Prettier configuration (`useTabs`, `tabWidth`, `singleQuote`, `semi`), read as
+ * data from `.prettierrc`, `.prettierrc.json|yaml|yml` or package.json's `prettier` key (a JavaScript config
+ * is never run). EditorConfig wins where both speak; it has no semicolon property. Unreadable or malformed
+ * files declare nothing.
  */
 
 const EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.py', '.go', '.java'] as const;
@@ -23,6 +24,7 @@ interface PrettierOptions {
   readonly singleQuote?: unknown;
   readonly useTabs?: unknown;
   readonly tabWidth?: unknown;
+  readonly semi?: unknown;
 }
 
 async function readText(file: string): Promise<string | null> {
@@ -55,12 +57,13 @@ async function prettierOptions(root: string): Promise<PrettierOptions | null> {
   }
 }
 
-/** Prettier's style: its options, and its defaults (double quotes, two spaces) for what they leave out. */
+/** Prettier's style: its options, and its defaults (double quotes, two spaces, semicolons) for what they leave out. */
 function prettierStyle(options: PrettierOptions): DeclaredStyle {
   const width = typeof options.tabWidth === 'number' && options.tabWidth > 0 ? options.tabWidth : 2;
   return {
     quotes: options.singleQuote === true ? 'single' : 'double',
     indent: options.useTabs === true ? { tabs: true } : { tabs: false, width },
+    semicolons: options.semi === false ? 'never' : 'always',
   };
 }
 
@@ -86,7 +89,9 @@ export async function declaredFixStyle(root: string): Promise<ProjectFixStyle> {
     const fromPrettier = prettier && PRETTIER_FORMATS.has(extension) ? prettierStyle(prettier) : {};
     const indent = fromEditorConfig.indent ?? fromPrettier.indent;
     const quotes = QUOTED.has(extension) ? (fromEditorConfig.quotes ?? fromPrettier.quotes) : undefined;
-    if (indent || quotes) out[extension] = Object.freeze({ ...(indent ? { indent } : {}), ...(quotes ? { quotes } : {}) });
+    // only Prettier speaks of semicolons, and only for what it formats
+    const semicolons: SemicolonStyle | undefined = fromPrettier.semicolons;
+    if (indent || quotes || semicolons) out[extension] = Object.freeze({ ...(indent ? { indent } : {}), ...(quotes ? { quotes } : {}), ...(semicolons ? { semicolons } : {}) });
   }
   return Object.freeze(out);
 }

@@ -1,6 +1,8 @@
 import { parse } from '@ast-grep/napi';
 import type { SgNode } from '@ast-grep/napi';
 import type { Edit, Language } from '../domain/finding.js';
+import { inSemicolonStyle } from './fix-style.js';
+import type { SemicolonStyle } from './fix-style.js';
 import { astGrepLang } from './languages.js';
 
 /**
@@ -68,7 +70,8 @@ function boundNames(node: SgNode): string[] {
   return [];
 }
 
-const normalized = (text: string): string => text.replace(/\s+/g, ' ').replace(/"/g, "'").trim();
+// `import a from 'a'` is there already whether or not it ends with `;`
+const normalized = (text: string): string => text.replace(/\s+/g, ' ').replace(/"/g, "'").trim().replace(/;$/, '');
 
 /** The hashbang, directives ('use strict') and comments an import must come after. */
 function isPreamble(node: SgNode): boolean {
@@ -78,13 +81,20 @@ function isPreamble(node: SgNode): boolean {
 }
 
 /**
- * The insertion of `line` (the form for the file's module system) after the file's imports; null when the
- * file has it already; undefined when the module system is unknown or a name it binds would clash.
+ * The insertion of `line` (the form for the file's module system, ended in the file's `semicolons` style)
+ * after the file's imports; null when the file has it already; undefined when the module system is unknown
+ * or a name it binds would clash.
  */
-export function jsImportEditOf(root: SgNode, forms: { readonly esm: string; readonly commonjs: string }, file: string, language: Language): Edit | null | undefined {
+export function jsImportEditOf(
+  root: SgNode,
+  forms: { readonly esm: string; readonly commonjs: string },
+  file: string,
+  language: Language,
+  semicolons: SemicolonStyle | null = null,
+): Edit | null | undefined {
   const system = moduleSystemOf(root, file, language);
   if (!system) return undefined;
-  const line = forms[system];
+  const line = inSemicolonStyle(forms[system], semicolons, language, true);
   const top = root.children();
   const imports = top.filter((node) => node.kind() === 'import_statement' || isRequire(node));
   if (imports.some((node) => normalized(node.text()) === normalized(line))) return null;
