@@ -27,6 +27,21 @@ export interface Edit {
 
 export type FixSafety = 'safe' | 'unsafe';
 
+/**
+ * A line a fix needs in another file of the project, which is created when missing (issue 14: a fix's
+ * second file): `STRIPE_SECRET_KEY=` in `.env.example` when a hard-coded key now comes from the
+ * environment. It is made into an edit when the fix is decided, against that file as it is then, so two
+ * fixes of one crawl that add lines to the same file do not collide.
+ */
+export interface CompanionLine {
+  /** Project-relative POSIX path. */
+  readonly file: string;
+  /** The line, without its line break. */
+  readonly line: string;
+  /** The file has the line already when one of its lines starts with this (`STRIPE_SECRET_KEY=`). */
+  readonly presentWhen: string;
+}
+
 /** A fix the rule itself proposes (from its template), computed while the AST is at hand. */
 export interface TemplateFix {
   readonly edits: readonly Edit[];
@@ -36,6 +51,8 @@ export interface TemplateFix {
    * are no template: an approved one must never become a pattern's reusable best fix.
    */
   readonly template: string | null;
+  /** Lines the fix adds to other files of the project (see CompanionLine). */
+  readonly companions?: readonly CompanionLine[];
 }
 
 /** One place on a taint path: what it is (`req.query.id`, a variable name) and where (0-based). */

@@ -2,9 +2,10 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleFile } from './rule-schema.js';
 import type { Edit, Language, TemplateFix } from '../domain/finding.js';
 import type { RuleMatch } from './combine.js';
-import { inIndentStyle, inQuoteStyle, indentUnitOf, quoteStyleOf } from './fix-style.js';
-import type { DeclaredStyle } from './fix-style.js';
+import { inIndentStyle, inQuoteStyle, inSemicolonStyle, indentUnitOf, isTerminableStatement, quoteStyleOf, semicolonStyleOf } from './fix-style.js';
+import type { DeclaredStyle, SemicolonStyle } from './fix-style.js';
 import { jsImportEditOf } from './js-imports.js';
+import { envVarOf } from './env-var-fix.js';
 import { expandTemplate } from './template.js';
 
 /**
@@ -17,21 +18,28 @@ import { expandTemplate } from './template.js';
 export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language, declared: DeclaredStyle = {}): TemplateFix | null {
   const fix = chosenFix(rule.definition, node);
   if (!fix) return null;
+  const env = envVarOf(rule.definition.fix?.envVar, node, prefix);
+  if (env === null) return null;
+  const companions = env ? { companions: [env.companion] } : {};
   const range = node.range();
   // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
   const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language) ?? declared.quotes ?? null) : fix.template;
   const indented = quoted.includes('\n') ? inIndentStyle(quoted, indentUnitOf(source) ?? declared.indent ?? null) : quoted;
-  const text = expandTemplate(indented, node, source, prefix);
+  const expanded = expandTemplate(indented, node, source, prefix, env ? { ENV_VAR: env.name } : {});
+  // only a template with a `;` of its own, or a whole statement, asks how the file ends statements (a parse)
+  const statement = JS_LANGUAGES.has(language) && isTerminableStatement(node);
+  const semicolons = (): SemicolonStyle | null => semicolonStyleOf(node.getRoot().root(), language) ?? declared.semicolons ?? null;
+  const text = statement || (JS_LANGUAGES.has(language) && fix.template.includes(';')) ? inSemicolonStyle(expanded, semicolons(), language, statement) : expanded;
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
-  if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template };
+  if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template, ...companions };
   const importEdit = JS_LANGUAGES.has(language)
-    ? jsImportEditOf(node.getRoot().root(), typeof fix.addImport === 'string' ? { esm: fix.addImport, commonjs: fix.addImport } : fix.addImport, file, language)
+    ? jsImportEditOf(node.getRoot().root(), typeof fix.addImport === 'string' ? { esm: fix.addImport, commonjs: fix.addImport } : fix.addImport, file, language, semicolons())
     : typeof fix.addImport === 'string'
       ? importEditOf(node.getRoot().root(), fix.addImport, file, language)
       : undefined;
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
-  return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template };
+  return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template, ...companions };
 }
 
 type FixDefinition = NonNullable<RuleFile['fix']>;

@@ -68,6 +68,13 @@ export const RuleFileSchema = z.strictObject({
   minTarget: minTarget.optional(),
   fix: fixTemplate
     .extend({
+      /**
+       * A secret moved to the environment (issue 14: a fix with a second file): the metavariable whose text
+       * names the variable (`stripeSecretKey`, `self.api_key`, `settings["SECRET_KEY"]`: its last name, in
+       * upper snake case, `STRIPE_SECRET_KEY`) is bound as `$ENV_VAR` for the template, and the fix adds
+       * `STRIPE_SECRET_KEY=` to the project's `.env.example` (created when missing) in the same unit.
+       */
+      envVar: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "NAME"').optional(),
       /** The same fix spelled for older targets, used where the project's target is below `minTarget`. */
       fallback: fixTemplate.optional(),
       /**

@@ -35,10 +35,11 @@ export function lineIndent(source: string, offset: number): string {
 
 /**
  * Expands a rule's fix template against one match, re-indenting extra lines to the match's line.
- * `prefix` is what the rule's metavariable names carry in the match (see combine.ts).
+ * `prefix` is what the rule's metavariable names carry in the match (see combine.ts); `preset` binds names
+ * the engine derives rather than the match (`ENV_VAR`).
  */
-export function expandTemplate(template: string, node: SgNode, source: string, prefix = ''): string {
-  const bindings: Record<string, string> = {};
+export function expandTemplate(template: string, node: SgNode, source: string, prefix = '', preset: Readonly<Record<string, string>> = {}): string {
+  const bindings: Record<string, string> = { ...preset };
   for (const match of template.matchAll(PLACEHOLDER)) {
     const [, list, single] = match;
     if (single && bindings[single] === undefined) bindings[single] = node.getMatch(prefix + single)?.text() ?? '';

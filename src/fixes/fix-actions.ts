@@ -8,9 +8,10 @@ import { rebaseOntoChangedText } from '../engine/rebase.js';
 import { countSyntaxProblems } from '../engine/analyze.js';
 import { unifiedDiff } from './unified-diff.js';
 import type { FixSummary } from './fix-summary.js';
+import type { Edit } from '../domain/finding.js';
 import type { FixFileRecord, FixStore, NewFix, RebasedFile, StoredFix } from './ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
-import { decodeSource, encodeSource } from '../io/source-file.js';
+import { decodeSource, encodeSource, NEW_FILE_INFO, withFileEol } from '../io/source-file.js';
 import { writeChange } from './write-fix.js';
 import type { FileChange } from './write-fix.js';
 
@@ -56,11 +57,18 @@ async function requireFix(deps: FixActionDeps, fixId: string): Promise<StoredFix
  * text, re-parsed, and its record updated, so that a rollback later restores exactly what was there
  * before it. A fix whose edits touch changed text is refused.
  */
-async function currentChange(deps: FixActionDeps, fix: StoredFix, file: FixFileRecord): Promise<{ change: FileChange; rebased: RebasedFile | null; diff: string }> {
+interface Planned {
+  readonly change: FileChange;
+  readonly rebased: RebasedFile | null;
+  readonly diff: string;
+}
+
+async function currentChange(deps: FixActionDeps, fix: StoredFix, file: FixFileRecord): Promise<Planned> {
   const original = decodeSource(file.originalBytes);
   if (!original.ok) throw new RoachError('CR_ERR_FIX_STATE', `Stored original of ${file.path} cannot be decoded (${original.reason}).`);
   const ownEdits = fix.edits.filter((edit) => edit.file === file.path);
   const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
+  if (file.created) return createdFileChange(fix, file, original.text, ownEdits, current);
   if (!current) throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} cannot be read any more; nothing was written.`, { file: file.path });
   const currentSha = contentHash(current);
   if (currentSha === file.originalSha256) {
@@ -88,6 +96,37 @@ async function currentChange(deps: FixActionDeps, fix: StoredFix, file: FixFileR
   return {
     change: { path: file.path, expectedSha256: currentSha, newBytes: bytes, restoreBytes: current },
     rebased: { path: file.path, edits, originalBytes: current, originalSha256: currentSha, fixedSha256: contentHash(bytes) },
+    diff: unifiedDiff(file.path, now.text, fixedText),
+  };
+}
+
+/**
+ * What writing the fix does to a file it creates: the file, when it is still missing; when something
+ * created it since (another fix adding its own line), the fix's lines appended to it, unless it has
+ * them already.
+ */
+function createdFileChange(fix: StoredFix, file: FixFileRecord, original: string, ownEdits: readonly Edit[], current: Uint8Array | null): Planned {
+  const text = applyEdits(original, ownEdits);
+  if (!current) {
+    const bytes = encodeSource(text, NEW_FILE_INFO);
+    if (contentHash(bytes) !== file.fixedSha256) {
+      throw new RoachError('CR_ERR_FIX_STATE', `Fix ${fix.id} does not reproduce its recorded result for ${file.path}; refusing to apply it.`);
+    }
+    return { change: { path: file.path, expectedSha256: file.originalSha256, newBytes: bytes, restoreBytes: new Uint8Array(), create: true }, rebased: null, diff: unifiedDiff(file.path, original, text) };
+  }
+  const now = decodeSource(current);
+  const lines = text.split('\n').filter((line) => line !== '');
+  if (!now.ok || lines.every((line) => now.text.split(/\r?\n/).includes(line))) {
+    throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} was created since the fix was made${now.ok ? ' and has its lines already' : ''}; nothing was written. A new crawl proposes a fresh fix.`, { file: file.path });
+  }
+  const separator = now.text === '' || now.text.endsWith('\n') ? '' : '\n';
+  const edits: Edit[] = [{ file: file.path, start: now.text.length, end: now.text.length, text: withFileEol(`${separator}${text}`, now.info) }];
+  const fixedText = applyEdits(now.text, edits);
+  const bytes = encodeSource(fixedText, now.info);
+  const currentSha = contentHash(current);
+  return {
+    change: { path: file.path, expectedSha256: currentSha, newBytes: bytes, restoreBytes: current },
+    rebased: { path: file.path, edits, originalBytes: current, originalSha256: currentSha, fixedSha256: contentHash(bytes), created: false },
     diff: unifiedDiff(file.path, now.text, fixedText),
   };
 }
@@ -154,7 +193,8 @@ export async function rollbackFix(deps: FixActionDeps, fixId: string, actor: str
         { file: file.path },
       );
     }
-    changes.push({ path: file.path, expectedSha256: file.fixedSha256, newBytes: file.originalBytes, restoreBytes: current });
+    // a file the fix created did not exist before it: rolling back deletes it
+    changes.push({ path: file.path, expectedSha256: file.fixedSha256, newBytes: file.originalBytes, restoreBytes: current, ...(file.created ? { remove: true } : {}) });
   }
   await writeChange(deps.root, changes);
   await deps.store.setFixStatus(deps.project, fix.id, 'rolled_back', 'rolled back on request', actor);
@@ -175,6 +215,8 @@ export async function recoverInterruptedFixes(deps: FixActionDeps): Promise<numb
       files.map(async (file) => {
         const current = await readFile(path.resolve(deps.root, file.path)).catch(() => null);
         const sha = current ? contentHash(current) : null;
+        // a file the fix was to create is in its original state when it is missing
+        if (file.created && !current) return 'original';
         return sha === file.fixedSha256 ? 'fixed' : sha === file.originalSha256 ? 'original' : 'other';
       }),
     );

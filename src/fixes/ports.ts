@@ -18,9 +18,12 @@ export type FixStatus =
 
 export interface FixFileRecord {
   readonly path: string;
+  /** Empty for a file the fix creates. */
   readonly originalBytes: Uint8Array;
   readonly originalSha256: string;
   readonly fixedSha256: string;
+  /** The file did not exist before the fix: applying creates it, rolling back deletes it. */
+  readonly created?: boolean;
 }
 
 /** A stored fix moved onto newer file contents before it is applied (see fix-actions). */
@@ -30,6 +33,8 @@ export interface RebasedFile {
   readonly originalBytes: Uint8Array;
   readonly originalSha256: string;
   readonly fixedSha256: string;
+  /** Whether the file is still one the fix creates (a rebase onto a file that exists now makes it false). */
+  readonly created?: boolean;
 }
 
 export interface NewFix {

@@ -2,7 +2,7 @@ import type { ReliabilityTable } from '../domain/calibration.js';
 import { calibrator } from '../domain/calibration.js';
 import type { StrategyName } from '../domain/confidence.js';
 import { fixConfidence } from '../domain/confidence.js';
-import type { Edit, Finding, Language } from '../domain/finding.js';
+import type { CompanionLine, Edit, Finding, Language } from '../domain/finding.js';
 import { contentHash } from '../domain/fingerprint.js';
 import { severityRank } from '../domain/severity.js';
 import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
@@ -13,7 +13,9 @@ import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats } from './ports.js';
 import type { ValidationStep } from '../validation/ports.js';
 import { encodeSource, withFileEol } from '../io/source-file.js';
-import { unifiedDiffOfEdits } from './unified-diff.js';
+import { unifiedDiff, unifiedDiffOfEdits } from './unified-diff.js';
+import { CompanionFiles } from './companion-files.js';
+import type { CompanionChange } from './companion-files.js';
 import type { CommandPolicy } from '../io/sandbox.js';
 import type { FixStrategy } from './strategies.js';
 import { proposeFix } from './strategies.js';
@@ -54,7 +56,13 @@ interface Candidate {
   readonly issueId: string;
   readonly strategy: StrategyName;
   readonly safety: 'safe' | 'unsafe';
+  /** The edits of the finding's file: what is planned, validated and measured by coverage. */
   readonly edits: readonly Edit[];
+  /**
+   * Lines for other files (an `.env.example` entry): no code runs them, so they are left out of the
+   * checks and made into edits only when the fix is decided, against those files as they are then.
+   */
+  readonly companions?: readonly CompanionLine[];
   readonly template: string | null;
   steps: ValidationStep[];
   verdict: 'passed' | 'unchecked' | 'failed';
@@ -125,7 +133,8 @@ interface DeferredFix {
  */
 export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Promise<PassOutcome> {
   const { sources, options } = input;
-  const { proposals, declined } = await proposeFixes(input);
+  const companions = new CompanionFiles(deps.root);
+  const { proposals, declined } = await proposeFixes(input, companions);
   const summaries: FixSummary[] = [];
   const { accepted, skipped } = planCandidates(proposals);
   const acceptedByFile = new Map<string, Candidate[]>();
@@ -142,7 +151,7 @@ export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Pr
   for (const [file, candidates] of acceptedByFile) {
     const source = sources.get(file);
     if (!source) continue;
-    const after = await decideFile(deps, input, file, source, candidates, summaries, deferred);
+    const after = await decideFile(deps, { input, companions }, file, source, candidates, summaries, deferred);
     if (after) written.set(file, after);
   }
   await recordDeferred(deps, deferred, summaries);
@@ -150,7 +159,7 @@ export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Pr
 }
 
 /** Asks the strategies for a fix of every finding, worst first; counts the findings none could fix. */
-async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Candidate[]; declined: number }> {
+async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles): Promise<{ proposals: Candidate[]; declined: number }> {
   const { sources, issueIds, patterns, skipIssues, options } = input;
   let declined = 0;
   const proposals: Candidate[] = [];
@@ -162,7 +171,8 @@ async function proposeFixes(input: ProcessFixesInput): Promise<{ proposals: Cand
     const source = sources.get(finding.file);
     if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) continue;
     const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint) });
-    if (!proposal) {
+    // a fix whose second file cannot take its lines (binary, a directory) is not the fix the rule meant
+    if (!proposal || (proposal.companions && !(await companions.changesFor(proposal.companions)))) {
       declined++;
       continue;
     }
@@ -293,9 +303,9 @@ function recordOf(
   file: string,
   source: AnalyzedSource,
   candidate: Candidate,
-  change: { status: NewFix['status']; reason: string | null; edits: readonly Edit[]; before: string; beforeBytes: Uint8Array },
+  change: { status: NewFix['status']; reason: string | null; edits: readonly Edit[]; before: string; beforeBytes: Uint8Array; companions: readonly CompanionChange[] },
 ): { fix: NewFix; after: string; afterBytes: Uint8Array } {
-  const { status, reason, edits, before, beforeBytes } = change;
+  const { status, reason, edits, before, beforeBytes, companions } = change;
   const after = applyEdits(before, edits);
   const afterBytes = encodeSource(after, source.info);
   const fix: NewFix = {
@@ -305,36 +315,48 @@ function recordOf(
     patternFingerprint: candidate.finding.patternFingerprint,
     strategy: candidate.strategy,
     safety: candidate.safety,
-    edits,
+    edits: [...edits, ...companions.flatMap((c) => c.edits)],
     template: candidate.template,
-    diff: unifiedDiffOfEdits(file, before, edits),
+    diff: unifiedDiffOfEdits(file, before, edits) + companions.map((c) => unifiedDiff(c.path, c.before, c.after)).join(''),
     confidence: candidate.confidence,
     validation: candidate.steps,
     status,
     statusReason: reason,
-    files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }],
+    files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }, ...companions.map((c) => c.record)],
   };
   return { fix, after, afterBytes };
+}
+
+/** What deciding a pass's fixes needs beyond a file's own: the pass's input and its companion files. */
+interface DecideContext {
+  readonly input: ProcessFixesInput;
+  readonly companions: CompanionFiles;
+}
+
+/** A fix's changes to its companion files as they are now; null when they can no longer take its lines. */
+async function companionChanges(context: DecideContext, candidate: Candidate): Promise<CompanionChange[] | null> {
+  return candidate.companions ? context.companions.changesFor(candidate.companions) : [];
 }
 
 /** Decides one file's fixes: failed ones and queued ones are deferred; those to apply are written in order. */
 async function decideFile(
   deps: FixActionDeps,
-  input: ProcessFixesInput,
+  context: DecideContext,
   file: string,
   source: AnalyzedSource,
   candidates: readonly Candidate[],
   summaries: FixSummary[],
   deferred: DeferredFix[],
 ): Promise<{ text: string; bytes: Uint8Array; edits: readonly Edit[] } | null> {
-  const { crawlId, patterns, options } = input;
+  const { crawlId, patterns, options } = context.input;
   let text = source.text;
   let bytes = source.bytes;
   const applied: Edit[] = [];
   for (const candidate of candidates.filter((c) => c.verdict === 'failed')) {
     const failedStep = candidate.steps.find((step) => !step.passed);
     const reason = `failed validation at ${failedStep?.name ?? 'unknown step'}: ${failedStep?.detail.split('\n')[0] ?? ''}`;
-    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'failed_validation', reason, edits: candidate.edits, before: source.text, beforeBytes: source.bytes });
+    const companions = (await companionChanges(context, candidate)) ?? [];
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'failed_validation', reason, edits: candidate.edits, before: source.text, beforeBytes: source.bytes, companions });
     // the tool's own fault counts against no pattern: the fix is recorded, its outcome is not
     const toolFault = failedStep?.detail.startsWith(TOOL_FAULT) === true;
     deferred.push({ fix, summary: summaryOf(candidate, null, 'failed-validation', reason), ...(toolFault ? {} : { failedStep: failedStep ? `${failedStep.step}/${failedStep.name}` : 'unknown step' }) });
@@ -344,13 +366,20 @@ async function decideFile(
   const toApply = options.apply ? passing.filter((c) => c.confidence >= options.threshold && !deprecated(c)) : [];
   for (const candidate of toApply) {
     const edits = rebaseEdits(candidate.edits, applied);
+    const companions = await companionChanges(context, candidate);
+    if (!companions) {
+      summaries.push(summaryOf(candidate, null, 'failed-apply', `a file the fix adds lines to (${candidate.companions?.map((c) => c.file).join(', ')}) cannot take them any more`));
+      continue;
+    }
     const reason = `confidence ${candidate.confidence} >= threshold ${options.threshold}`;
-    const { fix, after, afterBytes } = recordOf(crawlId, file, source, candidate, { status: 'applying', reason, edits, before: text, beforeBytes: bytes });
-    const result = await applyNewFix(deps, fix, [{ path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes }]);
+    const { fix, after, afterBytes } = recordOf(crawlId, file, source, candidate, { status: 'applying', reason, edits, before: text, beforeBytes: bytes, companions });
+    const own = { path: file, expectedSha256: contentHash(bytes), newBytes: afterBytes, restoreBytes: bytes };
+    const result = await applyNewFix(deps, fix, [own, ...companions.map((c) => c.change)]);
     if (result.error) {
       summaries.push(summaryOf(candidate, result.id, 'failed-apply', result.error.message));
       continue;
     }
+    context.companions.written(companions);
     applied.push(...candidate.edits);
     text = after;
     bytes = afterBytes;
@@ -362,7 +391,8 @@ async function decideFile(
       : deprecated(candidate)
         ? `pattern deprecated by its outcomes; a human approval restores it`
         : `confidence ${candidate.confidence} < threshold ${options.threshold}${testsNote(candidate)}`;
-    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes });
+    const companions = (await companionChanges(context, candidate)) ?? [];
+    const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes, companions });
     deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
   }
   return applied.length > 0 ? { text, bytes, edits: applied } : null;

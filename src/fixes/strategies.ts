@@ -1,5 +1,5 @@
 import type { StrategyName } from '../domain/confidence.js';
-import type { Edit, Finding } from '../domain/finding.js';
+import type { CompanionLine, Edit, Finding } from '../domain/finding.js';
 import { instantiateTemplate, lineIndent } from '../engine/template.js';
 import { applyLearnedTemplate } from '../engine/learn/apply-template.js';
 import type { PatternStats } from './ports.js';
@@ -11,6 +11,8 @@ export interface FixProposal {
   readonly edits: readonly Edit[];
   /** The template it came from, kept so an approved fix can become the pattern's best fix. */
   readonly template: string | null;
+  /** Lines the fix adds to other files (an `.env.example` entry), made into edits when it is decided. */
+  readonly companions?: readonly CompanionLine[];
 }
 
 export interface StrategyContext {
@@ -34,7 +36,13 @@ export const ruleTemplateStrategy: FixStrategy = {
   name: 'rule-template',
   propose: ({ finding }) =>
     finding.templateFix
-      ? { strategy: 'rule-template', safety: finding.templateFix.safety, edits: finding.templateFix.edits, template: finding.templateFix.template }
+      ? {
+          strategy: 'rule-template',
+          safety: finding.templateFix.safety,
+          edits: finding.templateFix.edits,
+          template: finding.templateFix.template,
+          ...(finding.templateFix.companions ? { companions: finding.templateFix.companions } : {}),
+        }
       : null,
 };
 

@@ -59,3 +59,6 @@ export function withFileEol(insertedText: string, info: TextEncodingInfo): strin
   if (info.eol === '\n') return insertedText;
   return insertedText.replace(/\r?\n/g, '\r\n');
 }
+
+/** How a file a fix creates is written: UTF-8 without BOM, `\n` line breaks. */
+export const NEW_FILE_INFO: TextEncodingInfo = Object.freeze({ bom: false, eol: '\n' });

@@ -106,6 +106,39 @@ describe('writeChange', () => {
     expect((await readdir(path.join(root, 'src'))).filter((name) => name.includes(TEMP_MARKER))).toEqual([]);
   });
 
+  it('creates a file the change creates, and deletes it again when a later write fails', async () => {
+    const created: FileChange = { path: '.env.example', expectedSha256: contentHash(encode('')), newBytes: encode('API_KEY=\n'), restoreBytes: encode(''), create: true };
+    const longName = `src/${'b'.repeat(240)}.js`;
+    const failing = await prepared(longName, 'two\n', 'TWO\n');
+    const error = await rejection(writeChange(root, [created, failing]));
+    expect(error.code).toBe('CR_ERR_APPLY_FAILED');
+    expect(error.message).toContain('Previous contents were restored');
+    await expect(readFile(path.join(root, '.env.example'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeChange(root, [created]);
+    expect(await read('.env.example')).toBe('API_KEY=\n');
+  });
+
+  it('refuses to create a file that exists by now, and writes nothing', async () => {
+    const source = await prepared('src/a.js', 'one\n', 'ONE\n');
+    await writeFile(path.join(root, '.env.example'), 'MINE=1\n');
+    const created: FileChange = { path: '.env.example', expectedSha256: contentHash(encode('')), newBytes: encode('API_KEY=\n'), restoreBytes: encode(''), create: true };
+    const error = await rejection(writeChange(root, [source, created]));
+    expect(error.code).toBe('CR_ERR_FILE_CHANGED');
+    expect(error.message).toContain('.env.example exists now but did not when the fix was made');
+    expect(await read('.env.example')).toBe('MINE=1\n');
+    expect(await read('src/a.js')).toBe('one\n');
+  });
+
+  it('deletes a file a change removes (the rollback of a fix that created it), only when it holds what is expected', async () => {
+    await writeFile(path.join(root, '.env.example'), 'API_KEY=\n');
+    const remove: FileChange = { path: '.env.example', expectedSha256: contentHash(encode('API_KEY=\n')), newBytes: encode(''), restoreBytes: encode('API_KEY=\n'), remove: true };
+    await writeFile(path.join(root, '.env.example'), 'API_KEY=\nOTHER=\n');
+    expect((await rejection(writeChange(root, [remove]))).code).toBe('CR_ERR_FILE_CHANGED');
+    await writeFile(path.join(root, '.env.example'), 'API_KEY=\n');
+    await writeChange(root, [remove]);
+    await expect(readFile(path.join(root, '.env.example'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('puts back the restore bytes it was given, not whatever it read', async () => {
     const first = { ...(await prepared('src/a.js', 'one\n', 'ONE\n')), restoreBytes: encode('restored\n') };
     const second = await prepared(`src/${'b'.repeat(240)}.js`, 'two\n', 'TWO\n');

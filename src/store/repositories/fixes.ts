@@ -112,9 +112,15 @@ export async function insertFixes(db: SqlClient, project: ProjectRef, fixes: rea
         ],
       );
       await tx.query(
-        `INSERT INTO fix_files (fix_id, project_id, file_path, original_sha256, fixed_sha256)
-         SELECT r.id, $1, r.path, r.osha, r.fsha FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, path text, osha text, fsha text)`,
-        [project.projectId, JSON.stringify(chunk.flatMap(({ fix, id }) => fix.files.map((f) => ({ id, path: f.path, osha: f.originalSha256, fsha: f.fixedSha256 }))))],
+        `INSERT INTO fix_files (fix_id, project_id, file_path, original_sha256, fixed_sha256, created)
+         SELECT r.id, $1, r.path, r.osha, r.fsha, r.created
+         FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, path text, osha text, fsha text, created boolean)`,
+        [
+          project.projectId,
+          JSON.stringify(
+            chunk.flatMap(({ fix, id }) => fix.files.map((f) => ({ id, path: f.path, osha: f.originalSha256, fsha: f.fixedSha256, created: f.created === true }))),
+          ),
+        ],
       );
     }
   });
@@ -145,8 +151,8 @@ export async function listFixes(db: SqlClient, project: ProjectRef, statuses: re
 }
 
 export async function fixFiles(db: SqlClient, fixId: string): Promise<FixFileRecord[]> {
-  const rows = await db.query<{ file_path: string; original_bytes: Uint8Array; original_sha256: string; fixed_sha256: string }>(
-    `SELECT ff.file_path, b.bytes AS original_bytes, ff.original_sha256, ff.fixed_sha256
+  const rows = await db.query<{ file_path: string; original_bytes: Uint8Array; original_sha256: string; fixed_sha256: string; created: boolean }>(
+    `SELECT ff.file_path, b.bytes AS original_bytes, ff.original_sha256, ff.fixed_sha256, ff.created
      FROM fix_files ff JOIN code_roach_blobs b ON b.project_id = ff.project_id AND b.sha256 = ff.original_sha256
      WHERE ff.fix_id = $1 ORDER BY ff.file_path`,
     [fixId],
@@ -156,6 +162,7 @@ export async function fixFiles(db: SqlClient, fixId: string): Promise<FixFileRec
     originalBytes: new Uint8Array(row.original_bytes),
     originalSha256: row.original_sha256,
     fixedSha256: row.fixed_sha256,
+    ...(row.created ? { created: true } : {}),
   }));
 }
 
@@ -214,11 +221,12 @@ export async function rebaseFix(db: SqlClient, project: ProjectRef, fixId: strin
     await tx.query('UPDATE fixes SET edits = $3, diff = $4 WHERE project_id = $1 AND id = $2', [project.projectId, fixId, JSON.stringify(edits), diff]);
     await saveBlobs(tx, project, new Map(files.map((file) => [file.originalSha256, file.originalBytes])));
     for (const file of files) {
-      await tx.query('UPDATE fix_files SET original_sha256 = $3, fixed_sha256 = $4 WHERE fix_id = $1 AND file_path = $2', [
+      await tx.query('UPDATE fix_files SET original_sha256 = $3, fixed_sha256 = $4, created = $5 WHERE fix_id = $1 AND file_path = $2', [
         fixId,
         file.path,
         file.originalSha256,
         file.fixedSha256,
+        file.created === true,
       ]);
     }
   });
