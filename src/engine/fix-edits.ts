@@ -6,6 +6,8 @@ import { inIndentStyle, inQuoteStyle, inSemicolonStyle, indentUnitOf, isTerminab
 import type { DeclaredStyle, SemicolonStyle } from './fix-style.js';
 import { jsImportEditOf } from './js-imports.js';
 import { envVarOf } from './env-var-fix.js';
+import { parameterizedArguments } from './sql-parameterize.js';
+import { splitCommandEdits } from './command-split.js';
 import { expandTemplate } from './template.js';
 
 /**
@@ -18,6 +20,10 @@ import { expandTemplate } from './template.js';
 export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, source: string, language: Language, declared: DeclaredStyle = {}): TemplateFix | null {
   const fix = chosenFix(rule.definition, node);
   if (!fix) return null;
+  const parameterize = rule.definition.fix?.parameterize;
+  if (parameterize) return parameterizedFixOf(node, node.getMatch(prefix + parameterize), file, language, declared, fix.safety);
+  const splitCommand = rule.definition.fix?.splitCommand;
+  if (splitCommand) return splitCommandFixOf(node, node.getMatch(prefix + splitCommand), file, language, declared, fix.safety);
   const env = envVarOf(rule.definition.fix?.envVar, node, prefix);
   if (env === null) return null;
   const companions = env ? { companions: [env.companion] } : {};
@@ -40,6 +46,28 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
   return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template, ...companions };
+}
+
+/**
+ * A query call's SQL argument made constant text with placeholders and the values after it. Its template is
+ * null: the edit depends on the driver and the SQL, so an approved one is no reusable template.
+ */
+function parameterizedFixOf(call: SgNode, sql: SgNode | null, file: string, language: Language, declared: DeclaredStyle, safety: TemplateFix['safety']): TemplateFix | null {
+  if (!sql || !JS_LANGUAGES.has(language)) return null;
+  const text = parameterizedArguments(call, sql, quoteOf(call, language, declared));
+  if (text === null) return null;
+  return { edits: [{ file, start: sql.range().start.index, end: sql.range().end.index, text }], safety, template: null };
+}
+
+/** A shell command run as a program and its arguments, without a shell; a template as null as the one above. */
+function splitCommandFixOf(call: SgNode, command: SgNode | null, file: string, language: Language, declared: DeclaredStyle, safety: TemplateFix['safety']): TemplateFix | null {
+  if (!command || !JS_LANGUAGES.has(language)) return null;
+  const edits = splitCommandEdits(call, command, file, quoteOf(call, language, declared));
+  return edits ? { edits, safety, template: null } : null;
+}
+
+function quoteOf(node: SgNode, language: Language, declared: DeclaredStyle): "'" | '"' {
+  return (quoteStyleOf(node.getRoot().root(), language) ?? declared.quotes ?? 'single') === 'single' ? "'" : '"';
 }
 
 type FixDefinition = NonNullable<RuleFile['fix']>;

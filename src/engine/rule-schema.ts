@@ -75,6 +75,20 @@ export const RuleFileSchema = z.strictObject({
        * `STRIPE_SECRET_KEY=` to the project's `.env.example` (created when missing) in the same unit.
        */
       envVar: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "NAME"').optional(),
+      /**
+       * SQL built from values made a parameterised query (engine/sql-parameterize.ts): the metavariable bound
+       * to the SQL argument of the matched call is replaced by constant text with the placeholders of the
+       * driver the file loads and the values after it; `template` documents that replacement, `$QUERY, $VALUES`.
+       * No fix where the driver, the call or the SQL leave doubt. JavaScript and TypeScript.
+       */
+      parameterize: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "SQL"').optional(),
+      /**
+       * A shell command built from values run without a shell (engine/command-split.ts): `exec`/`execSync` of
+       * the metavariable's command become `execFile`/`execFileSync` of its program and argument list;
+       * `template` documents it, `$RUNNER($PROGRAM, [$ARGS])`. No fix where the shell would read the command
+       * otherwise (quotes, pipes, globs, variables). JavaScript and TypeScript.
+       */
+      splitCommand: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "CMD"').optional(),
       /** The same fix spelled for older targets, used where the project's target is below `minTarget`. */
       fallback: fixTemplate.optional(),
       /**
