@@ -8,6 +8,7 @@ import { jsImportEditOf } from './js-imports.js';
 import { envVarOf } from './env-var-fix.js';
 import { parameterizedArguments } from './sql-parameterize.js';
 import { splitCommandEdits } from './command-split.js';
+import { escapedFormatOf } from './python-format-escaped.js';
 import { expandTemplate } from './template.js';
 
 /**
@@ -25,19 +26,23 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
   const splitCommand = rule.definition.fix?.splitCommand;
   if (splitCommand) return splitCommandFixOf(node, node.getMatch(prefix + splitCommand), file, language, declared, fix.safety);
   const env = envVarOf(rule.definition.fix?.envVar, node, prefix);
-  if (env === null) return null;
+  const format = escapedFormatFor(rule.definition.fix?.escapeFormat, node, prefix);
+  if (env === null || format === null) return null;
   const companions = env ? { companions: [env.companion] } : {};
+  const preset = { ...(env ? { ENV_VAR: env.name } : {}), ...(format ?? {}) };
+  // bindings derived here are not the match's: a learned copy of this template would have nothing to fill them with
+  const template = env || format ? null : fix.template;
   const range = node.range();
   // only a template with a string literal of its own asks how the file quotes (a whole-tree count)
   const quoted = /["']/.test(fix.template) ? inQuoteStyle(fix.template, quoteStyleOf(node.getRoot().root(), language) ?? declared.quotes ?? null) : fix.template;
   const indented = quoted.includes('\n') ? inIndentStyle(quoted, indentUnitOf(source) ?? declared.indent ?? null) : quoted;
-  const expanded = expandTemplate(indented, node, source, prefix, env ? { ENV_VAR: env.name } : {});
+  const expanded = expandTemplate(indented, node, source, prefix, preset);
   // only a template with a `;` of its own, or a whole statement, asks how the file ends statements (a parse)
   const statement = JS_LANGUAGES.has(language) && isTerminableStatement(node);
   const semicolons = (): SemicolonStyle | null => semicolonStyleOf(node.getRoot().root(), language) ?? declared.semicolons ?? null;
   const text = statement || (JS_LANGUAGES.has(language) && fix.template.includes(';')) ? inSemicolonStyle(expanded, semicolons(), language, statement) : expanded;
   const edit: Edit = text === '' ? deletionOf(node, file, source) : { file, start: range.start.index, end: range.end.index, text };
-  if (!fix.addImport) return { edits: [edit], safety: fix.safety, template: fix.template, ...companions };
+  if (!fix.addImport) return { edits: [edit], safety: fix.safety, template, ...companions };
   const importEdit = JS_LANGUAGES.has(language)
     ? jsImportEditOf(node.getRoot().root(), typeof fix.addImport === 'string' ? { esm: fix.addImport, commonjs: fix.addImport } : fix.addImport, file, language, semicolons())
     : typeof fix.addImport === 'string'
@@ -45,7 +50,7 @@ export function templateFixOf({ node, rule, prefix }: RuleMatch, file: string, s
       : undefined;
   // A language whose imports this does not place gets no fix rather than one that does not compile.
   if (importEdit === undefined) return null;
-  return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template: fix.template, ...companions };
+  return { edits: importEdit ? [importEdit, edit] : [edit], safety: fix.safety, template, ...companions };
 }
 
 /**
@@ -68,6 +73,14 @@ function splitCommandFixOf(call: SgNode, command: SgNode | null, file: string, l
 
 function quoteOf(node: SgNode, language: Language, declared: DeclaredStyle): "'" | '"' {
   return (quoteStyleOf(node.getRoot().root(), language) ?? declared.quotes ?? 'single') === 'single' ? "'" : '"';
+}
+
+/** `$FORMAT` and `$ARGS` of a fix that declares `escapeFormat`: undefined when it does not, null when unbound or built otherwise. */
+function escapedFormatFor(metavariable: string | undefined, node: SgNode, prefix: string): { FORMAT: string; ARGS: string } | null | undefined {
+  if (metavariable === undefined) return undefined;
+  const text = node.getMatch(prefix + metavariable);
+  const format = text ? escapedFormatOf(text) : null;
+  return format ? { FORMAT: format.format, ARGS: format.args } : null;
 }
 
 type FixDefinition = NonNullable<RuleFile['fix']>;
@@ -151,6 +164,14 @@ function isPreamble(node: SgNode, language: Language): boolean {
   return language === 'python' && kind === 'expression_statement' && node.children().length === 1 && node.child(0)?.kind() === 'string';
 }
 
+/** Whether a Python `from m import a, b` statement brings in the one name `from m import b` wants. */
+function importsSameName(node: SgNode, wanted: string): boolean {
+  const parts = /^from (\S+) import (\w+)$/.exec(wanted);
+  if (!parts || node.kind() !== 'import_from_statement' || node.field('module_name')?.text() !== parts[1]) return false;
+  // `a as b` binds b, not a: only plain names count
+  return node.children().some((child) => child.kind() === 'dotted_name' && child.text() === parts[2] && child.range().start.index > (node.field('module_name')?.range().end.index ?? 0));
+}
+
 /**
  * The insertion that adds `line` after the file's last import (or, without imports, after its leading
  * comments, docstring and package line); null when the file already has it; undefined for a language whose
@@ -165,6 +186,7 @@ function importEditOf(root: SgNode, line: string, file: string, language: Langua
   // `import java.security.*;` brings SecureRandom in too
   const wildcard = language === 'java' ? wanted.replace(/\.[A-Za-z_$][\w$]*;$/, '.*;') : null;
   if (imports.some((node) => normalized(node.text()) === wanted || normalized(node.text()) === wildcard)) return null;
+  if (language === 'python' && imports.some((node) => importsSameName(node, wanted))) return null;
   const last = imports[imports.length - 1];
   if (last) return { file, start: last.range().end.index, end: last.range().end.index, text: `\n${line}` };
   const first = top.find((child) => !isPreamble(child, language));

@@ -88,6 +88,12 @@ export const RuleFileSchema = z.strictObject({
        * `template` documents it, `$RUNNER($PROGRAM, [$ARGS])`. No fix where the shell would read the command
        * otherwise (quotes, pipes, globs, variables). JavaScript and TypeScript.
        */
+      /**
+       * Python markup built by splicing (an f-string, `%`, `.format`, `+`) taken apart (engine/python-format-escaped.ts):
+       * the metavariable's text binds `$FORMAT` (a `str.format` template literal) and `$ARGS` (its values), so the
+       * template can have them escaped (`format_html($FORMAT, $ARGS)`); no fix when it is built another way.
+       */
+      escapeFormat: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "TEXT"').optional(),
       splitCommand: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name a metavariable, e.g. "CMD"').optional(),
       /** The same fix spelled for older targets, used where the project's target is below `minTarget`. */
       fallback: fixTemplate.optional(),
