@@ -158,3 +158,23 @@ export interface FixStore {
   /** These issues have a fix waiting for review. */
   markIssuesPending(project: ProjectRef, issueIds: readonly string[]): Promise<void>;
 }
+
+/** One request for a generated fix (issue 15): instructions and the finding with its code, as text. */
+export interface FixRequest {
+  readonly system: string;
+  readonly prompt: string;
+}
+
+/** A language model's answer: the code unit rewritten, why, and what the call cost in tokens. */
+export interface GeneratedFix {
+  readonly replacement: string;
+  readonly explanation: string;
+  readonly usage: { readonly inputTokens: number | null; readonly outputTokens: number | null };
+}
+
+/** What the `llm` strategy needs from a model provider; integrations/llm implements it, main/ wires it. */
+export interface FixGenerator {
+  /** `openai-compatible:qwen2.5-coder`, for records and messages. */
+  readonly label: string;
+  generate(request: FixRequest, signal?: AbortSignal): Promise<GeneratedFix>;
+}

@@ -13,6 +13,8 @@ export interface FixProposal {
   readonly template: string | null;
   /** Lines the fix adds to other files (an `.env.example` entry), made into edits when it is decided. */
   readonly companions?: readonly CompanionLine[];
+  /** Why the fix is right, in words, for a reviewer (a generated fix's own explanation). */
+  readonly explanation?: string;
 }
 
 export interface StrategyContext {

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { RoachError } from '../domain/errors.js';
+import { describeZodError } from '../domain/describe-zod-error.js';
+
+/**
+ * Generated fixes (issue 15) are off unless ROACH_LLM_PROVIDER names a provider. The key comes from the
+ * provider's usual variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY); an
+ * OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, a gateway) takes ROACH_LLM_BASE_URL and, when it
+ * wants one, ROACH_LLM_API_KEY. Parsed once into a frozen object; a bad value fails naming the variable.
+ */
+export const LLM_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
+export type LlmProvider = (typeof LLM_PROVIDERS)[number];
+
+export interface LlmSettings {
+  readonly provider: LlmProvider;
+  readonly model: string;
+  readonly baseUrl: string | null;
+  readonly apiKey: string | null;
+  /** One call, retries included, may take this long. */
+  readonly timeoutMs: number;
+  /** Retries of a call on 429 and 5xx (with backoff). */
+  readonly maxRetries: number;
+}
+
+/** Where each provider's key is read from. */
+export const KEY_VARIABLES: Readonly<Record<LlmProvider, string>> = Object.freeze({
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  google: 'GOOGLE_GENERATIVE_AI_API_KEY',
+  'openai-compatible': 'ROACH_LLM_API_KEY',
+});
+
+const wholeNumber = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        context.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const LlmEnvironmentSchema = z.object({
+  ROACH_LLM_PROVIDER: z.enum(LLM_PROVIDERS).optional(),
+  ROACH_LLM_MODEL: z.string().trim().min(1, 'must name a model').optional(),
+  ROACH_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+  ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
+});
+
+const fail = (message: string): never => {
+  throw new RoachError('CR_ERR_SERVICE_CONFIG', `Invalid LLM settings: ${message}`, {});
+};
+
+/** The LLM settings of the environment; null when no provider is named (generated fixes off). */
+export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettings | null {
+  const blank = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  const parsed = LlmEnvironmentSchema.safeParse({
+    ROACH_LLM_PROVIDER: blank(env.ROACH_LLM_PROVIDER),
+    ROACH_LLM_MODEL: blank(env.ROACH_LLM_MODEL),
+    ROACH_LLM_BASE_URL: blank(env.ROACH_LLM_BASE_URL),
+    ROACH_LLM_TIMEOUT_MS: env.ROACH_LLM_TIMEOUT_MS,
+    ROACH_LLM_MAX_RETRIES: env.ROACH_LLM_MAX_RETRIES,
+  });
+  if (!parsed.success) return fail(describeZodError(parsed.error));
+  const e = parsed.data;
+  if (!e.ROACH_LLM_PROVIDER) return null;
+  const provider = e.ROACH_LLM_PROVIDER;
+  if (!e.ROACH_LLM_MODEL) return fail(`ROACH_LLM_PROVIDER is ${provider}, so ROACH_LLM_MODEL must name the model to use`);
+  if (provider === 'openai-compatible' && !e.ROACH_LLM_BASE_URL) return fail('ROACH_LLM_PROVIDER is openai-compatible, so ROACH_LLM_BASE_URL must give the endpoint (e.g. http://127.0.0.1:11434/v1)');
+  const keyVariable = KEY_VARIABLES[provider];
+  const apiKey = blank(env[keyVariable])?.trim() ?? null;
+  if (!apiKey && provider !== 'openai-compatible') return fail(`ROACH_LLM_PROVIDER is ${provider}, so ${keyVariable} must hold its API key`);
+  return Object.freeze({
+    provider,
+    model: e.ROACH_LLM_MODEL,
+    baseUrl: e.ROACH_LLM_BASE_URL ?? null,
+    apiKey,
+    timeoutMs: e.ROACH_LLM_TIMEOUT_MS,
+    maxRetries: e.ROACH_LLM_MAX_RETRIES,
+  });
+}
