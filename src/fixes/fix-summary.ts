@@ -13,4 +13,6 @@ export interface FixSummary {
   readonly reason: string | null;
   /** With --validate-with-tests, when the tests passed with the fix: whether its changed lines ran, and why. */
   readonly tests?: { readonly linesRan: 'ran' | 'not-ran' | 'not-measured'; readonly detail: string };
+  /** A generated fix's explanation for its reviewer. */
+  readonly explanation?: string;
 }

@@ -53,10 +53,13 @@ export interface NewFix {
   readonly status: FixStatus;
   readonly statusReason: string | null;
   readonly files: readonly FixFileRecord[];
+  /** For a reviewer, why the fix is right: a generated fix's own explanation; absent for template fixes. */
+  readonly explanation?: string | null;
 }
 
-export interface StoredFix extends Omit<NewFix, 'files'> {
+export interface StoredFix extends Omit<NewFix, 'files' | 'explanation'> {
   readonly id: string;
+  readonly explanation: string | null;
   readonly filePaths: readonly string[];
   readonly issueFingerprint: string;
   readonly filePath: string;

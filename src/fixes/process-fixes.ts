@@ -64,6 +64,8 @@ interface Candidate {
    */
   readonly companions?: readonly CompanionLine[];
   readonly template: string | null;
+  /** A generated fix's explanation for its reviewer. */
+  readonly explanation?: string;
   steps: ValidationStep[];
   verdict: 'passed' | 'unchecked' | 'failed';
   /** Set when the tests ran with coverage and passed: whether the fix's changed lines ran. */
@@ -322,6 +324,7 @@ function recordOf(
     validation: candidate.steps,
     status,
     statusReason: reason,
+    ...(candidate.explanation ? { explanation: candidate.explanation } : {}),
     files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }, ...companions.map((c) => c.record)],
   };
   return { fix, after, afterBytes };
@@ -420,6 +423,7 @@ function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSumm
   const coverage = candidate.steps.find((step) => step.step === 'coverage');
   return {
     ...(candidate.linesRan && coverage ? { tests: { linesRan: candidate.linesRan, detail: coverage.detail } } : {}),
+    ...(candidate.explanation ? { explanation: candidate.explanation } : {}),
     fixId,
     ruleId: candidate.finding.ruleId,
     file: candidate.finding.file,

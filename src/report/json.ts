@@ -180,6 +180,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
       decision: fix.decision,
       reason: fix.reason,
       ...(fix.tests ? { tests: { linesRan: fix.tests.linesRan, detail: fix.tests.detail } } : {}),
+      ...(fix.explanation ? { explanation: fix.explanation } : {}),
     })),
     fixesDeclined: report.fixesDeclined,
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),

@@ -31,6 +31,7 @@ function details(fix: StoredFix): string {
     `fix ${fix.id}  [${fix.status}]`,
     `rule ${fix.ruleId} (${fix.severity}) at ${fix.filePath}:${fix.line}: ${fix.message}`,
     `strategy ${fix.strategy}, ${fix.safety}, confidence ${fix.confidence}${fix.statusReason ? ` (${fix.statusReason})` : ''}`,
+    ...(fix.explanation ? [`why: ${fix.explanation}`] : []),
     'validation:',
     ...(steps.length > 0 ? steps : ['  (none recorded)']),
     '',
