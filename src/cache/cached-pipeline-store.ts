@@ -124,6 +124,8 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     issuesHavingFixes: (project) => store.issuesHavingFixes(project),
     insertFix: (project, fix) => store.insertFix(project, fix),
     insertFixes: (project, fixes) => store.insertFixes(project, fixes),
+    keptAnswer: (project, key) => store.keptAnswer(project, key),
+    recordLlmCall: (project, call, answer) => store.recordLlmCall(project, call, answer),
     rebaseFix: (project, fixId, files, diff) => store.rebaseFix(project, fixId, files, diff),
     supersedePendingFixes: (project, files) => store.supersedePendingFixes(project, files),
     getFix: (project, fixId) => store.getFix(project, fixId),

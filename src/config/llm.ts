@@ -20,6 +20,8 @@ export interface LlmSettings {
   readonly timeoutMs: number;
   /** Retries of a call on 429 and 5xx (with backoff). */
   readonly maxRetries: number;
+  /** What one crawl may spend on calls, in USD (ROACH_LLM_BUDGET_USD); null: no limit. */
+  readonly budgetUsdPerCrawl: number | null;
 }
 
 /** Where each provider's key is read from. */
@@ -50,6 +52,18 @@ const LlmEnvironmentSchema = z.object({
   ROACH_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
+  ROACH_LLM_BUDGET_USD: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return null;
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) {
+        context.addIssue({ code: 'custom', message: `ROACH_LLM_BUDGET_USD must be an amount in USD (such as 2.50), got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 const fail = (message: string): never => {
@@ -65,6 +79,7 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     ROACH_LLM_BASE_URL: blank(env.ROACH_LLM_BASE_URL),
     ROACH_LLM_TIMEOUT_MS: env.ROACH_LLM_TIMEOUT_MS,
     ROACH_LLM_MAX_RETRIES: env.ROACH_LLM_MAX_RETRIES,
+    ROACH_LLM_BUDGET_USD: env.ROACH_LLM_BUDGET_USD,
   });
   if (!parsed.success) return fail(describeZodError(parsed.error));
   const e = parsed.data;
@@ -82,5 +97,6 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     apiKey,
     timeoutMs: e.ROACH_LLM_TIMEOUT_MS,
     maxRetries: e.ROACH_LLM_MAX_RETRIES,
+    budgetUsdPerCrawl: e.ROACH_LLM_BUDGET_USD,
   });
 }

@@ -1,3 +1,4 @@
+import type { LlmStats } from '../fixes/llm-strategy.js';
 import type { ConventionNote, EslintConfigDecision } from './decisions.js';
 import type { RuleProblem } from '../engine/rules.js';
 import type { AdapterStatus } from '../adapters/ports.js';
@@ -46,6 +47,8 @@ export interface CrawlReport {
   readonly fixes: readonly FixSummary[];
   /** Findings with no fix from any strategy. */
   readonly fixesDeclined: number;
+  /** With generated fixes on (ROACH_LLM_PROVIDER): what this crawl's calls did and cost. */
+  readonly llm?: LlmStats;
   readonly worstFiles: readonly FileHealthSummary[];
   /** Rule metadata for every rule that produced a finding (SARIF needs it). */
   readonly rules: readonly RuleMetadata[];

@@ -1,3 +1,4 @@
+import type { GeneratedFixStore } from '../fixes/ports.js';
 import type { Finding, SourceRange } from '../domain/finding.js';
 import type { ConventionCounts } from '../domain/conventions.js';
 import type { Severity } from '../domain/severity.js';
@@ -40,7 +41,7 @@ export interface CrawlSummaryStats {
  * Everything a crawl needs from storage: its own records plus what its fix and learning phases need.
  * `store/` implements it; `main/` wires it.
  */
-export interface PipelineStore extends LearningStore {
+export interface PipelineStore extends LearningStore, GeneratedFixStore {
   ensureProject(rootPath: string, name: string): Promise<ProjectRef>;
   startCrawl(project: ProjectRef, options: Record<string, unknown>): Promise<string>;
   finishCrawl(project: ProjectRef, crawlId: string, stats: CrawlSummaryStats): Promise<void>;

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Finding } from '../domain/finding.js';
+import { costOf } from '../domain/llm-prices.js';
 import { enclosingUnitOf } from '../engine/enclosing-unit.js';
 import type { EnclosingUnit } from '../engine/enclosing-unit.js';
-import type { FixGenerator, FixRequest } from './ports.js';
+import type { FixGenerator, FixRequest, GeneratedFix, GeneratedFixStore, LlmCallRecord, PromptKey } from './ports.js';
+import type { FixProposal, StrategyContext } from './strategies.js';
 import type { FixStrategy } from './strategies.js';
 
 /**
@@ -23,9 +27,31 @@ export interface LlmStrategyDeps {
   readonly generator: FixGenerator;
   /** The rule's message and documentation by id; null for a rule without (an adapter's). */
   readonly ruleBrief: (ruleId: string) => RuleBrief | null;
-  /** Told each failed call (the finding is left without a fix, the crawl goes on). */
+  /** Where answers are kept and calls recorded; absent: every prompt is asked, nothing is recorded. */
+  readonly store?: GeneratedFixStore;
+  /** What one crawl may spend on calls, in USD; absent: no limit. */
+  readonly budgetUsd?: number;
+  /** Told each finding left without a generated fix for a reason (a failed call, the budget, the breaker). */
   readonly onFailure?: (finding: Finding, message: string) => void;
 }
+
+/** What one crawl's calls did, for the report. */
+export interface LlmStats {
+  readonly model: string;
+  /** Prompts asked of the provider, answered or not. */
+  calls: number;
+  /** Prompts answered from the kept answers, at no cost. */
+  cached: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Calls whose cost is unknown (the model has no price, or the provider gave no token counts). */
+  unpriced: number;
+}
+
+/** Consecutive failed calls after which a crawl stops calling: the provider is down or refusing. */
+export const BREAKER_FAILURES = 3;
 
 const SYSTEM = [
   'You fix one reported issue in source code.',
@@ -80,30 +106,101 @@ export function cleanedReplacement(answer: string): string {
   return (lines.every((line) => line === '' || gutter.test(line)) ? lines.map((line) => line.replace(gutter, '')) : lines).join('\n').replace(/\s+$/, '');
 }
 
-export function llmStrategy(deps: LlmStrategyDeps): FixStrategy {
+const promptKey = (generator: FixGenerator, request: FixRequest): PromptKey => ({
+  provider: generator.provider,
+  model: generator.model,
+  promptSha256: createHash('sha256').update(`${request.system}\0${request.prompt}`).digest('hex'),
+});
+
+/** The strategy's state over one crawl: its numbers, and the run of failures that opens the breaker. */
+class LlmRun {
+  readonly stats: LlmStats;
+  private failuresInARow = 0;
+
+  constructor(private readonly deps: LlmStrategyDeps) {
+    this.stats = { model: deps.generator.label, calls: 0, cached: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 };
+  }
+
+  /** Why no call is made now, if none may be. */
+  blocked(): string | null {
+    if (this.failuresInARow >= BREAKER_FAILURES) return `not asked: the last ${BREAKER_FAILURES} calls failed, so this crawl makes no more`;
+    const budget = this.deps.budgetUsd;
+    if (budget !== undefined && this.stats.costUsd >= budget) return `not asked: budget reached: ${budget >= 0.01 ? budget.toFixed(2) : String(budget)} USD per crawl`;
+    return null;
+  }
+
+  /** The answer for the request: kept from an identical prompt, else asked; recorded either way; null on failure. */
+  async answer(context: StrategyContext, request: FixRequest): Promise<GeneratedFix | null> {
+    const { generator, store } = this.deps;
+    const key = promptKey(generator, request);
+    const project = context.project;
+    const kept = project && store ? await store.keptAnswer(project, key) : null;
+    if (kept) {
+      this.stats.cached++;
+      await this.record(context, { ...key, outcome: 'cached', detail: null, inputTokens: null, outputTokens: null, costUsd: 0, durationMs: 0 }, null);
+      return kept;
+    }
+    const blocked = this.blocked();
+    if (blocked) {
+      this.deps.onFailure?.(context.finding, blocked);
+      return null;
+    }
+    const started = performance.now();
+    this.stats.calls++;
+    try {
+      const answer = await generator.generate(request);
+      this.failuresInARow = 0;
+      const { inputTokens, outputTokens } = answer.usage;
+      const costUsd = costOf(generator.model, inputTokens, outputTokens);
+      this.stats.inputTokens += inputTokens ?? 0;
+      this.stats.outputTokens += outputTokens ?? 0;
+      if (costUsd === null) this.stats.unpriced++;
+      else this.stats.costUsd += costUsd;
+      await this.record(context, { ...key, outcome: 'answered', detail: null, inputTokens, outputTokens, costUsd, durationMs: performance.now() - started }, answer);
+      return answer;
+    } catch (error) {
+      this.failuresInARow++;
+      this.stats.failed++;
+      const message = `${generator.label}: ${(error as Error).message}`;
+      await this.record(context, { ...key, outcome: 'failed', detail: message, inputTokens: null, outputTokens: null, costUsd: null, durationMs: performance.now() - started }, null);
+      this.deps.onFailure?.(context.finding, message);
+      return null;
+    }
+  }
+
+  private async record(context: StrategyContext, call: Omit<LlmCallRecord, 'crawlId' | 'ruleId'>, answer: GeneratedFix | null): Promise<void> {
+    if (!context.project || !this.deps.store) return;
+    await this.deps.store.recordLlmCall(context.project, { ...call, crawlId: context.crawlId ?? null, ruleId: context.finding.ruleId }, answer);
+  }
+}
+
+/** The proposal an answer makes: one unsafe edit of the unit, with the model's explanation; null when it changes nothing. */
+function proposalOf(finding: Finding, unit: EnclosingUnit, answer: GeneratedFix): FixProposal | null {
+  const replacement = cleanedReplacement(answer.replacement);
+  // the unit's text ends where its node ends: no trailing line break to keep
+  if (replacement.trim() === '' || replacement === unit.text) return null;
+  return {
+    strategy: 'llm',
+    safety: 'unsafe',
+    edits: [{ file: finding.file, start: unit.start, end: unit.end, text: replacement }],
+    template: null,
+    explanation: answer.explanation.trim(),
+  };
+}
+
+/** The `llm` strategy for one crawl; `stats()` tells what its calls did. */
+export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): LlmStats } {
+  const run = new LlmRun(deps);
   return {
     name: 'llm',
-    propose: async ({ finding, source }) => {
+    stats: () => ({ ...run.stats }),
+    propose: async (context) => {
+      const { finding, source } = context;
       if (finding.language === 'text') return null;
       const unit = enclosingUnitOf(source, finding.language, finding.range.startOffset, finding.range.endOffset);
       if (!unit) return null;
-      let answer;
-      try {
-        answer = await deps.generator.generate(fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit));
-      } catch (error) {
-        deps.onFailure?.(finding, `${deps.generator.label}: ${(error as Error).message}`);
-        return null;
-      }
-      const replacement = cleanedReplacement(answer.replacement);
-      // the unit's text ends where its node ends: no trailing line break to keep
-      if (replacement.trim() === '' || replacement === unit.text) return null;
-      return {
-        strategy: 'llm',
-        safety: 'unsafe',
-        edits: [{ file: finding.file, start: unit.start, end: unit.end, text: replacement }],
-        template: null,
-        explanation: answer.explanation.trim(),
-      };
+      const answer = await run.answer(context, fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit));
+      return answer ? proposalOf(finding, unit, answer) : null;
     },
   };
 }

@@ -179,5 +179,34 @@ export interface GeneratedFix {
 export interface FixGenerator {
   /** `openai-compatible:qwen2.5-coder`, for records and messages. */
   readonly label: string;
+  readonly provider: string;
+  readonly model: string;
   generate(request: FixRequest, signal?: AbortSignal): Promise<GeneratedFix>;
+}
+
+/** Which answer a prompt has: the provider, the model and the prompt's hash (system and user text). */
+export interface PromptKey {
+  readonly provider: string;
+  readonly model: string;
+  readonly promptSha256: string;
+}
+
+/** One call for a generated fix, as recorded: answered, answered from the kept answers, or failed. */
+export interface LlmCallRecord extends PromptKey {
+  readonly crawlId: string | null;
+  readonly ruleId: string;
+  readonly outcome: 'answered' | 'cached' | 'failed';
+  readonly detail: string | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly costUsd: number | null;
+  readonly durationMs: number;
+}
+
+/** Where generated fixes' answers are kept and their calls recorded; `store/` implements it. */
+export interface GeneratedFixStore {
+  /** The answer kept for this prompt in the project's organization; null: none. */
+  keptAnswer(project: ProjectRef, key: PromptKey): Promise<GeneratedFix | null>;
+  /** Records a call; an answered one's answer is kept for the next identical prompt. */
+  recordLlmCall(project: ProjectRef, call: LlmCallRecord, answer: GeneratedFix | null): Promise<void>;
 }

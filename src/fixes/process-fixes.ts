@@ -3,6 +3,7 @@ import { calibrator } from '../domain/calibration.js';
 import type { StrategyName } from '../domain/confidence.js';
 import { fixConfidence } from '../domain/confidence.js';
 import type { CompanionLine, Edit, Finding, Language } from '../domain/finding.js';
+import type { ProjectRef } from '../domain/project-ref.js';
 import { contentHash } from '../domain/fingerprint.js';
 import { severityRank } from '../domain/severity.js';
 import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
@@ -136,7 +137,7 @@ interface DeferredFix {
 export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Promise<PassOutcome> {
   const { sources, options } = input;
   const companions = new CompanionFiles(deps.root);
-  const { proposals, declined } = await proposeFixes(input, companions);
+  const { proposals, declined } = await proposeFixes(input, companions, deps.project);
   const summaries: FixSummary[] = [];
   const { accepted, skipped } = planCandidates(proposals);
   const acceptedByFile = new Map<string, Candidate[]>();
@@ -161,7 +162,7 @@ export async function fixPass(deps: FixActionDeps, input: ProcessFixesInput): Pr
 }
 
 /** Asks the strategies for a fix of every finding, worst first; counts the findings none could fix. */
-async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles): Promise<{ proposals: Candidate[]; declined: number }> {
+async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles, project: ProjectRef): Promise<{ proposals: Candidate[]; declined: number }> {
   const { sources, issueIds, patterns, skipIssues, options } = input;
   let declined = 0;
   const proposals: Candidate[] = [];
@@ -172,7 +173,7 @@ async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles
     const issueId = issueIds.get(finding.fingerprint);
     const source = sources.get(finding.file);
     if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) continue;
-    const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint) });
+    const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint), project, crawlId: input.crawlId });
     // a fix whose second file cannot take its lines (binary, a directory) is not the fix the rule meant
     if (!proposal || (proposal.companions && !(await companions.changesFor(proposal.companions)))) {
       declined++;

@@ -3,6 +3,7 @@ import type { CompanionLine, Edit, Finding } from '../domain/finding.js';
 import { instantiateTemplate, lineIndent } from '../engine/template.js';
 import { applyLearnedTemplate } from '../engine/learn/apply-template.js';
 import type { PatternStats } from './ports.js';
+import type { ProjectRef } from '../domain/project-ref.js';
 
 /** A proposed fix before validation: data only. */
 export interface FixProposal {
@@ -22,6 +23,9 @@ export interface StrategyContext {
   /** The decoded text of the finding's file. */
   readonly source: string;
   readonly pattern: PatternStats | undefined;
+  /** The project and crawl the fix is for (a strategy that records its work, `llm`, needs them). */
+  readonly project?: ProjectRef;
+  readonly crawlId?: string;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface JsonReport {
   readonly fixes: readonly JsonFix[];
   /** Findings for which no strategy produced a fix. */
   readonly fixesDeclined: number;
+  /** With generated fixes on: the model, its calls (asked, from kept answers, failed), tokens and cost in USD. */
+  readonly llm?: CrawlReport['llm'];
   readonly worstFiles: readonly { readonly file: string; readonly healthScore: number; readonly issueCount: number }[];
   /** With --baseline only: the commit compared against and the open issues new since it. */
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: JsonReport['openIssues'] };
@@ -183,6 +185,7 @@ export function toJsonReport(report: CrawlReport): JsonReport {
       ...(fix.explanation ? { explanation: fix.explanation } : {}),
     })),
     fixesDeclined: report.fixesDeclined,
+    ...(report.llm ? { llm: { ...report.llm } } : {}),
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),

@@ -7,6 +7,7 @@ import * as fixes from './repositories/fixes.js';
 import * as issues from './repositories/issues.js';
 import * as learning from './repositories/learning.js';
 import * as learningReport from './repositories/learning-report.js';
+import * as llmCalls from './repositories/llm-calls.js';
 import * as patterns from './repositories/patterns.js';
 import * as projects from './repositories/projects.js';
 import * as templates from './repositories/templates.js';
@@ -52,6 +53,8 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     issuesHavingFixes: (project) => as(project, (tx) => fixes.issuesHavingFixes(tx, project)),
     insertFix: (project, fix) => as(project, (tx) => fixes.insertFix(tx, project, fix)),
     insertFixes: (project, list) => as(project, (tx) => fixes.insertFixes(tx, project, list)),
+    keptAnswer: (project, key) => as(project, (tx) => llmCalls.keptAnswer(tx, project, key)),
+    recordLlmCall: (project, call, answer) => as(project, (tx) => llmCalls.recordLlmCall(tx, project, call, answer)),
     rebaseFix: (project, fixId, files, diff) => as(project, (tx) => fixes.rebaseFix(tx, project, fixId, files, diff)),
     supersedePendingFixes: (project, files) => as(project, (tx) => fixes.supersedePendingFixes(tx, project, files)),
     getFix: (project, fixId) => as(project, (tx) => fixes.getFix(tx, project, fixId)),

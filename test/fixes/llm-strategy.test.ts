@@ -39,6 +39,8 @@ describe('llmStrategy', () => {
     const asked: FixRequest[] = [];
     const generator: FixGenerator = {
       label: 'stub:model',
+      provider: 'stub',
+      model: 'model',
       generate: async (request) => {
         asked.push(request);
         return { replacement: "  show(req, res) {\n    res.redirect('/');\n  }", explanation: ' Redirects home. ', usage: { inputTokens: 10, outputTokens: 5 } };
@@ -57,11 +59,28 @@ describe('llmStrategy', () => {
     const rules = ruleSetOf((await loadRules({})).rules, []);
     const finding = analyzeSource({ text: SOURCE, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
     if (!finding) throw new Error('expected an open-redirect finding');
-    const same = llmStrategy({ generator: { label: 's', generate: async () => ({ replacement: '  show(req, res) {\n    res.redirect(req.query.next);\n  }\n', explanation: '', usage: { inputTokens: null, outputTokens: null } }) }, ruleBrief: () => null });
+    const same = llmStrategy({ generator: { label: 's', provider: 's', model: 'm', generate: async () => ({ replacement: '  show(req, res) {\n    res.redirect(req.query.next);\n  }\n', explanation: '', usage: { inputTokens: null, outputTokens: null } }) }, ruleBrief: () => null });
     expect(await same.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
     const failures: string[] = [];
-    const failing = llmStrategy({ generator: { label: 'p:m', generate: () => Promise.reject(new Error('429 Too Many Requests')) }, ruleBrief: () => null, onFailure: (_f, message) => failures.push(message) });
+    const failing = llmStrategy({ generator: { label: 'p:m', provider: 'p', model: 'm', generate: () => Promise.reject(new Error('429 Too Many Requests')) }, ruleBrief: () => null, onFailure: (_f, message) => failures.push(message) });
     expect(await failing.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
     expect(failures).toEqual(['p:m: 429 Too Many Requests']);
+  });
+
+  it('stops calling after three failures in a row (the breaker), and counts what it did', async () => {
+    const rules = ruleSetOf((await loadRules({})).rules, []);
+    const finding = analyzeSource({ text: SOURCE, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
+    if (!finding) throw new Error('expected an open-redirect finding');
+    let calls = 0;
+    const failures: string[] = [];
+    const strategy = llmStrategy({
+      generator: { label: 'p:m', provider: 'p', model: 'm', generate: () => Promise.reject(new Error(`503 unavailable ${++calls}`)) },
+      ruleBrief: () => null,
+      onFailure: (_f, message) => failures.push(message),
+    });
+    for (let i = 0; i < 5; i++) expect(await strategy.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
+    expect(calls).toBe(3);
+    expect(failures.slice(3)).toEqual(['not asked: the last 3 calls failed, so this crawl makes no more', 'not asked: the last 3 calls failed, so this crawl makes no more']);
+    expect(strategy.stats()).toMatchObject({ calls: 3, failed: 3, cached: 0 });
   });
 });

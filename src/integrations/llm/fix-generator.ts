@@ -38,6 +38,8 @@ export function createFixGenerator(settings: LlmSettings): FixGenerator {
   const model = modelOf(settings);
   return {
     label: `${settings.provider}:${settings.model}`,
+    provider: settings.provider,
+    model: settings.model,
     async generate(request: FixRequest, signal?: AbortSignal): Promise<GeneratedFix> {
       const result = await generateText({
         model,

@@ -1,0 +1,43 @@
+import type { ProjectRef } from '../../domain/project-ref.js';
+import type { GeneratedFix, LlmCallRecord, PromptKey } from '../../fixes/ports.js';
+import type { SqlClient } from '../sql.js';
+
+/** The answer kept for an identical prompt in the organization (issue 15 point 5). */
+export async function keptAnswer(db: SqlClient, project: ProjectRef, key: PromptKey): Promise<GeneratedFix | null> {
+  const [row] = await db.query<{ replacement: string; explanation: string; input_tokens: number | null; output_tokens: number | null }>(
+    `SELECT replacement, explanation, input_tokens, output_tokens FROM code_roach_llm_answers
+     WHERE organization_id = $1 AND provider = $2 AND model = $3 AND prompt_sha256 = $4`,
+    [project.organizationId, key.provider, key.model, key.promptSha256],
+  );
+  return row ? { replacement: row.replacement, explanation: row.explanation, usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens } } : null;
+}
+
+/** Records one call, and keeps an answered call's answer for the next identical prompt. */
+export async function recordLlmCall(db: SqlClient, project: ProjectRef, call: LlmCallRecord, answer: GeneratedFix | null): Promise<void> {
+  await db.query(
+    `INSERT INTO code_roach_llm_calls (organization_id, project_id, crawl_id, rule_id, provider, model, prompt_sha256, outcome, detail,
+       input_tokens, output_tokens, cost_usd, duration_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      project.organizationId,
+      project.projectId,
+      call.crawlId,
+      call.ruleId,
+      call.provider,
+      call.model,
+      call.promptSha256,
+      call.outcome,
+      call.detail,
+      call.inputTokens,
+      call.outputTokens,
+      call.costUsd,
+      Math.round(call.durationMs),
+    ],
+  );
+  if (call.outcome !== 'answered' || !answer) return;
+  await db.query(
+    `INSERT INTO code_roach_llm_answers (organization_id, provider, model, prompt_sha256, replacement, explanation, input_tokens, output_tokens)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+    [project.organizationId, call.provider, call.model, call.promptSha256, answer.replacement, answer.explanation, answer.usage.inputTokens, answer.usage.outputTokens],
+  );
+}
