@@ -17,6 +17,10 @@ export interface Metrics {
   readonly jobDuration: Histogram<'queue'>;
   readonly crawlDuration: Histogram<'queue'>;
   readonly findings: Counter<'kind'>;
+  /** Generated fixes (issue 15): calls by outcome, tokens by kind, and USD spent. */
+  readonly llmCalls: Counter<'outcome'>;
+  readonly llmTokens: Counter<'kind'>;
+  readonly llmCost: Counter;
 }
 
 /** `queue`: whose depth the queue_depth gauge reports at each scrape (omitted: no gauge). */
@@ -63,7 +67,22 @@ export function createMetrics(options: { queue?: JobQueue; processMetrics?: bool
       registers: [registry],
     }),
     findings: new Counter({ name: 'roach_findings_total', help: 'Issues reported by crawls: open after the crawl, resolved by it.', labelNames: ['kind'], registers: [registry] }),
+    llmCalls: new Counter({ name: 'roach_llm_calls_total', help: 'Calls for generated fixes by outcome: asked (answered or failed), answered from kept answers, failed.', labelNames: ['outcome'], registers: [registry] }),
+    llmTokens: new Counter({ name: 'roach_llm_tokens_total', help: 'Tokens of calls for generated fixes, by kind (input: prompt, output: completion).', labelNames: ['kind'], registers: [registry] }),
+    llmCost: new Counter({ name: 'roach_llm_cost_usd_total', help: 'USD spent on calls for generated fixes (calls of models without a known price count 0).', registers: [registry] }),
   };
+}
+
+/** A crawl's calls for generated fixes, added to the counters. */
+function countLlm(metrics: Metrics, llm: unknown): void {
+  if (llm === null || typeof llm !== 'object') return;
+  const stats = llm as Partial<Record<'calls' | 'cached' | 'failed' | 'inputTokens' | 'outputTokens' | 'costUsd', number>>;
+  metrics.llmCalls.inc({ outcome: 'asked' }, stats.calls ?? 0);
+  metrics.llmCalls.inc({ outcome: 'cached' }, stats.cached ?? 0);
+  metrics.llmCalls.inc({ outcome: 'failed' }, stats.failed ?? 0);
+  metrics.llmTokens.inc({ kind: 'input' }, stats.inputTokens ?? 0);
+  metrics.llmTokens.inc({ kind: 'output' }, stats.outputTokens ?? 0);
+  metrics.llmCost.inc(stats.costUsd ?? 0);
 }
 
 /** Counts every job (completed/failed, run time) and, for crawls, their duration and issue counts. */
@@ -80,6 +99,7 @@ export function instrumentJobHandlers(handlers: JobHandlers, metrics: Metrics): 
         const open = (result.openIssues as { total?: unknown } | undefined)?.total;
         if (typeof open === 'number') metrics.findings.inc({ kind: 'open' }, open);
         if (typeof result.resolvedIssues === 'number') metrics.findings.inc({ kind: 'resolved' }, result.resolvedIssues);
+        countLlm(metrics, result.llm);
         return result;
       } catch (error) {
         metrics.jobs.inc({ queue: kind, outcome: 'failed' });

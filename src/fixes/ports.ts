@@ -210,3 +210,15 @@ export interface GeneratedFixStore {
   /** Records a call; an answered one's answer is kept for the next identical prompt. */
   recordLlmCall(project: ProjectRef, call: LlmCallRecord, answer: GeneratedFix | null): Promise<void>;
 }
+
+/** What generated fixes cost, in one scope: calls asked, answered from kept answers, failed, tokens and USD. */
+export interface LlmSpend {
+  readonly calls: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  /** Calls whose price is unknown (a model not in the table, no token counts). */
+  readonly unpriced: number;
+}

@@ -119,6 +119,7 @@ async function crawlJob(
     resolvedIssues: report.resolvedIssues,
     fixes: decisions,
     validationCommands: report.validationCommands ?? null,
+    llm: report.llm ?? null,
   };
 }
 

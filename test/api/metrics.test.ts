@@ -59,7 +59,12 @@ describe('Prometheus metrics', () => {
     const metrics = createMetrics({ processMetrics: false });
     const handlers = instrumentJobHandlers(
       {
-        'codebase-crawl': async () => ({ durationMs: 1500, openIssues: { total: 7 }, resolvedIssues: 2 }),
+        'codebase-crawl': async () => ({
+          durationMs: 1500,
+          openIssues: { total: 7 },
+          resolvedIssues: 2,
+          llm: { model: 'openai:gpt-4o-mini', calls: 3, cached: 2, failed: 1, inputTokens: 1200, outputTokens: 90, costUsd: 0.25, unpriced: 0 },
+        }),
         notifications: async () => {
           throw new Error('receiver down');
         },
@@ -75,6 +80,11 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('roach_crawl_duration_seconds_sum{queue="codebase-crawl"} 1.5');
     expect(text).toContain('roach_findings_total{kind="open"} 7');
     expect(text).toContain('roach_findings_total{kind="resolved"} 2');
+    expect(text).toContain('roach_llm_calls_total{outcome="asked"} 3');
+    expect(text).toContain('roach_llm_calls_total{outcome="cached"} 2');
+    expect(text).toContain('roach_llm_calls_total{outcome="failed"} 1');
+    expect(text).toContain('roach_llm_tokens_total{kind="input"} 1200');
+    expect(text).toContain('roach_llm_cost_usd_total 0.25');
   });
 
   it('is served by roach worker on its own internal listener (--metrics-port), token-protected', async () => {

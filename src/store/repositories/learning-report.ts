@@ -7,6 +7,7 @@ import type { AppliedFixFile, LearningReport, PatternLine } from '../../learning
 import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { IN_SCOPE, scopeTallies, sharesPatterns } from './learning.js';
+import { llmSpend } from './llm-calls.js';
 
 /**
  * Reliability tables per strategy. Only decided fixes count: a fix that failed validation was scored
@@ -68,6 +69,7 @@ export async function learningReport(db: SqlClient, project: ProjectRef, limit: 
     outcomes: outcomes.map((row) => ({ strategy: row.strategy, outcome: row.outcome, count: Number(row.n) })),
     calibration: await calibration(db, project),
     history,
+    generatedFixes: await llmSpend(db, project),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ProjectRef } from '../../domain/project-ref.js';
-import type { GeneratedFix, LlmCallRecord, PromptKey } from '../../fixes/ports.js';
+import type { GeneratedFix, LlmCallRecord, LlmSpend, PromptKey } from '../../fixes/ports.js';
 import type { SqlClient } from '../sql.js';
 
 /** The answer kept for an identical prompt in the organization (issue 15 point 5). */
@@ -40,4 +40,29 @@ export async function recordLlmCall(db: SqlClient, project: ProjectRef, call: Ll
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
     [project.organizationId, call.provider, call.model, call.promptSha256, answer.replacement, answer.explanation, answer.usage.inputTokens, answer.usage.outputTokens],
   );
+}
+
+const SPEND_COLUMNS = `count(*) FILTER (WHERE outcome <> 'cached') AS calls, count(*) FILTER (WHERE outcome = 'cached') AS cached,
+  count(*) FILTER (WHERE outcome = 'failed') AS failed, coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+  coalesce(sum(cost_usd), 0) AS cost_usd, count(*) FILTER (WHERE outcome = 'answered' AND cost_usd IS NULL) AS unpriced`;
+
+type SpendRow = Record<'calls' | 'cached' | 'failed' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'unpriced', string | number>;
+
+const spendOf = (row: SpendRow | undefined): LlmSpend => ({
+  calls: Number(row?.calls ?? 0),
+  cached: Number(row?.cached ?? 0),
+  failed: Number(row?.failed ?? 0),
+  inputTokens: Number(row?.input_tokens ?? 0),
+  outputTokens: Number(row?.output_tokens ?? 0),
+  costUsd: Number(row?.cost_usd ?? 0),
+  unpriced: Number(row?.unpriced ?? 0),
+});
+
+/** Spending of the project and of its whole organization, optionally within a time range (`roach stats`, analytics). */
+export async function llmSpend(db: SqlClient, project: ProjectRef, range?: { readonly from: string; readonly to: string }): Promise<{ project: LlmSpend; organization: LlmSpend }> {
+  const window = range ? 'AND created_at >= $3::timestamptz AND created_at < $4::timestamptz' : '';
+  const params = range ? [range.from, range.to] : [];
+  const [mine] = await db.query<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM code_roach_llm_calls WHERE organization_id = $1 AND project_id = $2 ${window}`, [project.organizationId, project.projectId, ...params]);
+  const [all] = await db.query<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM code_roach_llm_calls WHERE organization_id = $1 AND $2::uuid IS NOT NULL ${window}`, [project.organizationId, project.projectId, ...params]);
+  return { project: spendOf(mine), organization: spendOf(all) };
 }
