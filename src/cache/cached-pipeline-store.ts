@@ -126,6 +126,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     insertFixes: (project, fixes) => store.insertFixes(project, fixes),
     keptAnswer: (project, key) => store.keptAnswer(project, key),
     recordLlmCall: (project, call, answer) => store.recordLlmCall(project, call, answer),
+    approvedFixDiffs: (project, fingerprint, limit) => store.approvedFixDiffs(project, fingerprint, limit),
     rebaseFix: (project, fixId, files, diff) => store.rebaseFix(project, fixId, files, diff),
     supersedePendingFixes: (project, files) => store.supersedePendingFixes(project, files),
     getFix: (project, fixId) => store.getFix(project, fixId),

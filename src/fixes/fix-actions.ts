@@ -15,8 +15,8 @@ import { decodeSource, encodeSource, NEW_FILE_INFO, withFileEol } from '../io/so
 import { writeChange } from './write-fix.js';
 import type { FileChange } from './write-fix.js';
 
-/** Status reason of fixes a human approved; learning reads only these as human evidence. */
-export const APPROVED_IN_REVIEW = 'approved in review';
+import { APPROVED_IN_REVIEW } from './ports.js';
+export { APPROVED_IN_REVIEW } from './ports.js';
 
 /** A fix action's store, project and root; `S` lets a caller keep its wider store type (a crawl's, learning's). */
 export interface FixActionDeps<S extends FixStore = FixStore> {

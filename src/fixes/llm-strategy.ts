@@ -31,6 +31,8 @@ export interface LlmStrategyDeps {
   readonly store?: GeneratedFixStore;
   /** What one crawl may spend on calls, in USD; absent: no limit. */
   readonly budgetUsd?: number;
+  /** The project's declared languages and frameworks with versions, one fact per line (crawl/project-stack.ts). */
+  readonly projectStack?: readonly string[];
   /** Told each finding left without a generated fix for a reason (a failed call, the budget, the breaker). */
   readonly onFailure?: (finding: Finding, message: string) => void;
 }
@@ -82,13 +84,32 @@ function describeTrace(finding: Finding): string | null {
   return `Untrusted data flows: ${steps.join(' -> ')} -> the reported line.`;
 }
 
-/** The request for one finding: the issue, the rule's documentation, the file's imports, the unit. */
-export function fixRequestFor(finding: Finding, brief: RuleBrief | null, source: string, unit: EnclosingUnit): FixRequest {
+/** Approved fixes shown as examples at most, and the characters of each diff. */
+export const MAX_EXAMPLES = 3;
+const MAX_EXAMPLE_CHARS = 2_000;
+
+/** What the prompt adds about the project: its stack, and how its reviewers fixed the same pattern before. */
+export interface ProjectContext {
+  readonly stack: readonly string[];
+  readonly examples: readonly string[];
+}
+
+function contextLines(context: ProjectContext): string[] {
+  const examples = context.examples.map((diff) => (diff.length > MAX_EXAMPLE_CHARS ? `${diff.slice(0, MAX_EXAMPLE_CHARS)}\n[cut]` : diff));
+  return [
+    ...(context.stack.length > 0 ? ['The project declares:', ...context.stack.map((line) => `- ${line}`)] : []),
+    ...(examples.length > 0 ? ['How reviewers of this repository fixed the same issue before (follow their way):', ...examples] : []),
+  ];
+}
+
+/** The request for one finding: the issue, the rule's documentation, the project, the file's imports, the unit. */
+export function fixRequestFor(finding: Finding, brief: RuleBrief | null, source: string, unit: EnclosingUnit, context: ProjectContext = { stack: [], examples: [] }): FixRequest {
   const lines = [
     `Issue: ${finding.ruleId}${finding.cwe ? ` (CWE-${finding.cwe})` : ''}, ${finding.severity} ${finding.category}.`,
     `Message: ${finding.message}`,
     ...(brief && brief.rationale ? [`Why it matters: ${brief.rationale}`] : []),
     ...(describeTrace(finding) ? [describeTrace(finding) as string] : []),
+    ...contextLines(context),
     `File: ${finding.file} (${finding.language}), lines ${finding.range.startLine + 1}-${finding.range.endLine + 1} marked with >.`,
     ...(unit.imports.length > 0 ? ['Imports of the file:', ...unit.imports] : []),
     `The ${unit.kind} to rewrite (the numbers and markers are not part of the code; answer without them):`,
@@ -199,7 +220,9 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
       if (finding.language === 'text') return null;
       const unit = enclosingUnitOf(source, finding.language, finding.range.startOffset, finding.range.endOffset);
       if (!unit) return null;
-      const answer = await run.answer(context, fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit));
+      const examples = context.project && deps.store ? await deps.store.approvedFixDiffs(context.project, finding.patternFingerprint, MAX_EXAMPLES) : [];
+      const request = fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit, { stack: deps.projectStack ?? [], examples });
+      const answer = await run.answer(context, request);
       return answer ? proposalOf(finding, unit, answer) : null;
     },
   };

@@ -16,6 +16,11 @@ export type FixStatus =
   | 'failed_apply'
   | 'superseded';
 
+/** Status reason of fixes a human approved as proposed; learning reads only approvals as human evidence. */
+export const APPROVED_IN_REVIEW = 'approved in review';
+/** Status reason of fixes a reviewer edited by hand and then approved (their version is the fix). */
+export const EDITED_IN_REVIEW = 'edited and approved in review';
+
 export interface FixFileRecord {
   readonly path: string;
   /** Empty for a file the fix creates. */
@@ -209,6 +214,8 @@ export interface GeneratedFixStore {
   keptAnswer(project: ProjectRef, key: PromptKey): Promise<GeneratedFix | null>;
   /** Records a call; an answered one's answer is kept for the next identical prompt. */
   recordLlmCall(project: ProjectRef, call: LlmCallRecord, answer: GeneratedFix | null): Promise<void>;
+  /** Diffs of the project's fixes of this pattern that a reviewer approved (as proposed or edited), newest first. */
+  approvedFixDiffs(project: ProjectRef, patternFingerprint: string, limit: number): Promise<string[]>;
 }
 
 /** What generated fixes cost, in one scope: calls asked, answered from kept answers, failed, tokens and USD. */

@@ -13,8 +13,8 @@ import { decodeSource } from '../io/source-file.js';
 import { unifiedDiff } from '../fixes/unified-diff.js';
 import { readProjectFile } from '../io/project-file.js';
 
-/** Status reason of fixes a reviewer rewrote by hand before approving; learning reads them as human fixes. */
-export const EDITED_IN_REVIEW = 'edited and approved in review';
+import { EDITED_IN_REVIEW } from '../fixes/ports.js';
+export { EDITED_IN_REVIEW } from '../fixes/ports.js';
 
 /** The one edit turning `before` into `after`: everything between their common prefix and suffix. */
 function spanEdit(file: string, before: string, after: string): Edit {

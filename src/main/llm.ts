@@ -27,6 +27,7 @@ export function llmStrategyFor(
   setup: LlmSetup,
   rules: readonly CompiledRule[],
   store: GeneratedFixStore,
+  projectStack: readonly string[],
   onStatus?: (message: string) => void,
 ): FixStrategy & { stats(): LlmStats } {
   const briefs = new Map<string, RuleBrief>(rules.map((rule) => [rule.definition.id, { message: rule.definition.message, rationale: rule.definition.doc.rationale, cwe: rule.definition.cwe ?? null }]));
@@ -34,6 +35,7 @@ export function llmStrategyFor(
     generator: setup.generator,
     ruleBrief: (ruleId) => briefs.get(ruleId) ?? null,
     store,
+    projectStack,
     ...(setup.budgetUsdPerCrawl !== null ? { budgetUsd: setup.budgetUsdPerCrawl } : {}),
     onFailure: (finding, message) => onStatus?.(`no generated fix for ${finding.ruleId} at ${finding.file}:${finding.range.startLine + 1}: ${message}`),
   });

@@ -55,6 +55,7 @@ export function createPipelineStore(db: SqlClient): PipelineStore {
     insertFixes: (project, list) => as(project, (tx) => fixes.insertFixes(tx, project, list)),
     keptAnswer: (project, key) => as(project, (tx) => llmCalls.keptAnswer(tx, project, key)),
     recordLlmCall: (project, call, answer) => as(project, (tx) => llmCalls.recordLlmCall(tx, project, call, answer)),
+    approvedFixDiffs: (project, fingerprint, limit) => as(project, (tx) => llmCalls.approvedFixDiffs(tx, project, fingerprint, limit)),
     rebaseFix: (project, fixId, files, diff) => as(project, (tx) => fixes.rebaseFix(tx, project, fixId, files, diff)),
     supersedePendingFixes: (project, files) => as(project, (tx) => fixes.supersedePendingFixes(tx, project, files)),
     getFix: (project, fixId) => as(project, (tx) => fixes.getFix(tx, project, fixId)),

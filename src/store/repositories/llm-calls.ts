@@ -1,6 +1,10 @@
 import type { ProjectRef } from '../../domain/project-ref.js';
 import type { GeneratedFix, LlmCallRecord, LlmSpend, PromptKey } from '../../fixes/ports.js';
 import type { SqlClient } from '../sql.js';
+import { APPROVED_IN_REVIEW, EDITED_IN_REVIEW } from '../../fixes/ports.js';
+
+/** How a fix a reviewer approved ended (as proposed, or as they edited it). */
+const APPROVED_REASONS = [APPROVED_IN_REVIEW, EDITED_IN_REVIEW];
 
 /** The answer kept for an identical prompt in the organization (issue 15 point 5). */
 export async function keptAnswer(db: SqlClient, project: ProjectRef, key: PromptKey): Promise<GeneratedFix | null> {
@@ -65,4 +69,15 @@ export async function llmSpend(db: SqlClient, project: ProjectRef, range?: { rea
   const [mine] = await db.query<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM code_roach_llm_calls WHERE organization_id = $1 AND project_id = $2 ${window}`, [project.organizationId, project.projectId, ...params]);
   const [all] = await db.query<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM code_roach_llm_calls WHERE organization_id = $1 AND $2::uuid IS NOT NULL ${window}`, [project.organizationId, project.projectId, ...params]);
   return { project: spendOf(mine), organization: spendOf(all) };
+}
+
+/** Diffs of approved fixes of a pattern in the project, newest first: how this repository fixed it before. */
+export async function approvedFixDiffs(db: SqlClient, project: ProjectRef, patternFingerprint: string, limit: number): Promise<string[]> {
+  const rows = await db.query<{ diff: string }>(
+    `SELECT diff FROM fixes
+     WHERE project_id = $1 AND pattern_fingerprint = $2 AND status = 'applied' AND status_reason = ANY($3::text[])
+     ORDER BY decided_at DESC NULLS LAST, id LIMIT $4`,
+    [project.projectId, patternFingerprint, APPROVED_REASONS, limit],
+  );
+  return rows.map((row) => row.diff);
 }
