@@ -22,6 +22,8 @@ export interface LlmSettings {
   readonly maxRetries: number;
   /** What one crawl may spend on calls, in USD (ROACH_LLM_BUDGET_USD); null: no limit. */
   readonly budgetUsdPerCrawl: number | null;
+  /** Calls a crawl has in flight at once (ROACH_LLM_CONCURRENCY). */
+  readonly concurrency: number;
 }
 
 /** Where each provider's key is read from. */
@@ -52,6 +54,7 @@ const LlmEnvironmentSchema = z.object({
   ROACH_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
+  ROACH_LLM_CONCURRENCY: wholeNumber('ROACH_LLM_CONCURRENCY', 4, 1, 32),
   ROACH_LLM_BUDGET_USD: z
     .string()
     .optional()
@@ -80,6 +83,7 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     ROACH_LLM_TIMEOUT_MS: env.ROACH_LLM_TIMEOUT_MS,
     ROACH_LLM_MAX_RETRIES: env.ROACH_LLM_MAX_RETRIES,
     ROACH_LLM_BUDGET_USD: env.ROACH_LLM_BUDGET_USD,
+    ROACH_LLM_CONCURRENCY: env.ROACH_LLM_CONCURRENCY,
   });
   if (!parsed.success) return fail(describeZodError(parsed.error));
   const e = parsed.data;
@@ -98,5 +102,6 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     timeoutMs: e.ROACH_LLM_TIMEOUT_MS,
     maxRetries: e.ROACH_LLM_MAX_RETRIES,
     budgetUsdPerCrawl: e.ROACH_LLM_BUDGET_USD,
+    concurrency: e.ROACH_LLM_CONCURRENCY,
   });
 }

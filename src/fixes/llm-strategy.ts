@@ -29,8 +29,10 @@ export interface LlmStrategyDeps {
   readonly ruleBrief: (ruleId: string) => RuleBrief | null;
   /** Where answers are kept and calls recorded; absent: every prompt is asked, nothing is recorded. */
   readonly store?: GeneratedFixStore;
-  /** What one crawl may spend on calls, in USD; absent: no limit. */
+  /** What one crawl may spend on calls, in USD; absent: no limit. Calls in flight when it is reached still end. */
   readonly budgetUsd?: number;
+  /** Calls in flight at once; absent: one. */
+  readonly concurrency?: number;
   /** The project's declared languages and frameworks with versions, one fact per line (crawl/project-stack.ts). */
   readonly projectStack?: readonly string[];
   /** Told each finding left without a generated fix for a reason (a failed call, the budget, the breaker). */
@@ -214,6 +216,7 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
   const run = new LlmRun(deps);
   return {
     name: 'llm',
+    concurrency: deps.concurrency ?? 1,
     stats: () => ({ ...run.stats }),
     propose: async (context) => {
       const { finding, source } = context;

@@ -14,6 +14,7 @@ import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats } from './ports.js';
 import type { ValidationStep } from '../validation/ports.js';
 import { encodeSource, withFileEol } from '../io/source-file.js';
+import pLimit from 'p-limit';
 import { unifiedDiff, unifiedDiffOfEdits } from './unified-diff.js';
 import { CompanionFiles } from './companion-files.js';
 import type { CompanionChange } from './companion-files.js';
@@ -169,18 +170,22 @@ async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles
   const ordered = [...sources.values()]
     .flatMap((source) => source.findings)
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.file.localeCompare(b.file) || a.range.startOffset - b.range.startOffset);
-  for (const finding of ordered) {
-    const issueId = issueIds.get(finding.fingerprint);
-    const source = sources.get(finding.file);
-    if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) continue;
-    const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint), project, crawlId: input.crawlId });
-    // a fix whose second file cannot take its lines (binary, a directory) is not the fix the rule meant
-    if (!proposal || (proposal.companions && !(await companions.changesFor(proposal.companions)))) {
-      declined++;
-      continue;
-    }
-    const edits = proposal.edits.map((edit) => ({ ...edit, text: withFileEol(edit.text, source.info) }));
-    proposals.push({ id: String(proposals.length), finding, issueId, ...proposal, edits, steps: [], verdict: 'unchecked', confidence: 0 });
+  // proposals are asked for in parallel as far as the strategies allow, and kept in the order above
+  const limit = pLimit(Math.max(1, ...options.strategies.map((strategy) => strategy.concurrency ?? 1)));
+  const asked = ordered.map((finding) =>
+    limit(async () => {
+      const issueId = issueIds.get(finding.fingerprint);
+      const source = sources.get(finding.file);
+      if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) return null;
+      const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint), project, crawlId: input.crawlId });
+      // a fix whose second file cannot take its lines (binary, a directory) is not the fix the rule meant
+      if (!proposal || (proposal.companions && !(await companions.changesFor(proposal.companions)))) return 'declined' as const;
+      return { finding, issueId, proposal, edits: proposal.edits.map((edit) => ({ ...edit, text: withFileEol(edit.text, source.info) })) };
+    }),
+  );
+  for (const result of await Promise.all(asked)) {
+    if (result === 'declined') declined++;
+    else if (result) proposals.push({ id: String(proposals.length), finding: result.finding, issueId: result.issueId, ...result.proposal, edits: result.edits, steps: [], verdict: 'unchecked', confidence: 0 });
   }
   return { proposals, declined };
 }

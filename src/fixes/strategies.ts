@@ -34,6 +34,8 @@ export interface StrategyContext {
  */
 export interface FixStrategy {
   readonly name: StrategyName;
+  /** Proposals it can make at once (a remote model answers calls in parallel); absent: one at a time. */
+  readonly concurrency?: number;
   propose(context: StrategyContext): Promise<FixProposal | null> | FixProposal | null;
 }
 

@@ -11,10 +11,11 @@ import { createFixGenerator } from '../integrations/llm/fix-generator.js';
 export interface LlmSetup {
   readonly generator: FixGenerator;
   readonly budgetUsdPerCrawl: number | null;
+  readonly concurrency: number;
 }
 
 export function llmSetupOf(settings: LlmSettings | null): LlmSetup | null {
-  return settings ? { generator: createFixGenerator(settings), budgetUsdPerCrawl: settings.budgetUsdPerCrawl } : null;
+  return settings ? { generator: createFixGenerator(settings), budgetUsdPerCrawl: settings.budgetUsdPerCrawl, concurrency: settings.concurrency } : null;
 }
 
 /** The setup the environment names (ROACH_LLM_PROVIDER...); null: generated fixes are off. */
@@ -36,6 +37,7 @@ export function llmStrategyFor(
     ruleBrief: (ruleId) => briefs.get(ruleId) ?? null,
     store,
     projectStack,
+    concurrency: setup.concurrency,
     ...(setup.budgetUsdPerCrawl !== null ? { budgetUsd: setup.budgetUsdPerCrawl } : {}),
     onFailure: (finding, message) => onStatus?.(`no generated fix for ${finding.ruleId} at ${finding.file}:${finding.range.startLine + 1}: ${message}`),
   });

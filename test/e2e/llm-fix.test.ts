@@ -90,7 +90,7 @@ app.get('/logout', (req, res) => {
 });
 `;
       const dir = await tempTree('roach-llm-', { 'src/login.js': two });
-      const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'gpt-4o-mini', ROACH_LLM_BUDGET_USD: '0.0001' };
+      const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'gpt-4o-mini', ROACH_LLM_BUDGET_USD: '0.0001', ROACH_LLM_CONCURRENCY: '1' };
       const result = await roach(['crawl', dir, '--format', 'json', '--data-dir', await tempDir('roach-llm-data-')], { env });
       expect(result.stderr).toContain('no generated fix for js/no-open-redirect at src/login.js:9: not asked: budget reached: 0.0001 USD per crawl');
       expect(stub.requests).toHaveLength(1);
@@ -136,6 +136,22 @@ app.get('/logout', (req, res) => {
       const bodies = stub.requests.map((r) => JSON.stringify(r.body)).join('\n');
       for (const secret of planted) expect(bodies).not.toContain(secret);
       expect(bodies).not.toContain('src/admin.js');
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('has up to ROACH_LLM_CONCURRENCY calls in flight, and keeps the fixes in the order of the findings', async () => {
+    const stub = await startLlmStub(() => ({ delayMs: 1500, json: chatCompletion(JSON.stringify({ replacement: FIXED_HANDLER, explanation: 'Home instead.' })) }));
+    try {
+      const files = Object.fromEntries(['a', 'b', 'c', 'd'].map((name) => [`src/${name}.js`, LOGIN]));
+      const dir = await tempTree('roach-llm-', files);
+      const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'stub-coder', ROACH_LLM_CONCURRENCY: '3' };
+      const result = await roach(['crawl', dir, '--format', 'json', '--no-progress', '--data-dir', await tempDir('roach-llm-data-')], { env });
+      const report = JSON.parse(result.stdout) as { fixes: { file: string; strategy: string }[] };
+      // four files, four prompts (each names its file); the fourth waits for a free slot
+      expect(report.fixes.map((f) => f.file)).toEqual(['src/a.js', 'src/b.js', 'src/c.js', 'src/d.js']);
+      expect(stub.maxInFlight()).toBe(3);
     } finally {
       await stub.close();
     }

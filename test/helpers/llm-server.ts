@@ -15,11 +15,15 @@ export interface StubAnswer {
   readonly headers?: Record<string, string>;
   readonly json?: unknown;
   readonly text?: string;
+  /** Answer this much later (requests in flight meanwhile are counted). */
+  readonly delayMs?: number;
 }
 
 export interface LlmStub {
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
+  /** The most requests it was answering at once. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export interface LlmStub {
  */
 export async function startLlmStub(answer: (request: RecordedRequest) => StubAnswer): Promise<LlmStub> {
   const requests: RecordedRequest[] = [];
+  let inFlight = 0;
+  let most = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -36,8 +42,13 @@ export async function startLlmStub(answer: (request: RecordedRequest) => StubAns
       const request = { path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
       requests.push(request);
       const reply = answer(request);
-      res.writeHead(reply.status ?? 200, { 'content-type': reply.text !== undefined ? 'text/plain' : 'application/json', ...reply.headers });
-      res.end(reply.text ?? JSON.stringify(reply.json ?? {}));
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(reply.status ?? 200, { 'content-type': reply.text !== undefined ? 'text/plain' : 'application/json', ...reply.headers });
+        res.end(reply.text ?? JSON.stringify(reply.json ?? {}));
+      }, reply.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,6 +56,7 @@ export async function startLlmStub(answer: (request: RecordedRequest) => StubAns
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    maxInFlight: () => most,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
