@@ -1,5 +1,5 @@
 import type { FileState, PipelineStore } from '../crawl/ports.js';
-import type { PatternStats } from '../fixes/ports.js';
+import type { GeneratedFix, PatternStats, PromptKey } from '../fixes/ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { Cache } from './cache.js';
 import { CACHE_TTL_SECONDS, cacheKeys } from './keys.js';
@@ -46,6 +46,7 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
   }
 
   const fileStatesKey = (project: ProjectRef): string[] => [cacheKeys.fileStates(project.projectId)];
+  const llmAnswerKey = (project: ProjectRef, key: PromptKey): string => cacheKeys.llmAnswer(project.organizationId, key.provider, key.model, key.promptSha256);
   const openIssuesKey = (project: ProjectRef): string[] => [cacheKeys.openIssues(project.projectId)];
   const patternKey = (project: ProjectRef, fingerprint: string): string => cacheKeys.pattern(project.organizationId, project.projectId, fingerprint);
 
@@ -124,8 +125,20 @@ export function withCache(store: PipelineStore, cache: Cache): PipelineStore {
     issuesHavingFixes: (project) => store.issuesHavingFixes(project),
     insertFix: (project, fix) => store.insertFix(project, fix),
     insertFixes: (project, fixes) => store.insertFixes(project, fixes),
-    keptAnswer: (project, key) => store.keptAnswer(project, key),
-    recordLlmCall: (project, call, answer) => store.recordLlmCall(project, call, answer),
+    // Kept answers never change once stored: one found is cached for every worker; none found is not, so
+    // the answer a concurrent crawl stores is seen at once.
+    keptAnswer: async (project, key) => {
+      const cacheKey = llmAnswerKey(project, key);
+      const cached = await quietly<GeneratedFix | undefined>(undefined, () => cache.get<GeneratedFix>(cacheKey));
+      if (cached !== undefined) return cached;
+      const kept = await store.keptAnswer(project, key);
+      if (kept) await quietly(undefined, () => cache.set(cacheKey, kept, CACHE_TTL_SECONDS.llmAnswer));
+      return kept;
+    },
+    recordLlmCall: async (project, call, answer) => {
+      await store.recordLlmCall(project, call, answer);
+      if (call.outcome === 'answered' && answer) await quietly(undefined, () => cache.set(llmAnswerKey(project, call), answer, CACHE_TTL_SECONDS.llmAnswer));
+    },
     approvedFixDiffs: (project, fingerprint, limit) => store.approvedFixDiffs(project, fingerprint, limit),
     rebaseFix: (project, fixId, files, diff) => store.rebaseFix(project, fixId, files, diff),
     supersedePendingFixes: (project, files) => store.supersedePendingFixes(project, files),

@@ -13,6 +13,8 @@ export const CACHE_TTL_SECONDS = Object.freeze({
   apiKey: 60,
   /** Which organization owns a project: it never changes. */
   projectOrganization: 60 * 60,
+  /** A model's kept answer to a prompt: it never changes once stored. */
+  llmAnswer: 24 * 60 * 60,
 } as const);
 
 /**
@@ -40,6 +42,9 @@ export const cacheKeys = Object.freeze({
   apiKeys: 'roach:apikey:',
   apiKey: (keyHash: string): string => `roach:apikey:${segment(keyHash)}`,
   projectOrganization: (projectId: string): string => `roach:projectorg:${segment(projectId)}`,
+  /** A generated fix's kept answer, per organization, provider, model and prompt hash (issue 15). */
+  llmAnswer: (organizationId: string, provider: string, model: string, promptSha256: string): string =>
+    `roach:llm:${segment(organizationId)}:${segment(provider)}:${segment(model)}:${segment(promptSha256)}`,
   /** `windowStart` identifies the fixed window (e.g. epoch minute), so each window counts afresh. */
   rateLimit: (subject: string, routeClass: string, windowStart: number): string =>
     `roach:ratelimit:${segment(subject)}:${segment(routeClass)}:${segment(windowStart)}`,

@@ -102,6 +102,19 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
     crawl = await store.startCrawl(project, {});
   });
 
+  it.skipIf(skip)("serves a model's kept answer from the cache once found or stored, and asks the database again while there is none", async () => {
+    const key = { provider: 'openai-compatible', model: `m-${suffix}`, promptSha256: 'a'.repeat(64) };
+    expect(await store.keptAnswer(project, key)).toBeNull();
+    expect(await store.keptAnswer(project, key)).toBeNull();
+    expect(reads('keptAnswer')).toHaveLength(2);
+    const answer = { replacement: 'f()', explanation: 'why', usage: { inputTokens: 10, outputTokens: 2 } };
+    const call = { ...key, crawlId: crawl, ruleId: 'js/no-eval', outcome: 'answered' as const, detail: null, inputTokens: 10, outputTokens: 2, costUsd: null, durationMs: 5 };
+    await store.recordLlmCall(project, call, answer);
+    expect(await store.keptAnswer(project, key)).toEqual(answer);
+    expect(await store.keptAnswer(project, key)).toEqual(answer);
+    expect(reads('keptAnswer')).toHaveLength(caching ? 2 : 4);
+  });
+
   it.skipIf(skip)('serves file states from the cache until they are saved or forgotten', async () => {
     await store.saveFileStates(project, crawl, [state('a.js', 'aa'), state('b.js', 'bb')]);
     const first = await store.fileStates(project);

@@ -3,7 +3,7 @@ import { CACHE_TTL_SECONDS, cacheKeys } from '../../src/cache/keys.js';
 
 describe('cache keys', () => {
   it('keeps the lifetimes of the product spec, frozen', () => {
-    expect(CACHE_TTL_SECONDS).toEqual({ fileHashes: 86_400, patterns: 3_600, issues: 3_600, session: 1_800, rateLimit: 60, apiKey: 60, projectOrganization: 3_600 });
+    expect(CACHE_TTL_SECONDS).toEqual({ fileHashes: 86_400, patterns: 3_600, issues: 3_600, session: 1_800, rateLimit: 60, apiKey: 60, projectOrganization: 3_600, llmAnswer: 86_400 });
     expect(Object.isFrozen(CACHE_TTL_SECONDS)).toBe(true);
   });
 
