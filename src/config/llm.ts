@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RoachError } from '../domain/errors.js';
 import { describeZodError } from '../domain/describe-zod-error.js';
+import type { ModelPrice } from '../domain/llm-prices.js';
 
 /**
  * Generated fixes (issue 15) are off unless ROACH_LLM_PROVIDER names a provider. The key comes from the
@@ -24,6 +25,11 @@ export interface LlmSettings {
   readonly budgetUsdPerCrawl: number | null;
   /** Calls a crawl has in flight at once (ROACH_LLM_CONCURRENCY). */
   readonly concurrency: number;
+  /**
+   * The model's price in USD per million prompt and completion tokens (ROACH_LLM_PRICE, "input,output"),
+   * over the built-in table (a negotiated rate, a model the table lacks); null: the table's.
+   */
+  readonly price: ModelPrice | null;
 }
 
 /** Where each provider's key is read from. */
@@ -55,6 +61,18 @@ const LlmEnvironmentSchema = z.object({
   ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
   ROACH_LLM_CONCURRENCY: wholeNumber('ROACH_LLM_CONCURRENCY', 4, 1, 32),
+  ROACH_LLM_PRICE: z
+    .string()
+    .optional()
+    .transform((value, context): ModelPrice | null => {
+      if (value === undefined || value.trim() === '') return null;
+      const [input, output, ...rest] = value.split(',').map((part) => Number(part.trim()));
+      if (input === undefined || output === undefined || rest.length > 0 || !Number.isFinite(input) || !Number.isFinite(output) || input < 0 || output < 0) {
+        context.addIssue({ code: 'custom', message: `ROACH_LLM_PRICE must be "input,output" in USD per million tokens (such as 0.15,0.60), got "${value}"` });
+        return z.NEVER;
+      }
+      return { inputPerMillion: input, outputPerMillion: output };
+    }),
   ROACH_LLM_BUDGET_USD: z
     .string()
     .optional()
@@ -84,6 +102,7 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     ROACH_LLM_MAX_RETRIES: env.ROACH_LLM_MAX_RETRIES,
     ROACH_LLM_BUDGET_USD: env.ROACH_LLM_BUDGET_USD,
     ROACH_LLM_CONCURRENCY: env.ROACH_LLM_CONCURRENCY,
+    ROACH_LLM_PRICE: env.ROACH_LLM_PRICE,
   });
   if (!parsed.success) return fail(describeZodError(parsed.error));
   const e = parsed.data;
@@ -103,5 +122,6 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     maxRetries: e.ROACH_LLM_MAX_RETRIES,
     budgetUsdPerCrawl: e.ROACH_LLM_BUDGET_USD,
     concurrency: e.ROACH_LLM_CONCURRENCY,
+    price: e.ROACH_LLM_PRICE,
   });
 }

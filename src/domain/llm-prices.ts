@@ -29,9 +29,9 @@ export function priceOf(model: string): ModelPrice | null {
   return base ? (PRICES[base] ?? null) : null;
 }
 
-/** USD for one call's tokens; null when the model or the token counts are unknown. */
-export function costOf(model: string, inputTokens: number | null, outputTokens: number | null): number | null {
-  const price = priceOf(model);
+/** USD for one call's tokens at `override` or the table's price; null when the price or the token counts are unknown. */
+export function costOf(model: string, inputTokens: number | null, outputTokens: number | null, override: ModelPrice | null = null): number | null {
+  const price = override ?? priceOf(model);
   if (!price || inputTokens === null || outputTokens === null) return null;
   return (inputTokens * price.inputPerMillion + outputTokens * price.outputPerMillion) / 1_000_000;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../domain/finding.js';
 import { costOf } from '../domain/llm-prices.js';
+import type { ModelPrice } from '../domain/llm-prices.js';
 import { enclosingUnitOf } from '../engine/enclosing-unit.js';
 import type { EnclosingUnit } from '../engine/enclosing-unit.js';
 import type { FixGenerator, FixRequest, GeneratedFix, GeneratedFixStore, LlmCallRecord, PromptKey } from './ports.js';
@@ -33,6 +34,8 @@ export interface LlmStrategyDeps {
   readonly budgetUsd?: number;
   /** Calls in flight at once; absent: one. */
   readonly concurrency?: number;
+  /** The model's price per million tokens when the operator set one; absent: the built-in table's. */
+  readonly price?: ModelPrice;
   /** The project's declared languages and frameworks with versions, one fact per line (crawl/project-stack.ts). */
   readonly projectStack?: readonly string[];
   /** Told each finding left without a generated fix for a reason (a failed call, the budget, the breaker). */
@@ -174,7 +177,7 @@ class LlmRun {
       const answer = await generator.generate(request);
       this.failuresInARow = 0;
       const { inputTokens, outputTokens } = answer.usage;
-      const costUsd = costOf(generator.model, inputTokens, outputTokens);
+      const costUsd = costOf(generator.model, inputTokens, outputTokens, this.deps.price ?? null);
       this.stats.inputTokens += inputTokens ?? 0;
       this.stats.outputTokens += outputTokens ?? 0;
       if (costUsd === null) this.stats.unpriced++;

@@ -12,10 +12,11 @@ export interface LlmSetup {
   readonly generator: FixGenerator;
   readonly budgetUsdPerCrawl: number | null;
   readonly concurrency: number;
+  readonly price: LlmSettings['price'];
 }
 
 export function llmSetupOf(settings: LlmSettings | null): LlmSetup | null {
-  return settings ? { generator: createFixGenerator(settings), budgetUsdPerCrawl: settings.budgetUsdPerCrawl, concurrency: settings.concurrency } : null;
+  return settings ? { generator: createFixGenerator(settings), budgetUsdPerCrawl: settings.budgetUsdPerCrawl, concurrency: settings.concurrency, price: settings.price } : null;
 }
 
 /** The setup the environment names (ROACH_LLM_PROVIDER...); null: generated fixes are off. */
@@ -38,6 +39,7 @@ export function llmStrategyFor(
     store,
     projectStack,
     concurrency: setup.concurrency,
+    ...(setup.price ? { price: setup.price } : {}),
     ...(setup.budgetUsdPerCrawl !== null ? { budgetUsd: setup.budgetUsdPerCrawl } : {}),
     onFailure: (finding, message) => onStatus?.(`no generated fix for ${finding.ruleId} at ${finding.file}:${finding.range.startLine + 1}: ${message}`),
   });

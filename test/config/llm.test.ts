@@ -9,7 +9,7 @@ describe('loadLlmSettings', () => {
 
   it("reads the model, the provider's own key variable, and the limits, frozen", () => {
     const settings = loadLlmSettings({ ROACH_LLM_PROVIDER: 'anthropic', ROACH_LLM_MODEL: 'claude-x', ANTHROPIC_API_KEY: 'key', ROACH_LLM_TIMEOUT_MS: '30000' });
-    expect(settings).toEqual({ provider: 'anthropic', model: 'claude-x', baseUrl: null, apiKey: 'key', timeoutMs: 30_000, maxRetries: 2, budgetUsdPerCrawl: null, concurrency: 4 });
+    expect(settings).toEqual({ provider: 'anthropic', model: 'claude-x', baseUrl: null, apiKey: 'key', timeoutMs: 30_000, maxRetries: 2, budgetUsdPerCrawl: null, concurrency: 4, price: null });
     expect(Object.isFrozen(settings)).toBe(true);
     expect(loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'qwen', ROACH_LLM_BASE_URL: 'http://127.0.0.1:11434/v1' })).toMatchObject({ apiKey: null, baseUrl: 'http://127.0.0.1:11434/v1' });
   });
@@ -21,5 +21,7 @@ describe('loadLlmSettings', () => {
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'google', ROACH_LLM_MODEL: 'g', GOOGLE_GENERATIVE_AI_API_KEY: 'k', ROACH_LLM_MAX_RETRIES: 'many' })).toThrow(/ROACH_LLM_MAX_RETRIES must be a whole number from 0 to 10/);
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'ftp://x' })).toThrow(/ROACH_LLM_BASE_URL/);
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_BUDGET_USD: '-1' })).toThrow(/ROACH_LLM_BUDGET_USD must be an amount in USD/);
+    expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_PRICE: '0.15' })).toThrow(/ROACH_LLM_PRICE must be "input,output"/);
+    expect(loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_PRICE: '0.2, 0.8' })?.price).toEqual({ inputPerMillion: 0.2, outputPerMillion: 0.8 });
   });
 });
