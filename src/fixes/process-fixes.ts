@@ -9,6 +9,7 @@ import { severityRank } from '../domain/severity.js';
 import { applyEdits, planFixes, rebaseEdits } from '../engine/fixer.js';
 import type { RuleSet } from '../engine/rules.js';
 import type { FixSummary } from './fix-summary.js';
+import { replacementsOf } from './fix-summary.js';
 import { applyNewFix } from './fix-actions.js';
 import type { FixActionDeps } from './fix-actions.js';
 import type { NewFix, PatternStats } from './ports.js';
@@ -402,7 +403,8 @@ async function decideFile(
         : `confidence ${candidate.confidence} < threshold ${options.threshold}${testsNote(candidate)}`;
     const companions = (await companionChanges(context, candidate)) ?? [];
     const { fix } = recordOf(crawlId, file, source, candidate, { status: 'pending', reason, edits: rebaseEdits(candidate.edits, applied), before: text, beforeBytes: bytes, companions });
-    deferred.push({ fix, summary: summaryOf(candidate, null, 'queued', reason) });
+    const texts = new Map([[file, text], ...companions.map((c): [string, string] => [c.path, c.before])]);
+    deferred.push({ fix, summary: { ...summaryOf(candidate, null, 'queued', reason), replacements: replacementsOf(fix.edits, texts) } });
   }
   return applied.length > 0 ? { text, bytes, edits: applied } : null;
 }

@@ -1,3 +1,4 @@
+import type { FixSummary } from '../fixes/fix-summary.js';
 import { pathToFileURL } from 'node:url';
 import type { FindingTrace } from '../domain/finding.js';
 import type { CodeRole } from '../domain/code-role.js';
@@ -85,6 +86,16 @@ export interface SarifResult {
    * `codeRole`: the file is test, fixture, example or benchmark code (the rule's `inTests` policy kept it).
    */
   readonly properties?: { readonly engines?: readonly string[]; readonly codeRole?: CodeRole };
+  /** The fix Code Roach proposes and queued for review: what it changes, and why (a generated fix's explanation). */
+  readonly fixes?: readonly SarifFix[];
+}
+
+export interface SarifFix {
+  readonly description: { readonly text: string };
+  readonly artifactChanges: readonly {
+    readonly artifactLocation: { readonly uri: string; readonly uriBaseId: string };
+    readonly replacements: readonly { readonly deletedRegion: SarifRegion; readonly insertedContent: { readonly text: string } }[];
+  }[];
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -181,6 +192,22 @@ function toRegion(finding: ReportedIssue): SarifRegion {
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 
+const fixKey = (ruleId: string, file: string, line: number): string => `${ruleId}\0${file}\0${line}`;
+
+/** A queued fix as SARIF's `fixes`: one artifact change per file it touches. */
+function toSarifFix(fix: FixSummary): SarifFix {
+  const files = [...new Set((fix.replacements ?? []).map((r) => r.file))];
+  return {
+    description: { text: fix.explanation ?? `Proposed ${fix.safety} fix (${fix.strategy}), confidence ${fix.confidence}; waiting for review in Code Roach.` },
+    artifactChanges: files.map((file) => ({
+      artifactLocation: { uri: toUriReference(file), uriBaseId: SRCROOT },
+      replacements: (fix.replacements ?? [])
+        .filter((r) => r.file === file)
+        .map((r) => ({ deletedRegion: { startLine: r.startLine, startColumn: r.startColumn, endLine: r.endLine, endColumn: r.endColumn }, insertedContent: { text: r.text } })),
+    })),
+  };
+}
+
 /** A relative path is a URI reference only once spaces, `#`, `%` and friends are percent-encoded. */
 function toUriReference(posixPath: string): string {
   return posixPath.split('/').map(encodeURIComponent).join('/');
@@ -205,6 +232,10 @@ function codeFlowsOf(finding: ReportedIssue, trace: FindingTrace): SarifCodeFlow
   return [{ message: { text: `Untrusted data from ${trace.source.label}` }, threadFlows: [{ locations }] }];
 }
 
+function fixesOf(fix: FixSummary | undefined): Pick<SarifResult, 'fixes'> {
+  return fix ? { fixes: [toSarifFix(fix)] } : {};
+}
+
 /**
  * Converts a crawl into a SARIF 2.1.0 log that GitHub code scanning accepts, so Code Roach findings show up
  * as code-scanning alerts: stable partial fingerprints let GitHub track an alert across commits, and
@@ -220,6 +251,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
   };
   for (const rule of report.rules) addRule(rule);
   for (const finding of report.findings) if (!indexById.has(finding.ruleId)) addRule(syntheticRule(finding));
+  const queued = new Map(report.fixes.filter((fix) => fix.decision === 'queued' && fix.replacements && fix.replacements.length > 0).map((fix) => [fixKey(fix.ruleId, fix.file, fix.line), fix]));
 
   const results = report.findings.map(
     (finding): SarifResult => ({
@@ -242,6 +274,7 @@ export function toSarif(report: CrawlReport, toolVersion: string): SarifLog {
       ...(finding.trace ? { codeFlows: codeFlowsOf(finding, finding.trace) } : {}),
       ...(finding.baselineState ? { baselineState: finding.baselineState === 'new' ? ('new' as const) : ('unchanged' as const) } : {}),
       ...resultProperties(finding),
+      ...fixesOf(queued.get(fixKey(finding.ruleId, finding.file, finding.range.startLine + 1))),
     }),
   );
 

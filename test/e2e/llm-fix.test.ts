@@ -99,6 +99,21 @@ app.get('/logout', (req, res) => {
     }
   });
 
+  it('puts the queued fix and its explanation on the SARIF result', async () => {
+    const stub = await startLlmStub(() => ({ json: chatCompletion(JSON.stringify({ replacement: FIXED_HANDLER, explanation: 'Home instead of the query string.' })) }));
+    try {
+      const dir = await tempTree('roach-llm-', { 'src/login.js': LOGIN });
+      const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'stub-coder' };
+      const result = await roach(['crawl', dir, '--format', 'sarif', '--no-progress', '--data-dir', await tempDir('roach-llm-data-')], { env });
+      const log = JSON.parse(result.stdout) as { runs: { results: { ruleId: string; fixes?: { description: { text: string }; artifactChanges: { replacements: { deletedRegion: { startLine: number }; insertedContent: { text: string } }[] }[] }[] }[] }[] };
+      const fix = log.runs[0]?.results.find((r) => r.ruleId === 'js/no-open-redirect')?.fixes?.[0];
+      expect(fix?.description.text).toBe('Home instead of the query string.');
+      expect(fix?.artifactChanges[0]?.replacements[0]).toMatchObject({ deletedRegion: { startLine: 4 }, insertedContent: { text: FIXED_HANDLER } });
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('leaves the finding without a fix, and says why, when the provider fails; the crawl goes on', async () => {
     const stub = await startLlmStub(() => ({ status: 500, json: { error: { message: 'model overloaded' } } }));
     try {

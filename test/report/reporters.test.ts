@@ -311,6 +311,31 @@ describe('toSarif', () => {
     expect(log.runs).toHaveLength(1);
   });
 
+  it("gives a result the fix queued for it: its replacements and the reason (a generated fix's explanation)", () => {
+    const base = makeReport();
+    const queued = {
+      ...base.fixes[1],
+      explanation: 'The handler parsed JSON with eval; JSON.parse reads data without running it.',
+      replacements: [{ file: 'src/api/handler.js', startLine: 12, startColumn: 18, endLine: 12, endColumn: 33, text: 'JSON.parse(body)' }],
+    } as CrawlReport['fixes'][number];
+    const withFix = toSarif({ ...base, fixes: [base.fixes[0], queued] as CrawlReport['fixes'] }, '0.1.0');
+    expectValidSarif(withFix);
+    const result = withFix.runs[0]?.results.find((r) => r.ruleId === 'js/no-eval');
+    expect(result?.fixes).toEqual([
+      {
+        description: { text: 'The handler parsed JSON with eval; JSON.parse reads data without running it.' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'src/api/handler.js', uriBaseId: '%SRCROOT%' },
+            replacements: [{ deletedRegion: { startLine: 12, startColumn: 18, endLine: 12, endColumn: 33 }, insertedContent: { text: 'JSON.parse(body)' } }],
+          },
+        ],
+      },
+    ]);
+    // a result without a queued fix (the applied debugger fix) carries none
+    expect(withFix.runs[0]?.results.find((r) => r.ruleId === 'js/no-debugger')?.fixes).toBeUndefined();
+  });
+
   it('describes the tool, the source root and the invocation', () => {
     expect(run?.tool.driver).toMatchObject({
       name: 'Code Roach',
