@@ -164,6 +164,28 @@ function isPreamble(node: SgNode, language: Language): boolean {
   return language === 'python' && kind === 'expression_statement' && node.children().length === 1 && node.child(0)?.kind() === 'string';
 }
 
+/** The module a Python import statement names (`django.utils.html` of `from django.utils.html import x`). */
+function moduleOf(node: SgNode): string | null {
+  if (node.kind() === 'import_from_statement') return node.field('module_name')?.text() ?? null;
+  return node.kind() === 'import_statement' ? (node.field('name')?.text().split(/\s/)[0] ?? null) : null;
+}
+
+/**
+ * Where isort would put a Python `from m import x`: among the file's `from` imports of the same top-level
+ * package, before the first whose module sorts after `m` (else after the last of them); null when the file
+ * imports nothing of that package, so the line goes after its imports.
+ */
+function sortedPlace(imports: readonly SgNode[], wanted: string, file: string, line: string): Edit | null {
+  const module = /^from (\S+) import /.exec(wanted)?.[1];
+  if (!module) return null;
+  const top = module.split('.')[0];
+  const family = imports.filter((node) => node.kind() === 'import_from_statement' && moduleOf(node)?.split('.')[0] === top);
+  const after = family.find((node) => (moduleOf(node) ?? '') > module);
+  if (after) return { file, start: after.range().start.index, end: after.range().start.index, text: `${line}\n` };
+  const last = family[family.length - 1];
+  return last ? { file, start: last.range().end.index, end: last.range().end.index, text: `\n${line}` } : null;
+}
+
 /** Whether a Python `from m import a, b` statement brings in the one name `from m import b` wants. */
 function importsSameName(node: SgNode, wanted: string): boolean {
   const parts = /^from (\S+) import (\w+)$/.exec(wanted);
@@ -187,6 +209,8 @@ function importEditOf(root: SgNode, line: string, file: string, language: Langua
   const wildcard = language === 'java' ? wanted.replace(/\.[A-Za-z_$][\w$]*;$/, '.*;') : null;
   if (imports.some((node) => normalized(node.text()) === wanted || normalized(node.text()) === wildcard)) return null;
   if (language === 'python' && imports.some((node) => importsSameName(node, wanted))) return null;
+  const sorted = language === 'python' ? sortedPlace(imports, wanted, file, line) : null;
+  if (sorted) return sorted;
   const last = imports[imports.length - 1];
   if (last) return { file, start: last.range().end.index, end: last.range().end.index, text: `\n${line}` };
   const first = top.find((child) => !isPreamble(child, language));

@@ -43,10 +43,11 @@ function fromFString(node: SgNode): EscapedFormat | null {
     const parts = named(piece);
     const expression = parts[0];
     const rest = parts.slice(1);
-    // `{x=}` prints its own text; a spec with a field of its own (`{x:{width}}`) is not one value
-    if (!expression || piece.children().some((c) => c.text() === '=') || rest.some((p) => p.kind() !== 'type_conversion' && p.kind() !== 'format_specifier') || rest.some((p) => p.text().includes('{'))) return null;
+    // `{x=}` prints its own text; a conversion or spec (`{x!r}`, `{price:.2f}`) would apply to the escaped
+    // text, not the value (format_html escapes first: `.2f` of a string raises), so only plain fields are taken
+    if (!expression || rest.length > 0 || piece.children().some((c) => c.text() === '=')) return null;
     values.push(expression.text());
-    content += `{${rest.map((p) => p.text()).join('')}}`;
+    content += '{}';
   }
   return values.length > 0 ? { format: `${literal.open}${content}${literal.close}`, args: values.join(', ') } : null;
 }
@@ -92,6 +93,8 @@ function fromConcatenation(node: SgNode): EscapedFormat | null {
     return true;
   };
   if (!flatten(node)) return null;
+  // an f-string among the operands is markup built in place (`f"<b>{label}</b>"`): as a value it would be escaped
+  if (operands.some((o) => o.kind() === 'string' && o.find({ rule: { kind: 'interpolation' } }))) return null;
   const literals = operands.map((o) => literalOf(o, false));
   const first = literals.find((l) => l !== null);
   if (!first || literals.some((l) => l && (l.open !== first.open || l.close !== first.close || l.pieces.some((p) => p.kind() !== 'string_content')))) return null;
