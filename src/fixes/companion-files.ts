@@ -88,11 +88,15 @@ function decodeInfo(bytes: Uint8Array): TextEncodingInfo {
   return decoded.ok ? decoded.info : NEW_FILE_INFO;
 }
 
-/** The lines appended at the end of the file (after a line break the file's last line lacks). */
+/** The edit that appends `added` (whole lines) to a file holding `current`, after the line break its last line may lack, in its line endings. */
+export function appendEdit(file: string, current: string, info: TextEncodingInfo, added: string): Edit {
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  return { file, start: current.length, end: current.length, text: withFileEol(`${separator}${added}`, info) };
+}
+
+/** The lines appended at the end of the file. */
 function companionChange(file: string, state: CompanionState, lines: readonly CompanionLine[]): CompanionChange {
-  const separator = state.text === '' || state.text.endsWith('\n') ? '' : '\n';
-  const text = withFileEol(`${separator}${lines.map((line) => `${line.line}\n`).join('')}`, state.info);
-  const edits: Edit[] = [{ file, start: state.text.length, end: state.text.length, text }];
+  const edits: Edit[] = [appendEdit(file, state.text, state.info, lines.map((line) => `${line.line}\n`).join(''))];
   const after = applyEdits(state.text, edits);
   const newBytes = encodeSource(after, state.info);
   const originalSha256 = contentHash(state.bytes);

@@ -11,7 +11,8 @@ import type { FixSummary } from './fix-summary.js';
 import type { Edit } from '../domain/finding.js';
 import type { FixFileRecord, FixStore, NewFix, RebasedFile, StoredFix } from './ports.js';
 import type { ProjectRef } from '../domain/project-ref.js';
-import { decodeSource, encodeSource, NEW_FILE_INFO, withFileEol } from '../io/source-file.js';
+import { decodeSource, encodeSource, NEW_FILE_INFO } from '../io/source-file.js';
+import { appendEdit } from './companion-files.js';
 import { writeChange } from './write-fix.js';
 import type { FileChange } from './write-fix.js';
 
@@ -119,8 +120,7 @@ function createdFileChange(fix: StoredFix, file: FixFileRecord, original: string
   if (!now.ok || lines.every((line) => now.text.split(/\r?\n/).includes(line))) {
     throw new RoachError('CR_ERR_FILE_CHANGED', `${file.path} was created since the fix was made${now.ok ? ' and has its lines already' : ''}; nothing was written. A new crawl proposes a fresh fix.`, { file: file.path });
   }
-  const separator = now.text === '' || now.text.endsWith('\n') ? '' : '\n';
-  const edits: Edit[] = [{ file: file.path, start: now.text.length, end: now.text.length, text: withFileEol(`${separator}${text}`, now.info) }];
+  const edits: Edit[] = [appendEdit(file.path, now.text, now.info, text)];
   const fixedText = applyEdits(now.text, edits);
   const bytes = encodeSource(fixedText, now.info);
   const currentSha = contentHash(current);
