@@ -16,6 +16,7 @@ import type { NewFix, PatternStats } from './ports.js';
 import type { ValidationStep } from '../validation/ports.js';
 import { encodeSource, withFileEol } from '../io/source-file.js';
 import pLimit from 'p-limit';
+import { PARSE_ERROR_RULE } from '../engine/analyze.js';
 import { unifiedDiff, unifiedDiffOfEdits } from './unified-diff.js';
 import { CompanionFiles } from './companion-files.js';
 import type { CompanionChange } from './companion-files.js';
@@ -178,6 +179,8 @@ async function proposeFixes(input: ProcessFixesInput, companions: CompanionFiles
       const issueId = issueIds.get(finding.fingerprint);
       const source = sources.get(finding.file);
       if (!issueId || !source || skipIssues.has(issueId) || (input.onlyIssues && !input.onlyIssues.has(issueId))) return null;
+      // a file that does not parse was read in part: a fix there could rest on a misread, so none is made
+      if (source.findings.some((f) => f.ruleId === PARSE_ERROR_RULE)) return 'declined' as const;
       const proposal = await proposeFix(options.strategies, { finding, source: source.text, pattern: patterns.get(finding.patternFingerprint), project, crawlId: input.crawlId });
       // a fix whose second file cannot take its lines (binary, a directory) is not the fix the rule meant
       if (!proposal || (proposal.companions && !(await companions.changesFor(proposal.companions)))) return 'declined' as const;
