@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { memberRoutes } from './routes/members.js';
 import { insightRoutes } from './routes/insights.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { llmSettingsRoutes } from './routes/llm-settings.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectSettingsRoutes } from './routes/project-settings.js';
 import { fixRoutes } from './routes/fixes.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(fixRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(notificationRoutes(deps));
+  await app.register(llmSettingsRoutes(deps));
   await app.register(developerRoutes(deps));
   await app.register(projectSettingsRoutes(deps));
   return app;

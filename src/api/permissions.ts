@@ -12,15 +12,16 @@ export type Permission =
   | 'crawl:run'
   | 'fix:decide'
   | 'notify:send'
-  | 'channels:manage';
+  | 'channels:manage'
+  | 'llm:manage';
 
 export const PERMISSIONS: readonly Permission[] = [
-  'org:read', 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'project:read', 'crawl:run', 'fix:decide', 'notify:send', 'channels:manage',
+  'org:read', 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'project:read', 'crawl:run', 'fix:decide', 'notify:send', 'channels:manage', 'llm:manage',
 ];
 
 const READ: readonly Permission[] = ['org:read', 'project:read'];
 const WORK: readonly Permission[] = [...READ, 'crawl:run', 'fix:decide', 'notify:send'];
-const ADMIN: readonly Permission[] = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'channels:manage'];
+const ADMIN: readonly Permission[] = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'channels:manage', 'llm:manage'];
 
 /** The one matrix of who may do what. API keys carry admin, member or viewer. */
 export const ROLE_PERMISSIONS: Readonly<Record<OrganizationRole, ReadonlySet<Permission>>> = Object.freeze({

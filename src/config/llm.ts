@@ -30,6 +30,10 @@ export interface LlmSettings {
    * over the built-in table (a negotiated rate, a model the table lacks); null: the table's.
    */
   readonly price: ModelPrice | null;
+  /** A cheaper model of the same provider for low-severity or simple rules (ROACH_LLM_CHEAP_MODEL); null: none. */
+  readonly cheapModel: string | null;
+  /** Generated fixes asked for at most per crawl (ROACH_LLM_MAX_FIXES); null: no limit. */
+  readonly maxFixesPerCrawl: number | null;
 }
 
 /** Where each provider's key is read from. */
@@ -57,6 +61,19 @@ const wholeNumber = (name: string, fallback: number, min: number, max: number) =
 const LlmEnvironmentSchema = z.object({
   ROACH_LLM_PROVIDER: z.enum(LLM_PROVIDERS).optional(),
   ROACH_LLM_MODEL: z.string().trim().min(1, 'must name a model').optional(),
+  ROACH_LLM_CHEAP_MODEL: z.string().trim().min(1, 'must name a model').optional(),
+  ROACH_LLM_MAX_FIXES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return null;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) {
+        context.addIssue({ code: 'custom', message: `ROACH_LLM_MAX_FIXES must be a whole number (0 or more), got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   ROACH_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
@@ -91,12 +108,14 @@ const fail = (message: string): never => {
   throw new RoachError('CR_ERR_SERVICE_CONFIG', `Invalid LLM settings: ${message}`, {});
 };
 
-/** The LLM settings of the environment; null when no provider is named (generated fixes off). */
-export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettings | null {
-  const blank = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+const blank = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+
+function parseEnvironment(env: NodeJS.ProcessEnv) {
   const parsed = LlmEnvironmentSchema.safeParse({
     ROACH_LLM_PROVIDER: blank(env.ROACH_LLM_PROVIDER),
     ROACH_LLM_MODEL: blank(env.ROACH_LLM_MODEL),
+    ROACH_LLM_CHEAP_MODEL: blank(env.ROACH_LLM_CHEAP_MODEL),
+    ROACH_LLM_MAX_FIXES: env.ROACH_LLM_MAX_FIXES,
     ROACH_LLM_BASE_URL: blank(env.ROACH_LLM_BASE_URL),
     ROACH_LLM_TIMEOUT_MS: env.ROACH_LLM_TIMEOUT_MS,
     ROACH_LLM_MAX_RETRIES: env.ROACH_LLM_MAX_RETRIES,
@@ -104,8 +123,26 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     ROACH_LLM_CONCURRENCY: env.ROACH_LLM_CONCURRENCY,
     ROACH_LLM_PRICE: env.ROACH_LLM_PRICE,
   });
-  if (!parsed.success) return fail(describeZodError(parsed.error));
-  const e = parsed.data;
+  return parsed.success ? parsed.data : fail(describeZodError(parsed.error));
+}
+
+/** What the operator's environment says about calls whoever names the model (the organization, in service mode). */
+export type LlmLimits = Pick<LlmSettings, 'timeoutMs' | 'maxRetries' | 'budgetUsdPerCrawl' | 'concurrency' | 'maxFixesPerCrawl'>;
+
+export function loadLlmLimits(env: NodeJS.ProcessEnv = process.env): LlmLimits {
+  const e = parseEnvironment(env);
+  return Object.freeze({
+    timeoutMs: e.ROACH_LLM_TIMEOUT_MS,
+    maxRetries: e.ROACH_LLM_MAX_RETRIES,
+    budgetUsdPerCrawl: e.ROACH_LLM_BUDGET_USD,
+    concurrency: e.ROACH_LLM_CONCURRENCY,
+    maxFixesPerCrawl: e.ROACH_LLM_MAX_FIXES,
+  });
+}
+
+/** The LLM settings of the environment; null when no provider is named (generated fixes off). */
+export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettings | null {
+  const e = parseEnvironment(env);
   if (!e.ROACH_LLM_PROVIDER) return null;
   const provider = e.ROACH_LLM_PROVIDER;
   if (!e.ROACH_LLM_MODEL) return fail(`ROACH_LLM_PROVIDER is ${provider}, so ROACH_LLM_MODEL must name the model to use`);
@@ -123,5 +160,7 @@ export function loadLlmSettings(env: NodeJS.ProcessEnv = process.env): LlmSettin
     budgetUsdPerCrawl: e.ROACH_LLM_BUDGET_USD,
     concurrency: e.ROACH_LLM_CONCURRENCY,
     price: e.ROACH_LLM_PRICE,
+    cheapModel: e.ROACH_LLM_CHEAP_MODEL ?? null,
+    maxFixesPerCrawl: e.ROACH_LLM_MAX_FIXES,
   });
 }

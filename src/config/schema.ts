@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/severity.js';
 import { editionOf } from '../domain/es-edition.js';
+import { LLM_PROVIDERS } from './llm.js';
 
 /**
  * Bounds on `.roach.yml`, checked before any work: a config is project input, and one with 400,000
@@ -41,6 +42,9 @@ const checkCommand = z.strictObject({
   run: z.string().min(1).max(CONFIG_LIMITS.entryChars * 8),
   timeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
 });
+
+/** A model name as providers spell them (`gpt-4.1-mini`, `claude-haiku-4-5`, `llama3.1:8b`). */
+const modelName = z.string().trim().min(1).max(200).regex(/^[\w.:/@-]+$/, 'must be a model name such as gpt-4.1-mini (letters, digits and . : / @ - _)');
 
 const OXLINT_CATEGORY = z.enum(['correctness', 'suspicious', 'pedantic', 'perf', 'style', 'restriction', 'nursery']);
 
@@ -124,6 +128,35 @@ export const ProjectConfigSchema = z.strictObject({
     .default({ commands: [], testTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS, testBudgetMs: DEFAULT_TEST_BUDGET_MS, testEveryFix: false }),
   adapters,
   /**
+   * Generated fixes (issue 15, docs/llm.md). The operator's environment (or, in service mode, the
+   * organization's settings) names the provider, endpoint and key; this section tunes them for the project.
+   * It never holds a key or an endpoint: a repository's file must not send code, or a key, somewhere else.
+   */
+  llm: z
+    .strictObject({
+      /** false: no generated fixes for this project, whatever the operator configured. */
+      enabled: z.boolean().default(true),
+      /** The provider, when the environment names none (embedded runs only; its key comes from its usual variable). */
+      provider: z.enum(LLM_PROVIDERS).optional(),
+      model: modelName.optional(),
+      /** A cheaper model for the findings `cheapFor` picks (low severity, simple rules). */
+      cheapModel: modelName.optional(),
+      cheapFor: z
+        .strictObject({ severities: list(z.enum(SEVERITIES)).default(['low']), rules: list(entry).default([]) })
+        .default({ severities: ['low'], rules: [] }),
+      /** Rule ids (or `js/*`-style prefixes) whose findings may get a generated fix; empty: all. */
+      rules: list(entry).default([]),
+      /** Rule ids (or prefixes) whose findings never do. */
+      excludeRules: list(entry).default([]),
+      /** Generated fixes asked for at most per crawl. */
+      maxFixes: z.number().int().min(0).max(100_000).optional(),
+      /** USD one crawl may spend; the lower of this and the operator's budget holds. */
+      maxCostUsd: z.number().min(0).max(1_000_000).optional(),
+      timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+      concurrency: z.number().int().min(1).max(32).optional(),
+    })
+    .default({ enabled: true, cheapFor: { severities: ['low'], rules: [] }, rules: [], excludeRules: [] }),
+  /**
    * Test, fixture, example, benchmark and developer-script code (see docs/test-code.md): recognised by the usual paths and
    * names, plus these patterns; `production` patterns are never such code; `policy: ignore` treats it all
    * as production code (every rule's `inTests` policy is then left unapplied).
@@ -180,3 +213,4 @@ export const ProjectConfigSchema = z.strictObject({
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export type CheckCommand = z.infer<typeof checkCommand>;
+export type ProjectLlmConfig = ProjectConfig['llm'];

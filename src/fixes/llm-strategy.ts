@@ -30,8 +30,17 @@ export interface LlmStrategyDeps {
   readonly ruleBrief: (ruleId: string) => RuleBrief | null;
   /** Where answers are kept and calls recorded; absent: every prompt is asked, nothing is recorded. */
   readonly store?: GeneratedFixStore;
-  /** What one crawl may spend on calls, in USD; absent: no limit. Calls in flight when it is reached still end. */
-  readonly budgetUsd?: number;
+  /**
+   * What one crawl may spend on calls, in USD, each limit with how a skipped fix names it ("2.00 USD per
+   * crawl"); the first reached stops further calls. Calls in flight when one is reached still end.
+   */
+  readonly budgets?: readonly { readonly usd: number; readonly label: string }[];
+  /** Calls to the provider one crawl makes at most (answers kept from earlier calls do not count). */
+  readonly maxCalls?: number;
+  /** Which findings may be sent at all (the project's rule lists); absent: all. */
+  readonly accepts?: (finding: Finding) => boolean;
+  /** A cheaper model for the findings `for` picks (low severity, simple rules), with its price override if any. */
+  readonly cheap?: { readonly generator: FixGenerator; readonly price?: ModelPrice; readonly for: (finding: Finding) => boolean };
   /** Calls in flight at once; absent: one. */
   readonly concurrency?: number;
   /** The model's price per million tokens when the operator set one; absent: the built-in table's. */
@@ -144,20 +153,25 @@ class LlmRun {
   private failuresInARow = 0;
 
   constructor(private readonly deps: LlmStrategyDeps) {
-    this.stats = { model: deps.generator.label, calls: 0, cached: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 };
+    this.stats = { model: deps.cheap ? `${deps.generator.label} (${deps.cheap.generator.label} for simpler findings)` : deps.generator.label, calls: 0, cached: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 };
   }
 
   /** Why no call is made now, if none may be. */
   blocked(): string | null {
     if (this.failuresInARow >= BREAKER_FAILURES) return `not asked: the last ${BREAKER_FAILURES} calls failed, so this crawl makes no more`;
-    const budget = this.deps.budgetUsd;
-    if (budget !== undefined && this.stats.costUsd >= budget) return `not asked: budget reached: ${budget >= 0.01 ? budget.toFixed(2) : String(budget)} USD per crawl`;
+    const reached = (this.deps.budgets ?? []).find((budget) => this.stats.costUsd >= budget.usd);
+    if (reached) return `not asked: budget reached: ${reached.label}`;
+    const maxCalls = this.deps.maxCalls;
+    if (maxCalls !== undefined && this.stats.calls >= maxCalls) return `not asked: this crawl made its ${maxCalls} call(s) (llm.maxFixes)`;
     return null;
   }
 
   /** The answer for the request: kept from an identical prompt, else asked; recorded either way; null on failure. */
   async answer(context: StrategyContext, request: FixRequest): Promise<GeneratedFix | null> {
-    const { generator, store } = this.deps;
+    const { store, cheap } = this.deps;
+    const useCheap = cheap !== undefined && cheap.for(context.finding);
+    const generator = useCheap ? cheap.generator : this.deps.generator;
+    const price = (useCheap ? cheap.price : this.deps.price) ?? null;
     const key = promptKey(generator, request);
     const project = context.project;
     const kept = project && store ? await store.keptAnswer(project, key) : null;
@@ -177,7 +191,7 @@ class LlmRun {
       const answer = await generator.generate(request);
       this.failuresInARow = 0;
       const { inputTokens, outputTokens } = answer.usage;
-      const costUsd = costOf(generator.model, inputTokens, outputTokens, this.deps.price ?? null);
+      const costUsd = costOf(generator.model, inputTokens, outputTokens, price);
       this.stats.inputTokens += inputTokens ?? 0;
       this.stats.outputTokens += outputTokens ?? 0;
       if (costUsd === null) this.stats.unpriced++;
@@ -223,7 +237,7 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
     stats: () => ({ ...run.stats }),
     propose: async (context) => {
       const { finding, source } = context;
-      if (finding.language === 'text') return null;
+      if (finding.language === 'text' || (deps.accepts && !deps.accepts(finding))) return null;
       const unit = enclosingUnitOf(source, finding.language, finding.range.startOffset, finding.range.endOffset);
       if (!unit) return null;
       const examples = context.project && deps.store ? await deps.store.approvedFixDiffs(context.project, finding.patternFingerprint, MAX_EXAMPLES) : [];

@@ -1,4 +1,5 @@
 import { RoachError } from '../domain/errors.js';
+import { serviceLlmSource } from './service-llm.js';
 import { checkGitRemote, updateClone } from '../git/remote.js';
 import { deliverNotification } from '../integrations/notify/deliver.js';
 import type { NotificationChannel } from '../integrations/notify/deliver.js';
@@ -102,6 +103,7 @@ async function crawlJob(
     attribution: deps.attribution,
     ...(checkpoints ? { onPhase: (phase: CrawlPhase) => checkpoints.reach(phase, context.jobId, context.attempt) } : {}),
     analysisLimits: deps.analysisLimits,
+    llm: await serviceLlmSource(deps.tenants, project.organizationId, deps.outbound ?? { allow: [] }),
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

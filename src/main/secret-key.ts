@@ -6,6 +6,7 @@ import { RoachError } from '../domain/errors.js';
 import { createSecretBox, parseSecretKey } from '../domain/secret-box.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import { resealChannels } from '../store/repositories/channels.js';
+import { resealLlmKeys } from '../store/repositories/llm-settings.js';
 import type { SqlClient } from '../store/sql.js';
 
 const KEY_FILE = 'secret.key';
@@ -43,11 +44,12 @@ export async function openSecretBox(env: ServiceEnvironment, embeddedDataDir: st
 }
 
 /**
- * Key rotation and the move from plaintext: every channel row not sealed under the current key is
+ * Key rotation and the move from plaintext: every channel row and model key not sealed under the current key is
  * (re)sealed. Safe to run at every start; rows already current are left alone.
  */
 export async function resealSecrets(db: SqlClient, box: SecretBox): Promise<number> {
-  return resealChannels(db, (row) => {
+  const llmKeys = await resealLlmKeys(db, (sealed) => (box.needsRotation(sealed) ? box.seal(box.open(sealed)) : null));
+  return llmKeys + await resealChannels(db, (row) => {
     const current = (sealed: string | null): boolean => sealed === null || !box.needsRotation(sealed);
     if (row.urlSealed && current(row.urlSealed) && current(row.secretSealed)) return null;
     const url = row.urlSealed ? box.open(row.urlSealed) : row.url;

@@ -74,6 +74,39 @@ export interface TenantStore {
   /** Delivery only: these channels with URL and secret opened. */
   channelTargets(organizationId: string, ids: readonly string[]): Promise<ChannelTarget[]>;
   removeChannel(organizationId: string, id: string): Promise<boolean>;
+  /** The organization's generated-fix settings with this month's spending; the key never (only whether one is set). */
+  llmSettings(organizationId: string): Promise<LlmSettingsView | null>;
+  /**
+   * Replaces them, sealing a new key (needs the secret box). Without a new key the stored one is kept only while
+   * provider and endpoint stay the same: a key is never sent where its owner did not give it.
+   */
+  putLlmSettings(organizationId: string, settings: NewLlmSettings): Promise<LlmSettingsView>;
+  removeLlmSettings(organizationId: string): Promise<boolean>;
+  /** Crawls only: the settings with the key opened, and this month's spending. */
+  llmSettingsForCrawl(organizationId: string): Promise<OrganizationLlm | null>;
+}
+
+export interface NewLlmSettings {
+  readonly enabled: boolean;
+  readonly provider: 'openai' | 'anthropic' | 'google' | 'openai-compatible';
+  readonly model: string;
+  readonly cheapModel: string | null;
+  readonly baseUrl: string | null;
+  /** A new key; null: none; absent: keep the stored one (see putLlmSettings). */
+  readonly apiKey?: string | null;
+  readonly monthlyBudgetUsd: number | null;
+}
+
+export interface LlmSettingsView extends Omit<NewLlmSettings, 'apiKey'> {
+  readonly hasApiKey: boolean;
+  readonly updatedAt: string;
+  /** What the organization's calls cost since the first of this month (UTC), in USD. */
+  readonly spentThisMonthUsd: number;
+}
+
+export interface OrganizationLlm extends Omit<NewLlmSettings, 'apiKey'> {
+  readonly apiKey: string | null;
+  readonly spentThisMonthUsd: number;
 }
 
 export interface NewChannel {

@@ -4,6 +4,7 @@ import * as access from './repositories/access.js';
 import type { ApiKeyRecord, ApiKeyRole, AuditEntry } from './repositories/access.js';
 import * as analytics from './repositories/analytics.js';
 import * as channelRepo from './repositories/channels.js';
+import * as llmRepo from './repositories/llm-settings.js';
 import * as gitProjects from './repositories/git-projects.js';
 import type { ProjectRemote } from './repositories/git-projects.js';
 import { RoachError } from '../domain/errors.js';
@@ -15,18 +16,27 @@ import * as issues from './repositories/issues.js';
 import * as projectSettings from './repositories/project-settings.js';
 import type { ProjectSettings } from './repositories/project-settings.js';
 import * as tenancy from './repositories/tenancy.js';
-import type { ChannelTarget, ChannelView, NewChannel, TenantStore } from './ports.js';
+import type { ChannelTarget, ChannelView, LlmSettingsView, NewChannel, TenantStore } from './ports.js';
 import type { Organization } from './repositories/tenancy.js';
 
 export type { ApiKeyRecord, ApiKeyRole, AuditEntry, ProjectRemote, ProjectSettings };
 /** The interfaces live in ports.ts (what api/ may see); exported here too for main/ and the tests. */
 export type { ChannelTarget, ChannelView, NewChannel, TenantStore };
 
+/** The first instant of this month, UTC: monthly budgets count from it. */
+export function monthStart(now: Date = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+function llmView({ apiKeySealed, ...row }: llmRepo.SealedLlmSettings, spentThisMonthUsd: number): LlmSettingsView {
+  return { ...row, hasApiKey: apiKeySealed !== null, spentThisMonthUsd };
+}
+
 /** `secrets` seals channel secrets; without one (service mode without ROACH_SECRET_KEY) channels cannot be stored. */
 export function createTenantStore(db: SqlClient, secrets: SecretBox | null = null): TenantStore {
   const as = <T>(organizationId: string, work: (tx: SqlClient) => Promise<T>): Promise<T> => withTenant(db, organizationId, work);
   const box = (): SecretBox => {
-    if (!secrets) throw new RoachError('CR_ERR_SERVICE_CONFIG', 'ROACH_SECRET_KEY is not set: this server cannot store or read channel secrets.', { setting: 'ROACH_SECRET_KEY' });
+    if (!secrets) throw new RoachError('CR_ERR_SERVICE_CONFIG', 'ROACH_SECRET_KEY is not set: this server cannot store or read channel secrets or model keys.', { setting: 'ROACH_SECRET_KEY' });
     return secrets;
   };
   // A row from before migration 0009 stays usable (plaintext) until a process with a key seals it at start-up.
@@ -84,5 +94,26 @@ export function createTenantStore(db: SqlClient, secrets: SecretBox | null = nul
         id: row.id, type: row.type, url: urlOf(row), secret: row.secretSealed === null ? null : box().open(row.secretSealed),
       })),
     removeChannel: (org, id) => as(org, (tx) => channelRepo.removeChannel(tx, org, id)),
+    llmSettings: (org) =>
+      as(org, async (tx) => {
+        const row = await llmRepo.llmSettings(tx, org);
+        return row ? llmView(row, await llmRepo.organizationSpendSince(tx, org, monthStart())) : null;
+      }),
+    putLlmSettings: (org, { apiKey, ...settings }) =>
+      as(org, async (tx) => {
+        const before = await llmRepo.llmSettings(tx, org);
+        const sameEndpoint = before !== null && before.provider === settings.provider && before.baseUrl === settings.baseUrl;
+        const apiKeySealed = apiKey === undefined ? (sameEndpoint ? before.apiKeySealed : null) : apiKey === null ? null : box().seal(apiKey);
+        const row = await llmRepo.putLlmSettings(tx, org, { ...settings, apiKeySealed });
+        return llmView(row, await llmRepo.organizationSpendSince(tx, org, monthStart()));
+      }),
+    removeLlmSettings: (org) => as(org, (tx) => llmRepo.removeLlmSettings(tx, org)),
+    llmSettingsForCrawl: (org) =>
+      as(org, async (tx) => {
+        const row = await llmRepo.llmSettings(tx, org);
+        if (!row) return null;
+        const { apiKeySealed, updatedAt: _updatedAt, ...rest } = row;
+        return { ...rest, apiKey: apiKeySealed === null ? null : box().open(apiKeySealed), spentThisMonthUsd: await llmRepo.organizationSpendSince(tx, org, monthStart()) };
+      }),
   };
 }

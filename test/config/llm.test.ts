@@ -9,7 +9,7 @@ describe('loadLlmSettings', () => {
 
   it("reads the model, the provider's own key variable, and the limits, frozen", () => {
     const settings = loadLlmSettings({ ROACH_LLM_PROVIDER: 'anthropic', ROACH_LLM_MODEL: 'claude-x', ANTHROPIC_API_KEY: 'key', ROACH_LLM_TIMEOUT_MS: '30000' });
-    expect(settings).toEqual({ provider: 'anthropic', model: 'claude-x', baseUrl: null, apiKey: 'key', timeoutMs: 30_000, maxRetries: 2, budgetUsdPerCrawl: null, concurrency: 4, price: null });
+    expect(settings).toEqual({ provider: 'anthropic', model: 'claude-x', baseUrl: null, apiKey: 'key', timeoutMs: 30_000, maxRetries: 2, budgetUsdPerCrawl: null, concurrency: 4, price: null, cheapModel: null, maxFixesPerCrawl: null });
     expect(Object.isFrozen(settings)).toBe(true);
     expect(loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'qwen', ROACH_LLM_BASE_URL: 'http://127.0.0.1:11434/v1' })).toMatchObject({ apiKey: null, baseUrl: 'http://127.0.0.1:11434/v1' });
   });

@@ -26,6 +26,7 @@ const DEFAULTS: ProjectConfig = {
   learning: { shareAcrossProjects: false },
   validation: { commands: [], testTimeoutMs: 300_000, testBudgetMs: 1_800_000, testEveryFix: false },
   adapters: { eslint: { enabled: false }, oxlint: { enabled: false, categories: ['correctness'] }, typescript: { enabled: false }, sarif: [] },
+  llm: { enabled: true, cheapFor: { severities: ['low'], rules: [] }, rules: [], excludeRules: [] },
   tests: { policy: 'apply', paths: { test: [], fixture: [], example: [], benchmark: [], script: [] }, production: [] },
   generated: { detect: true, crawl: [], extra: [] },
   respect: { inlineSuppressions: true, eslintConfig: true, conventions: true, enforce: [] },

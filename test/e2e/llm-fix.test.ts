@@ -99,6 +99,32 @@ app.get('/logout', (req, res) => {
     }
   });
 
+  it("follows the project's llm: section: its call limit, its rule lists, off for the project; a provider without key is reported", async () => {
+    const stub = await startLlmStub(() => ({ json: chatCompletion(JSON.stringify({ replacement: FIXED_HANDLER, explanation: 'Home instead.' })) }));
+    try {
+      const two = `${LOGIN}\napp.get('/logout', (req, res) => {\n  res.redirect(req.query.back);\n});\n`;
+      const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'gpt-4o-mini', ROACH_LLM_CONCURRENCY: '1' };
+      const crawlWith = async (config: string, environment: Record<string, string> = env) => {
+        const dir = await tempTree('roach-llm-', { 'src/login.js': two, '.roach.yml': config });
+        const result = await roach(['crawl', dir, '--format', 'json', '--data-dir', await tempDir('roach-llm-data-')], { env: environment });
+        return { ...result, report: JSON.parse(result.stdout) as { llm?: { calls: number }; warnings?: { message: string }[] } };
+      };
+      const limited = await crawlWith('llm:\n  maxFixes: 1\n');
+      expect(limited.report.llm).toMatchObject({ calls: 1 });
+      expect(limited.stderr).toContain('no generated fix for js/no-open-redirect at src/login.js:9: not asked: this crawl made its 1 call(s) (llm.maxFixes)');
+      expect(stub.requests).toHaveLength(1);
+      expect((await crawlWith('llm:\n  excludeRules: [js/no-open-redirect]\n')).report.llm).toMatchObject({ calls: 0 });
+      expect((await crawlWith('llm:\n  rules: [py/*]\n')).report.llm).toMatchObject({ calls: 0 });
+      expect((await crawlWith('llm:\n  enabled: false\n')).report.llm).toBeUndefined();
+      expect(stub.requests).toHaveLength(1);
+      const keyless = await crawlWith('llm:\n  provider: anthropic\n  model: claude-haiku-4-5\n', {});
+      expect(keyless.code).toBe(0);
+      expect(keyless.report.warnings?.map((w) => w.message)).toEqual([expect.stringMatching(/names llm.provider anthropic, but ROACH_LLM_PROVIDER is anthropic, so ANTHROPIC_API_KEY must hold its API key: no generated fixes/)]);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('puts the queued fix and its explanation on the SARIF result', async () => {
     const stub = await startLlmStub(() => ({ json: chatCompletion(JSON.stringify({ replacement: FIXED_HANDLER, explanation: 'Home instead of the query string.' })) }));
     try {

@@ -83,4 +83,48 @@ describe('llmStrategy', () => {
     expect(failures.slice(3)).toEqual(['not asked: the last 3 calls failed, so this crawl makes no more', 'not asked: the last 3 calls failed, so this crawl makes no more']);
     expect(strategy.stats()).toMatchObject({ calls: 3, failed: 3, cached: 0 });
   });
+
+  it('sends the simpler findings to the cheaper model, skips findings the project left out, and stops at its call limit or budget', async () => {
+    const rules = ruleSetOf((await loadRules({})).rules, []);
+    const finding = analyzeSource({ text: SOURCE, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
+    if (!finding) throw new Error('expected an open-redirect finding');
+    const used: string[] = [];
+    const model = (name: string): FixGenerator => ({
+      label: `p:${name}`,
+      provider: 'p',
+      model: name,
+      generate: async (request) => {
+        used.push(name);
+        return { replacement: `  show(req, res) {\n    res.redirect('/${request.prompt.length}');\n  }`, explanation: 'x', usage: { inputTokens: 1_000_000, outputTokens: 0 } };
+      },
+    });
+    const cheap = llmStrategy({ generator: model('big'), ruleBrief: () => null, cheap: { generator: model('small'), for: (f) => f.ruleId === 'js/no-open-redirect' } });
+    await cheap.propose({ finding, source: SOURCE, pattern: undefined });
+    expect(used).toEqual(['small']);
+    expect(cheap.stats().model).toBe('p:big (p:small for simpler findings)');
+
+    const excluded = llmStrategy({ generator: model('big'), ruleBrief: () => null, accepts: (f) => f.ruleId !== 'js/no-open-redirect' });
+    expect(await excluded.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
+    expect(used).toEqual(['small']);
+
+    const told: string[] = [];
+    const limited = llmStrategy({ generator: model('big'), ruleBrief: () => null, maxCalls: 1, onFailure: (_f, message) => told.push(message) });
+    const other = { ...finding, message: `${finding.message} (again)` };
+    expect(await limited.propose({ finding, source: SOURCE, pattern: undefined })).not.toBeNull();
+    expect(await limited.propose({ finding: other, source: SOURCE, pattern: undefined })).toBeNull();
+    expect(told).toEqual(['not asked: this crawl made its 1 call(s) (llm.maxFixes)']);
+
+    // priced through the override: 1M prompt tokens at 0.5 USD; the second budget (0.4) is the one reached
+    const budgeted = llmStrategy({
+      generator: model('big'),
+      ruleBrief: () => null,
+      price: { inputPerMillion: 0.5, outputPerMillion: 0 },
+      budgets: [{ usd: 5, label: '5.00 USD per crawl' }, { usd: 0.4, label: '50.00 USD per month for the organization (49.60 spent before this crawl)' }],
+      onFailure: (_f, message) => told.push(message),
+    });
+    expect(await budgeted.propose({ finding, source: SOURCE, pattern: undefined })).not.toBeNull();
+    expect(await budgeted.propose({ finding: other, source: SOURCE, pattern: undefined })).toBeNull();
+    expect(told.at(-1)).toBe('not asked: budget reached: 50.00 USD per month for the organization (49.60 spent before this crawl)');
+    expect(budgeted.stats()).toMatchObject({ calls: 1, costUsd: 0.5 });
+  });
 });

@@ -13,7 +13,7 @@ afterEach(async () => {
   stub = null;
 });
 
-const settings = (provider: LlmSettings['provider'], model: string, baseUrl: string): LlmSettings => ({ provider, model, baseUrl, apiKey: 'test-key', timeoutMs: 10_000, maxRetries: 0, budgetUsdPerCrawl: null, concurrency: 1, price: null });
+const settings = (provider: LlmSettings['provider'], model: string, baseUrl: string): LlmSettings => ({ provider, model, baseUrl, apiKey: 'test-key', timeoutMs: 10_000, maxRetries: 0, budgetUsdPerCrawl: null, concurrency: 1, price: null, cheapModel: null, maxFixesPerCrawl: null });
 
 /** Each provider's own wire answer, holding ANSWER as its structured output. */
 const ANSWERS: Record<string, (request: RecordedRequest) => StubAnswer> = {

@@ -17,7 +17,7 @@ type Source = 'path' | 'query' | 'body';
 
 const READ = ['org:read', 'project:read'];
 const WORK = [...READ, 'crawl:run', 'fix:decide', 'notify:send'];
-const ADMIN = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'channels:manage'];
+const ADMIN = [...WORK, 'members:manage', 'keys:manage', 'audit:read', 'project:create', 'channels:manage', 'llm:manage'];
 export const MODEL_PERMISSIONS: Record<Role, readonly string[]> = { owner: ADMIN, admin: ADMIN, member: WORK, viewer: READ };
 
 export interface ModelRoute {
@@ -46,6 +46,9 @@ export const MODEL_ROUTES: Record<string, ModelRoute> = {
   [`GET ${O}/channels`]: R('channels:manage', 'organization', 'path'),
   [`POST ${O}/channels`]: R('channels:manage', 'organization', 'path'),
   [`DELETE ${O}/channels/:id`]: R('channels:manage', 'organization', 'path'),
+  [`GET ${O}/llm-settings`]: R('llm:manage', 'organization', 'path'),
+  [`PUT ${O}/llm-settings`]: R('llm:manage', 'organization', 'path'),
+  [`DELETE ${O}/llm-settings`]: R('llm:manage', 'organization', 'path'),
   'GET /api/code-roach/issues': R('project:read', 'project', 'query'),
   'POST /api/code-roach/crawl': R('crawl:run', 'project', 'body'),
   'GET /api/code-roach/status': R('project:read', 'job', 'query'),
@@ -149,6 +152,7 @@ export function requestFor(routeKey: string, route: ModelRoute, resource: Resour
     [`POST ${O}/projects`]: { name: 'model', path: dir },
     [`PUT ${O}/projects/:project/settings`]: { repositoryCommands: false },
     [`POST ${O}/channels`]: { name: 'model', type: 'webhook', url: 'http://127.0.0.1:9/model' },
+    [`PUT ${O}/llm-settings`]: { provider: 'openai', model: 'gpt-4.1-mini' },
     'POST /api/code-roach/crawl': { projectId, generateFixes: false },
     'POST /api/code-roach/fix': { projectId, fixId: NOWHERE, action: 'reject' },
     'POST /api/code-roach/notifications/send': { organizationId: org, event: 'model.none', title: 't' },
