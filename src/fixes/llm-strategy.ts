@@ -5,14 +5,15 @@ import { costOf } from '../domain/llm-prices.js';
 import type { ModelPrice } from '../domain/llm-prices.js';
 import { enclosingUnitOf } from '../engine/enclosing-unit.js';
 import type { EnclosingUnit } from '../engine/enclosing-unit.js';
+import { anchoredEdits } from './llm-edits.js';
 import type { FixGenerator, FixRequest, GeneratedFix, GeneratedFixStore, LlmCallRecord, PromptKey } from './ports.js';
 import type { FixProposal, StrategyContext } from './strategies.js';
 import type { FixStrategy } from './strategies.js';
 
 /**
  * The `llm` strategy (issue 15): for a finding no rule template or learned template fixes, a language model
- * rewrites the code unit around it (the enclosing function, from the syntax tree). Its answer is one edit of
- * that unit, unsafe, and goes through the same validation as every fix (re-parse, re-analysis: the finding
+ * is shown the code unit around it (the enclosing function, from the syntax tree) and answers with edits
+ * anchored on exact text of the file (llm-edits.ts). The fix is unsafe and goes through the same validation as every fix (re-parse, re-analysis: the finding
  * gone and nothing new; checks and tests when configured). Files holding a secret never reach a strategy
  * (crawl/crawl.ts gives them no fix), so their text is never sent.
  */
@@ -71,9 +72,10 @@ export const BREAKER_FAILURES = 3;
 
 const SYSTEM = [
   'You fix one reported issue in source code.',
-  'You get the issue, and one unit of code (a function, a method or a statement) that contains it.',
-  'Answer with the whole unit rewritten so the issue is gone: same indentation, same names and behaviour otherwise, comments kept.',
-  'Change nothing the fix does not need. Do not add imports (the unit cannot hold them); use what the file imports already.',
+  'You get the issue, the imports of its file, and the unit of code (a function, a method or a statement) that contains it, with line numbers.',
+  'Answer with edits of that file. Each edit has `find`, text copied exactly from the code shown (without the line numbers and markers), long enough to occur only once in the file, and `replace`, its new text.',
+  'Keep edits small: change only what the fix needs, same indentation, names and behaviour otherwise, comments kept.',
+  'When the fix needs an import, add it with an edit whose `find` is an import line shown and whose `replace` repeats that line with the new import beside it.',
   'Never write secrets, credentials or placeholder values into the code.',
   'Put a short explanation for a reviewer (one or two sentences: what was wrong, what the fix does) in the explanation field.',
 ].join(' ');
@@ -126,19 +128,10 @@ export function fixRequestFor(finding: Finding, brief: RuleBrief | null, source:
     ...contextLines(context),
     `File: ${finding.file} (${finding.language}), lines ${finding.range.startLine + 1}-${finding.range.endLine + 1} marked with >.`,
     ...(unit.imports.length > 0 ? ['Imports of the file:', ...unit.imports] : []),
-    `The ${unit.kind} to rewrite (the numbers and markers are not part of the code; answer without them):`,
+    `The ${unit.kind} around the issue (the numbers and markers are not part of the code; edits quote the code without them):`,
     numbered(source, unit, finding),
   ];
   return { system: SYSTEM, prompt: lines.join('\n') };
-}
-
-/** The model's code with what models add around it removed: a Markdown fence, line-number gutters. */
-export function cleanedReplacement(answer: string): string {
-  const fenced = /^\s*```[\w-]*\n([\s\S]*?)\n```\s*$/.exec(answer);
-  const body = fenced ? (fenced[1] as string) : answer;
-  const lines = body.split('\n');
-  const gutter = /^[> ]\s*\d+ \| /;
-  return (lines.every((line) => line === '' || gutter.test(line)) ? lines.map((line) => line.replace(gutter, '')) : lines).join('\n').replace(/\s+$/, '');
 }
 
 const promptKey = (generator: FixGenerator, request: FixRequest): PromptKey => ({
@@ -146,6 +139,8 @@ const promptKey = (generator: FixGenerator, request: FixRequest): PromptKey => (
   model: generator.model,
   promptSha256: createHash('sha256').update(`${request.system}\0${request.prompt}`).digest('hex'),
 });
+
+type CallToRecord = Omit<LlmCallRecord, 'crawlId' | 'ruleId'>;
 
 /** The strategy's state over one crawl: its numbers, and the run of failures that opens the breaker. */
 class LlmRun {
@@ -166,8 +161,11 @@ class LlmRun {
     return null;
   }
 
-  /** The answer for the request: kept from an identical prompt, else asked; recorded either way; null on failure. */
-  async answer(context: StrategyContext, request: FixRequest): Promise<GeneratedFix | null> {
+  /**
+   * The answer for the request: kept from an identical prompt, else asked; null on failure (recorded here).
+   * An answer comes with its call, which the caller records once it knows whether the answer is used.
+   */
+  async answer(context: StrategyContext, request: FixRequest): Promise<{ answer: GeneratedFix; call: CallToRecord } | null> {
     const { store, cheap } = this.deps;
     const useCheap = cheap !== undefined && cheap.for(context.finding);
     const generator = useCheap ? cheap.generator : this.deps.generator;
@@ -177,8 +175,7 @@ class LlmRun {
     const kept = project && store ? await store.keptAnswer(project, key) : null;
     if (kept) {
       this.stats.cached++;
-      await this.record(context, { ...key, outcome: 'cached', detail: null, inputTokens: null, outputTokens: null, costUsd: 0, durationMs: 0 }, null);
-      return kept;
+      return { answer: kept, call: { ...key, outcome: 'cached', detail: null, inputTokens: null, outputTokens: null, costUsd: 0, durationMs: 0 } };
     }
     const blocked = this.blocked();
     if (blocked) {
@@ -196,8 +193,7 @@ class LlmRun {
       this.stats.outputTokens += outputTokens ?? 0;
       if (costUsd === null) this.stats.unpriced++;
       else this.stats.costUsd += costUsd;
-      await this.record(context, { ...key, outcome: 'answered', detail: null, inputTokens, outputTokens, costUsd, durationMs: performance.now() - started }, answer);
-      return answer;
+      return { answer, call: { ...key, outcome: 'answered', detail: null, inputTokens, outputTokens, costUsd, durationMs: performance.now() - started } };
     } catch (error) {
       this.failuresInARow++;
       this.stats.failed++;
@@ -208,24 +204,18 @@ class LlmRun {
     }
   }
 
-  private async record(context: StrategyContext, call: Omit<LlmCallRecord, 'crawlId' | 'ruleId'>, answer: GeneratedFix | null): Promise<void> {
+  /** Records a call; an answered call's answer is kept (also when dropped: the same prompt would get it again). */
+  async record(context: StrategyContext, call: CallToRecord, answer: GeneratedFix | null): Promise<void> {
     if (!context.project || !this.deps.store) return;
     await this.deps.store.recordLlmCall(context.project, { ...call, crawlId: context.crawlId ?? null, ruleId: context.finding.ruleId }, answer);
   }
 }
 
-/** The proposal an answer makes: one unsafe edit of the unit, with the model's explanation; null when it changes nothing. */
-function proposalOf(finding: Finding, unit: EnclosingUnit, answer: GeneratedFix): FixProposal | null {
-  const replacement = cleanedReplacement(answer.replacement);
-  // the unit's text ends where its node ends: no trailing line break to keep
-  if (replacement.trim() === '' || replacement === unit.text) return null;
-  return {
-    strategy: 'llm',
-    safety: 'unsafe',
-    edits: [{ file: finding.file, start: unit.start, end: unit.end, text: replacement }],
-    template: null,
-    explanation: answer.explanation.trim(),
-  };
+/** The proposal an answer makes: its edits anchored in the file, unsafe, with the model's explanation; or why not. */
+function proposalOf(finding: Finding, source: string, answer: GeneratedFix): FixProposal | { dropped: string } {
+  const anchored = anchoredEdits(source, finding.file, answer.edits);
+  if ('dropped' in anchored) return anchored;
+  return { strategy: 'llm', safety: 'unsafe', edits: anchored.edits, template: null, explanation: answer.explanation.trim() };
 }
 
 /** The `llm` strategy for one crawl; `stats()` tells what its calls did. */
@@ -242,8 +232,16 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
       if (!unit) return null;
       const examples = context.project && deps.store ? await deps.store.approvedFixDiffs(context.project, finding.patternFingerprint, MAX_EXAMPLES) : [];
       const request = fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit, { stack: deps.projectStack ?? [], examples });
-      const answer = await run.answer(context, request);
-      return answer ? proposalOf(finding, unit, answer) : null;
+      const answered = await run.answer(context, request);
+      if (!answered) return null;
+      const proposal = proposalOf(finding, source, answered.answer);
+      const dropped = 'dropped' in proposal ? `answer dropped: ${proposal.dropped}` : null;
+      await run.record(context, { ...answered.call, detail: dropped }, answered.call.outcome === 'answered' ? answered.answer : null);
+      if (dropped) {
+        deps.onFailure?.(finding, dropped);
+        return null;
+      }
+      return proposal as FixProposal;
     },
   };
 }

@@ -173,9 +173,17 @@ export interface FixRequest {
   readonly prompt: string;
 }
 
-/** A language model's answer: the code unit rewritten, why, and what the call cost in tokens. */
+/** One edit of a model's answer: exact text of the file (`find`) and what replaces it. */
+export interface AnsweredEdit {
+  /** The file, when the model names one; only the finding's file may change. */
+  readonly file?: string | null;
+  readonly find: string;
+  readonly replace: string;
+}
+
+/** A language model's answer: its edits, why, and what the call cost in tokens. */
 export interface GeneratedFix {
-  readonly replacement: string;
+  readonly edits: readonly AnsweredEdit[];
   readonly explanation: string;
   readonly usage: { readonly inputTokens: number | null; readonly outputTokens: number | null };
 }

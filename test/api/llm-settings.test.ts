@@ -77,7 +77,7 @@ describe("an organization's model for generated fixes (service mode)", () => {
   });
 
   it("drives the worker's crawls: the organization's endpoint and key, its monthly budget, its spending", async () => {
-    const stub = await startLlmStub(() => ({ json: chatCompletion(JSON.stringify({ replacement: "(req, res) => {\n  res.redirect('/');\n}", explanation: 'Home instead.' })) }));
+    const stub = await startLlmStub(() => ({ json: chatCompletion(JSON.stringify({ edits: [{ find: 'res.redirect(req.query.next);', replace: "res.redirect('/');" }], explanation: 'Home instead.' })) }));
     try {
       const put = await app.inject({
         method: 'PUT',

@@ -107,7 +107,7 @@ describe.each(caches)('pipeline store cached in $name', ({ name, skip, open }) =
     expect(await store.keptAnswer(project, key)).toBeNull();
     expect(await store.keptAnswer(project, key)).toBeNull();
     expect(reads('keptAnswer')).toHaveLength(2);
-    const answer = { replacement: 'f()', explanation: 'why', usage: { inputTokens: 10, outputTokens: 2 } };
+    const answer = { edits: [{ find: 'eval(x)', replace: 'f()' }], explanation: 'why', usage: { inputTokens: 10, outputTokens: 2 } };
     const call = { ...key, crawlId: crawl, ruleId: 'js/no-eval', outcome: 'answered' as const, detail: null, inputTokens: 10, outputTokens: 2, costUsd: null, durationMs: 5 };
     await store.recordLlmCall(project, call, answer);
     expect(await store.keptAnswer(project, key)).toEqual(answer);

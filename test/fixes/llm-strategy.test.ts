@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRules, ruleSetOf } from '../../src/engine/rules.js';
 import { enclosingUnitOf } from '../../src/engine/enclosing-unit.js';
-import { cleanedReplacement, llmStrategy } from '../../src/fixes/llm-strategy.js';
+import { llmStrategy } from '../../src/fixes/llm-strategy.js';
+import { anchoredEdits, cleanedCode } from '../../src/fixes/llm-edits.js';
 import type { FixGenerator, FixRequest } from '../../src/fixes/ports.js';
 
 const SOURCE = "import express from 'express';\n\nexport class Pages {\n  show(req, res) {\n    res.redirect(req.query.next);\n  }\n}\n";
@@ -23,11 +24,40 @@ describe('enclosingUnitOf', () => {
   });
 });
 
-describe('cleanedReplacement', () => {
-  it('takes the code out of a Markdown fence and a line-number gutter, and trailing white space', () => {
-    expect(cleanedReplacement('```js\nfunction f() {\n  return 1;\n}\n```\n')).toBe('function f() {\n  return 1;\n}');
-    expect(cleanedReplacement('>    4 |   show() {\n     5 |   }\n')).toBe('  show() {\n  }');
-    expect(cleanedReplacement('const a = "```";')).toBe('const a = "```";');
+describe('cleanedCode', () => {
+  it('takes the code out of a Markdown fence and a line-number gutter', () => {
+    expect(cleanedCode('```js\nfunction f() {\n  return 1;\n}\n```\n')).toBe('function f() {\n  return 1;\n}');
+    expect(cleanedCode('>    4 |   show() {\n     5 |   }')).toBe('  show() {\n  }');
+    expect(cleanedCode('const a = "```";')).toBe('const a = "```";');
+  });
+});
+
+describe('anchoredEdits', () => {
+  const file = 'src/a.js';
+  const source = "import a from 'a';\n\nfunction f(x) {\n  return eval(x);\n}\n";
+  it('anchors each edit on text that occurs once, in file order', () => {
+    const result = anchoredEdits(source, file, [
+      { find: 'return eval(x);', replace: 'return JSON.parse(x);' },
+      { find: "import a from 'a';", replace: "import a from 'a';\nimport b from 'b';" },
+    ]);
+    expect(result).toEqual({
+      edits: [
+        { file, start: 0, end: 18, text: "import a from 'a';\nimport b from 'b';" },
+        { file, start: source.indexOf('return'), end: source.indexOf('return') + 15, text: 'return JSON.parse(x);' },
+      ],
+    });
+  });
+  it('drops the whole answer, with the reason, for a missing or repeated anchor, another file, overlaps or no change', () => {
+    expect(anchoredEdits(source, file, [{ find: 'return eval(y);', replace: 'x' }])).toEqual({ dropped: 'the anchor "return eval(y);" is not in src/a.js' });
+    expect(anchoredEdits(source, file, [{ find: 'x', replace: 'y' }])).toEqual({ dropped: 'the anchor "x" occurs more than once in src/a.js' });
+    expect(anchoredEdits(source, file, [{ file: 'src/b.js', find: 'eval', replace: 'JSON.parse' }])).toEqual({ dropped: 'an edit of src/b.js, outside the files this fix may change (src/a.js)' });
+    expect(anchoredEdits(source, file, [{ find: 'return eval(x);', replace: 'return 1;' }, { find: 'eval(x);\n}', replace: '2;\n}' }])).toEqual({ dropped: 'two edits of the answer overlap' });
+    expect(anchoredEdits(source, file, [{ find: 'return eval(x);', replace: 'return eval(x);' }])).toEqual({ dropped: 'the answer changes nothing' });
+    expect(anchoredEdits(source, file, [])).toEqual({ dropped: 'the answer has no edit' });
+  });
+  it('matches and writes CRLF in a file with CRLF line ends', () => {
+    const crlf = 'function f(x) {\r\n  return eval(x);\r\n}\r\n';
+    expect(anchoredEdits(crlf, file, [{ find: '{\n  return eval(x);', replace: '{\n  return JSON.parse(x);' }])).toEqual({ edits: [{ file, start: 14, end: 34, text: '{\r\n  return JSON.parse(x);' }] });
   });
 });
 
@@ -43,13 +73,14 @@ describe('llmStrategy', () => {
       model: 'model',
       generate: async (request) => {
         asked.push(request);
-        return { replacement: "  show(req, res) {\n    res.redirect('/');\n  }", explanation: ' Redirects home. ', usage: { inputTokens: 10, outputTokens: 5 } };
+        return { edits: [{ find: 'res.redirect(req.query.next);', replace: "res.redirect('/');" }], explanation: ' Redirects home. ', usage: { inputTokens: 10, outputTokens: 5 } };
       },
     };
     const strategy = llmStrategy({ generator, ruleBrief: () => ({ message: 'open redirect', rationale: 'Attackers send users away.', cwe: 601 }) });
     const proposal = await strategy.propose({ finding, source: SOURCE, pattern: undefined });
     expect(proposal).toMatchObject({ strategy: 'llm', safety: 'unsafe', template: null, explanation: 'Redirects home.' });
-    expect(proposal?.edits).toEqual([{ file: 'src/pages.js', start: SOURCE.indexOf('  show'), end: SOURCE.indexOf('\n}\n') , text: "  show(req, res) {\n    res.redirect('/');\n  }" }]);
+    const at = SOURCE.indexOf('res.redirect(req.query.next);');
+    expect(proposal?.edits).toEqual([{ file: 'src/pages.js', start: at, end: at + 'res.redirect(req.query.next);'.length, text: "res.redirect('/');" }]);
     expect(asked[0]?.prompt).toContain('Why it matters: Attackers send users away.');
     expect(asked[0]?.prompt).toContain("Imports of the file:\nimport express from 'express';");
     expect(asked[0]?.prompt).toContain('Untrusted data flows: req.query.next');
@@ -59,8 +90,16 @@ describe('llmStrategy', () => {
     const rules = ruleSetOf((await loadRules({})).rules, []);
     const finding = analyzeSource({ text: SOURCE, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
     if (!finding) throw new Error('expected an open-redirect finding');
-    const same = llmStrategy({ generator: { label: 's', provider: 's', model: 'm', generate: async () => ({ replacement: '  show(req, res) {\n    res.redirect(req.query.next);\n  }\n', explanation: '', usage: { inputTokens: null, outputTokens: null } }) }, ruleBrief: () => null });
+    const dropped: string[] = [];
+    const same = llmStrategy({ generator: { label: 's', provider: 's', model: 'm', generate: async () => ({ edits: [{ find: 'res.redirect(req.query.next);', replace: 'res.redirect(req.query.next);' }], explanation: '', usage: { inputTokens: null, outputTokens: null } }) }, ruleBrief: () => null, onFailure: (_f, message) => dropped.push(message) });
     expect(await same.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
+    expect(dropped).toEqual(['answer dropped: the answer changes nothing']);
+    // the reason is recorded on the call, and the answer kept (the same prompt would get it again)
+    const records: { detail: string | null; kept: boolean }[] = [];
+    const store = { keptAnswer: async () => null, approvedFixDiffs: async () => [], recordLlmCall: async (_p: unknown, call: { detail: string | null }, answer: unknown) => void records.push({ detail: call.detail, kept: answer !== null }) };
+    const astray = llmStrategy({ generator: { label: 's', provider: 's', model: 'm', generate: async () => ({ edits: [{ find: 'res.redirect(req.query.nxt);', replace: "res.redirect('/');" }], explanation: '', usage: { inputTokens: 1, outputTokens: 1 } }) }, ruleBrief: () => null, store });
+    expect(await astray.propose({ finding, source: SOURCE, pattern: undefined, project: { organizationId: 'o', projectId: 'p' }, crawlId: 'c' })).toBeNull();
+    expect(records).toEqual([{ detail: 'answer dropped: the anchor "res.redirect(req.query.nxt);" is not in src/pages.js', kept: true }]);
     const failures: string[] = [];
     const failing = llmStrategy({ generator: { label: 'p:m', provider: 'p', model: 'm', generate: () => Promise.reject(new Error('429 Too Many Requests')) }, ruleBrief: () => null, onFailure: (_f, message) => failures.push(message) });
     expect(await failing.propose({ finding, source: SOURCE, pattern: undefined })).toBeNull();
@@ -95,7 +134,7 @@ describe('llmStrategy', () => {
       model: name,
       generate: async (request) => {
         used.push(name);
-        return { replacement: `  show(req, res) {\n    res.redirect('/${request.prompt.length}');\n  }`, explanation: 'x', usage: { inputTokens: 1_000_000, outputTokens: 0 } };
+        return { edits: [{ find: 'res.redirect(req.query.next);', replace: `res.redirect('/${request.prompt.length}');` }], explanation: 'x', usage: { inputTokens: 1_000_000, outputTokens: 0 } };
       },
     });
     const cheap = llmStrategy({ generator: model('big'), ruleBrief: () => null, cheap: { generator: model('small'), for: (f) => f.ruleId === 'js/no-open-redirect' } });

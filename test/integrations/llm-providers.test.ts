@@ -4,7 +4,7 @@ import type { LlmSettings } from '../../src/config/llm.js';
 import { chatCompletion, startLlmStub } from '../helpers/llm-server.js';
 import type { LlmStub, RecordedRequest, StubAnswer } from '../helpers/llm-server.js';
 
-const ANSWER = { replacement: "function f(x) {\n  return JSON.parse(x);\n}", explanation: 'eval ran the text as code; JSON.parse only reads data.' };
+const ANSWER = { edits: [{ find: 'return eval(x);', replace: 'return JSON.parse(x);' }], explanation: 'eval ran the text as code; JSON.parse only reads data.' };
 const REQUEST = { system: 'You fix one reported issue in source code.', prompt: 'Issue: js/no-eval\n>    2 |   return eval(x);' };
 
 let stub: LlmStub | null = null;
@@ -58,7 +58,7 @@ describe('createFixGenerator, against local servers speaking each provider\'s pr
   }
 
   it('fails with the provider\'s reason on malformed output, never a fix', async () => {
-    stub = await startLlmStub(() => ({ json: chatCompletion('{"replacement": 42}') }));
+    stub = await startLlmStub(() => ({ json: chatCompletion('{"edits": [{"find": 42}]}') }));
     const generator = createFixGenerator(settings('openai-compatible', 'm', stub.baseUrl));
     await expect(generator.generate(REQUEST)).rejects.toThrow(/schema|type|validation|parse/i);
   });

@@ -16,7 +16,16 @@ import type { FixGenerator, FixRequest, GeneratedFix } from '../../fixes/ports.j
  */
 
 const AnswerSchema = z.object({
-  replacement: z.string().describe('the whole code unit, rewritten'),
+  edits: z
+    .array(
+      z.object({
+        find: z.string().describe('text copied exactly from the file (without line numbers or markers), occurring once in it'),
+        replace: z.string().describe('the new text for it'),
+      }),
+    )
+    .min(1)
+    .max(20)
+    .describe('the edits of the file that fix the issue'),
   explanation: z.string().describe('for a reviewer: what was wrong and what the fix does, in one or two sentences'),
 });
 
@@ -52,7 +61,7 @@ export function createFixGenerator(settings: LlmSettings): FixGenerator {
         ...(signal ? { abortSignal: signal } : {}),
       });
       return {
-        replacement: result.output.replacement,
+        edits: result.output.edits,
         explanation: result.output.explanation,
         usage: { inputTokens: result.usage.inputTokens ?? null, outputTokens: result.usage.outputTokens ?? null },
       };

@@ -1,10 +1,21 @@
 import type { ProjectRef } from '../../domain/project-ref.js';
-import type { GeneratedFix, LlmCallRecord, LlmSpend, PromptKey } from '../../fixes/ports.js';
+import type { AnsweredEdit, GeneratedFix, LlmCallRecord, LlmSpend, PromptKey } from '../../fixes/ports.js';
 import type { SqlClient } from '../sql.js';
 import { APPROVED_IN_REVIEW, EDITED_IN_REVIEW } from '../../fixes/ports.js';
 
 /** How a fix a reviewer approved ended (as proposed, or as they edited it). */
 const APPROVED_REASONS = [APPROVED_IN_REVIEW, EDITED_IN_REVIEW];
+
+/** The edits of a kept answer (JSON in the `replacement` column); null for a row this version cannot read. */
+function keptEdits(stored: string): AnsweredEdit[] | null {
+  try {
+    const edits = JSON.parse(stored) as unknown;
+    const valid = Array.isArray(edits) && edits.every((e) => typeof e === 'object' && e !== null && typeof (e as AnsweredEdit).find === 'string' && typeof (e as AnsweredEdit).replace === 'string');
+    return valid ? (edits as AnsweredEdit[]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The answer kept for an identical prompt in the organization (issue 15 point 5). */
 export async function keptAnswer(db: SqlClient, project: ProjectRef, key: PromptKey): Promise<GeneratedFix | null> {
@@ -13,7 +24,8 @@ export async function keptAnswer(db: SqlClient, project: ProjectRef, key: Prompt
      WHERE organization_id = $1 AND provider = $2 AND model = $3 AND prompt_sha256 = $4`,
     [project.organizationId, key.provider, key.model, key.promptSha256],
   );
-  return row ? { replacement: row.replacement, explanation: row.explanation, usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens } } : null;
+  const edits = row ? keptEdits(row.replacement) : null;
+  return row && edits ? { edits, explanation: row.explanation, usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens } } : null;
 }
 
 /** Records one call, and keeps an answered call's answer for the next identical prompt. */
@@ -42,7 +54,7 @@ export async function recordLlmCall(db: SqlClient, project: ProjectRef, call: Ll
   await db.query(
     `INSERT INTO code_roach_llm_answers (organization_id, provider, model, prompt_sha256, replacement, explanation, input_tokens, output_tokens)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-    [project.organizationId, call.provider, call.model, call.promptSha256, answer.replacement, answer.explanation, answer.usage.inputTokens, answer.usage.outputTokens],
+    [project.organizationId, call.provider, call.model, call.promptSha256, JSON.stringify(answer.edits), answer.explanation, answer.usage.inputTokens, answer.usage.outputTokens],
   );
 }
 
