@@ -15,6 +15,8 @@ export interface FixSummary {
   readonly tests?: { readonly linesRan: 'ran' | 'not-ran' | 'not-measured'; readonly detail: string };
   /** A generated fix's explanation for its reviewer. */
   readonly explanation?: string;
+  /** A generated fix: what its call cost in USD (0: a kept answer; null: a model without a price). */
+  readonly generationCostUsd?: number | null;
   /** A queued fix's edits as SARIF carries them (`--format sarif` gives its results their proposed fix). */
   readonly replacements?: readonly FixReplacement[];
 }

@@ -67,6 +67,12 @@ export interface LlmStats {
   unpriced: number;
 }
 
+/** The share of prompts answered from kept answers, 0..1; null when the crawl needed none. */
+export function hitRateOf(stats: Pick<LlmStats, 'calls' | 'cached'>): number | null {
+  const prompts = stats.calls + stats.cached;
+  return prompts === 0 ? null : Math.round((stats.cached / prompts) * 1000) / 1000;
+}
+
 /** Consecutive failed calls after which a crawl stops calling: the provider is down or refusing. */
 export const BREAKER_FAILURES = 3;
 
@@ -212,10 +218,10 @@ class LlmRun {
 }
 
 /** The proposal an answer makes: its edits anchored in the file, unsafe, with the model's explanation; or why not. */
-function proposalOf(finding: Finding, source: string, answer: GeneratedFix): FixProposal | { dropped: string } {
+function proposalOf(finding: Finding, source: string, answer: GeneratedFix, costUsd: number | null): FixProposal | { dropped: string } {
   const anchored = anchoredEdits(source, finding.file, answer.edits);
   if ('dropped' in anchored) return anchored;
-  return { strategy: 'llm', safety: 'unsafe', edits: anchored.edits, template: null, explanation: answer.explanation.trim() };
+  return { strategy: 'llm', safety: 'unsafe', edits: anchored.edits, template: null, explanation: answer.explanation.trim(), generationCostUsd: costUsd };
 }
 
 /** The `llm` strategy for one crawl; `stats()` tells what its calls did. */
@@ -234,7 +240,7 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
       const request = fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit, { stack: deps.projectStack ?? [], examples });
       const answered = await run.answer(context, request);
       if (!answered) return null;
-      const proposal = proposalOf(finding, source, answered.answer);
+      const proposal = proposalOf(finding, source, answered.answer, answered.call.costUsd);
       const dropped = 'dropped' in proposal ? `answer dropped: ${proposal.dropped}` : null;
       await run.record(context, { ...answered.call, detail: dropped }, answered.call.outcome === 'answered' ? answered.answer : null);
       if (dropped) {

@@ -60,9 +60,12 @@ export interface NewFix {
   readonly files: readonly FixFileRecord[];
   /** For a reviewer, why the fix is right: a generated fix's own explanation; absent for template fixes. */
   readonly explanation?: string | null;
+  /** A generated fix: what its call cost in USD (0: a kept answer; null: no price); absent for other fixes. */
+  readonly generationCostUsd?: number | null;
 }
 
-export interface StoredFix extends Omit<NewFix, 'files' | 'explanation'> {
+export interface StoredFix extends Omit<NewFix, 'files' | 'explanation' | 'generationCostUsd'> {
+  readonly generationCostUsd: number | null;
   readonly id: string;
   readonly explanation: string | null;
   readonly filePaths: readonly string[];

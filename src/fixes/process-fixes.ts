@@ -70,6 +70,7 @@ interface Candidate {
   readonly template: string | null;
   /** A generated fix's explanation for its reviewer. */
   readonly explanation?: string;
+  readonly generationCostUsd?: number | null;
   steps: ValidationStep[];
   verdict: 'passed' | 'unchecked' | 'failed';
   /** Set when the tests ran with coverage and passed: whether the fix's changed lines ran. */
@@ -335,6 +336,7 @@ function recordOf(
     status,
     statusReason: reason,
     ...(candidate.explanation ? { explanation: candidate.explanation } : {}),
+    ...(candidate.generationCostUsd !== undefined ? { generationCostUsd: candidate.generationCostUsd } : {}),
     files: [{ path: file, originalBytes: beforeBytes, originalSha256: contentHash(beforeBytes), fixedSha256: contentHash(afterBytes) }, ...companions.map((c) => c.record)],
   };
   return { fix, after, afterBytes };
@@ -435,6 +437,7 @@ function summaryOf(candidate: Candidate, fixId: string | null, decision: FixSumm
   return {
     ...(candidate.linesRan && coverage ? { tests: { linesRan: candidate.linesRan, detail: coverage.detail } } : {}),
     ...(candidate.explanation ? { explanation: candidate.explanation } : {}),
+    ...(candidate.generationCostUsd !== undefined ? { generationCostUsd: candidate.generationCostUsd } : {}),
     fixId,
     ruleId: candidate.finding.ruleId,
     file: candidate.finding.file,

@@ -16,6 +16,8 @@ export interface FixProposal {
   readonly companions?: readonly CompanionLine[];
   /** Why the fix is right, in words, for a reviewer (a generated fix's own explanation). */
   readonly explanation?: string;
+  /** What the call that generated it cost, in USD (0: a kept answer; null: a model without a price). */
+  readonly generationCostUsd?: number | null;
 }
 
 export interface StrategyContext {

@@ -1,3 +1,4 @@
+import { hitRateOf } from '../fixes/llm-strategy.js';
 import type { Category, Severity } from '../domain/severity.js';
 import type { TraceStep } from '../domain/finding.js';
 import type { CodeRole } from '../domain/code-role.js';
@@ -37,7 +38,8 @@ export interface JsonReport {
   /** Findings for which no strategy produced a fix. */
   readonly fixesDeclined: number;
   /** With generated fixes on: the model, its calls (asked, from kept answers, failed), tokens and cost in USD. */
-  readonly llm?: CrawlReport['llm'];
+  /** `hitRate`: the share of prompts answered from kept answers (null when none was needed). */
+  readonly llm?: NonNullable<CrawlReport['llm']> & { readonly hitRate: number | null };
   readonly worstFiles: readonly { readonly file: string; readonly healthScore: number; readonly issueCount: number }[];
   /** With --baseline only: the commit compared against and the open issues new since it. */
   readonly baseline?: { readonly ref: string; readonly commit: string; readonly newIssues: JsonReport['openIssues'] };
@@ -183,9 +185,10 @@ export function toJsonReport(report: CrawlReport): JsonReport {
       reason: fix.reason,
       ...(fix.tests ? { tests: { linesRan: fix.tests.linesRan, detail: fix.tests.detail } } : {}),
       ...(fix.explanation ? { explanation: fix.explanation } : {}),
+      ...(fix.generationCostUsd !== undefined ? { generationCostUsd: fix.generationCostUsd } : {}),
     })),
     fixesDeclined: report.fixesDeclined,
-    ...(report.llm ? { llm: { ...report.llm } } : {}),
+    ...(report.llm ? { llm: { ...report.llm, hitRate: hitRateOf(report.llm) } } : {}),
     worstFiles: report.worstFiles.map(({ file, healthScore, issueCount }) => ({ file, healthScore, issueCount })),
     ...(report.adapters ? { adapters: report.adapters.map(({ adapter, status, findings, durationMs, detail }) => ({ adapter, status, findings, durationMs, detail })) } : {}),
     ...(report.ruleProblems ? { ruleProblems: report.ruleProblems.map(({ file, message }) => ({ file, message })) } : {}),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../src/engine/analyze.js';
 import { loadRules, ruleSetOf } from '../../src/engine/rules.js';
 import { enclosingUnitOf } from '../../src/engine/enclosing-unit.js';
-import { llmStrategy } from '../../src/fixes/llm-strategy.js';
+import { hitRateOf, llmStrategy } from '../../src/fixes/llm-strategy.js';
 import { anchoredEdits, cleanedCode } from '../../src/fixes/llm-edits.js';
 import type { FixGenerator, FixRequest } from '../../src/fixes/ports.js';
 
@@ -165,5 +165,10 @@ describe('llmStrategy', () => {
     expect(await budgeted.propose({ finding: other, source: SOURCE, pattern: undefined })).toBeNull();
     expect(told.at(-1)).toBe('not asked: budget reached: 50.00 USD per month for the organization (49.60 spent before this crawl)');
     expect(budgeted.stats()).toMatchObject({ calls: 1, costUsd: 0.5 });
+  });
+
+  it('tells the share of prompts answered from kept answers', () => {
+    expect(hitRateOf({ calls: 3, cached: 1 })).toBe(0.25);
+    expect(hitRateOf({ calls: 0, cached: 0 })).toBeNull();
   });
 });

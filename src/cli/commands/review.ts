@@ -32,6 +32,7 @@ function details(fix: StoredFix): string {
     `rule ${fix.ruleId} (${fix.severity}) at ${fix.filePath}:${fix.line}: ${fix.message}`,
     `strategy ${fix.strategy}, ${fix.safety}, confidence ${fix.confidence}${fix.statusReason ? ` (${fix.statusReason})` : ''}`,
     ...(fix.explanation ? [`why: ${fix.explanation}`] : []),
+    ...(fix.strategy === 'llm' ? [`generated for ${fix.generationCostUsd === null ? 'an unknown price (the model has none in the table)' : `${fix.generationCostUsd.toFixed(6)} USD`}`] : []),
     'validation:',
     ...(steps.length > 0 ? steps : ['  (none recorded)']),
     '',

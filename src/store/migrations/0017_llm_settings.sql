@@ -18,3 +18,6 @@ CREATE POLICY tenant_isolation ON code_roach_llm_settings USING (organization_id
 
 -- The month's spending of an organization is summed at every crawl start.
 CREATE INDEX code_roach_llm_calls_org_month ON code_roach_llm_calls (organization_id, created_at);
+
+-- Issue 15 point 6: what generating a fix cost, on the fix (0 for a kept answer, null for a model without a price).
+ALTER TABLE fixes ADD COLUMN generation_cost_usd double precision;

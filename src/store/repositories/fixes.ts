@@ -20,6 +20,7 @@ interface FixRow {
   status: FixStatus;
   status_reason: string | null;
   explanation: string | null;
+  generation_cost_usd: number | string | null;
   created_at: Date | string;
   decided_by: string | null;
   file_paths: string[] | null;
@@ -32,7 +33,7 @@ interface FixRow {
 
 const SELECT_FIX = `
   SELECT f.id, f.issue_id, f.crawl_id, f.rule_id, f.pattern_fingerprint, f.strategy, f.safety, f.edits, f.template, f.diff,
-         f.confidence, f.validation, f.status, f.status_reason, f.explanation, f.created_at, f.decided_by,
+         f.confidence, f.validation, f.status, f.status_reason, f.explanation, f.generation_cost_usd, f.created_at, f.decided_by,
          (SELECT array_agg(ff.file_path ORDER BY ff.file_path) FROM fix_files ff WHERE ff.fix_id = f.id) AS file_paths,
          i.fingerprint, i.file_path, i.line, i.error_severity, i.error_message
   FROM fixes f JOIN code_roach_issues i ON i.id = f.issue_id`;
@@ -54,6 +55,7 @@ function toStoredFix(row: FixRow): StoredFix {
     status: row.status,
     statusReason: row.status_reason,
     explanation: row.explanation,
+    generationCostUsd: row.generation_cost_usd === null ? null : Number(row.generation_cost_usd),
     createdAt: new Date(row.created_at).toISOString(),
     decidedBy: row.decided_by,
     filePaths: row.file_paths ?? [],
@@ -86,11 +88,11 @@ export async function insertFixes(db: SqlClient, project: ProjectRef, fixes: rea
     for (const chunk of chunksBySize(rows, sizeOf)) {
       await tx.query(
         `INSERT INTO fixes (id, project_id, issue_id, crawl_id, rule_id, pattern_fingerprint, strategy, safety, edits, template, diff,
-           confidence, validation, status, status_reason, explanation)
+           confidence, validation, status, status_reason, explanation, generation_cost_usd)
          SELECT r.id, $1, r.issue, r.crawl, r.rule, r.pfp, r.strategy, r.safety, r.edits, r.template, r.diff, r.confidence,
-           r.validation, r.status, r.reason, r.explanation
+           r.validation, r.status, r.reason, r.explanation, r.cost
          FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, issue uuid, crawl uuid, rule text, pfp text, strategy text, safety text,
-           edits jsonb, template text, diff text, confidence double precision, validation jsonb, status text, reason text, explanation text)`,
+           edits jsonb, template text, diff text, confidence double precision, validation jsonb, status text, reason text, explanation text, cost double precision)`,
         [
           project.projectId,
           JSON.stringify(
@@ -110,6 +112,7 @@ export async function insertFixes(db: SqlClient, project: ProjectRef, fixes: rea
               status: fix.status,
               reason: fix.statusReason,
               explanation: fix.explanation ?? null,
+              cost: fix.generationCostUsd ?? null,
             })),
           ),
         ],
