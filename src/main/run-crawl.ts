@@ -19,6 +19,7 @@ import type { ProjectRef } from '../domain/project-ref.js';
 import type { CrawlReport } from '../crawl/crawl-report.js';
 import { DEFAULT_STRATEGIES } from '../fixes/strategies.js';
 import { decliningTemplates } from '../fixes/decline-templates.js';
+import { earlierQueuedFixes } from '../fixes/earlier-fixes.js';
 import { llmSetupFor, llmSourceFromEnvironment, llmStrategyFor } from './llm.js';
 import { projectStack } from '../crawl/project-stack.js';
 import type { LlmSource } from './llm.js';
@@ -53,6 +54,14 @@ export interface CrawlHooks {
   readonly analysisLimits?: Partial<AnalysisLimits>;
   /** Where generated-fix settings come from; absent: the environment (ROACH_LLM_PROVIDER), before `.roach.yml`'s `llm:`. */
   readonly llm?: LlmSource;
+}
+
+/** SARIF also carries the fixes earlier crawls queued that still wait (a CI job uploads it on every run). */
+async function withEarlierFixes(store: PipelineStore, root: string, report: CrawlReport, project: ProjectRef | undefined): Promise<CrawlReport> {
+  const ref = project ?? (await store.ensureProject(root, path.basename(root)));
+  const proposedNow = new Set(report.fixes.flatMap((fix) => (fix.fixId ? [fix.fixId] : [])));
+  const earlier = await earlierQueuedFixes(store, ref, root, proposedNow);
+  return earlier.length > 0 ? { ...report, fixes: [...report.fixes, ...earlier] } : report;
 }
 
 /** Composition root of `roach crawl`: rules, embedded store, strategies, pipeline, reporter. */
@@ -144,7 +153,7 @@ export async function crawlWithStore(store: PipelineStore, settings: CrawlSettin
   // the project's llm: section asked for something the operator's settings do not allow: said, not silent
   const report = llmNote ? { ...withLlm, warnings: [...(withLlm.warnings ?? []), { path: settings.configFile ?? '.roach.yml', message: llmNote }] } : withLlm;
   const output =
-    settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(report, TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
+    settings.format === 'json' ? formatJson(report) : settings.format === 'sarif' ? formatSarif(await withEarlierFixes(store, settings.root, report, hooks.project), TOOL_VERSION) : formatTerminal(report, { color: hooks.color });
   const failOn = settings.failOn;
   // With a baseline only new issues fail the gate: existing debt does not block a pull request.
   const gated = report.baseline ? report.baseline.newIssues : report.openIssues;

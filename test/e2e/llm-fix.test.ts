@@ -138,16 +138,23 @@ app.get('/logout', (req, res) => {
     }
   });
 
-  it('puts the queued fix and its explanation on the SARIF result', async () => {
+  it('puts the queued fix and its explanation on the SARIF result, also of the crawls after it', async () => {
     const stub = await startLlmStub(answerFor('Home instead of the query string.'));
     try {
       const dir = await tempTree('roach-llm-', { 'src/login.js': LOGIN });
       const env = { ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_BASE_URL: stub.baseUrl, ROACH_LLM_MODEL: 'stub-coder' };
-      const result = await roach(['crawl', dir, '--format', 'sarif', '--no-progress', '--data-dir', await tempDir('roach-llm-data-')], { env });
-      const log = JSON.parse(result.stdout) as { runs: { results: { ruleId: string; fixes?: { description: { text: string }; artifactChanges: { replacements: { deletedRegion: { startLine: number }; insertedContent: { text: string } }[] }[] }[] }[] }[] };
-      const fix = log.runs[0]?.results.find((r) => r.ruleId === 'js/no-open-redirect')?.fixes?.[0];
+      const dataDir = await tempDir('roach-llm-data-');
+      const sarifOf = async () => {
+        const result = await roach(['crawl', dir, '--format', 'sarif', '--no-progress', '--data-dir', dataDir], { env });
+        return JSON.parse(result.stdout) as { runs: { results: { ruleId: string; fixes?: { description: { text: string }; artifactChanges: { replacements: { deletedRegion: { startLine: number }; insertedContent: { text: string } }[] }[] }[] }[] }[] };
+      };
+      const fixOf = (log: Awaited<ReturnType<typeof sarifOf>>) => log.runs[0]?.results.find((r) => r.ruleId === 'js/no-open-redirect')?.fixes?.[0];
+      const fix = fixOf(await sarifOf());
       expect(fix?.description.text).toBe('Home instead of the query string.');
       expect(fix?.artifactChanges[0]?.replacements[0]).toMatchObject({ deletedRegion: { startLine: 5 }, insertedContent: { text: FIX_LINE } });
+      // the next crawl proposes nothing new (the fix waits for review), and its SARIF still carries that fix
+      expect(fixOf(await sarifOf())).toEqual(fix);
+      expect(stub.requests).toHaveLength(1);
     } finally {
       await stub.close();
     }
