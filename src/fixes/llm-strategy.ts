@@ -114,6 +114,8 @@ const MAX_EXAMPLE_CHARS = 2_000;
 export interface ProjectContext {
   readonly stack: readonly string[];
   readonly examples: readonly string[];
+  /** The template learned for the pattern from this organization's fixes (it did not apply here as it is). */
+  readonly learnedTemplate?: string | null;
 }
 
 function contextLines(context: ProjectContext): string[] {
@@ -121,6 +123,7 @@ function contextLines(context: ProjectContext): string[] {
   return [
     ...(context.stack.length > 0 ? ['The project declares:', ...context.stack.map((line) => `- ${line}`)] : []),
     ...(examples.length > 0 ? ['How reviewers of this repository fixed the same issue before (follow their way):', ...examples] : []),
+    ...(context.learnedTemplate ? ['The fix learned from this codebase for the same issue ($NAMES stand for the code they matched):', context.learnedTemplate] : []),
   ];
 }
 
@@ -152,6 +155,7 @@ type CallToRecord = Omit<LlmCallRecord, 'crawlId' | 'ruleId'>;
 class LlmRun {
   readonly stats: LlmStats;
   private failuresInARow = 0;
+  private readonly examplesByPattern = new Map<string, Promise<string[]>>();
 
   constructor(private readonly deps: LlmStrategyDeps) {
     this.stats = { model: deps.cheap ? `${deps.generator.label} (${deps.cheap.generator.label} for simpler findings)` : deps.generator.label, calls: 0, cached: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 };
@@ -210,6 +214,20 @@ class LlmRun {
     }
   }
 
+  /** How reviewers fixed the finding's pattern before: asked of the store once per pattern and crawl. */
+  examples(context: StrategyContext): Promise<string[]> {
+    const { project } = context;
+    const store = this.deps.store;
+    if (!project || !store) return Promise.resolve([]);
+    const fingerprint = context.finding.patternFingerprint;
+    let examples = this.examplesByPattern.get(fingerprint);
+    if (!examples) {
+      examples = store.approvedFixDiffs(project, fingerprint, MAX_EXAMPLES);
+      this.examplesByPattern.set(fingerprint, examples);
+    }
+    return examples;
+  }
+
   /** Records a call; an answered call's answer is kept (also when dropped: the same prompt would get it again). */
   async record(context: StrategyContext, call: CallToRecord, answer: GeneratedFix | null): Promise<void> {
     if (!context.project || !this.deps.store) return;
@@ -236,8 +254,8 @@ export function llmStrategy(deps: LlmStrategyDeps): FixStrategy & { stats(): Llm
       if (finding.language === 'text' || (deps.accepts && !deps.accepts(finding))) return null;
       const unit = enclosingUnitOf(source, finding.language, finding.range.startOffset, finding.range.endOffset);
       if (!unit) return null;
-      const examples = context.project && deps.store ? await deps.store.approvedFixDiffs(context.project, finding.patternFingerprint, MAX_EXAMPLES) : [];
-      const request = fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit, { stack: deps.projectStack ?? [], examples });
+      const examples = await run.examples(context);
+      const request = fixRequestFor(finding, deps.ruleBrief(finding.ruleId), source, unit, { stack: deps.projectStack ?? [], examples, learnedTemplate: context.pattern?.bestFix?.template ?? null });
       const answered = await run.answer(context, request);
       if (!answered) return null;
       const proposal = proposalOf(finding, source, answered.answer, answered.call.costUsd);

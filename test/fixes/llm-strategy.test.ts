@@ -171,4 +171,21 @@ describe('llmStrategy', () => {
     expect(hitRateOf({ calls: 3, cached: 1 })).toBe(0.25);
     expect(hitRateOf({ calls: 0, cached: 0 })).toBeNull();
   });
+
+  it("shows the template learned for the finding's pattern, and asks the store for a pattern's approved fixes once per crawl", async () => {
+    const rules = ruleSetOf((await loadRules({})).rules, []);
+    const finding = analyzeSource({ text: SOURCE, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
+    if (!finding) throw new Error('expected an open-redirect finding');
+    const asked: FixRequest[] = [];
+    let lookups = 0;
+    const store = { keptAnswer: async () => null, recordLlmCall: async () => undefined, approvedFixDiffs: async () => (lookups++, ['-a\n+b']) };
+    const generator: FixGenerator = { label: 'p:m', provider: 'p', model: 'm', generate: async (request) => (asked.push(request), { edits: [{ find: 'res.redirect(req.query.next);', replace: "res.redirect('/');" }], explanation: 'x', usage: { inputTokens: 1, outputTokens: 1 } }) };
+    const strategy = llmStrategy({ generator, ruleBrief: () => null, store });
+    const pattern = { fingerprint: finding.patternFingerprint, successes: 1, failures: 0, weightedSuccesses: 1, weightedFailures: 0, deprecated: false, bestFix: { template: 'res.redirect(safePath($URL))', safety: 'unsafe' as const } };
+    const project = { organizationId: 'o', projectId: 'p' };
+    await strategy.propose({ finding, source: SOURCE, pattern, project, crawlId: 'c' });
+    await strategy.propose({ finding: { ...finding, message: 'again' }, source: SOURCE, pattern, project, crawlId: 'c' });
+    expect(asked[0]?.prompt).toContain('The fix learned from this codebase for the same issue ($NAMES stand for the code they matched):\nres.redirect(safePath($URL))');
+    expect(lookups).toBe(1);
+  });
 });
