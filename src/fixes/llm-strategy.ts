@@ -89,8 +89,9 @@ const SYSTEM = [
 /** The unit with line numbers from the file, and the finding's lines marked, so the model knows where to look. */
 function numbered(source: string, unit: EnclosingUnit, finding: Finding): string {
   const firstLine = source.slice(0, unit.start).split('\n').length;
+  // shown with LF line ends whatever the file has: the answer's anchors are matched back in CRLF (llm-edits.ts)
   return unit.text
-    .split('\n')
+    .split(/\r?\n/)
     .map((line, index) => {
       const number = firstLine + index;
       const marked = number - 1 >= finding.range.startLine && number - 1 <= finding.range.endLine;
@@ -136,7 +137,7 @@ export function fixRequestFor(finding: Finding, brief: RuleBrief | null, source:
     ...(describeTrace(finding) ? [describeTrace(finding) as string] : []),
     ...contextLines(context),
     `File: ${finding.file} (${finding.language}), lines ${finding.range.startLine + 1}-${finding.range.endLine + 1} marked with >.`,
-    ...(unit.imports.length > 0 ? ['Imports of the file:', ...unit.imports] : []),
+    ...(unit.imports.length > 0 ? ['Imports of the file:', ...unit.imports.map((line) => line.replace(/\r/g, ''))] : []),
     `The ${unit.kind} around the issue (the numbers and markers are not part of the code; edits quote the code without them):`,
     numbered(source, unit, finding),
   ];

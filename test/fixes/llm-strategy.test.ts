@@ -188,4 +188,16 @@ describe('llmStrategy', () => {
     expect(asked[0]?.prompt).toContain('The fix learned from this codebase for the same issue ($NAMES stand for the code they matched):\nres.redirect(safePath($URL))');
     expect(lookups).toBe(1);
   });
+
+  it('shows a CRLF file with LF line ends, and writes the edit back in CRLF', async () => {
+    const crlf = SOURCE.replaceAll('\n', '\r\n');
+    const rules = ruleSetOf((await loadRules({})).rules, []);
+    const finding = analyzeSource({ text: crlf, file: 'src/pages.js', language: 'javascript', rules }).findings.find((f) => f.ruleId === 'js/no-open-redirect');
+    if (!finding) throw new Error('expected an open-redirect finding');
+    const asked: FixRequest[] = [];
+    const generator: FixGenerator = { label: 'p:m', provider: 'p', model: 'm', generate: async (request) => (asked.push(request), { edits: [{ find: '  show(req, res) {\n    res.redirect(req.query.next);', replace: "  show(req, res) {\n    res.redirect('/');" }], explanation: 'x', usage: { inputTokens: 1, outputTokens: 1 } }) };
+    const proposal = await llmStrategy({ generator, ruleBrief: () => null }).propose({ finding, source: crlf, pattern: undefined });
+    expect(asked[0]?.prompt).not.toContain('\r');
+    expect(proposal?.edits.map((e) => e.text)).toEqual(["  show(req, res) {\r\n    res.redirect('/');"]);
+  });
 });
