@@ -58,22 +58,26 @@ const wholeNumber = (name: string, fallback: number, min: number, max: number) =
       return n;
     });
 
-const LlmEnvironmentSchema = z.object({
-  ROACH_LLM_PROVIDER: z.enum(LLM_PROVIDERS).optional(),
-  ROACH_LLM_MODEL: z.string().trim().min(1, 'must name a model').optional(),
-  ROACH_LLM_CHEAP_MODEL: z.string().trim().min(1, 'must name a model').optional(),
-  ROACH_LLM_MAX_FIXES: z
+/** An optional amount, 0 or more (null when unset); `whole`: integers only. */
+const optionalAmount = (name: string, whole: boolean, expected: string) =>
+  z
     .string()
     .optional()
     .transform((value, context) => {
       if (value === undefined || value.trim() === '') return null;
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) {
-        context.addIssue({ code: 'custom', message: `ROACH_LLM_MAX_FIXES must be a whole number (0 or more), got "${value}"` });
+      if (!Number.isFinite(n) || n < 0 || (whole && !Number.isInteger(n))) {
+        context.addIssue({ code: 'custom', message: `${name} must be ${expected}, got "${value}"` });
         return z.NEVER;
       }
       return n;
-    }),
+    });
+
+const LlmEnvironmentSchema = z.object({
+  ROACH_LLM_PROVIDER: z.enum(LLM_PROVIDERS).optional(),
+  ROACH_LLM_MODEL: z.string().trim().min(1, 'must name a model').optional(),
+  ROACH_LLM_CHEAP_MODEL: z.string().trim().min(1, 'must name a model').optional(),
+  ROACH_LLM_MAX_FIXES: optionalAmount('ROACH_LLM_MAX_FIXES', true, 'a whole number (0 or more)'),
   ROACH_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ROACH_LLM_TIMEOUT_MS: wholeNumber('ROACH_LLM_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   ROACH_LLM_MAX_RETRIES: wholeNumber('ROACH_LLM_MAX_RETRIES', 2, 0, 10),
@@ -90,18 +94,7 @@ const LlmEnvironmentSchema = z.object({
       }
       return { inputPerMillion: input, outputPerMillion: output };
     }),
-  ROACH_LLM_BUDGET_USD: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return null;
-      const n = Number(value);
-      if (!Number.isFinite(n) || n < 0) {
-        context.addIssue({ code: 'custom', message: `ROACH_LLM_BUDGET_USD must be an amount in USD (such as 2.50), got "${value}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  ROACH_LLM_BUDGET_USD: optionalAmount('ROACH_LLM_BUDGET_USD', false, 'an amount in USD (such as 2.50)'),
 });
 
 const fail = (message: string): never => {

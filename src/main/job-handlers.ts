@@ -103,7 +103,8 @@ async function crawlJob(
     attribution: deps.attribution,
     ...(checkpoints ? { onPhase: (phase: CrawlPhase) => checkpoints.reach(phase, context.jobId, context.attempt) } : {}),
     analysisLimits: deps.analysisLimits,
-    llm: await serviceLlmSource(deps.tenants, project.organizationId, deps.outbound ?? { allow: [] }),
+    // an analysis job makes no fixes: the organization's key is not opened for it
+    llm: payload.generateFixes ? await serviceLlmSource(deps.tenants, project.organizationId, deps.outbound ?? { allow: [] }) : { operator: null, projectMayNameProvider: false },
     onProgress: (done, total) => {
       if (done < total && Date.now() - reported < PROGRESS_INTERVAL_MS) return;
       reported = Date.now();

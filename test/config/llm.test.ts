@@ -22,6 +22,8 @@ describe('loadLlmSettings', () => {
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'ftp://x' })).toThrow(/ROACH_LLM_BASE_URL/);
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_BUDGET_USD: '-1' })).toThrow(/ROACH_LLM_BUDGET_USD must be an amount in USD/);
     expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_PRICE: '0.15' })).toThrow(/ROACH_LLM_PRICE must be "input,output"/);
+    expect(() => loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_MAX_FIXES: '2.5' })).toThrow(/ROACH_LLM_MAX_FIXES must be a whole number \(0 or more\), got "2.5"/);
+    expect(loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_MAX_FIXES: '20', ROACH_LLM_CHEAP_MODEL: 'small' })).toMatchObject({ maxFixesPerCrawl: 20, cheapModel: 'small' });
     expect(loadLlmSettings({ ROACH_LLM_PROVIDER: 'openai-compatible', ROACH_LLM_MODEL: 'm', ROACH_LLM_BASE_URL: 'http://x/v1', ROACH_LLM_PRICE: '0.2, 0.8' })?.price).toEqual({ inputPerMillion: 0.2, outputPerMillion: 0.8 });
   });
 });
