@@ -14,6 +14,10 @@ import { registerStats } from './commands/stats.js';
 /** Exit code for failures that are bugs, not bad input (sysexits EX_SOFTWARE). */
 const EXIT_INTERNAL = 70;
 
+/**
+ * Every command loads what it runs only when it runs (dynamic imports in its action): `--help`, `--version`
+ * and each command pay for their own modules, not for the engine, the database and the HTTP server at once.
+ */
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command()
     .name('roach')

@@ -5,6 +5,9 @@ import type { Severity } from '../domain/severity.js';
 import { isSeverity } from '../domain/severity.js';
 import { commandEnvironment } from '../config/command-env.js';
 import { loadProjectConfig } from '../config/load.js';
+import { parseNumber } from '../config/flag-values.js';
+
+export { parseNumber };
 import type { ProjectConfig } from '../config/schema.js';
 import type { AdapterSettings } from '../adapters/run-adapters.js';
 import type { CommandPolicy } from '../io/sandbox.js';
@@ -80,14 +83,6 @@ export async function requireDirectory(dir: string): Promise<string> {
 }
 
 /** A numeric flag value within [min, max], or a usage error naming the flag. */
-export function parseNumber(value: string, flag: string, min: number, max: number, integer: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new RoachError('CR_ERR_USAGE', `${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${value}".`);
-  }
-  return n;
-}
-
 export function dataDirFor(root: string, flag: string | undefined): string {
   return flag ? path.resolve(flag) : path.join(root, '.roach');
 }

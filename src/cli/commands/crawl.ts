@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { runCrawl } from '../../main/run-crawl.js';
-import { resolveCrawlSettings } from '../../main/settings.js';
 import type { CrawlFlags } from '../../main/settings.js';
 import { ERROR_CATALOGUE } from '../../domain/errors.js';
 import { writeStdout } from '../output.js';
@@ -27,6 +24,7 @@ export function registerCrawl(program: Command): void {
     .option('--adapters <names>', 'also run these analyzer adapters this time (comma-separated: eslint, oxlint, typescript)')
     .option('--import-sarif <file>', 'import a SARIF 2.1.0 file (Semgrep, CodeQL, ...); repeatable', (file: string, files: string[] = []) => [...files, file])
     .action(async (dir: string, flags: CrawlFlags) => {
+      const [{ default: cliProgress }, { runCrawl }, { resolveCrawlSettings }] = await Promise.all([import('cli-progress'), import('../../main/run-crawl.js'), import('../../main/settings.js')]);
       const settings = await resolveCrawlSettings(dir, flags);
       const bar =
         settings.progress && process.stderr.isTTY

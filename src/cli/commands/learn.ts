@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { RoachError } from '../../domain/errors.js';
-import { parseNumber } from '../../main/settings.js';
-import { runLearn } from '../../main/run-learn.js';
+import { parseNumber } from '../../config/flag-values.js';
 import type { LearnResult } from '../../main/run-learn.js';
 import { writeStdout } from '../output.js';
 
@@ -46,6 +45,7 @@ export function registerLearn(program: Command): void {
     .action(async (flags: LearnFlags) => {
       if (!flags.fromHistory && !flags.export) throw new RoachError('CR_ERR_USAGE', 'roach learn needs --from-history, --export <dir>, or both.');
       if (flags.since !== undefined && !flags.fromHistory) throw new RoachError('CR_ERR_USAGE', '--since only applies with --from-history.');
+      const { runLearn } = await import('../../main/run-learn.js');
       const result = await runLearn({
         dir: flags.dir,
         dataDir: flags.dataDir,

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { approveFix, rejectFix } from '../../fixes/fix-actions.js';
 import type { StoredFix } from '../../fixes/ports.js';
 import { RoachError } from '../../domain/errors.js';
-import { withProject } from '../../main/project-session.js';
-import { learnAfterDecision, projectRules } from '../../main/run-learn.js';
-import { approveEditedFix } from '../../learning/edited-approval.js';
 import type { LearningRun } from '../../learning/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
@@ -13,6 +9,17 @@ interface ProjectFlags {
   readonly dir: string;
   readonly dataDir?: string;
   readonly json?: boolean;
+}
+
+/** What the review commands run, loaded when one runs (a command's start-up stays short). */
+async function reviewing() {
+  const [{ approveFix, rejectFix }, { withProject }, { learnAfterDecision, projectRules }, { approveEditedFix }] = await Promise.all([
+    import('../../fixes/fix-actions.js'),
+    import('../../main/project-session.js'),
+    import('../../main/run-learn.js'),
+    import('../../learning/edited-approval.js'),
+  ]);
+  return { approveFix, rejectFix, withProject, learnAfterDecision, projectRules, approveEditedFix };
 }
 
 function shortId(id: string): string {
@@ -57,6 +64,7 @@ export function registerReview(program: Command): void {
   projectOptions(review.command('list', { isDefault: true }).description('list pending fixes'))
     .option('--json', 'print JSON')
     .action(async (flags: ProjectFlags) => {
+      const { withProject } = await import('../../main/project-session.js');
       const fixes = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.listFixes(deps.project, ['pending']));
       if (flags.json) return writeStdout(`${JSON.stringify(fixes.map(({ diff: _diff, ...rest }) => rest), null, 2)}\n`);
       if (fixes.length === 0) return writeStdout('No fixes waiting for review.\n');
@@ -64,6 +72,7 @@ export function registerReview(program: Command): void {
     });
   projectOptions(review.command('show').description('show one fix as a unified diff with its validation record').argument('<fix-id>'))
     .action(async (fixId: string, flags: ProjectFlags) => {
+      const { withProject } = await import('../../main/project-session.js');
       const fix = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.getFix(deps.project, fixId));
       if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${fixId} in this project (or the prefix is ambiguous).`);
       await writeStdout(`${details(fix)}\n`);
@@ -71,6 +80,7 @@ export function registerReview(program: Command): void {
   projectOptions(review.command('approve').description('apply a pending fix (same safety checks as automatic fixes)').argument('<fix-id>'))
     .option('--edited', 'you edited the file by hand instead: record your version as the fix (it must fix the finding)')
     .action(async (fixId: string, flags: ProjectFlags & { edited?: boolean }) => {
+      const { withProject, approveEditedFix, projectRules, approveFix, learnAfterDecision } = await reviewing();
       const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
         const approved = flags.edited
           ? await approveEditedFix({ ...deps, rules: (await projectRules(deps.root)).rules }, fixId, actorName())
@@ -83,6 +93,7 @@ export function registerReview(program: Command): void {
   projectOptions(review.command('reject').description('reject a pending fix').argument('<fix-id>'))
     .option('--reason <text>', 'why (recorded with the fix)')
     .action(async (fixId: string, flags: ProjectFlags & { reason?: string }) => {
+      const { withProject, rejectFix, learnAfterDecision } = await reviewing();
       const { fix, learning } = await withProject(flags.dir, flags.dataDir, async (deps) => {
         const rejected = await rejectFix(deps, fixId, actorName(), flags.reason ?? null);
         return { fix: rejected, learning: await learnAfterDecision(deps, rejected) };

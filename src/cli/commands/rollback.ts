@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { rollbackFix } from '../../fixes/fix-actions.js';
-import { withProject } from '../../main/project-session.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
 
@@ -12,6 +10,7 @@ export function registerRollback(program: Command): void {
     .option('--dir <dir>', 'the crawled project', '.')
     .option('--data-dir <dir>', 'where the embedded database lives (default: <dir>/.roach)')
     .action(async (fixId: string, flags: { dir: string; dataDir?: string }) => {
+      const [{ rollbackFix }, { withProject }] = await Promise.all([import('../../fixes/fix-actions.js'), import('../../main/project-session.js')]);
       const fix = await withProject(flags.dir, flags.dataDir, (deps) => rollbackFix(deps, fixId, actorName()));
       await writeStdout(`Rolled back fix ${fix.id.slice(0, 8)}: restored ${fix.filePaths.join(', ')}.\n`);
     });

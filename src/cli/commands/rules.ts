@@ -1,16 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadRules } from '../../engine/rules.js';
-import { documentedRules, renderRuleDocs } from '../../engine/rule-docs.js';
-import { fillCasePositions } from '../../engine/rule-test-positions.js';
-import { runRuleTests, testFileOf } from '../../engine/rule-tests.js';
 import type { CaseResult } from '../../engine/rule-tests.js';
 import type { CompiledRule } from '../../engine/rules.js';
 import { writeStdout } from '../output.js';
 
 /** Fills in the positions of invalid cases that state none; one line per changed file and per case left alone. */
 async function updatePositions(rules: readonly CompiledRule[]): Promise<string[]> {
+  const [{ fillCasePositions }, { testFileOf }] = await Promise.all([import('../../engine/rule-test-positions.js'), import('../../engine/rule-tests.js')]);
   const notes: string[] = [];
   for (const rule of rules) {
     const update = await fillCasePositions(rule);
@@ -27,6 +24,7 @@ export function registerRules(program: Command): void {
     .description('list every rule with severity, category, CWE and fix')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
+      const [{ loadRules }, { documentedRules }] = await Promise.all([import('../../engine/rules.js'), import('../../engine/rule-docs.js')]);
       const set = await loadRules();
       const rows = documentedRules(set);
       if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
@@ -38,6 +36,7 @@ export function registerRules(program: Command): void {
     .description('print the rule reference as Markdown (or write it to a file)')
     .option('--write <file>', 'write to this file instead of stdout')
     .action(async (flags: { write?: string }) => {
+      const [{ loadRules }, { renderRuleDocs }] = await Promise.all([import('../../engine/rules.js'), import('../../engine/rule-docs.js')]);
       const text = renderRuleDocs(await loadRules());
       if (!flags.write) return writeStdout(text);
       await writeFile(flags.write, text);
@@ -48,6 +47,7 @@ export function registerRules(program: Command): void {
     .argument('[dir]', 'extra folder of rule files')
     .option('--update-positions', 'first write `errors` (today\'s finding positions) into invalid cases that state none, replacing `count`; review them')
     .action(async (dir: string | undefined, flags: { updatePositions?: boolean }) => {
+      const [{ loadRules }, { runRuleTests }] = await Promise.all([import('../../engine/rules.js'), import('../../engine/rule-tests.js')]);
       const set = await loadRules({ extraDirs: dir ? [path.resolve(dir)] : [] });
       const selected = set.rules.filter((rule) => !dir || path.resolve(rule.sourceFile).startsWith(path.resolve(dir)));
       const notes = flags.updatePositions ? await updatePositions(selected) : [];

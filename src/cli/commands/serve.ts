@@ -1,10 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadEnvironment } from '../../config/environment.js';
 import { RoachError } from '../../domain/errors.js';
-import { newApiKey } from '../../api/auth.js';
-import { openService } from '../../main/service.js';
-import { startServer } from '../../main/run-serve.js';
 import { writeStdout } from '../output.js';
 
 
@@ -13,6 +9,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Run the REST API (HOST, PORT; DATABASE_URL or the embedded store in ROACH_DATA_DIR; JWT_SECRET or JWKS_URL for tokens).')
     .action(async () => {
+      const [{ loadEnvironment }, { startServer }] = await Promise.all([import('../../config/environment.js'), import('../../main/run-serve.js')]);
       const server = await startServer(loadEnvironment(), { logger: true });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -35,6 +32,7 @@ export function registerServe(program: Command): void {
       if (flags.role !== 'admin' && flags.role !== 'member' && flags.role !== 'viewer') {
         throw new RoachError('CR_ERR_USAGE', `--role must be admin, member or viewer, got "${flags.role}".`);
       }
+      const [{ loadEnvironment }, { newApiKey }, { openService }] = await Promise.all([import('../../config/environment.js'), import('../../api/auth.js'), import('../../main/service.js')]);
       const env = loadEnvironment();
       const service = await openService(env, { defaultDataDir: path.resolve(flags.dataDir ?? '.roach'), queue: false });
       try {

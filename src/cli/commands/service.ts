@@ -1,12 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadEnvironment } from '../../config/environment.js';
+import { parseNumber } from '../../config/flag-values.js';
 import { RoachError } from '../../domain/errors.js';
 import { isPriority, PRIORITIES } from '../../domain/priority.js';
-import { enqueueCrawl } from '../../main/run-enqueue.js';
-import { migrateDatabase, queueHealth, readQueueState } from '../../main/service-admin.js';
-import { openService } from '../../main/service.js';
-import { parseNumber } from '../../main/settings.js';
 import { actorName } from '../actor.js';
 import { writeStdout } from '../output.js';
 
@@ -17,6 +13,10 @@ interface EnqueueFlags {
   readonly priority?: string;
   readonly json?: boolean;
 }
+
+// What the commands run is loaded when one runs: listing them (--help) or running another stays quick.
+const environment = () => import('../../config/environment.js');
+const admin = () => import('../../main/service-admin.js');
 
 function registerEnqueue(program: Command): void {
   const enqueue = program.command('enqueue').description('Put a job on the queues (REDIS_URL); without REDIS_URL it runs in this process.');
@@ -37,6 +37,7 @@ function registerEnqueue(program: Command): void {
         if (flags.priority !== undefined && !isPriority(flags.priority)) {
           throw new RoachError('CR_ERR_USAGE', `--priority must be one of ${PRIORITIES.join(', ')}, got "${flags.priority}".`);
         }
+        const [{ loadEnvironment }, { enqueueCrawl }] = await Promise.all([environment(), import('../../main/run-enqueue.js')]);
         const outcome = await enqueueCrawl(loadEnvironment(), {
           kind,
           project,
@@ -64,6 +65,7 @@ function registerJobs(program: Command): void {
     .option('--failed <n>', 'failed jobs to list per queue', '10')
     .option('--json', 'print JSON')
     .action(async (flags: { failed: string; json?: boolean }) => {
+      const [{ loadEnvironment }, { readQueueState }] = await Promise.all([environment(), admin()]);
       const env = loadEnvironment();
       if (!env.redis) {
         throw new RoachError('CR_ERR_SERVICE_CONFIG', 'roach jobs reads the shared queues: set REDIS_URL. (Without it, `roach enqueue` runs each job in its own process and prints its outcome.)', { setting: 'REDIS_URL' });
@@ -85,6 +87,7 @@ function registerDb(program: Command): void {
     .description('Bring the database schema up to date (DATABASE_URL, else the embedded store); safe to run from several processes at once.')
     .option('--data-dir <dir>', 'embedded mode: the data directory (default: ROACH_DATA_DIR or ./.roach)')
     .action(async (flags: { dataDir?: string }) => {
+      const [{ loadEnvironment }, { migrateDatabase }] = await Promise.all([environment(), admin()]);
       const env = loadEnvironment();
       const { applied, where } = await migrateDatabase(env, flags.dataDir);
       await writeStdout(applied.length > 0 ? `Migrated ${where}: applied ${applied.map((v) => String(v).padStart(4, '0')).join(', ')}.\n` : `${where} is up to date.\n`);
@@ -98,6 +101,7 @@ function registerHealth(program: Command): void {
     .option('--data-dir <dir>', 'embedded mode: the data directory (default: ROACH_DATA_DIR or ./.roach)')
     .option('--json', 'print JSON')
     .action(async (flags: { dataDir?: string; json?: boolean }) => {
+      const [{ loadEnvironment }, { queueHealth }, { openService }] = await Promise.all([environment(), admin(), import('../../main/service.js')]);
       const env = loadEnvironment();
       // The queue connection is checked on its own below, so a Redis outage is reported, not thrown.
       const service = await openService(env, { defaultDataDir: path.resolve(flags.dataDir ?? '.roach'), queue: false });

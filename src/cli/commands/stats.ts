@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { withProject } from '../../main/project-session.js';
-import { formatLearningReport } from '../../report/learning.js';
-import { parseNumber } from '../../main/settings.js';
+import { parseNumber } from '../../config/flag-values.js';
 import { writeStdout } from '../output.js';
 
 interface StatsFlags {
@@ -21,6 +19,7 @@ export function registerStats(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: StatsFlags) => {
       const limit = parseNumber(flags.limit, '--limit', 1, 1000, true);
+      const [{ withProject }, { formatLearningReport }] = await Promise.all([import('../../main/project-session.js'), import('../../report/learning.js')]);
       const report = await withProject(flags.project, flags.dataDir, (deps) => deps.store.learningReport(deps.project, limit));
       await writeStdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatLearningReport(report));
     });

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { loadEnvironment } from '../../config/environment.js';
-import { ALL_QUEUES, describeQueueError, parseQueueList, startWorker } from '../../main/run-worker.js';
-import { parseNumber } from '../../main/settings.js';
+import { parseNumber } from '../../config/flag-values.js';
 
 const wholeNumber = (value: string, flag: string, min: number, max: number): number => parseNumber(value, flag, min, max, true);
 
 interface WorkerFlags {
-  readonly queues: string;
+  readonly queues?: string;
   readonly concurrency: string;
   readonly rateLimit: string;
   readonly shutdownGrace: string;
@@ -22,7 +19,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('Process jobs from the shared queues (needs REDIS_URL and DATABASE_URL); stops cleanly on SIGTERM.')
-    .option('--queues <list>', 'comma-separated queues to serve', ALL_QUEUES)
+    .option('--queues <list>', 'comma-separated queues to serve (default: all of them)')
     .option('--concurrency <n>', 'jobs at once per queue', '5')
     .option('--rate-limit <n>', 'jobs started per minute per queue', '10')
     .option('--shutdown-grace <ms>', 'on SIGTERM, how long running jobs may finish before they are handed back', '30000')
@@ -32,9 +29,14 @@ export function registerWorker(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics at GET /metrics on this port (Bearer ROACH_METRICS_TOKEN when set)')
     .option('--metrics-host <host>', 'address the metrics listener binds to (internal only by default)', '127.0.0.1')
     .action(async (flags: WorkerFlags) => {
+      const [{ pino }, { loadEnvironment }, { ALL_QUEUES, describeQueueError, parseQueueList, startWorker }] = await Promise.all([
+        import('pino'),
+        import('../../config/environment.js'),
+        import('../../main/run-worker.js'),
+      ]);
       const log = pino({ name: 'roach-worker' });
       const worker = await startWorker(loadEnvironment(), {
-        queues: parseQueueList(flags.queues),
+        queues: parseQueueList(flags.queues ?? ALL_QUEUES),
         concurrency: wholeNumber(flags.concurrency, '--concurrency', 1, 1000),
         ratePerMinute: wholeNumber(flags.rateLimit, '--rate-limit', 1, 10_000_000),
         graceMs: wholeNumber(flags.shutdownGrace, '--shutdown-grace', 0, 3_600_000),
