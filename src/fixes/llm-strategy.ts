@@ -13,8 +13,8 @@ import type { FixStrategy } from './strategies.js';
 /**
  * The `llm` strategy (issue 15): for a finding no rule template or learned template fixes, a language model
  * is shown the code unit around it (the enclosing function, from the syntax tree) and answers with edits
- * anchored on exact text of the file (llm-edits.ts). The fix is unsafe and goes through the same validation as every fix (re-parse, re-analysis: the finding
- * gone and nothing new; checks and tests when configured). Files holding a secret never reach a strategy
+ * anchored on exact text of the file (llm-edits.ts). The fix is unsafe and goes through the same validation
+ * as every fix (re-parse, re-analysis: the finding gone and nothing new; checks and tests when configured). Files holding a secret never reach a strategy
  * (crawl/crawl.ts gives them no fix), so their text is never sent.
  */
 
