@@ -70,7 +70,7 @@ describe.skipIf(!available)('REST API in service mode (PostgreSQL + Redis + Bull
     const combos = matrixExtensionCombos(w);
     const { sent, failures } = await checkCombos(server.app, w, combos);
     expect(failures.slice(0, 20)).toEqual([]);
-    expect(sent).toBe(2213);
+    expect(sent).toBe(2395);
   }, 300_000);
 
   it('keeps API keys hashed, drops a revoked key from the Redis cache at once, and audits mutations in PostgreSQL', async () => {
