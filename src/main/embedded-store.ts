@@ -30,12 +30,14 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
   // The data directory is Code Roach's own: keep it out of the user's git status.
   await writeFile(path.join(dataDir, '.gitignore'), '# Code Roach data (embedded database, lock)\n*\n').catch(ignoreError('cosmetic: only keeps the data directory out of git status; the lock and the database report real I/O problems'));
   const release = await lockDataDir(dataDir);
-  let db: Database;
+  let db: Database | undefined;
   let migrated: number[];
   try {
     db = await openPglite(path.join(dataDir, 'pgdata'));
     migrated = await migrate(db);
   } catch (error) {
+    // an opened database left open keeps the process alive after the error is reported (seen with CR_ERR_STORE_NEWER)
+    await db?.close().catch(ignoreError('the open failed and that error is thrown; closing is only so the process can end'));
     await release().catch(ignoreError('the open failed and that error is thrown; a stale lock is taken over by the next run'));
     throw error;
   }
