@@ -23,9 +23,9 @@ export function corpusEntries(only = null) {
   return JSON.parse(readFileSync(CORPUS_FILE, 'utf8')).repositories.filter((r) => !only || only.has(r.name));
 }
 
-/** The repository checked out at its pinned commit, cloned once. */
-export async function checkout(entry) {
-  const dir = path.join(WORK, entry.name);
+/** The repository checked out at its pinned commit, cloned once into `work` (bench/security.mjs keeps its own). */
+export async function checkout(entry, work = WORK) {
+  const dir = path.join(work, entry.name);
   if (existsSync(path.join(dir, '.git'))) {
     const head = run('git', ['-C', dir, 'rev-parse', 'HEAD']).stdout.trim();
     if (head === entry.commit) return dir;
@@ -33,7 +33,7 @@ export async function checkout(entry) {
   }
   const mirror = process.env.ROACH_CORPUS_MIRROR ? path.join(process.env.ROACH_CORPUS_MIRROR, entry.repo.replace('/', '+'), 'repo') : null;
   const source = mirror && existsSync(mirror) ? mirror : `https://github.com/${entry.repo}.git`;
-  await mkdir(WORK, { recursive: true });
+  await mkdir(work, { recursive: true });
   const clone = run('git', ['clone', '--quiet', '--no-checkout', source, dir]);
   if (clone.status !== 0) throw new Error(`cannot clone ${entry.repo} from ${source}: ${clone.stderr.trim()}`);
   const co = run('git', ['-C', dir, 'checkout', '--quiet', '--detach', entry.commit]);
