@@ -117,8 +117,10 @@ async function main() {
     `\`npm run bench:security\` on ${cpuModel()}: other scanners' annotated test material at pinned commits (bench/security/datasets.json), ` +
       'copied into a neutral layout (`src/...`: the crawler lowers or skips findings under test/, examples/, samples/), then a cold ' +
       '`roach crawl --no-fix` with the default rule pack ("default") and again with every opt-in rule switched on ("all rules"). ' +
-      'A positive is found when a security rule of the same CWE family (bench/security/cwe-map.json) reports on it; a negative is a ' +
-      'false positive when one does. Families no rule of the language looks for are listed as not covered and left out of the totals.',
+      'A positive is found when a security rule of the same CWE family (bench/security/cwe-map.json) reports on it (njsscan: on the ' +
+      'annotated line, inside the statement that starts there, or with a taint trace from it, since a semgrep annotation marks where ' +
+      'its match starts); a negative is a false positive when one does. Families no rule of the language looks for are listed as ' +
+      'not covered and left out of the totals.',
     '',
   );
   const head = (first) => `| ${[...first, 'positives', ...runNames.flatMap((r) => [`found (${r})`, `recall (${r})`]), 'negatives', ...runNames.flatMap((r) => [`FP (${r})`, `FP rate (${r})`])].join(' | ')} |`;
@@ -128,6 +130,12 @@ async function main() {
     const total = totalRow(rows.filter((r) => r.language === dataset.language && r.covered), dataset.language);
     const granularity = dataset.granularity.split(':')[0];
     lines.push(tableRow([dataset.language, `${dataset.name}@${dataset.commit.slice(0, 7)} (${granularity}, ${files} files)`], total, runNames));
+  }
+  const js = totalRow(rows.filter((r) => r.language === 'javascript' && r.covered), 'javascript');
+  if (js.positives > 0) {
+    const [recall, fpRate] = [js.runs.default.found / js.positives, js.runs.default.fp / js.negatives];
+    const verdict = recall >= 0.7 && fpRate <= 0.1 ? 'met' : 'not met';
+    lines.push('', `Issue 16's bar for JavaScript/TypeScript (recall ≥ 70% at ≤ 10% false positives, covered families, default pack): ${verdict} (${pct(js.runs.default.found, js.positives)} at ${pct(js.runs.default.fp, js.negatives)}).`);
   }
   lines.push('', 'Per family (covered families only):', '', head(['language', 'family']), rule(4 + 4 * runNames.length));
   for (const row of rows.filter((r) => r.covered)) lines.push(tableRow([row.language, row.family], row, runNames));

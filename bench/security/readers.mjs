@@ -108,9 +108,63 @@ function readBandit(dataset, dir, map, warnings) {
   return { files, cases: cases.filter(Boolean) };
 }
 
-const GOSEC_SAMPLE = /\{\s*\[\]string\{((?:\s*`[^`]*`\s*,?)+)\s*\}\s*,\s*(\d+)\s*,/g;
+/** A Go string literal at `at` (raw or interpreted), as [value, index after it], or null. */
+function goString(text, at) {
+  if (text[at] === '`') {
+    const end = text.indexOf('`', at + 1);
+    return end < 0 ? null : [text.slice(at + 1, end), end + 1];
+  }
+  const literal = text[at] === '"' && /^"(?:[^"\\\n]|\\.)*"/.exec(text.slice(at));
+  if (!literal) return null;
+  try {
+    return [JSON.parse(literal[0]), at + literal[0].length];
+  } catch {
+    return null;
+  }
+}
 
-/** gosec: each `{[]string{`...`}, N, config}` of testutils/gNNN_samples.go is one sample of rule GNNN. */
+/**
+ * The samples of a gosec testutils file: `{[]string{`a`, "b" + `c`}, N, config}` or
+ * `{Code: []string{...}, Errors: N, ...}`; the sources may concatenate raw and interpreted strings.
+ */
+function gosecSamples(text) {
+  const skipSpace = (at) => at + /^\s*/.exec(text.slice(at))[0].length;
+  const samples = [];
+  for (let start = text.indexOf('[]string{'); start >= 0; start = text.indexOf('[]string{', start + 1)) {
+    const sources = [];
+    let current = '';
+    let closed = false;
+    let at = start + '[]string{'.length;
+    for (;;) {
+      at = skipSpace(at);
+      if (text[at] === '}' && current === '') {
+        closed = sources.length > 0;
+        at++;
+        break;
+      }
+      const literal = goString(text, at);
+      if (!literal) break;
+      current += literal[0];
+      at = skipSpace(literal[1]);
+      if (text[at] === '+') {
+        at++;
+        continue;
+      }
+      if (text[at] !== ',' && text[at] !== '}') break;
+      sources.push(current);
+      current = '';
+      if (text[at++] === '}') {
+        closed = true;
+        break;
+      }
+    }
+    const errors = closed && /^\s*,\s*(?:Errors:\s*)?(\d+)/.exec(text.slice(at));
+    if (errors) samples.push({ sources, errors: Number(errors[1]), index: start });
+  }
+  return samples;
+}
+
+/** gosec: each sample of testutils/gNNN_samples.go (one or more files) is one sample of rule GNNN. */
 function readGosec(dataset, dir, map, warnings) {
   const make = caseMaker(dataset, (key) => map.rules[key], warnings);
   const files = [];
@@ -120,15 +174,15 @@ function readGosec(dataset, dir, map, warnings) {
     if (!rule) continue;
     const key = `G${rule[1]}`;
     const text = readFileSync(path.join(dir, dataset.folder, name), 'utf8');
-    const samples = [...text.matchAll(GOSEC_SAMPLE)];
-    const declared = text.split('[]string{').length - 1;
+    const samples = gosecSamples(text);
+    // A sample starts a line (`{[]string{`, `Code: []string{`); `[]string{` inside the sample code does not.
+    const declared = (text.match(/^\s*(?:\{|Code:\s*)?\[\]string\{/gm) ?? []).length;
     if (samples.length !== declared) warnings.push(`gosec: ${name}: read ${samples.length} of ${declared} samples`);
     samples.forEach((sample, k) => {
-      const sources = [...sample[1].matchAll(/`([^`]*)`/g)].map((m) => m[1]);
-      const to = sources.map((_, i) => `src/${key.toLowerCase()}/s${String(k + 1).padStart(3, '0')}/f${i}.go`);
-      sources.forEach((source, i) => files.push({ to: to[i], text: source }));
+      const to = sample.sources.map((_, i) => `src/${key.toLowerCase()}/s${String(k + 1).padStart(3, '0')}/f${i}.go`);
+      sample.sources.forEach((source, i) => files.push({ to: to[i], text: source }));
       const line = text.slice(0, sample.index).split('\n').length;
-      cases.push(make(key, Number(sample[2]) > 0, to, null, `${dataset.folder}/${name}:${line}`));
+      cases.push(make(key, sample.errors > 0, to, null, `${dataset.folder}/${name}:${line}`));
     });
   }
   return { files, cases: cases.filter(Boolean) };
