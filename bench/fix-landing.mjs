@@ -10,6 +10,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { cpuModel } from './machine.mjs';
+import { parseCorpusOptions } from './options.mjs';
 import { build, checkout, corpusEntries, run, WORK } from './precision/corpus.mjs';
 import { writeResultsSection } from './results-file.mjs';
 
@@ -17,18 +18,6 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 const ROACH = path.join(ROOT, 'bin', 'roach.js');
 const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
-
-function parseArgs(argv) {
-  const options = { only: null, build: true, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--only') options.only = new Set(argv[++i].split(','));
-    else if (arg === '--no-build') options.build = false;
-    else if (arg === '--no-write') options.write = false;
-    else throw new Error(`unknown option ${arg}; see the header of bench/fix-landing.mjs`);
-  }
-  return options;
-}
 
 const pct = (part, whole) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 const key = (file, line, ruleId) => `${file}\0${line}\0${ruleId}`;
@@ -51,7 +40,7 @@ function tally(findings, fixesByFinding) {
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseCorpusOptions(process.argv.slice(2), 'bench/fix-landing.mjs');
   const corpus = corpusEntries(options.only);
   if (options.build) build(ROOT);
   const all = [];

@@ -14,6 +14,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { cpuModel } from './machine.mjs';
+import { parseCorpusOptions } from './options.mjs';
 import { build, checkout, run } from './precision/corpus.mjs';
 import { writeResultsSection } from './results-file.mjs';
 import { READERS } from './security/readers.mjs';
@@ -25,18 +26,6 @@ const ROACH = path.join(ROOT, 'bin', 'roach.js');
 const WORK = path.join(BENCH_DIR, '.work', 'security');
 const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
 const readJson = (name) => JSON.parse(readFileSync(path.join(BENCH_DIR, 'security', name), 'utf8'));
-
-function parseArgs(argv) {
-  const options = { only: null, build: true, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--only') options.only = new Set(argv[++i].split(','));
-    else if (arg === '--no-build') options.build = false;
-    else if (arg === '--no-write') options.write = false;
-    else throw new Error(`unknown option ${arg}; see the header of bench/security.mjs`);
-  }
-  return options;
-}
 
 function roachJson(args) {
   const result = run(process.execPath, [ROACH, ...args]);
@@ -68,7 +57,7 @@ function tableRow(cells, row, runs) {
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseCorpusOptions(process.argv.slice(2), 'bench/security.mjs');
   const datasets = readJson('datasets.json').datasets.filter((d) => !options.only || options.only.has(d.name));
   const map = readJson('cwe-map.json');
   if (options.build) build(ROOT);
