@@ -5,6 +5,7 @@ import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { Language } from '../domain/finding.js';
 import { analyzeParsed, analyzeSource } from '../engine/analyze.js';
 import type { ConventionCounts } from '../domain/conventions.js';
+import type { ModuleFacts } from '../domain/module-facts.js';
 import { searchFiles } from '../engine/batch.js';
 import { generatedContentReason } from '../engine/generated.js';
 import type { RuleSet } from '../engine/rules.js';
@@ -39,6 +40,8 @@ export type FileOutcome =
       readonly grammarGap?: string;
       /** Convention rules' counts in this file, kept in its file state (see decisions.ts). */
       readonly conventionCounts?: ConventionCounts;
+      /** JavaScript/TypeScript: what flows to and from other modules (see domain/module-facts.ts). */
+      readonly moduleFacts?: ModuleFacts;
     }
   | { readonly path: string; readonly status: 'unchanged'; readonly sha256: string }
   | { readonly path: string; readonly status: 'skipped'; readonly reason: SkipReason; readonly detail: string };
@@ -135,7 +138,8 @@ function finish(
   const findings = [...maskOtherFindings(result.findings, text, found.matches), ...found.findings];
   const gap = result.grammarGap ? { grammarGap: result.grammarGap } : {};
   const conventions = Object.keys(result.conventionCounts).length > 0 ? { conventionCounts: result.conventionCounts } : {};
-  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...gap, ...conventions };
+  const facts = result.moduleFacts ? { moduleFacts: result.moduleFacts } : {};
+  return { path: file.path, status: 'analyzed', sha256, findings, syntaxProblems: result.syntaxProblems.length, ...gap, ...conventions, ...facts };
 }
 
 /**

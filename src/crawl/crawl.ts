@@ -5,7 +5,7 @@ import type { Finding } from '../domain/finding.js';
 import { fileHealthScore } from '../domain/health.js';
 import { CATEGORIES, SEVERITIES } from '../domain/severity.js';
 import type { Category, Severity } from '../domain/severity.js';
-import { PARSE_ERROR_RULE } from '../engine/analyze.js';
+import { MODULE_LANGUAGES, PARSE_ERROR_RULE } from '../engine/analyze.js';
 import type { RuleSelection, RuleSet } from '../engine/rules.js';
 import { secretRuleById } from '../engine/secrets/scanner.js';
 import type { SecretScanOptions } from '../engine/secrets/scanner.js';
@@ -43,6 +43,8 @@ import type { CheckSpec } from '../validation/validate-checks.js';
 import { walkTree } from './walk.js';
 import type { GeneratedSettings } from './generated-code.js';
 import { withGrammarGaps } from './grammar-gaps.js';
+import { joinModules } from '../engine/module-join.js';
+import type { ModuleFacts } from '../domain/module-facts.js';
 import type { TargetSummary } from './project-target.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
@@ -167,16 +169,30 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
           analyzedPaths.push(outcome.path);
           continue;
         }
-        const counts = outcome.status === 'analyzed' ? outcome.conventionCounts : previous.get(file.path)?.conventionCounts;
-        states.push({ path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, sha256: outcome.sha256, language: file.language, ...(counts ? { conventionCounts: counts } : {}) });
+        const before = previous.get(file.path);
+        const counts = outcome.status === 'analyzed' ? outcome.conventionCounts : before?.conventionCounts;
+        const facts = outcome.status === 'analyzed' ? outcome.moduleFacts : before?.moduleFacts;
+        states.push({
+          path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, sha256: outcome.sha256, language: file.language,
+          ...(counts ? { conventionCounts: counts } : {}), ...(facts ? { moduleFacts: facts } : {}),
+        });
         if (outcome.status === 'unchanged') {
           unchanged++;
           continue;
         }
         analyzed++;
         analyzedPaths.push(outcome.path);
-        findings.push(...overrideFindings(withoutMigrationUpkeep(applyEntryPoints(inTests(outcome.findings), entryPoints)), options.overrides ?? []));
+        findings.push(...fileFindings(outcome.findings));
       }
+    };
+    const fileFindings = (found: readonly Finding[]): Finding[] => overrideFindings(withoutMigrationUpkeep(applyEntryPoints(inTests(found), entryPoints)), options.overrides ?? []);
+    /** Analyzes unchanged files again (their stored issues must follow a project-wide change). */
+    const again = async (files: readonly WalkedFile[]): Promise<void> => {
+      if (files.length === 0) return;
+      const paths = new Set(files.map((file) => file.path));
+      unchanged -= files.length;
+      states.splice(0, states.length, ...states.filter((state) => !paths.has(state.path)));
+      absorb(await analyzeAll({ selection: options.selection, root: options.root, files: planAnalysis(files, new Map()).tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits }));
     };
     absorb(outcomes);
     // The project's decisions need every file's convention counts: this crawl's, else the stored ones. Files whose
@@ -184,19 +200,15 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const stateByPath = new Map(states.map((state) => [state.path, state]));
     const decisions = decideProject(options.decisions, options.rules, walkedFiles.flatMap((file) => [(stateByPath.get(file.path) ?? previous.get(file.path))?.conventionCounts ?? {}]));
     const done = new Set(analyzedPaths);
-    const stale = walkedFiles.filter((file) => !done.has(file.path) && previous.has(file.path) && (previous.get(file.path)?.decisions ?? '') !== decisions.key);
-    if (stale.length > 0) {
-      const again = new Set(stale.map((file) => file.path));
-      unchanged -= stale.length;
-      states.splice(0, states.length, ...states.filter((state) => !again.has(state.path)));
-      absorb(await analyzeAll({ selection: options.selection, root: options.root, files: planAnalysis(stale, new Map()).tasks, threads: options.threads, onProgress: options.onProgress, secrets: options.secrets, limits: options.analysisLimits }));
-    }
+    await again(walkedFiles.filter((file) => !done.has(file.path) && previous.has(file.path) && (previous.get(file.path)?.decisions ?? '') !== decisions.key));
+    const modules = await joinAcrossModules(walked.files, states, previous, new Set(analyzedPaths), walkedFiles, again);
+    for (const file of analyzedPaths) findings.push(...fileFindings(modules.findings.get(file) ?? []));
     // Parse errors the language's own parser contradicts are grammar gaps, not findings.
     const grammar = await withGrammarGaps(options.root, allOutcomes, findings);
     findings.splice(0, findings.length, ...grammar.findings);
     findings.splice(0, findings.length, ...(await withoutReplacedSettings(options.root, findings, walkedFiles.map((file) => file.path))));
     findings.splice(0, findings.length, ...respectDecisions(findings, decisions));
-    states.splice(0, states.length, ...states.map((state) => ({ ...state, decisions: decisions.key })));
+    states.splice(0, states.length, ...states.map((state) => withModuleFlows({ ...state, decisions: decisions.key }, modules.keys.get(state.path))));
     const removed = [...previous.keys()].filter((file) => !walkedByPath.has(file) && inScope(file));
     const adapted = await withAdapterFindings({ adapters: options.adapters, root: options.root, walked: walkedByPath, analyzedPaths, skipped, findings, overrides: options.overrides ?? [], adjust: (found) => withoutMigrationUpkeep(inTests(found)), previousIssues: () => store.openIssues(project) });
     // From here on the crawl's findings are the AST engine's and the adapters', duplicates merged.
@@ -312,6 +324,41 @@ async function generateFixes(
       calibration: await deps.store.calibration(deps.project),
     },
   });
+}
+
+/**
+ * Joins the modules' facts (this crawl's, else stored) into flows across files (see engine/module-join.ts). An
+ * unchanged file whose joined flows differ from those its issues were stored with is analyzed again, so
+ * its issues are recorded anew (and flows that are gone resolve).
+ */
+async function joinAcrossModules(
+  all: readonly WalkedFile[],
+  states: readonly FileState[],
+  previous: ReadonlyMap<string, FileState>,
+  analyzed: ReadonlySet<string>,
+  inScope: readonly WalkedFile[],
+  again: (files: readonly WalkedFile[]) => Promise<void>,
+): Promise<ReturnType<typeof joinModules>> {
+  // Files stored before modules kept their facts are read once more.
+  const done = new Set(analyzed);
+  const missing = inScope.filter((file) => MODULE_LANGUAGES.has(file.language) && !done.has(file.path) && previous.has(file.path) && !previous.get(file.path)?.moduleFacts);
+  await again(missing);
+  for (const file of missing) done.add(file.path);
+  const now = new Map(states.map((state) => [state.path, state]));
+  const facts = new Map<string, ModuleFacts>();
+  for (const file of all) {
+    const own = (now.get(file.path) ?? previous.get(file.path))?.moduleFacts;
+    if (own) facts.set(file.path, own);
+  }
+  const joined = joinModules(facts, new Set(all.map((file) => file.path)));
+  await again(inScope.filter((file) => !done.has(file.path) && previous.has(file.path) && previous.get(file.path)?.moduleFlows !== joined.keys.get(file.path)));
+  return joined;
+}
+
+function withModuleFlows(state: FileState, key: string | undefined): FileState {
+  if (key !== undefined) return { ...state, moduleFlows: key };
+  const { moduleFlows: _gone, ...rest } = state;
+  return rest;
 }
 
 /** Size+mtime pre-check: files that match the last crawl on both are not even read. */

@@ -1,6 +1,7 @@
 import type { GeneratedFixStore } from '../fixes/ports.js';
 import type { Finding, SourceRange } from '../domain/finding.js';
 import type { ConventionCounts } from '../domain/conventions.js';
+import type { ModuleFacts } from '../domain/module-facts.js';
 import type { Severity } from '../domain/severity.js';
 import type { ProjectRef } from '../domain/project-ref.js';
 import type { LearningStore } from '../learning/ports.js';
@@ -25,6 +26,10 @@ export interface FileState {
   readonly conventionCounts?: ConventionCounts;
   /** The project decisions (rules turned off) the file's findings were filtered with; a change re-analyzes it. */
   readonly decisions?: string;
+  /** JavaScript/TypeScript: what the file tells other modules about data flow at its last analysis. */
+  readonly moduleFacts?: ModuleFacts;
+  /** Key of the flows from other modules joined into this file's issues (see engine/module-join.ts); absent: none. */
+  readonly moduleFlows?: string;
 }
 
 export interface FileHealthRecord {

@@ -60,6 +60,8 @@ export interface TraceStep {
   readonly label: string;
   readonly line: number;
   readonly column: number;
+  /** Project-relative path when the step is in another file than the finding (a flow across modules). */
+  readonly file?: string;
 }
 
 /** How untrusted data reaches a sink: where it enters, then each variable it passes through, in order. */

@@ -16,7 +16,9 @@ import { commentLines, isCommentedChoice } from './commented-choice.js';
 import { severityIn } from './lower-severity.js';
 import type { CommentLines } from './commented-choice.js';
 import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.js';
-import { describeTrace, newFileCache, taintTraceOf } from './taint/index.js';
+import { describeTrace, newFileCache, taintEntriesOf, taintTraceOf } from './taint/index.js';
+import type { ModuleFacts, ModuleSink } from '../domain/module-facts.js';
+import { moduleCallsOf } from './module-calls.js';
 import type { FileCache } from './taint/index.js';
 import { templateFixOf } from './fix-edits.js';
 import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
@@ -38,7 +40,12 @@ export interface AnalysisResult {
   readonly grammarGap?: string;
   /** Only rules with a `convention` section; empty when the language has none. */
   readonly conventionCounts: ConventionCounts;
+  /** JavaScript and TypeScript: what flows to and from other modules (see domain/module-facts.ts). */
+  readonly moduleFacts?: ModuleFacts;
 }
+
+/** Languages whose modules are joined across files by the taint rules. */
+export const MODULE_LANGUAGES: ReadonlySet<string> = new Set<Language>(['javascript', 'typescript', 'tsx']);
 
 /**
  * How often the file follows and breaks each convention rule, for the project-wide share (crawl/decisions.ts).
@@ -168,37 +175,46 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   let comments: CommentLines | undefined;
   // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
   const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
+  const modules = MODULE_LANGUAGES.has(input.language);
+  const moduleSinks: ModuleSink[] = [];
   for (const match of ordered) {
     const { rule, node } = match;
     if (suppressions.length > 0 && isSuppressed(suppressions, rule.definition, node.range().start.line)) continue;
     if (rule.definition.commentedChoice && isCommentedChoice(node, (comments ??= commentLines(root, input.language)))) continue;
     // A taint rule's match is only a sink: it is reported when untrusted data reaches it.
     const trace = rule.taint ? taintTraceOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : undefined;
-    if (trace === null) continue;
-    const shape = nodeShape(node);
     const { id, category, cwe } = rule.definition;
-    const severity = severityIn(rule.definition, node);
+    const shape = nodeShape(node);
+    const partialOf = (): Omit<Finding, 'fingerprint'> => ({
+      ruleId: id,
+      severity: severityIn(rule.definition, node),
+      category,
+      cwe: cwe ?? null,
+      message: rule.definition.message,
+      file: input.file,
+      language: input.language,
+      range: toRange(node),
+      snippet: snippetOf(node.text()),
+      patternFingerprint: patternFingerprint(id, shape),
+      shape,
+      bindings: bindingsOf(match, input.text),
+      templateFix: templateFixOf(match, input.file, input.text, input.language, input.rules.fixStyle?.[path.posix.extname(input.file)]),
+    });
+    if (trace === null) {
+      // No source here: maybe a parameter of an exported function, fed by another module (joined by the crawl).
+      const entries = modules && rule.taint ? taintEntriesOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : [];
+      // Its own fingerprint: the same sink may also be reported with a source of this file after an edit.
+      const finding = entries.length > 0 ? { ...partialOf(), fingerprint: issueFingerprint(id, input.file, `${nodeTokens(node)}\u0000module`, 0) } : null;
+      for (const entry of entries) if (finding) moduleSinks.push({ ...entry, ruleId: id, message: rule.definition.message, finding });
+      continue;
+    }
+    const partial = partialOf();
     const message = trace ? `${rule.definition.message} ${describeTrace(trace)}` : rule.definition.message;
-    const reported = trace && shebang ? asEntryPointFinding({ trace, severity, message }, 'shebang') : { severity, message };
-    addFinding(
-      {
-        ruleId: id,
-        severity: reported.severity,
-        category,
-        cwe: cwe ?? null,
-        message: reported.message,
-        file: input.file,
-        language: input.language,
-        range: toRange(node),
-        snippet: snippetOf(node.text()),
-        patternFingerprint: patternFingerprint(id, shape),
-        shape,
-        bindings: bindingsOf(match, input.text),
-        templateFix: templateFixOf(match, input.file, input.text, input.language, input.rules.fixStyle?.[path.posix.extname(input.file)]),
-        ...(trace ? { trace } : {}),
-      },
-      nodeTokens(node),
-    );
+    const reported = trace && shebang ? asEntryPointFinding({ trace, severity: partial.severity, message }, 'shebang') : { severity: partial.severity, message };
+    addFinding({ ...partial, severity: reported.severity, message: reported.message, ...(trace ? { trace } : {}) }, nodeTokens(node));
   }
-  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(input, findings, census.conforming) };
+  const calls = modules ? moduleCallsOf(root.root(), input.rules.forLanguage(input.language)) : [];
+  // Present (if empty) for every module: a file state without facts was stored before they existed.
+  const moduleFacts = modules ? { moduleFacts: { sinks: moduleSinks, calls } } : {};
+  return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(input, findings, census.conforming), ...moduleFacts };
 }

@@ -170,6 +170,11 @@ const validCase = z.strictObject({
   path: casePath.optional(),
   /** The project's target the case runs under (`es2018`, `esnext`); absent: no restriction. */
   target: z.string().regex(/^es(5|20(1[5-9]|[2-9]\d)|next)$/, 'must be an edition such as "es2018" or "esnext"').optional(),
+  /**
+   * Other files of the project, by path (`routes/user.js`), for flows across modules: the case's `code`
+   * (at `path`, default `case.js` then) imports them or is imported by them. Findings are those in `code`.
+   */
+  modules: z.record(casePath, z.string()).optional(),
 });
 
 const invalidCase = validCase.extend({

@@ -4,8 +4,10 @@ import type { Finding, Language } from '../domain/finding.js';
 import { applyRolePolicy, defaultInTests, roleOfPath } from '../domain/code-role.js';
 import type { Severity } from '../domain/severity.js';
 import { analyzeSource } from './analyze.js';
+import { joinModules } from './module-join.js';
+import type { ModuleFacts } from '../domain/module-facts.js';
 import { applyEdits, planFixes } from './fixer.js';
-import type { CompiledRule } from './rules.js';
+import type { CompiledRule, RuleSet } from './rules.js';
 import { ruleSetOf } from './rules.js';
 import { ruleForTarget } from './target.js';
 import { editionOf, ES_NEXT } from '../domain/es-edition.js';
@@ -85,8 +87,10 @@ export function comparePositions(expected: readonly ExpectedFinding[], actual: r
  * The rule's own findings on one piece of code, analyzed as the file `file`: in test, fixture, example or
  * benchmark code (by the built-in conventions) the rule's `inTests` policy applies, as in a crawl.
  */
-export function findingsOf(rule: CompiledRule, code: string, language: Language, file = 'case'): Finding[] {
-  const { findings } = analyzeSource({ text: code, file, language, rules: ruleSetOf([rule]) });
+export function findingsOf(rule: CompiledRule, code: string, language: Language, file = 'case', modules?: Readonly<Record<string, string>>): Finding[] {
+  const rules = ruleSetOf([rule]);
+  const { findings: own, moduleFacts } = analyzeSource({ text: code, file, language, rules });
+  const findings = modules ? [...own, ...joinedFindings(rules, file, moduleFacts, modules)] : own;
   const verdict = roleOfPath(file);
   const role = verdict === 'maybe-test' ? (looksLikeTestCode(code, language) ? 'test' : null) : verdict;
   const policy = rule.definition.inTests ?? defaultInTests(rule.definition.category);
@@ -94,6 +98,22 @@ export function findingsOf(rule: CompiledRule, code: string, language: Language,
     .filter((finding) => finding.ruleId === rule.definition.id)
     .flatMap((finding) => (role ? (applyRolePolicy(finding, role, policy) ?? []) : [finding]))
     .sort((a, b) => a.range.startOffset - b.range.startOffset);
+}
+
+/** Findings in `file` from flows that start in the case's other modules (see engine/module-join.ts). */
+function joinedFindings(rules: RuleSet, file: string, facts: ModuleFacts | undefined, modules: Readonly<Record<string, string>>): Finding[] {
+  const all = new Map<string, ModuleFacts>(facts ? [[file, facts]] : []);
+  for (const [other, text] of Object.entries(modules)) {
+    const language: Language = other.endsWith('.tsx') ? 'tsx' : /\.[mc]?ts$/.test(other) ? 'typescript' : 'javascript';
+    const found = analyzeSource({ text, file: other, language, rules }).moduleFacts;
+    if (found) all.set(other, found);
+  }
+  return [...(joinModules(all, new Set([file, ...Object.keys(modules)])).findings.get(file) ?? [])];
+}
+
+/** The file a case's code is analyzed as: its `path`, or `case.js` beside its modules. */
+function casePathOf(testCase: ValidRuleCase): string | undefined {
+  return testCase.path ?? (testCase.modules ? 'case.js' : undefined);
 }
 
 /** The case's language, or null when the rule does not run on it. */
@@ -121,7 +141,7 @@ function runValid(rule: CompiledRule, kind: 'valid' | 'doc.good', index: number,
   if (!language) return { ...base, outcome: 'Error', detail: languageError(testCase) };
   try {
     const targeted = ruleUnderTarget(rule, testCase);
-    const own = targeted ? findingsOf(targeted, testCase.code, language, testCase.path) : [];
+    const own = targeted ? findingsOf(targeted, testCase.code, language, casePathOf(testCase), testCase.modules) : [];
     return own.length === 0
       ? { ...base, outcome: 'Validated', detail: '' }
       : { ...base, outcome: 'Noisy', detail: `reported ${own.length} finding(s) at ${own.map((f) => formatPosition(positionOf(f))).join(', ')}` };
@@ -143,7 +163,7 @@ function fixOutcome(rule: CompiledRule, testCase: InvalidRuleCase, language: Lan
   const output = applyEdits(testCase.code, accepted.flatMap((group) => group.edits));
   if (output !== testCase.output) return { outcome: 'Wrong', detail: `fix output differs:\n--- expected\n${testCase.output}\n--- actual\n${output}` };
   // A fix must cure what it fixes: on the fixed code the rule reports no more than the findings left unfixed.
-  const after = findingsOf(rule, output, language, testCase.path);
+  const after = findingsOf(rule, output, language, casePathOf(testCase), testCase.modules);
   if (after.length > own.length - accepted.length) {
     return { outcome: 'Wrong', detail: `the fixed code still triggers the rule: ${after.length} finding(s) after ${accepted.length} fix(es) of ${own.length}, at ${after.map((f) => formatPosition(positionOf(f))).join(', ')}` };
   }
@@ -162,7 +182,7 @@ function runInvalid(rule: CompiledRule, index: number, testCase: InvalidRuleCase
   try {
     const targeted = ruleUnderTarget(rule, testCase);
     if (!targeted) return [{ ...base, outcome: 'Error', detail: `the rule needs ${rule.definition.minTarget ?? ''}, above the case's target ${testCase.target ?? ''}: make it a valid case` }];
-    const own = findingsOf(targeted, testCase.code, language, testCase.path);
+    const own = findingsOf(targeted, testCase.code, language, casePathOf(testCase), testCase.modules);
     const { missing, unexpected } = comparePositions(testCase.errors, own.map(positionOf));
     const results: CaseResult[] = [];
     const severities = testCase.errors.some((error) => error.severity !== undefined);

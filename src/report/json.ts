@@ -69,6 +69,8 @@ export interface JsonTraceStep {
   readonly label: string;
   readonly line: number;
   readonly column: number;
+  /** Set when the step is in another file than the finding (a flow across modules). */
+  readonly file?: string;
 }
 
 export interface JsonFinding {
@@ -108,7 +110,7 @@ export interface JsonFinding {
 export type JsonFix = FixSummary;
 
 function jsonStep(step: TraceStep): JsonTraceStep {
-  return { label: step.label, line: step.line + 1, column: step.column + 1 };
+  return { label: step.label, line: step.line + 1, column: step.column + 1, ...(step.file ? { file: step.file } : {}) };
 }
 
 /** Engine ranges are 0-based; every consumer of this file (editors, CI annotations) counts from 1. */

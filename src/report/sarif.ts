@@ -220,13 +220,13 @@ function rootUri(root: string): string {
 
 /** The taint path as SARIF shows it in code-scanning alerts: source, each variable, then the sink. */
 function codeFlowsOf(finding: ReportedIssue, trace: FindingTrace): SarifCodeFlow[] {
-  const artifactLocation = { uri: toUriReference(finding.file), uriBaseId: SRCROOT };
-  const at = (label: string, line: number, column: number): SarifThreadFlowLocation => ({
-    location: { physicalLocation: { artifactLocation, region: { startLine: line + 1, startColumn: column + 1 } }, message: { text: label } },
+  // A step in another module names its own file: the flow's locations span files.
+  const at = (label: string, line: number, column: number, file = finding.file): SarifThreadFlowLocation => ({
+    location: { physicalLocation: { artifactLocation: { uri: toUriReference(file), uriBaseId: SRCROOT }, region: { startLine: line + 1, startColumn: column + 1 } }, message: { text: label } },
   });
   const locations = [
-    at(`source: ${trace.source.label}`, trace.source.line, trace.source.column),
-    ...trace.steps.map((step) => at(step.label, step.line, step.column)),
+    at(`source: ${trace.source.label}`, trace.source.line, trace.source.column, trace.source.file),
+    ...trace.steps.map((step) => at(step.label, step.line, step.column, step.file)),
     at('sink', finding.range.startLine, finding.range.startColumn),
   ];
   return [{ message: { text: `Untrusted data from ${trace.source.label}` }, threadFlows: [{ locations }] }];

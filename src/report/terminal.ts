@@ -129,7 +129,7 @@ function compareFindings(a: ReportedIssue, b: ReportedIssue): number {
 
 /** `req.query.id (3) -> q (5) -> sink`: the taint path in one line, labels cleaned like messages. */
 function traceLine(trace: FindingTrace): string {
-  return [trace.source, ...trace.steps].map((step) => `${clean(step.label)} (${step.line + 1})`).concat('sink').join(' -> ');
+  return [trace.source, ...trace.steps].map((step) => `${clean(step.label)} (${step.file ? `${clean(step.file)}:` : ''}${step.line + 1})`).concat('sink').join(' -> ');
 }
 
 function findingLines(report: CrawlReport, paint: Paint): string[] {

@@ -22,6 +22,8 @@ import type { SourceHints } from './sources.js';
 import { concatenated, isOwnAddressUrl, originEnded, ownAddressPrefix, unquoted } from './origin.js';
 import { matchesAny } from './spec.js';
 import type { CompiledTaint } from './spec.js';
+import { entryKeyOf, exportShape } from './modules.js';
+import type { ExportShape } from './modules.js';
 import { bindingPath, contains, enclosingFunction, isFunction, parameterParts, parametersOf, positionOf, TRANSPARENT_KINDS } from './syntax.js';
 
 /** What an expression holds: nothing from a source, data from a source (with its path), or the request itself. */
@@ -60,17 +62,41 @@ export interface FileCache {
   readonly calls: CallIndex;
   readonly routeHandlers: Map<number, boolean>;
   hints: SourceHints | null;
+  /** What the module exports (see modules.ts), read when a flow first reaches a parameter in entry mode. */
+  exports: ExportShape | null;
   /** Whole-scope searches and expression visits spent on this file so far, by all its sinks. */
   searches: number;
   visits: number;
 }
 
 export function newFileCache(): FileCache {
-  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, searches: 0, visits: 0 };
+  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, exports: null, searches: 0, visits: 0 };
 }
 
 /** How many call sites of a local function are followed into one of its parameters. */
 const MAX_CALL_SITES = 12;
+
+/**
+ * Entry mode (flows across modules): a parameter of an exported function that nothing in this file
+ * feeds is treated as a source of its own, labelled with ENTRY_LABEL, its export key and index, so the
+ * crawl can join it with what other modules pass in. `excluded`: entries already found for this sink.
+ */
+export interface EntryMode {
+  readonly excluded: ReadonlySet<string>;
+}
+
+const ENTRY_LABEL = '\u0000entry\u0000';
+
+/** The export key and parameter of an entry source label, or null for a real source. */
+export function entryOfLabel(label: string): { key: string; param: number } | null {
+  if (!label.startsWith(ENTRY_LABEL)) return null;
+  const [key = '', param = ''] = label.slice(ENTRY_LABEL.length).split('\u0000');
+  return { key, param: Number(param) };
+}
+
+export function entryName(key: string, param: number): string {
+  return `${key}\u0000${param}`;
+}
 
 function tainted(source: TraceStep, steps: readonly TraceStep[] = []): Taint {
   return { kind: 'tainted', trace: { source, steps } };
@@ -95,6 +121,7 @@ export class TaintFlow {
     private readonly spec: CompiledTaint,
     private readonly root: SgNode,
     private readonly cache: FileCache,
+    private readonly entries: EntryMode | null = null,
   ) {}
 
   valueOf(node: SgNode): Taint {
@@ -399,7 +426,7 @@ export class TaintFlow {
       if (usesRequest(this.spec.sourceSets) && isPageProps(fn, path[0])) return tainted(step(path.join('.'), pattern));
       const value = this.argumentOf(fn, index);
       if (value.kind === 'request') return this.destructure(value, path, pattern);
-      if (value.kind !== 'tainted') return CLEAN;
+      if (value.kind !== 'tainted') return this.entry(fn, index, pattern) ?? CLEAN;
       return { kind: 'tainted', trace: { source: value.trace.source, steps: [...value.trace.steps, step(name, pattern)] } };
     }
     return null;
@@ -430,6 +457,15 @@ export class TaintFlow {
     } finally {
       this.visiting.delete(key);
     }
+  }
+
+  /** In entry mode: the parameter of an exported function as a source of its own (see EntryMode). */
+  private entry(fn: SgNode, index: number, pattern: SgNode): Taint | null {
+    if (!this.entries) return null;
+    this.cache.exports ??= exportShape(this.root);
+    const key = entryKeyOf(fn, this.cache.exports);
+    if (key === null || this.entries.excluded.has(entryName(key, index))) return null;
+    return tainted({ label: `${ENTRY_LABEL}${entryName(key, index)}`, ...positionOf(pattern) }, [step(pattern.text(), pattern)]);
   }
 
   private passedToRoute(fn: SgNode): boolean {

@@ -1,7 +1,8 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { FindingTrace } from '../../domain/finding.js';
-import { TaintFlow } from './flow.js';
+import { entryName, entryOfLabel, TaintFlow } from './flow.js';
 import type { FileCache } from './flow.js';
+import type { ModuleEntry } from '../../domain/module-facts.js';
 import { setsPossible, sourceHints } from './sources.js';
 import type { CompiledTaint } from './spec.js';
 
@@ -17,10 +18,7 @@ export type { FileCache } from './flow.js';
  * the rule's metavariable names carry when it was matched in a combined pass.
  */
 export function taintTraceOf(taint: CompiledTaint, match: SgNode, prefix: string, cache: FileCache): FindingTrace | null {
-  const values = taint.sinks.flatMap((name) => {
-    const single = match.getMatch(prefix + name);
-    return single ? [single] : match.getMultipleMatches(prefix + name);
-  });
+  const values = sinkValues(taint, match, prefix);
   // Most sinks hold a literal (require('fs'), new RegExp('^a')): nothing can flow into those.
   if (values.every((node) => CONSTANT_KINDS.has(String(node.kind())))) return null;
   const root = match.getRoot().root();
@@ -43,8 +41,57 @@ function traceFrom(taint: CompiledTaint, values: readonly SgNode[], root: SgNode
   return null;
 }
 
+/** At most this many parameters of exported functions are followed to one sink. */
+const MAX_ENTRIES = 4;
+
+/**
+ * For a sink no source in this file reaches: the parameters of this module's exported functions that do
+ * reach it (entry mode, see flow.ts), each with its steps from the parameter to the sink.
+ */
+export function taintEntriesOf(taint: CompiledTaint, match: SgNode, prefix: string, cache: FileCache): (ModuleEntry & { steps: FindingTrace['steps'] })[] {
+  const values = sinkValues(taint, match, prefix);
+  if (values.every((node) => CONSTANT_KINDS.has(String(node.kind())))) return [];
+  const root = match.getRoot().root();
+  const found: (ModuleEntry & { steps: FindingTrace['steps'] })[] = [];
+  const excluded = new Set<string>();
+  while (found.length < MAX_ENTRIES) {
+    const flow = new TaintFlow(taint, root, cache, { excluded });
+    const trace = values.map((node) => flow.sinkValue(node)).find((value) => value.kind === 'tainted');
+    const entry = trace?.kind === 'tainted' ? entryOfLabel(trace.trace.source.label) : null;
+    if (!entry || trace?.kind !== 'tainted') break;
+    excluded.add(entryName(entry.key, entry.param));
+    found.push({ ...entry, steps: trace.trace.steps });
+  }
+  return found;
+}
+
+/**
+ * What an expression passed to another module holds for a taint rule: data from a source here (a trace,
+ * `local` when only operator input reaches it), a parameter of this module's own exports, or nothing.
+ */
+export function argumentTaint(taint: CompiledTaint, node: SgNode, cache: FileCache): { trace?: FindingTrace; entry?: ModuleEntry & { steps: FindingTrace['steps'] } } | null {
+  if (CONSTANT_KINDS.has(String(node.kind()))) return null;
+  const root = node.getRoot().root();
+  cache.hints ??= sourceHints(root);
+  const remote = taint.remote && traceFrom(taint.remote, [node], root, cache);
+  if (remote) return { trace: remote };
+  const trace = traceFrom(taint, [node], root, cache);
+  if (trace) return { trace: taint.remote ? { ...trace, local: true } : trace };
+  const value = new TaintFlow(taint, root, cache, { excluded: new Set() }).sinkValue(node);
+  const entry = value.kind === 'tainted' ? entryOfLabel(value.trace.source.label) : null;
+  return entry && value.kind === 'tainted' ? { entry: { ...entry, steps: value.trace.steps } } : null;
+}
+
+function sinkValues(taint: CompiledTaint, match: SgNode, prefix: string): SgNode[] {
+  return taint.sinks.flatMap((name) => {
+    const single = match.getMatch(prefix + name);
+    return single ? [single] : match.getMultipleMatches(prefix + name);
+  });
+}
+
 /** " Untrusted data from req.query.id (line 3) via q (line 5)." for the finding's message (lines 1-based). */
 export function describeTrace(trace: FindingTrace): string {
-  const via = trace.steps.map((s) => `${s.label} (line ${s.line + 1})`).join(', then ');
-  return `Untrusted data from ${trace.source.label} (line ${trace.source.line + 1})${via ? ` via ${via}` : ''}.`;
+  const at = (s: FindingTrace['source']): string => `${s.label} (${s.file ? `${s.file} ` : ''}line ${s.line + 1})`;
+  const via = trace.steps.map(at).join(', then ');
+  return `Untrusted data from ${at(trace.source)}${via ? ` via ${via}` : ''}.`;
 }

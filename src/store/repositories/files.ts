@@ -1,5 +1,6 @@
 import type { FileHealthRecord, FileState } from '../../crawl/ports.js';
 import type { ConventionCounts } from '../../domain/conventions.js';
+import type { ModuleFacts } from '../../domain/module-facts.js';
 import type { ProjectRef } from '../../domain/project-ref.js';
 import type { SqlClient } from '../sql.js';
 import { chunks } from './batch.js';
@@ -12,11 +13,13 @@ interface FileRow {
   language: string | null;
   convention_counts: ConventionCounts | null;
   decisions: string | null;
+  module_facts: ModuleFacts | null;
+  module_flows: string | null;
 }
 
 export async function fileStates(db: SqlClient, project: ProjectRef): Promise<Map<string, FileState>> {
   const rows = await db.query<FileRow>(
-    'SELECT file_path, size_bytes, mtime_ms, sha256, language, convention_counts, decisions FROM code_roach_files WHERE project_id = $1',
+    'SELECT file_path, size_bytes, mtime_ms, sha256, language, convention_counts, decisions, module_facts, module_flows FROM code_roach_files WHERE project_id = $1',
     [project.projectId],
   );
   return new Map(
@@ -30,6 +33,8 @@ export async function fileStates(db: SqlClient, project: ProjectRef): Promise<Ma
         language: row.language,
         ...(row.convention_counts ? { conventionCounts: row.convention_counts } : {}),
         ...(row.decisions !== null ? { decisions: row.decisions } : {}),
+        ...(row.module_facts ? { moduleFacts: row.module_facts } : {}),
+        ...(row.module_flows !== null ? { moduleFlows: row.module_flows } : {}),
       },
     ]),
   );
@@ -38,17 +43,27 @@ export async function fileStates(db: SqlClient, project: ProjectRef): Promise<Ma
 export async function saveFileStates(db: SqlClient, project: ProjectRef, crawlId: string, states: readonly FileState[]): Promise<void> {
   for (const chunk of chunks(states)) {
     await db.query(
-      `INSERT INTO code_roach_files (project_id, file_path, size_bytes, mtime_ms, sha256, language, convention_counts, decisions, last_crawl_id)
-       SELECT $1, r.path, r.size, r.mtime, r.sha, r.lang, r.conventions, r.decisions, $2
-       FROM jsonb_to_recordset($3::jsonb) AS r(path text, size bigint, mtime double precision, sha text, lang text, conventions jsonb, decisions text)
+      `INSERT INTO code_roach_files (project_id, file_path, size_bytes, mtime_ms, sha256, language, convention_counts, decisions, module_facts, module_flows, last_crawl_id)
+       SELECT $1, r.path, r.size, r.mtime, r.sha, r.lang, r.conventions, r.decisions, r.facts, r.flows, $2
+       FROM jsonb_to_recordset($3::jsonb) AS r(path text, size bigint, mtime double precision, sha text, lang text, conventions jsonb, decisions text, facts jsonb, flows text)
        ON CONFLICT (project_id, file_path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, mtime_ms = EXCLUDED.mtime_ms,
          sha256 = EXCLUDED.sha256, language = EXCLUDED.language, convention_counts = EXCLUDED.convention_counts,
-         decisions = EXCLUDED.decisions, last_crawl_id = EXCLUDED.last_crawl_id`,
+         decisions = EXCLUDED.decisions, module_facts = EXCLUDED.module_facts, module_flows = EXCLUDED.module_flows, last_crawl_id = EXCLUDED.last_crawl_id`,
       [
         project.projectId,
         crawlId,
         JSON.stringify(
-          chunk.map((s) => ({ path: s.path, size: s.sizeBytes, mtime: s.mtimeMs, sha: s.sha256, lang: s.language, conventions: s.conventionCounts ?? null, decisions: s.decisions ?? null })),
+          chunk.map((s) => ({
+            path: s.path,
+            size: s.sizeBytes,
+            mtime: s.mtimeMs,
+            sha: s.sha256,
+            lang: s.language,
+            conventions: s.conventionCounts ?? null,
+            decisions: s.decisions ?? null,
+            facts: s.moduleFacts ?? null,
+            flows: s.moduleFlows ?? null,
+          })),
         ),
       ],
     );

@@ -1,0 +1,43 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { ModuleArgument, ModuleCall } from '../domain/module-facts.js';
+import type { CompiledRule } from './compiled-rule.js';
+import { argumentTaint, newFileCache } from './taint/index.js';
+import { calledExport, importBindings } from './taint/modules.js';
+import { positionOf } from './taint/syntax.js';
+
+/** Calls of other modules' functions recorded per file: enough for real code, bounded for generated. */
+const MAX_CALLS = 200;
+const LABEL_LIMIT = 80;
+
+/**
+ * The calls this module makes to functions of other modules of the project, with what each argument
+ * holds for each taint rule (see domain/module-facts.ts): the crawl joins them with the callee module's
+ * sinks. Calls whose arguments hold nothing for any rule are left out.
+ */
+export function moduleCallsOf(root: SgNode, rules: readonly CompiledRule[]): ModuleCall[] {
+  const taintRules = rules.filter((rule) => rule.taint !== null);
+  if (taintRules.length === 0) return [];
+  const bindings = importBindings(root);
+  const inline = root.find({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'identifier', regex: '^require$' } } });
+  if (bindings.size === 0 && !inline) return [];
+  // A budget of its own: the sinks of the file have spent theirs (see taint/flow.ts).
+  const cache = newFileCache();
+  const calls: ModuleCall[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+    const target = calledExport(call, bindings);
+    if (!target) continue;
+    const args = call.field('arguments')?.namedChildren() ?? [];
+    const facts: ModuleArgument[] = [];
+    for (const rule of taintRules) {
+      for (const [index, arg] of args.entries()) {
+        const held = rule.taint ? argumentTaint(rule.taint, arg, cache) : null;
+        if (held) facts.push({ ruleId: rule.definition.id, index, ...held });
+      }
+    }
+    if (facts.length === 0) continue;
+    const label = call.field('function')?.text() ?? target.key;
+    calls.push({ ...target, label: label.length > LABEL_LIMIT ? `${label.slice(0, LABEL_LIMIT)}…` : label, ...positionOf(call), args: facts });
+    if (calls.length >= MAX_CALLS) break;
+  }
+  return calls;
+}

@@ -1,0 +1,121 @@
+import { parse, Lang } from '@ast-grep/napi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeSource } from '../../src/engine/analyze.js';
+import { joinModules, resolveSpecifier } from '../../src/engine/module-join.js';
+import { loadRules } from '../../src/engine/rules.js';
+import type { RuleSet } from '../../src/engine/rules.js';
+import { calledExport, entryKeyOf, exportShape, importBindings } from '../../src/engine/taint/modules.js';
+import type { ModuleFacts } from '../../src/domain/module-facts.js';
+
+let rules: RuleSet;
+beforeAll(async () => {
+  rules = await loadRules();
+});
+
+function keysOf(code: string): Record<string, string | null> {
+  const root = parse(Lang.JavaScript, code).root();
+  const shape = exportShape(root);
+  const keys: Record<string, string | null> = {};
+  const functions = root.findAll({ rule: { any: [{ kind: 'function_declaration' }, { kind: 'arrow_function' }, { kind: 'function_expression' }, { kind: 'method_definition' }] } });
+  for (const fn of functions) {
+    const params = fn.field('parameters') ?? fn.field('parameter');
+    keys[params?.text().replace(/[()]/g, '') ?? '?'] = entryKeyOf(fn, shape);
+  }
+  return keys;
+}
+
+describe('export keys: the name other modules call a function by', () => {
+  it('reads CommonJS exports', () => {
+    expect(keysOf('function a(pa) {}\nfunction b(pb) {}\nconst c = (pc) => 1;\nmodule.exports = { a, renamed: b };\nexports.d = function (pd) {};\nmodule.exports.e = (pe) => pe;\nfunction hidden(ph) {}\n')).toEqual({
+      pa: 'a', pb: 'renamed', pc: null, pd: 'd', pe: 'e', ph: null,
+    });
+    expect(keysOf('module.exports = function (pm) {};\n')).toEqual({ pm: 'default' });
+    expect(keysOf('module.exports = { find(pf) {}, save: function (ps) {} };\n')).toEqual({ pf: 'find', ps: 'save' });
+  });
+
+  it('reads ES exports, classes and objects exported by name', () => {
+    expect(keysOf('export function a(pa) {}\nexport const b = (pb) => 1;\nexport default function (pd) {}\nfunction c(pc) {}\nexport { c as see };\n')).toEqual({ pa: 'a', pb: 'b', pd: 'default', pc: 'see' });
+    expect(keysOf('class Repo {\n  constructor(db) {}\n  byName(pn) {}\n}\nmodule.exports = new Repo();\n')).toEqual({ db: null, pn: 'byName' });
+    expect(keysOf('export class Repo {\n  byId(pi) {}\n}\nclass Local {\n  m(pl) {}\n}\n')).toEqual({ pi: 'byId', pl: null });
+    // a function nested in another is not reachable by its name from outside
+    expect(keysOf('export function outer(po) {\n  function inner(pi) {}\n}\n')).toEqual({ po: 'outer', pi: null });
+  });
+});
+
+describe('calls of other modules', () => {
+  const calls = (code: string): (object | null)[] => {
+    const root = parse(Lang.JavaScript, code).root();
+    const bindings = importBindings(root);
+    return root.findAll({ rule: { kind: 'call_expression', not: { has: { field: 'function', regex: '^require$' } } } }).map((call) => calledExport(call, bindings));
+  };
+
+  it('resolve imports, requires, destructuring and instances of imported classes', () => {
+    expect(calls("import dao from './dao';\nimport { find as f } from '../lib/find.js';\nimport * as ns from './ns';\ndao(1);\ndao.get(1);\nf(1);\nns.run(1);\n")).toEqual([
+      { specifier: './dao', key: 'default' },
+      { specifier: './dao', key: 'get' },
+      { specifier: '../lib/find.js', key: 'find' },
+      { specifier: './ns', key: 'run' },
+    ]);
+    expect(calls("const dao = require('./dao');\nconst { a, b: bee } = require('./ab');\nconst one = require('./one').one;\nconst Repo = require('./repo');\nconst repo = new Repo(db);\ndao.get(1);\na(1);\nbee(1);\none(1);\nrepo.byName(1);\nrequire('./inline').go(1);\n")).toEqual([
+      { specifier: './dao', key: 'get' },
+      { specifier: './ab', key: 'a' },
+      { specifier: './ab', key: 'b' },
+      { specifier: './one', key: 'one' },
+      { specifier: './repo', key: 'byName' },
+      { specifier: './inline', key: 'go' },
+    ]);
+  });
+
+  it('leave packages and local functions alone', () => {
+    expect(calls("const fs = require('fs');\nimport express from 'express';\nfunction local(x) {}\nfs.readFile(x);\nexpress();\nlocal(1);\n")).toEqual([null, null, null]);
+  });
+});
+
+describe('resolving a relative specifier to a project file', () => {
+  const files = new Set(['src/dao/user.ts', 'src/lib/index.js', 'src/a.js', 'src/b.mjs']);
+  it('tries the name, extensions, index files and the TypeScript source of a .js name', () => {
+    expect(resolveSpecifier('src/routes/x.ts', '../dao/user.js', files)).toBe('src/dao/user.ts');
+    expect(resolveSpecifier('src/routes/x.ts', '../dao/user', files)).toBe('src/dao/user.ts');
+    expect(resolveSpecifier('src/x.js', './lib', files)).toBe('src/lib/index.js');
+    expect(resolveSpecifier('src/x.js', './a.js', files)).toBe('src/a.js');
+    expect(resolveSpecifier('src/x.js', './b', files)).toBe('src/b.mjs');
+    expect(resolveSpecifier('src/x.js', './missing', files)).toBeNull();
+  });
+});
+
+describe('joining modules', () => {
+  const factsOf = (files: Record<string, string>): Map<string, ModuleFacts> => {
+    const facts = new Map<string, ModuleFacts>();
+    for (const [file, text] of Object.entries(files)) {
+      const found = analyzeSource({ text, file, language: 'javascript', rules }).moduleFacts;
+      if (found) facts.set(file, found);
+    }
+    return facts;
+  };
+  const route = "const dao = require('../dao/user');\nrouter.get('/u', (req, res) => {\n  dao.byId(req.query.id);\n});\n";
+  const dao = "function byId(id) {\n  const sql = 'SELECT * FROM u WHERE id = ' + id;\n  return pool.query(sql);\n}\nmodule.exports = { byId };\n";
+
+  it('reports the sink of the callee with a trace that starts in the caller and names its file', () => {
+    const files = { 'routes/user.js': route, 'dao/user.js': dao };
+    const { findings, keys } = joinModules(factsOf(files), new Set(Object.keys(files)));
+    const [finding, ...rest] = findings.get('dao/user.js') ?? [];
+    expect(rest).toEqual([]);
+    expect(finding?.ruleId).toBe('js/no-sql-injection');
+    expect(finding?.range.startLine).toBe(2);
+    expect(finding?.trace?.source).toEqual({ label: 'req.query.id', line: 2, column: 11, file: 'routes/user.js' });
+    expect(finding?.trace?.steps.map((step) => [step.label, step.file ?? null])).toEqual([
+      ['dao.byId()', 'routes/user.js'],
+      ['id', null],
+      ['sql', null],
+    ]);
+    expect(finding?.message).toContain('Untrusted data from req.query.id (routes/user.js line 3) via dao.byId() (routes/user.js line 3), then id (line 1), then sql (line 2).');
+    expect(keys.get('dao/user.js')).toMatch(/^[0-9a-f]{32}$/);
+    expect(findings.has('routes/user.js')).toBe(false);
+  });
+
+  it('finds nothing when the module the call names is not in the project, or the argument is clean', () => {
+    expect(joinModules(factsOf({ 'routes/user.js': route, 'dao/other.js': dao }), new Set(['routes/user.js', 'dao/other.js'])).findings.size).toBe(0);
+    const clean = route.replace('req.query.id', 'Number(req.query.id)');
+    expect(joinModules(factsOf({ 'routes/user.js': clean, 'dao/user.js': dao }), new Set(['routes/user.js', 'dao/user.js'])).findings.size).toBe(0);
+  });
+});
