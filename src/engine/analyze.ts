@@ -213,7 +213,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     const reported = trace && shebang ? asEntryPointFinding({ trace, severity: partial.severity, message }, 'shebang') : { severity: partial.severity, message };
     addFinding({ ...partial, severity: reported.severity, message: reported.message, ...(trace ? { trace } : {}) }, nodeTokens(node));
   }
-  const calls = modules ? moduleCallsOf(root.root(), input.rules.forLanguage(input.language)) : [];
+  const calls = modules ? moduleCallsOf(root.root(), input.rules.forLanguage(input.language), input.language !== 'javascript') : [];
   // Present (if empty) for every module: a file state without facts was stored before they existed.
   const moduleFacts = modules ? { moduleFacts: { sinks: moduleSinks, calls } } : {};
   return { findings, syntaxProblems: problems, ...(grammarGap ? { grammarGap } : {}), conventionCounts: conventionCountsOf(input, findings, census.conforming), ...moduleFacts };

@@ -14,10 +14,10 @@ const LABEL_LIMIT = 80;
  * holds for each taint rule (see domain/module-facts.ts): the crawl joins them with the callee module's
  * sinks. Calls whose arguments hold nothing for any rule are left out.
  */
-export function moduleCallsOf(root: SgNode, rules: readonly CompiledRule[]): ModuleCall[] {
+export function moduleCallsOf(root: SgNode, rules: readonly CompiledRule[], typed: boolean): ModuleCall[] {
   const taintRules = rules.filter((rule) => rule.taint !== null);
   if (taintRules.length === 0) return [];
-  const bindings = importBindings(root);
+  const bindings = importBindings(root, typed);
   const inline = root.find({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'identifier', regex: '^require$' } } });
   if (bindings.size === 0 && !inline) return [];
   // A budget of its own: the sinks of the file have spent theirs (see taint/flow.ts).

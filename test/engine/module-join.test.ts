@@ -119,3 +119,12 @@ describe('joining modules', () => {
     expect(joinModules(factsOf({ 'routes/user.js': clean, 'dao/user.js': dao }), new Set(['routes/user.js', 'dao/user.js'])).findings.size).toBe(0);
   });
 });
+
+describe('TypeScript parameter properties', () => {
+  it('bind `this.name` to the imported class a constructor injects (NestJS services)', () => {
+    const code = "import { UsersService } from './users.service';\nexport class C {\n  constructor(private readonly users: UsersService, private other: Other) {}\n  get(id: string) { return this.users.findOne(id); }\n  put(id: string) { return this.other.save(id); }\n}\n";
+    const root = parse(Lang.TypeScript, code).root();
+    const bindings = importBindings(root, true);
+    expect(root.findAll({ rule: { kind: 'call_expression' } }).map((call) => calledExport(call, bindings))).toEqual([{ specifier: './users.service', key: 'findOne' }, null]);
+  });
+});

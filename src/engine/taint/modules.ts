@@ -150,8 +150,8 @@ function requiredSpecifier(node: SgNode | null | undefined): string | null {
   return specifier !== null && isRelative(specifier) ? specifier : null;
 }
 
-/** The names this module binds to other modules of the project (relative specifiers only). */
-export function importBindings(root: SgNode): Map<string, ImportBinding> {
+/** The names this module binds to other modules of the project (relative specifiers only); `typed`: TypeScript. */
+export function importBindings(root: SgNode, typed = false): Map<string, ImportBinding> {
   const bindings = new Map<string, ImportBinding>();
   for (const statement of root.findAll({ rule: { kind: 'import_statement' } })) {
     const specifier = stringValue(statement.field('source'));
@@ -193,6 +193,15 @@ export function importBindings(root: SgNode): Map<string, ImportBinding> {
     const imported = bindings.get(value.field('constructor')?.text() ?? '');
     if (imported) bindings.set(target.text(), { specifier: imported.specifier, key: null });
   }
+  // `constructor(private readonly users: UsersService)` (TypeScript parameter properties, as NestJS injects
+  // services): `this.users` is an instance of the imported class
+  const properties = typed ? root.findAll({ rule: { kind: 'required_parameter', has: { kind: 'accessibility_modifier' } } }) : [];
+  for (const param of properties) {
+    const name = param.field('pattern');
+    const type = param.field('type')?.namedChildren()[0];
+    const imported = type?.kind() === 'type_identifier' ? bindings.get(type.text()) : undefined;
+    if (name?.kind() === 'identifier' && imported) bindings.set(`this.${name.text()}`, { specifier: imported.specifier, key: null });
+  }
   return bindings;
 }
 
@@ -210,6 +219,6 @@ export function calledExport(call: SgNode, bindings: ReadonlyMap<string, ImportB
   if (!object || !method) return null;
   const required = requiredSpecifier(object);
   if (required) return { specifier: required, key: method };
-  const binding = object.kind() === 'identifier' ? bindings.get(object.text()) : undefined;
+  const binding = object.kind() === 'identifier' || object.kind() === 'member_expression' ? bindings.get(object.text()) : undefined;
   return binding && binding.key === null ? { specifier: binding.specifier, key: method } : null;
 }
