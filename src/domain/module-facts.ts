@@ -25,9 +25,9 @@ export interface ModuleSink extends ModuleEntry {
   readonly steps: readonly TraceStep[];
 }
 
-/** What one argument of a call to an imported function holds, for one taint rule. */
+/** What one argument of a call to an imported function holds, for the taint rules named (the same for each). */
 export interface ModuleArgument {
-  readonly ruleId: string;
+  readonly ruleIds: readonly string[];
   readonly index: number;
   /** Untrusted data from a source in this module. */
   readonly trace?: FindingTrace;

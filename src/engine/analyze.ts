@@ -19,6 +19,7 @@ import { isSuppressed, SUPPRESSION_RULE, suppressionsOf } from './suppressions.j
 import { describeTrace, newFileCache, taintEntriesOf, taintTraceOf } from './taint/index.js';
 import type { ModuleFacts, ModuleSink } from '../domain/module-facts.js';
 import { moduleCallsOf } from './module-calls.js';
+import { exportsAnything } from './taint/modules.js';
 import type { FileCache } from './taint/index.js';
 import { templateFixOf } from './fix-edits.js';
 import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
@@ -176,6 +177,9 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
   const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
   const modules = MODULE_LANGUAGES.has(input.language);
+  // Entries (exported parameters reaching a sink) only where something is exported, on a budget of their own.
+  let entryCache: FileCache | null | undefined;
+  const entryCacheOf = (): FileCache | null => (entryCache === undefined ? (entryCache = modules && exportsAnything(root.root()) ? newFileCache() : null) : entryCache);
   const moduleSinks: ModuleSink[] = [];
   for (const match of ordered) {
     const { rule, node } = match;
@@ -202,7 +206,8 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
     });
     if (trace === null) {
       // No source here: maybe a parameter of an exported function, fed by another module (joined by the crawl).
-      const entries = modules && rule.taint ? taintEntriesOf(rule.taint, node, match.prefix, (taintCache ??= newFileCache())) : [];
+      const cache = rule.taint ? entryCacheOf() : null;
+      const entries = cache && rule.taint ? taintEntriesOf(rule.taint, node, match.prefix, cache) : [];
       // Its own fingerprint: the same sink may also be reported with a source of this file after an edit.
       const finding = entries.length > 0 ? { ...partialOf(), fingerprint: issueFingerprint(id, input.file, `${nodeTokens(node)}\u0000module`, 0) } : null;
       for (const entry of entries) if (finding) moduleSinks.push({ ...entry, ruleId: id, message: rule.definition.message, finding });

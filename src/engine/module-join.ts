@@ -69,9 +69,11 @@ function reachable(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<s
         for (const arg of call.args) {
           if (!arg.entry) continue;
           const at = { label: `${call.label}()`, line: call.line, column: call.column, file };
-          for (const next of reach.get(reachKey(target, call.key, arg.index, arg.ruleId)) ?? []) {
-            const item = { sink: next.sink, steps: [...inFile(arg.entry.steps, file), at, ...next.steps] };
-            grew = add(reachKey(file, arg.entry.key, arg.entry.param, arg.ruleId), item) || grew;
+          for (const ruleId of arg.ruleIds) {
+            for (const next of reach.get(reachKey(target, call.key, arg.index, ruleId)) ?? []) {
+              const item = { sink: next.sink, steps: [...inFile(arg.entry.steps, file), at, ...next.steps] };
+              grew = add(reachKey(file, arg.entry.key, arg.entry.param, ruleId), item) || grew;
+            }
           }
         }
       }
@@ -97,7 +99,7 @@ export function joinModules(facts: ReadonlyMap<string, ModuleFacts>, files: Read
       if (!target) continue;
       for (const arg of call.args) {
         if (!arg.trace) continue;
-        for (const { sink, steps } of reach.get(reachKey(target, call.key, arg.index, arg.ruleId)) ?? []) {
+        for (const { sink, steps } of arg.ruleIds.flatMap((ruleId) => reach.get(reachKey(target, call.key, arg.index, ruleId)) ?? [])) {
           const sinkFile = sink.finding.file;
           if (reported.has(sink.finding.fingerprint)) continue;
           reported.add(sink.finding.fingerprint);

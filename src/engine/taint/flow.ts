@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { FindingTrace, TraceStep } from '../../domain/finding.js';
 import { definitionsIn, reachingDefinitions } from './definitions.js';
 import type { Definition } from './definitions.js';
-import { conditionChecks, isGuarded } from './guards.js';
+import { checkedTexts, conditionChecks, isGuarded } from './guards.js';
 import { callsTo, functionName, iteratedReceiver, localFunction, newCallIndex, passedTo, returnedValues } from './calls.js';
 import type { CallIndex } from './calls.js';
 import {
@@ -42,6 +42,8 @@ const MAX_DEPTH = 40;
 const MAX_VISITS = 800;
 const MAX_SEARCHES = 24;
 const MAX_FILE_SEARCHES = 240;
+const ENTRY_VISITS = 200;
+const ENTRY_SEARCHES = 8;
 const MAX_FILE_VISITS = 20_000;
 
 /** Calls that turn any input into a number or boolean: the result cannot carry an injection. */
@@ -59,6 +61,8 @@ const CONSTANT_IDENTIFIERS = new Set(['undefined', 'NaN', 'Infinity']);
 export interface FileCache {
   readonly definitions: Map<string, Definition[]>;
   readonly ifs: Map<number, SgNode[]>;
+  /** What each `if` condition checks (see guards.ts), by condition node id. */
+  readonly checks: Map<number, ReadonlySet<string>>;
   readonly calls: CallIndex;
   readonly routeHandlers: Map<number, boolean>;
   hints: SourceHints | null;
@@ -70,7 +74,7 @@ export interface FileCache {
 }
 
 export function newFileCache(): FileCache {
-  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, exports: null, searches: 0, visits: 0 };
+  return { definitions: new Map(), ifs: new Map(), checks: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, exports: null, searches: 0, visits: 0 };
 }
 
 /** How many call sites of a local function are followed into one of its parameters. */
@@ -83,6 +87,12 @@ const MAX_CALL_SITES = 12;
  */
 export interface EntryMode {
   readonly excluded: ReadonlySet<string>;
+}
+
+/** Work one flow may do (see MAX_VISITS), for flows asked more often than once per sink. */
+export interface FlowBudget {
+  readonly visits: number;
+  readonly searches: number;
 }
 
 const ENTRY_LABEL = '\u0000entry\u0000';
@@ -122,10 +132,18 @@ export class TaintFlow {
     private readonly root: SgNode,
     private readonly cache: FileCache,
     private readonly entries: EntryMode | null = null,
-  ) {}
+    budget: FlowBudget | null = null,
+  ) {
+    // Entry mode runs for sinks no source reaches, the most common kind: it gets a smaller budget.
+    this.maxVisits = budget?.visits ?? (entries ? ENTRY_VISITS : MAX_VISITS);
+    this.maxSearches = budget?.searches ?? (entries ? ENTRY_SEARCHES : MAX_SEARCHES);
+  }
+
+  private readonly maxVisits: number;
+  private readonly maxSearches: number;
 
   valueOf(node: SgNode): Taint {
-    if (this.depth >= MAX_DEPTH || this.visits >= MAX_VISITS || this.searches >= MAX_SEARCHES || this.cache.searches >= MAX_FILE_SEARCHES || this.cache.visits >= MAX_FILE_VISITS) return CLEAN;
+    if (this.depth >= MAX_DEPTH || this.visits >= this.maxVisits || this.searches >= this.maxSearches || this.cache.searches >= MAX_FILE_SEARCHES || this.cache.visits >= MAX_FILE_VISITS) return CLEAN;
     this.visits += 1;
     this.cache.visits += 1;
     this.depth += 1;
@@ -149,6 +167,12 @@ export class TaintFlow {
       const found = fn.findAll({ rule: { kind: 'if_statement' } });
       this.cache.ifs.set(fn.id(), found);
       return found;
+    }, (condition) => {
+      const known = this.cache.checks.get(condition.id());
+      if (known) return known;
+      const texts = checkedTexts(condition);
+      this.cache.checks.set(condition.id(), texts);
+      return texts;
     });
   }
 

@@ -24,27 +24,43 @@ function isPredicateName(name: string): boolean {
 
 /** Whether `condition` checks the expression written as `text` against an allow-list or a pattern. */
 export function conditionChecks(condition: SgNode, text: string): boolean {
+  return checkedTexts(condition).has(text);
+}
+
+/**
+ * The expressions (as written) that `condition` checks against an allow-list or a pattern: asked once per
+ * condition, since every tainted name read after it asks again.
+ */
+export function checkedTexts(condition: SgNode): Set<string> {
+  const checked = new Set<string>();
+  const addArgs = (args: readonly SgNode[]): void => {
+    for (const arg of args) checked.add(arg.text());
+  };
   for (const call of [condition, ...condition.findAll({ rule: { kind: 'call_expression' } })]) {
     if (call.kind() !== 'call_expression') continue;
     const callee = call.field('function');
     const args = call.field('arguments')?.namedChildren() ?? [];
     // isNaN(x), isValidUrl(x), isSafePath(x), isPathInside(root, x)
-    if (callee?.kind() === 'identifier' && isPredicateName(callee.text()) && args.some((arg) => arg.text() === text)) return true;
+    if (callee?.kind() === 'identifier' && isPredicateName(callee.text())) addArgs(args);
     if (callee?.kind() !== 'member_expression') continue;
     const method = callee.field('property')?.text() ?? '';
-    if (MEMBERSHIP_METHODS.has(method) && args.some((arg) => arg.text() === text)) return true;
-    if (SHAPE_METHODS.has(method) && callee.field('object')?.text() === text) return true;
-    // validator.isUUID(x), Number.isInteger(x), file.isPathInside(uploadRoot, x), this.validateStreamFilePath(dir, x)
-    if (isPredicateName(method) && args.some((arg) => arg.text() === text)) return true;
+    // ALLOWED.includes(x); validator.isUUID(x), Number.isInteger(x), file.isPathInside(uploadRoot, x)
+    if (MEMBERSHIP_METHODS.has(method) || isPredicateName(method)) addArgs(args);
+    const object = callee.field('object');
+    if (SHAPE_METHODS.has(method) && object) checked.add(object.text());
   }
   for (const comparison of [condition, ...condition.findAll({ rule: { kind: 'binary_expression' } })]) {
     if (comparison.kind() !== 'binary_expression' || !EQUALITY.has(comparison.field('operator')?.text() ?? '')) continue;
     const sides = [comparison.field('left'), comparison.field('right')];
-    if (sides.some((side) => side?.text() === text) && sides.some((side) => side?.kind() === 'string')) return true;
+    if (sides.some((side) => side?.kind() === 'string')) for (const side of sides) if (side && side.kind() !== 'string') checked.add(side.text());
     // new URL(x).origin === location.origin, url.hostname !== 'api.example.com'
-    if (sides.some((side) => side?.kind() === 'member_expression' && side.field('object')?.text() === text && URL_PARTS.has(side.field('property')?.text() ?? ''))) return true;
+    for (const side of sides) {
+      if (side?.kind() !== 'member_expression') continue;
+      const object = side.field('object');
+      if (object && URL_PARTS.has(side.field('property')?.text() ?? '')) checked.add(object.text());
+    }
   }
-  return false;
+  return checked;
 }
 
 function exits(branch: SgNode): boolean {
@@ -57,7 +73,7 @@ function exits(branch: SgNode): boolean {
  * that checks it, or an earlier `if` that checks it leaves the function (the allow-list idiom
  * `if (!ALLOWED.includes(x)) return res.sendStatus(400);`).
  */
-export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => readonly SgNode[]): boolean {
+export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => readonly SgNode[], checksOf: (condition: SgNode) => ReadonlySet<string> = checkedTexts): boolean {
   const scopes: SgNode[] = [];
   for (let fn = enclosingFunction(use); fn; fn = enclosingFunction(fn)) scopes.push(fn);
   scopes.push(use.getRoot().root());
@@ -66,7 +82,7 @@ export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => r
       if (startOf(statement) > startOf(use)) break;
       const condition = statement.field('condition');
       const consequence = statement.field('consequence');
-      if (!condition || !consequence || !conditionChecks(condition, text)) continue;
+      if (!condition || !consequence || !checksOf(condition).has(text)) continue;
       if (contains(consequence, use)) return true;
       if (!contains(statement, use) && exits(consequence)) return true;
     }

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { FindingTrace } from '../../domain/finding.js';
 import { entryName, entryOfLabel, TaintFlow } from './flow.js';
-import type { FileCache } from './flow.js';
+import type { FileCache, FlowBudget } from './flow.js';
 import type { ModuleEntry } from '../../domain/module-facts.js';
 import { setsPossible, sourceHints } from './sources.js';
 import type { CompiledTaint } from './spec.js';
@@ -30,10 +30,10 @@ export function taintTraceOf(taint: CompiledTaint, match: SgNode, prefix: string
   return trace && taint.remote ? { ...trace, local: true } : trace;
 }
 
-function traceFrom(taint: CompiledTaint, values: readonly SgNode[], root: SgNode, cache: FileCache): FindingTrace | null {
+function traceFrom(taint: CompiledTaint, values: readonly SgNode[], root: SgNode, cache: FileCache, budget: FlowBudget | null = null): FindingTrace | null {
   const hints = cache.hints ?? sourceHints(root);
   if (taint.sourceRules.length === 0 && !setsPossible(taint.sourceSets, hints)) return null;
-  const flow = new TaintFlow(taint, root, cache);
+  const flow = new TaintFlow(taint, root, cache, null, budget);
   for (const node of values) {
     const value = flow.sinkValue(node);
     if (value.kind === 'tainted') return value.trace;
@@ -65,21 +65,65 @@ export function taintEntriesOf(taint: CompiledTaint, match: SgNode, prefix: stri
   return found;
 }
 
-/**
- * What an expression passed to another module holds for a taint rule: data from a source here (a trace,
- * `local` when only operator input reaches it), a parameter of this module's own exports, or nothing.
- */
-export function argumentTaint(taint: CompiledTaint, node: SgNode, cache: FileCache): { trace?: FindingTrace; entry?: ModuleEntry & { steps: FindingTrace['steps'] } } | null {
-  if (CONSTANT_KINDS.has(String(node.kind()))) return null;
-  const root = node.getRoot().root();
-  cache.hints ??= sourceHints(root);
-  const remote = taint.remote && traceFrom(taint.remote, [node], root, cache);
-  if (remote) return { trace: remote };
-  const trace = traceFrom(taint, [node], root, cache);
-  if (trace) return { trace: taint.remote ? { ...trace, local: true } : trace };
+/** What an argument passed to another module holds for one rule (see argumentTaint). */
+export interface HeldValue {
+  readonly trace?: FindingTrace;
+  readonly entry?: ModuleEntry & { steps: FindingTrace['steps'] };
+}
+
+/** A taint section with no source and no sanitizer: in entry mode, whether any exported parameter reaches a value at all. */
+const NEUTRAL: CompiledTaint = { sinks: [], sourceSets: new Set(), sourceRules: [], sanitizers: [], inertProperties: new Set(), origin: false, remote: null };
+
+/** Every argument of every call to another module is asked: less work each than a sink gets. */
+const CALL_BUDGET: FlowBudget = { visits: 300, searches: 10 };
+
+const unions = new WeakMap<ReadonlyMap<string, CompiledTaint>, CompiledTaint>();
+
+/** Every rule's sources, no sanitizer: clean under it means clean under each rule. */
+function unionOf(taints: ReadonlyMap<string, CompiledTaint>): CompiledTaint {
+  const known = unions.get(taints);
+  if (known) return known;
+  const all = [...taints.values()];
+  const union: CompiledTaint = { ...NEUTRAL, sourceSets: new Set(all.flatMap((taint) => [...taint.sourceSets])), sourceRules: all.flatMap((taint) => taint.sourceRules) };
+  unions.set(taints, union);
+  return union;
+}
+
+/** The exported parameter (if any) whose value reaches `node`, under `taint` (entry mode). */
+function entryOf(taint: CompiledTaint, node: SgNode, root: SgNode, cache: FileCache): HeldValue['entry'] | null {
   const value = new TaintFlow(taint, root, cache, { excluded: new Set() }).sinkValue(node);
   const entry = value.kind === 'tainted' ? entryOfLabel(value.trace.source.label) : null;
-  return entry && value.kind === 'tainted' ? { entry: { ...entry, steps: value.trace.steps } } : null;
+  return entry && value.kind === 'tainted' ? { ...entry, steps: value.trace.steps } : null;
+}
+
+/**
+ * What an expression passed to another module holds, per taint rule: data from a source here (a trace,
+ * `local` when only operator input reaches it) or a parameter of this module's own exports (asked only
+ * with an `entries` cache: the module exports something). Rules for which it holds nothing are absent.
+ * The parameter is looked for once without any rule, then again only for rules whose sanitizers or
+ * origin could stop it on the way.
+ */
+export function argumentTaint(taints: ReadonlyMap<string, CompiledTaint>, node: SgNode, cache: FileCache, entries: FileCache | null): Map<string, HeldValue> {
+  const held = new Map<string, HeldValue>();
+  if (CONSTANT_KINDS.has(String(node.kind()))) return held;
+  const root = node.getRoot().root();
+  cache.hints ??= sourceHints(root);
+  // Most arguments hold nothing: one flow with every rule's sources and no sanitizer says so for all rules at once.
+  const any = unionOf(taints);
+  const possible = any.sourceRules.length > 0 || setsPossible(any.sourceSets, cache.hints);
+  for (const [ruleId, taint] of possible && traceFrom(any, [node], root, cache, CALL_BUDGET) ? taints : []) {
+    const remote = taint.remote && traceFrom(taint.remote, [node], root, cache);
+    const trace = remote || traceFrom(taint, [node], root, cache);
+    if (trace) held.set(ruleId, { trace: taint.remote && !remote ? { ...trace, local: true } : trace });
+  }
+  const neutral = entries ? entryOf(NEUTRAL, node, root, entries) : null;
+  if (!neutral || !entries) return held;
+  for (const [ruleId, taint] of taints) {
+    if (held.has(ruleId)) continue;
+    const entry = taint.sanitizers.length > 0 || taint.origin ? entryOf(taint, node, root, entries) : neutral;
+    if (entry) held.set(ruleId, { entry });
+  }
+  return held;
 }
 
 function sinkValues(taint: CompiledTaint, match: SgNode, prefix: string): SgNode[] {

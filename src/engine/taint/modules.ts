@@ -94,6 +94,15 @@ export function exportShape(root: SgNode): ExportShape {
   return { keys, wholes };
 }
 
+/** Whether the module exports anything at all (ES exports, `module.exports`, `exports.x`): else no entry can be reached from outside. */
+export function exportsAnything(root: SgNode): boolean {
+  return root.children().some((statement) => {
+    if (statement.kind() === 'export_statement') return true;
+    const assignment = statement.kind() === 'expression_statement' ? statement.namedChildren()[0] : null;
+    return assignment?.kind() === 'assignment_expression' && exportsPath(assignment.field('left')) !== null;
+  });
+}
+
 /** Whether an object literal or class is the module value (or its instance) or exported by name. */
 function holderExported(holder: SgNode, shape: ExportShape): boolean {
   const parent = holder.parent();
