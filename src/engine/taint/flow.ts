@@ -2,7 +2,8 @@ import type { SgNode } from '@ast-grep/napi';
 import type { FindingTrace, TraceStep } from '../../domain/finding.js';
 import { definitionsIn, reachingDefinitions } from './definitions.js';
 import type { Definition } from './definitions.js';
-import { checkedTexts, conditionChecks, isGuarded } from './guards.js';
+import { conditionChecks, guardIfsIn, isGuarded } from './guards.js';
+import type { GuardIf } from './guards.js';
 import { callsTo, functionName, iteratedReceiver, localFunction, newCallIndex, passedTo, returnedValues } from './calls.js';
 import type { CallIndex } from './calls.js';
 import {
@@ -60,9 +61,8 @@ const CONSTANT_IDENTIFIERS = new Set(['undefined', 'NaN', 'Infinity']);
 /** Caches shared by every taint rule within one file. */
 export interface FileCache {
   readonly definitions: Map<string, Definition[]>;
-  readonly ifs: Map<number, SgNode[]>;
-  /** What each `if` condition checks (see guards.ts), by condition node id. */
-  readonly checks: Map<number, ReadonlySet<string>>;
+  /** The `if` statements of a scope as guards need them (see guards.ts), by scope node id. */
+  readonly ifs: Map<number, GuardIf[]>;
   readonly calls: CallIndex;
   readonly routeHandlers: Map<number, boolean>;
   hints: SourceHints | null;
@@ -74,7 +74,7 @@ export interface FileCache {
 }
 
 export function newFileCache(): FileCache {
-  return { definitions: new Map(), ifs: new Map(), checks: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, exports: null, searches: 0, visits: 0 };
+  return { definitions: new Map(), ifs: new Map(), calls: newCallIndex(), routeHandlers: new Map(), hints: null, exports: null, searches: 0, visits: 0 };
 }
 
 /** How many call sites of a local function are followed into one of its parameters. */
@@ -164,15 +164,9 @@ export class TaintFlow {
       if (cached) return cached;
       this.searches += 1;
       this.cache.searches += 1;
-      const found = fn.findAll({ rule: { kind: 'if_statement' } });
+      const found = guardIfsIn(fn);
       this.cache.ifs.set(fn.id(), found);
       return found;
-    }, (condition) => {
-      const known = this.cache.checks.get(condition.id());
-      if (known) return known;
-      const texts = checkedTexts(condition);
-      this.cache.checks.set(condition.id(), texts);
-      return texts;
     });
   }
 

@@ -1,5 +1,5 @@
 import type { NapiConfig, SgNode } from '@ast-grep/napi';
-import { contains, enclosingFunction, startOf } from './syntax.js';
+import { enclosingFunction } from './syntax.js';
 
 /** Checks that prove a value is one of a known set or a known shape: ALLOWED.includes(x), re.test(x). */
 const MEMBERSHIP_METHODS = new Set(['includes', 'has', 'indexOf', 'test', 'hasOwnProperty']);
@@ -68,23 +68,46 @@ function exits(branch: SgNode): boolean {
   return branch.kind() === 'statement_block' && branch.namedChildren().some((statement) => statement.matches(EXITS));
 }
 
+/** An `if` statement as guards need it, worked out once: offsets, what its condition checks, whether its branch leaves. */
+export interface GuardIf {
+  readonly start: number;
+  readonly end: number;
+  readonly checks: ReadonlySet<string>;
+  readonly consequenceStart: number;
+  readonly consequenceEnd: number;
+  readonly exits: boolean;
+}
+
+/** The `if` statements of a scope, in document order, as guards need them. */
+export function guardIfsIn(scope: SgNode): GuardIf[] {
+  return scope.findAll({ rule: { kind: 'if_statement' } }).flatMap((statement) => {
+    const condition = statement.field('condition');
+    const consequence = statement.field('consequence');
+    if (!condition || !consequence) return [];
+    const checks = checkedTexts(condition);
+    const { start, end } = statement.range();
+    const branch = consequence.range();
+    return checks.size === 0 ? [] : [{ start: start.index, end: end.index, checks, consequenceStart: branch.start.index, consequenceEnd: branch.end.index, exits: exits(consequence) }];
+  });
+}
+
 /**
  * Whether the value written as `text` is checked before `use`: `use` sits in the branch of an `if`
  * that checks it, or an earlier `if` that checks it leaves the function (the allow-list idiom
  * `if (!ALLOWED.includes(x)) return res.sendStatus(400);`).
  */
-export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => readonly SgNode[], checksOf: (condition: SgNode) => ReadonlySet<string> = checkedTexts): boolean {
+export function isGuarded(text: string, use: SgNode, ifsOf: (scope: SgNode) => readonly GuardIf[]): boolean {
   const scopes: SgNode[] = [];
   for (let fn = enclosingFunction(use); fn; fn = enclosingFunction(fn)) scopes.push(fn);
   scopes.push(use.getRoot().root());
+  const { start: useStart, end: useEnd } = use.range();
   for (const scope of scopes) {
     for (const statement of ifsOf(scope)) {
-      if (startOf(statement) > startOf(use)) break;
-      const condition = statement.field('condition');
-      const consequence = statement.field('consequence');
-      if (!condition || !consequence || !checksOf(condition).has(text)) continue;
-      if (contains(consequence, use)) return true;
-      if (!contains(statement, use) && exits(consequence)) return true;
+      if (statement.start > useStart.index) break;
+      if (!statement.checks.has(text)) continue;
+      if (statement.consequenceStart <= useStart.index && useEnd.index <= statement.consequenceEnd) return true;
+      const inside = statement.start <= useStart.index && useEnd.index <= statement.end;
+      if (!inside && statement.exits) return true;
     }
   }
   return false;

@@ -75,7 +75,7 @@ export interface HeldValue {
 const NEUTRAL: CompiledTaint = { sinks: [], sourceSets: new Set(), sourceRules: [], sanitizers: [], inertProperties: new Set(), origin: false, remote: null };
 
 /** Every argument of every call to another module is asked: less work each than a sink gets. */
-const CALL_BUDGET: FlowBudget = { visits: 300, searches: 10 };
+const CALL_BUDGET: FlowBudget = { visits: 120, searches: 4 };
 
 const unions = new WeakMap<ReadonlyMap<string, CompiledTaint>, CompiledTaint>();
 
@@ -91,7 +91,7 @@ function unionOf(taints: ReadonlyMap<string, CompiledTaint>): CompiledTaint {
 
 /** The exported parameter (if any) whose value reaches `node`, under `taint` (entry mode). */
 function entryOf(taint: CompiledTaint, node: SgNode, root: SgNode, cache: FileCache): HeldValue['entry'] | null {
-  const value = new TaintFlow(taint, root, cache, { excluded: new Set() }).sinkValue(node);
+  const value = new TaintFlow(taint, root, cache, { excluded: new Set() }, CALL_BUDGET).sinkValue(node);
   const entry = value.kind === 'tainted' ? entryOfLabel(value.trace.source.label) : null;
   return entry && value.kind === 'tainted' ? { ...entry, steps: value.trace.steps } : null;
 }
