@@ -50,7 +50,3 @@ export interface ModuleFacts {
   readonly sinks: readonly ModuleSink[];
   readonly calls: readonly ModuleCall[];
 }
-
-export function hasModuleFacts(facts: ModuleFacts | null | undefined): facts is ModuleFacts {
-  return facts !== null && facts !== undefined && (facts.sinks.length > 0 || facts.calls.length > 0);
-}
