@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Finding, Language } from '../domain/finding.js';
-import { PARSE_ERROR_RULE } from '../engine/analyze.js';
+import { BROKEN_NOTE, PARSE_ERROR_RULE, RECOVERED_NOTE } from '../engine/analyze.js';
 import type { GrammarGap } from '../engine/grammar-gap.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { readProjectFile } from '../io/project-file.js';
@@ -100,7 +100,8 @@ export interface GrammarGapResult {
 /**
  * Grammar gaps of a crawl: those the analysis already recognised (JavaScript/TypeScript, through the
  * TypeScript compiler), and Python/Go files with a `parse-error` finding that their own parser accepts,
- * whose finding is then dropped. A parser that is missing or fails leaves the finding as it was.
+ * whose finding is then dropped. A file the parser rejects too keeps its parse error alone. A parser
+ * that is missing or fails leaves the findings as they were.
  */
 export async function withGrammarGaps(
   root: string,
@@ -111,6 +112,8 @@ export async function withGrammarGaps(
   const gaps: GrammarGap[] = [];
   for (const outcome of outcomes) if (outcome.status === 'analyzed' && outcome.grammarGap) gaps.push({ path: outcome.path, detail: outcome.grammarGap });
   const accepted = new Set<string>();
+  // Files their own parser rejects as well: they cannot run, so only the parse error is reported (as for JavaScript).
+  const rejected = new Set<string>();
   for (const check of checks) {
     const candidates = findings.filter((f) => f.ruleId === PARSE_ERROR_RULE && f.language === check.language);
     if (candidates.length === 0) continue;
@@ -131,12 +134,18 @@ export async function withGrammarGaps(
     }
     if (!answers) continue;
     readable.forEach(({ finding }, i) => {
-      if (!answers[i]) return;
+      if (!answers[i]) {
+        rejected.add(finding.file);
+        return;
+      }
       accepted.add(finding.file);
-      const grammar = finding.message.replace(/^File does not parse as [a-z]+: /, '').replace(/; rules ran on the recoverable parts only\.$/, '');
+      const grammar = finding.message.replace(/^File does not parse as [a-z]+: /, '').replace(`; ${RECOVERED_NOTE}`, '');
       gaps.push({ path: finding.file, detail: `the ${check.language} grammar reports ${grammar}, but ${check.name} parses the file without syntax errors: not reported as a parse error; rules ran on the parts the grammar parsed` });
     });
   }
-  const kept = accepted.size === 0 ? [...findings] : findings.filter((f) => !(f.ruleId === PARSE_ERROR_RULE && accepted.has(f.file)));
+  const kept = findings.flatMap((f): Finding[] => {
+    if (f.ruleId === PARSE_ERROR_RULE) return accepted.has(f.file) ? [] : rejected.has(f.file) ? [{ ...f, message: f.message.replace(RECOVERED_NOTE, BROKEN_NOTE) }] : [f];
+    return rejected.has(f.file) ? [] : [f];
+  });
   return { findings: kept, gaps: gaps.sort((a, b) => a.path.localeCompare(b.path)) };
 }

@@ -22,9 +22,12 @@ import { moduleCallsOf } from './module-calls.js';
 import { exportsAnything } from './taint/modules.js';
 import type { FileCache } from './taint/index.js';
 import { templateFixOf } from './fix-edits.js';
-import { describeProblems, inThreadGrammarGap } from './grammar-gap.js';
+import { describeProblems, hasInThreadParser, inThreadGrammarGap } from './grammar-gap.js';
 
 export const PARSE_ERROR_RULE = 'parse-error';
+/** How a parse error's message ends: whether the other rules ran on the file (see analyzeParsed). */
+export const RECOVERED_NOTE = 'rules ran on the recoverable parts only.';
+export const BROKEN_NOTE = "the language's own parser agrees, so no other rule ran on the file.";
 const SNIPPET_LIMIT = 200;
 
 import type { SyntaxProblem } from './syntax-problem.js';
@@ -124,6 +127,9 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   const firstProblem = problems[0];
   // Valid code the grammar trails (e.g. `export type * from`) is a gap of ours, not a finding against the user.
   const grammarGap = firstProblem ? inThreadGrammarGap(input.text, input.file, input.language, problems) : null;
+  // The language's own parser rejects it too: the file cannot run, so what rules say of the parts the grammar
+  // recovered is moot (ESLint and oxlint report the parse error alone). Python/Go are confirmed later, by the crawl.
+  const broken = firstProblem !== undefined && !grammarGap && hasInThreadParser(input.language);
   if (firstProblem && !grammarGap) {
     addFinding(
       {
@@ -133,7 +139,7 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
         severity: 'low',
         category: 'bug',
         cwe: null,
-        message: `File does not parse as ${input.language}: ${describeProblems(problems)}; rules ran on the recoverable parts only.`,
+        message: `File does not parse as ${input.language}: ${describeProblems(problems)}; ${broken ? BROKEN_NOTE : RECOVERED_NOTE}`,
         file: input.file,
         language: input.language,
         range: firstProblem.range,
@@ -146,6 +152,9 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
       `${problems.length}`,
     );
   }
+
+  const modules = MODULE_LANGUAGES.has(input.language);
+  if (broken) return { findings, syntaxProblems: problems, conventionCounts: {}, ...(modules ? { moduleFacts: { sinks: [], calls: [] } } : {}) };
 
   const ordered = matchRules(root, input.rules.matchPlan(input.language), combinedNodes);
   const suppressions = suppressionsOf(root, input.language, input.text, input.rules.otherToolSuppressions !== false);
@@ -176,7 +185,6 @@ export function analyzeParsed(root: SgRoot, input: AnalyzeInput, combinedNodes?:
   let comments: CommentLines | undefined;
   // A #! script is run by whoever types its name: their own arguments and environment are not an attack.
   const shebang = root.root().children()[0]?.kind() === 'hash_bang_line';
-  const modules = MODULE_LANGUAGES.has(input.language);
   // Entries (exported parameters reaching a sink) only where something is exported, on a budget of their own.
   let entryCache: FileCache | null | undefined;
   const entryCacheOf = (): FileCache | null => (entryCache === undefined ? (entryCache = modules && exportsAnything(root.root()) ? newFileCache() : null) : entryCache);

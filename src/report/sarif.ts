@@ -119,8 +119,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
 /** Rules the engine reports by itself, with no rule file behind them, so without metadata in the report. */
 const BUILT_IN_DESCRIPTIONS: Readonly<Record<string, { readonly short: string; readonly full: string }>> = {
   'parse-error': {
-    short: 'File does not parse; rules ran on the recoverable parts only.',
-    full: 'The parser reported syntax errors in this file. Findings in it may be missing or imprecise until it parses cleanly.',
+    short: 'File does not parse.',
+    full: "The parser reported syntax errors in this file. When the language's own parser rejects it too, the file cannot run and no other rule is reported in it; otherwise rules ran on the parts that parsed, and findings there may be missing or imprecise until it parses cleanly.",
   },
   'roach/suppression-without-reason': {
     short: 'A roach-ignore comment without a reason.',

@@ -61,12 +61,22 @@ describe('withGrammarGaps', () => {
     ]);
   });
 
-  it('keeps the parse errors when the parser is not on the machine, and lists gaps the analysis found', async () => {
+  it("keeps only the parse error of a file the language's parser rejects too: the file cannot run", async () => {
+    await writeFile(path.join(root, 'bad.py'), 'def f(:\n');
+    await writeFile(path.join(root, 'good.py'), 'ok = 1\n');
+    const inBad: Finding = { ...parseError('bad.py'), ruleId: 'py/other' };
+    const inGood: Finding = { ...parseError('good.py'), ruleId: 'py/other' };
+    const result = await withGrammarGaps(root, [], [parseError('bad.py'), inBad, inGood], [fake]);
+    expect(result.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual(['bad.py parse-error', 'good.py py/other']);
+    expect(result.findings[0]?.message).toBe("File does not parse as python: unexpected syntax at line 2, column 1 (1 syntax problem); the language's own parser agrees, so no other rule ran on the file.");
+  });
+
+  it('keeps the parse errors and the other findings when the parser is not on the machine, and lists gaps the analysis found', async () => {
     await writeFile(path.join(root, 'good.py'), 'ok = 1\n');
     const missing: ParserCheck = { ...fake, accepts: () => Promise.reject(Object.assign(new Error('spawn python3 ENOENT'), { code: 'ENOENT' })) };
     const outcomes: FileOutcome[] = [{ path: 'src/a.ts', status: 'analyzed', sha256: 'x', findings: [], syntaxProblems: 2, grammarGap: 'the typescript grammar reports ...' }];
-    const result = await withGrammarGaps(root, outcomes, [parseError('good.py')], [missing]);
-    expect(result.findings).toHaveLength(1);
+    const result = await withGrammarGaps(root, outcomes, [parseError('good.py'), { ...parseError('good.py'), ruleId: 'py/other' }], [missing]);
+    expect(result.findings).toHaveLength(2);
     expect(result.gaps).toEqual([{ path: 'src/a.ts', detail: 'the typescript grammar reports ...' }]);
   });
 });

@@ -131,10 +131,17 @@ describe('parse errors (via analyzeSource)', () => {
     expect(result.syntaxProblems.map((p) => p.kind)).toEqual(['error']);
   });
 
-  it('still runs the rules on the parts that parse', () => {
-    const ids = findings('eval(x);\nlet = ;\n').map((f) => f.ruleId);
+  it('reports the parse error alone when the TypeScript compiler rejects the file too: it cannot run', () => {
+    const result = analyzeSource({ text: 'eval(x);\nlet = ;\n', file: 'a.js', language: 'javascript', rules });
+    expect(result.findings.map((f) => f.ruleId)).toEqual([PARSE_ERROR_RULE]);
+    expect(result.findings[0]?.message).toContain('no other rule ran on the file');
+    expect(result.moduleFacts).toEqual({ sinks: [], calls: [] });
+  });
+
+  it('still runs the rules on the parts that parse where no parser of the language confirms the error in the analysis', () => {
+    const ids = analyzeSource({ text: 'eval(x)\ndef f(:\n', file: 'a.py', language: 'python', rules }).findings.map((f) => f.ruleId);
     expect(ids).toContain(PARSE_ERROR_RULE);
-    expect(ids).toContain('js/no-eval');
+    expect(ids).toContain('py/no-eval');
   });
 
   it.each([
