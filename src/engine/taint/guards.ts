@@ -22,6 +22,20 @@ function isPredicateName(name: string): boolean {
   });
 }
 
+/**
+ * What a check of `arg` pins: the value itself, and each value spliced into it. A string built as
+ * `${pkg}/${file}` that is found in an allow-list leaves `file` no room for `../` either.
+ */
+function checkedParts(arg: SgNode): SgNode[] {
+  if (arg.kind() === 'template_string') return [arg, ...arg.children().filter((child) => child.kind() === 'template_substitution').flatMap((sub) => sub.namedChildren())];
+  if (arg.kind() === 'binary_expression' && arg.field('operator')?.text() === '+') {
+    const left = arg.field('left');
+    const right = arg.field('right');
+    return [arg, ...(left ? checkedParts(left) : []), ...(right ? checkedParts(right) : [])];
+  }
+  return [arg];
+}
+
 /** Whether `condition` checks the expression written as `text` against an allow-list or a pattern. */
 export function conditionChecks(condition: SgNode, text: string): boolean {
   return checkedTexts(condition).has(text);
@@ -34,7 +48,7 @@ export function conditionChecks(condition: SgNode, text: string): boolean {
 export function checkedTexts(condition: SgNode): Set<string> {
   const checked = new Set<string>();
   const addArgs = (args: readonly SgNode[]): void => {
-    for (const arg of args) checked.add(arg.text());
+    for (const arg of args) for (const part of checkedParts(arg)) checked.add(part.text());
   };
   for (const call of [condition, ...condition.findAll({ rule: { kind: 'call_expression' } })]) {
     if (call.kind() !== 'call_expression') continue;
