@@ -6,9 +6,8 @@
 //                              [--no-build] [--no-engine] [--no-eslint-parallel] [--no-write]
 import { cpuModel } from './machine.mjs';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +16,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { BENCH_RULES } from './eslint-rules.mjs';
 import { writeResultsSection } from './results-file.mjs';
+import { buildCorpus } from './corpus.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -28,12 +28,6 @@ const ROACH = path.join(ROOT, 'bin', 'roach.js');
 const TIME_BIN = '/usr/bin/time';
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
-/** Extensions copied into the corpus: every extension the crawler parses. */
-const CODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
-/** The crawler's default size limit (maxFileSizeBytes in .roach.yml). */
-const MAX_FILE_BYTES = 1_048_576;
-/** Folder names the crawler (and ESLint) always skip: renamed in the corpus so their files are kept. */
-const RENAMED_DIRS = new Set(['node_modules', '.git', '.roach']);
 
 const USAGE = `usage: node bench/crawl-bench.mjs [options]
   --max-files N          corpus cap, deterministic sample above it (default 5000)
@@ -76,75 +70,6 @@ function log(message) {
 }
 
 // ---------------------------------------------------------------- corpus
-
-async function listCandidates(nodeModules) {
-  const found = [];
-  const visit = async (dir) => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      const absolute = path.join(dir, entry.name);
-      // Real files and folders only: symlinks (.bin, linked packages) are left out.
-      if (entry.isDirectory()) {
-        if (entry.name === '.bin') continue;
-        await visit(absolute);
-      } else if (entry.isFile()) {
-        const ext = path.extname(entry.name).toLowerCase();
-        const lower = entry.name.toLowerCase();
-        // Declaration files hold no code that runs; Code Roach does not crawl them, so neither tool sees them.
-        if (!CODE_EXTENSIONS.has(ext) || lower.endsWith('.min.js') || /\.d\.[cm]?ts$/.test(lower)) continue;
-        const { size } = await lstat(absolute);
-        if (size > MAX_FILE_BYTES) continue;
-        found.push({ source: absolute, relative: path.relative(nodeModules, absolute).split(path.sep), size });
-      }
-    }
-  };
-  await visit(nodeModules);
-  return found;
-}
-
-/**
- * Copies the JS/TS files of node_modules into bench/.work/corpus, keeping their paths relative to
- * node_modules (nested `node_modules` folders become `_node_modules`). Above maxFiles, a deterministic
- * sample is taken: the files whose corpus path has the lowest SHA-1.
- */
-async function buildCorpus(maxFiles) {
-  const nodeModules = path.join(ROOT, 'node_modules');
-  const candidates = (await listCandidates(nodeModules)).map((c) => ({
-    ...c,
-    target: c.relative.map((part, i) => (i < c.relative.length - 1 && RENAMED_DIRS.has(part) ? `_${part}` : part)).join('/'),
-  }));
-  let chosen = candidates;
-  if (candidates.length > maxFiles) {
-    chosen = candidates
-      .map((c) => ({ c, k: createHash('sha1').update(c.target).digest('hex') }))
-      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-      .slice(0, maxFiles)
-      .map(({ c }) => c);
-  }
-  chosen.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-  await rm(CORPUS, { recursive: true, force: true });
-  for (const file of chosen) {
-    const target = path.join(CORPUS, ...file.target.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(file.source, target);
-  }
-  await writeFile(FILE_LIST, chosen.map((c) => c.target).join('\n') + '\n');
-  const byExt = {};
-  for (const file of chosen) {
-    const ext = path.extname(file.target).toLowerCase();
-    byExt[ext] = (byExt[ext] ?? 0) + 1;
-  }
-  const packages = new Set(chosen.map((c) => (c.target.startsWith('@') ? c.target.split('/').slice(0, 2).join('/') : c.target.split('/')[0])));
-  return {
-    candidates: candidates.length,
-    files: chosen.length,
-    bytes: chosen.reduce((sum, c) => sum + c.size, 0),
-    dts: chosen.filter((c) => /\.d\.[mc]?ts$/.test(c.target)).length,
-    byExt,
-    packages: packages.size,
-    capped: candidates.length > chosen.length,
-  };
-}
 
 // ---------------------------------------------------------------- measuring one process
 
@@ -508,7 +433,7 @@ async function main() {
   if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
 
   log('building the corpus from node_modules');
-  const corpus = await buildCorpus(options.maxFiles);
+  const corpus = await buildCorpus({ nodeModules: path.join(ROOT, 'node_modules'), corpusDir: CORPUS, fileList: FILE_LIST, maxFiles: options.maxFiles });
   log(`corpus: ${corpus.files} files, ${(corpus.bytes / 1_048_576).toFixed(1)} MiB, ${corpus.packages} packages${corpus.capped ? ` (capped from ${corpus.candidates})` : ''}`);
 
   const env = {
