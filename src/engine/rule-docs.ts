@@ -1,5 +1,5 @@
 import { defaultInTests } from '../domain/code-role.js';
-import type { RuleSet } from './rules.js';
+import type { RuleDefinitions } from './rule-definitions.js';
 import type { RuleFile } from './rule-schema.js';
 import { ALL_SECRET_RULES } from './secrets/detectors.js';
 
@@ -51,7 +51,7 @@ function targetNote(rule: RuleFile): string {
 export const SECRETS_LANGUAGES = ['all text files'] as const;
 
 /** Every documented rule, the rule files' and the secrets catalogue's, sorted by id. */
-export function documentedRules(rules: RuleSet): DocumentedRule[] {
+export function documentedRules(rules: RuleDefinitions): DocumentedRule[] {
   const fromFiles = rules.rules.map(({ definition: r }): DocumentedRule => ({
     id: r.id,
     severity: r.severity,
@@ -75,7 +75,7 @@ export function documentedRules(rules: RuleSet): DocumentedRule[] {
  * index table, then one section per rule with its rationale and a bad and good example. `docs/rules.md`
  * is this text; a test fails when the two drift apart.
  */
-export function renderRuleDocs(rules: RuleSet): string {
+export function renderRuleDocs(rules: RuleDefinitions): string {
   const sorted = documentedRules(rules);
   const lines: string[] = [
     '# Code Roach rules',

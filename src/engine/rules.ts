@@ -1,6 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { parse as parseSource } from '@ast-grep/napi';
 import type { NapiConfig } from '@ast-grep/napi';
@@ -18,12 +17,12 @@ import { rulesForTarget } from './target.js';
 import type { ProjectFixStyle } from './fix-style.js';
 import type { EsEdition } from '../domain/es-edition.js';
 import type { CompiledRule } from './compiled-rule.js';
-
-/** A rule file that could not be loaded: skipped, and reported, so one bad file never stops a crawl. */
-export interface RuleProblem {
-  readonly file: string;
-  readonly message: string;
-}
+import { loadRuleFolders } from './rule-files.js';
+import type { RuleProblem } from './rule-files.js';
+import type { RuleFile } from './rule-schema.js';
+/** Kept here too so callers keep importing them from one place; they live apart to load without a YAML parser or ast-grep. */
+export { BUILTIN_RULES_DIR } from './rule-files.js';
+export type { RuleProblem } from './rule-files.js';
 
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
@@ -37,22 +36,6 @@ export interface RuleSet {
   readonly otherToolSuppressions?: boolean;
   /** The project's declared style per file extension, for fixes in files that show none (see fix-style.ts). */
   readonly fixStyle?: ProjectFixStyle;
-}
-
-/** The built-in pack ships as YAML beside the sources; this works from src/ and from dist/. */
-export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../src/rules', import.meta.url));
-
-async function listRuleFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    throw new RoachError('CR_ERR_RULE_INVALID', `Cannot read the rule folder ${dir}: ${(error as Error).message}`, { dir });
-  }
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.yml') && !entry.name.endsWith('.test.yml'))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
 }
 
 const METAVARIABLE = /\$\$?\$?([A-Z_][A-Z0-9_]*)/g;
@@ -95,22 +78,15 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
     fail(`id: expected "${prefix}/${expectedName}" to match the file name, found "${definition.id}"`);
   }
 
-  const config: NapiConfig = {
-    rule: definition.rule,
-    ...(definition.constraints ? { constraints: definition.constraints as NapiConfig['constraints'] } : {}),
-    ...(definition.utils ? { utils: definition.utils as NapiConfig['utils'] } : {}),
-  };
+  const compiled = compileRuleDefinition(definition, file);
   for (const language of definition.languages) {
     try {
-      parseSource(astGrepLang(language), '').root().findAll(config);
+      parseSource(astGrepLang(language), '').root().findAll(compiled.config);
     } catch (error) {
       fail(`rule: ast-grep rejects it for ${language} (${(error as Error).message})`);
     }
   }
-  // Metavariables that appear only inside `constraints` are not the match's: a combined pass (see
-  // combine.ts) checks constraints apart, so they are neither reported nor usable by a fix.
-  const metavariables = [...collectMetavariables([definition.rule, definition.utils, definition.fix], new Set())];
-  const taint = definition.taint ? compileTaint(definition.taint) : null;
+  const { metavariables, taint } = compiled;
   if (taint) {
     const unknown = taint.sinks.filter((name) => !metavariables.includes(name));
     if (unknown.length > 0) fail(`taint.sinks: ${unknown.join(', ')} is not a metavariable of rule`);
@@ -124,7 +100,21 @@ export async function loadRuleFile(file: string, rootDir: string): Promise<Compi
       }
     }
   }
-  return { definition, sourceFile: file, config, metavariables, taint };
+  return compiled;
+}
+
+/** The rule a validated definition runs as; loading a file whose definition the rule pack cache holds starts here. */
+export function compileRuleDefinition(definition: RuleFile, sourceFile: string): CompiledRule {
+  const config: NapiConfig = {
+    rule: definition.rule,
+    ...(definition.constraints ? { constraints: definition.constraints as NapiConfig['constraints'] } : {}),
+    ...(definition.utils ? { utils: definition.utils as NapiConfig['utils'] } : {}),
+  };
+  // Metavariables that appear only inside `constraints` are not the match's: a combined pass (see
+  // combine.ts) checks constraints apart, so they are neither reported nor usable by a fix.
+  const metavariables = [...collectMetavariables([definition.rule, definition.utils, definition.fix], new Set())];
+  const taint = definition.taint ? compileTaint(definition.taint) : null;
+  return { definition, sourceFile, config, metavariables, taint };
 }
 
 /** Builds a rule set; later ids replace earlier ones, so custom rule folders can override built-ins. */
@@ -182,28 +172,9 @@ export interface RuleSelection {
  * built-in pack, which means a broken installation, is an error.
  */
 export async function loadRules(selection: RuleSelection = {}): Promise<RuleSet> {
-  const compiled: CompiledRule[] = [];
-  const problems: RuleProblem[] = [];
-  const skip = (file: string, error: unknown, builtIn: boolean): void => {
-    if (builtIn || !(error instanceof RoachError) || error.code !== 'CR_ERR_RULE_INVALID') throw error;
-    problems.push({ file, message: error.message });
-  };
-  for (const dir of [BUILTIN_RULES_DIR, ...(selection.extraDirs ?? [])]) {
-    const builtIn = dir === BUILTIN_RULES_DIR;
-    let files: string[] = [];
-    try {
-      files = await listRuleFiles(dir);
-    } catch (error) {
-      skip(dir, error, builtIn);
-    }
-    for (const file of files) {
-      try {
-        compiled.push(await loadRuleFile(file, dir));
-      } catch (error) {
-        skip(file, error, builtIn);
-      }
-    }
-  }
+  const { loaded: compiled, problems } = await loadRuleFolders(selection.extraDirs ?? [], async (file, dir, cached) =>
+    cached ? compileRuleDefinition(cached, file) : loadRuleFile(file, dir),
+  );
   const disabled = new Set(selection.disabled ?? []);
   const enabled = selection.enabled ? new Set(selection.enabled) : null;
   const wanted = (rule: CompiledRule): boolean => !disabled.has(rule.definition.id) && (!rule.definition.optIn || !enabled || enabled.has(rule.definition.id));

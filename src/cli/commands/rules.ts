@@ -24,9 +24,8 @@ export function registerRules(program: Command): void {
     .description('list every rule with severity, category, CWE and fix')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      const [{ loadRules }, { documentedRules }] = await Promise.all([import('../../engine/rules.js'), import('../../engine/rule-docs.js')]);
-      const set = await loadRules();
-      const rows = documentedRules(set);
+      const [{ loadRuleDefinitions }, { documentedRules }] = await Promise.all([import('../../engine/rule-definitions.js'), import('../../engine/rule-docs.js')]);
+      const rows = documentedRules(await loadRuleDefinitions());
       if (flags.json) return writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
       const lines = rows.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.category.padEnd(15)} ${(r.cwe ? `CWE-${r.cwe}` : '').padEnd(8)} ${r.fix ? `fix:${r.fix}` : ''}${r.optIn ? ' opt-in' : ''}`.trimEnd());
       await writeStdout(`${lines.join('\n')}\n${rows.length} rules\n`);
@@ -36,8 +35,8 @@ export function registerRules(program: Command): void {
     .description('print the rule reference as Markdown (or write it to a file)')
     .option('--write <file>', 'write to this file instead of stdout')
     .action(async (flags: { write?: string }) => {
-      const [{ loadRules }, { renderRuleDocs }] = await Promise.all([import('../../engine/rules.js'), import('../../engine/rule-docs.js')]);
-      const text = renderRuleDocs(await loadRules());
+      const [{ loadRuleDefinitions }, { renderRuleDocs }] = await Promise.all([import('../../engine/rule-definitions.js'), import('../../engine/rule-docs.js')]);
+      const text = renderRuleDocs(await loadRuleDefinitions());
       if (!flags.write) return writeStdout(text);
       await writeFile(flags.write, text);
     });
