@@ -5,6 +5,7 @@ import type { PipelineStore } from '../crawl/ports.js';
 import { migrate } from '../store/migrate.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openPglite } from '../store/pglite.js';
+import type { PgliteOptions } from '../store/pglite.js';
 import { createPipelineStore } from '../store/pipeline-store.js';
 import type { Database } from '../store/sql.js';
 import { ignoreError } from '../domain/ignore-error.js';
@@ -21,7 +22,7 @@ export interface OpenStore {
  * Opens the embedded store in `dataDir` for this process alone: a lock keeps a second crawl (or
  * review) out while this one runs, since the embedded database is single-process.
  */
-export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
+export async function openEmbeddedStore(dataDir: string, options: PgliteOptions = {}): Promise<OpenStore> {
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
@@ -33,7 +34,7 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenStore> {
   let db: Database | undefined;
   let migrated: number[];
   try {
-    db = await openPglite(path.join(dataDir, 'pgdata'));
+    db = await openPglite(path.join(dataDir, 'pgdata'), options);
     migrated = await migrate(db);
   } catch (error) {
     // an opened database left open keeps the process alive after the error is reported (seen with CR_ERR_STORE_NEWER)

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RoachError } from '../domain/errors.js';
 import type { Severity } from '../domain/severity.js';
@@ -6,8 +5,10 @@ import { isSeverity } from '../domain/severity.js';
 import { commandEnvironment } from '../config/command-env.js';
 import { loadProjectConfig } from '../config/load.js';
 import { parseNumber } from '../config/flag-values.js';
+import { dataDirFor, requireDirectory } from './project-dirs.js';
 
 export { parseNumber };
+export { dataDirFor, requireDirectory };
 import type { ProjectConfig } from '../config/schema.js';
 import type { AdapterSettings } from '../adapters/run-adapters.js';
 import type { CommandPolicy } from '../io/sandbox.js';
@@ -65,26 +66,6 @@ export interface CrawlSettings {
   readonly changedSince: string | null;
   /** Analyzer adapters: `.roach.yml` adapters, --adapters and --import-sarif together. */
   readonly adapters: AdapterSettings;
-}
-
-/** Checks that `dir` is an existing, readable directory and returns its absolute path. */
-export async function requireDirectory(dir: string): Promise<string> {
-  const root = path.resolve(dir);
-  let info;
-  try {
-    info = await stat(root);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new RoachError('CR_ERR_PATH_NOT_FOUND', `No such directory: ${root}`, { path: root });
-    throw new RoachError('CR_ERR_PATH_UNREADABLE', `Cannot read ${root}: ${(error as Error).message}`, { path: root });
-  }
-  if (!info.isDirectory()) throw new RoachError('CR_ERR_NOT_A_DIRECTORY', `${root} is a file; roach crawl takes a directory.`, { path: root });
-  return root;
-}
-
-/** A numeric flag value within [min, max], or a usage error naming the flag. */
-export function dataDirFor(root: string, flag: string | undefined): string {
-  return flag ? path.resolve(flag) : path.join(root, '.roach');
 }
 
 export async function resolveCrawlSettings(dir: string, flags: CrawlFlags): Promise<CrawlSettings> {
