@@ -4,6 +4,7 @@ import { RoachError } from '../../domain/errors.js';
 import type { LearningRun } from '../../learning/learn-templates.js';
 import { writeStdout } from '../output.js';
 import { actorName } from '../actor.js';
+import { useBaselineWasm } from '../baseline-wasm.js';
 
 interface ProjectFlags {
   readonly dir: string;
@@ -13,6 +14,7 @@ interface ProjectFlags {
 
 /** What the review commands run, loaded when one runs (a command's start-up stays short). */
 async function reviewing() {
+  useBaselineWasm();
   const [{ approveFix, rejectFix }, { withProject }, { learnAfterDecision, projectRules }, { approveEditedFix }] = await Promise.all([
     import('../../fixes/fix-actions.js'),
     import('../../main/project-session.js'),
@@ -64,6 +66,7 @@ export function registerReview(program: Command): void {
   projectOptions(review.command('list', { isDefault: true }).description('list pending fixes'))
     .option('--json', 'print JSON')
     .action(async (flags: ProjectFlags) => {
+      useBaselineWasm();
       const { withProject } = await import('../../main/project-session.js');
       const fixes = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.listFixes(deps.project, ['pending']));
       if (flags.json) return writeStdout(`${JSON.stringify(fixes.map(({ diff: _diff, ...rest }) => rest), null, 2)}\n`);
@@ -72,6 +75,7 @@ export function registerReview(program: Command): void {
     });
   projectOptions(review.command('show').description('show one fix as a unified diff with its validation record').argument('<fix-id>'))
     .action(async (fixId: string, flags: ProjectFlags) => {
+      useBaselineWasm();
       const { withProject } = await import('../../main/project-session.js');
       const fix = await withProject(flags.dir, flags.dataDir, (deps) => deps.store.getFix(deps.project, fixId));
       if (!fix) throw new RoachError('CR_ERR_FIX_NOT_FOUND', `No fix ${fixId} in this project (or the prefix is ambiguous).`);

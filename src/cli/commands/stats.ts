@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseNumber } from '../../config/flag-values.js';
 import { writeStdout } from '../output.js';
+import { useBaselineWasm } from '../baseline-wasm.js';
 
 interface StatsFlags {
   readonly project: string;
@@ -19,6 +20,7 @@ export function registerStats(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: StatsFlags) => {
       const limit = parseNumber(flags.limit, '--limit', 1, 1000, true);
+      useBaselineWasm();
       const [{ withProject }, { formatLearningReport }] = await Promise.all([import('../../main/project-session.js'), import('../../report/learning.js')]);
       const report = await withProject(flags.project, flags.dataDir, (deps) => deps.store.learningReport(deps.project, limit));
       await writeStdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatLearningReport(report));
