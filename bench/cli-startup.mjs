@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,7 @@ const ROOT = path.dirname(BENCH_DIR);
 const WORK = path.join(BENCH_DIR, '.work', 'cli-startup'); // gitignored
 const CORPUS = path.join(WORK, 'corpus');
 const DATA = path.join(WORK, 'data');
+const DATA_NOTE = path.join(WORK, 'data.json'); // what prepareData made, for --reuse-data
 const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
 const HEADING = '## CLI start-up (issue 19, goal 5)';
 
@@ -101,7 +102,9 @@ async function prepareData(roach, maxFiles) {
   // Exit 1 is the --fail-on gate (findings at or above it), not a failed crawl.
   if (crawl.status !== 0 && crawl.status !== 1) throw new Error(`roach crawl failed (${crawl.status}): ${crawl.stderr}`);
   const report = JSON.parse(crawl.stdout);
-  return { files: corpus.files, walked: report.files.walked, findings: report.findings.length, fixes: Array.isArray(report.fixes) ? report.fixes.length : 0, crawlS: sec(performance.now() - started) };
+  const data = { files: corpus.files, walked: report.files.walked, findings: report.findings.length, fixes: Array.isArray(report.fixes) ? report.fixes.length : 0, crawlS: sec(performance.now() - started), date: new Date().toISOString().slice(0, 10) };
+  await writeFile(DATA_NOTE, JSON.stringify(data));
+  return data;
 }
 
 async function main() {
@@ -111,9 +114,12 @@ async function main() {
     c.roach = path.join(c.dir, 'bin', 'roach.js');
     if (!existsSync(path.join(c.dir, 'dist', 'cli', 'main.js'))) throw new Error(`${c.dir}/dist is missing: run \`npm run build\` there first`);
   }
-  let data = null;
-  if (options.reuseData && existsSync(DATA)) log('reusing the corpus and data dir of an earlier run');
-  else data = await prepareData(checkouts[checkouts.length - 1].roach, options.maxFiles);
+  let data;
+  const reused = options.reuseData && existsSync(DATA_NOTE);
+  if (reused) {
+    log('reusing the corpus and data dir of an earlier run');
+    data = JSON.parse(await readFile(DATA_NOTE, 'utf8'));
+  } else data = await prepareData(checkouts[checkouts.length - 1].roach, options.maxFiles);
 
   // One warm-up of everything (disk cache, and the rule-pack cache of a checkout that keeps one).
   const loadBefore = load();
@@ -158,9 +164,7 @@ async function main() {
     '',
     `- Machine: ${cpuModel()}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Node ${process.version}. 1-minute load average ${loadBefore} before the runs, ${loadAfter} after (other work shared the machine).`,
     `- Wall: spawn to exit, Node start-up included; median of ${options.runs} runs per command after one warm-up, commands run round-robin${before ? `, before (${beforeCommit}) and after (${commit}) interleaved` : ` (at ${commit})`}.`,
-    data
-      ? `- Store-reading commands: the data dir of one default crawl (fixes generated and queued) of ${data.files} files of node_modules (bench/corpus.mjs, the crawl bench's corpus): ${data.walked} walked, ${data.findings} findings, ${data.fixes} fixes; the crawl took ${data.crawlS} s.`
-      : '- Store-reading commands: the data dir of an earlier run (`--reuse-data`).',
+    `- Store-reading commands: the data dir of one default crawl (fixes generated and queued) of ${data.files} files of node_modules (bench/corpus.mjs, the crawl bench's corpus) on ${data.date}: ${data.walked} walked, ${data.findings} findings, ${data.fixes} fixes; the crawl took ${data.crawlS} s${reused ? ' (made by an earlier run, `--reuse-data`)' : ''}.`,
     ...(before ? [differing.length === 0 ? '- Output: every command printed the same bytes before and after.' : `- Output differs before/after for: ${differing.join(', ')}.`] : []),
     '',
     head,
