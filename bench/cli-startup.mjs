@@ -68,17 +68,30 @@ const COMMANDS = [
   { name: '`roach stats`', args: ['stats', '--project', CORPUS, '--data-dir', DATA], goalS: 1 },
 ];
 
-/** Runs one command to its end: wall ms (spawn to exit), exit code and a hash of its stdout. */
+const TIME_BIN = '/usr/bin/time';
+const CPU_FILE = path.join(WORK, 'cpu.txt');
+
+/**
+ * Runs one command to its end: wall ms (spawn to exit), CPU ms (user + system, by /usr/bin/time when the
+ * machine has it: what load on the machine does not inflate), exit code and a hash of its stdout.
+ */
 function timeOnce(args) {
+  const timed = existsSync(TIME_BIN);
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = timed
+      ? spawn(TIME_BIN, ['-f', '%U %S', '-o', CPU_FILE, process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createHash('sha256');
     let stderr = '';
     child.stdout.on('data', (chunk) => out.update(chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout: out.digest('hex').slice(0, 12), stderr }));
+    child.on('close', async (code) => {
+      const ms = performance.now() - started;
+      const cpuMs = timed ? (await readFile(CPU_FILE, 'utf8')).trim().split(/\s+/).reduce((sum, s) => sum + Number(s) * 1000, 0) : null;
+      resolve({ ms, cpuMs, code, stdout: out.digest('hex').slice(0, 12), stderr });
+    });
   });
 }
 
@@ -125,6 +138,7 @@ async function main() {
   const loadBefore = load();
   for (const c of checkouts) for (const command of COMMANDS) await timeOnce(command.args ? [c.roach, ...command.args] : ['-e', '0']);
   const samples = new Map();
+  const cpu = new Map();
   const outputs = new Map();
   // Round-robin: each round runs every command of every checkout once, so load spikes hit all alike.
   for (let round = 0; round < options.runs; round++) {
@@ -135,6 +149,7 @@ async function main() {
         if (run.code !== 0) throw new Error(`${command.name} (${c.label}) exited ${run.code}: ${run.stderr}`);
         const key = `${command.name}|${c.label}`;
         samples.set(key, [...(samples.get(key) ?? []), run.ms]);
+        if (run.cpuMs !== null) cpu.set(key, [...(cpu.get(key) ?? []), run.cpuMs]);
         outputs.set(key, run.stdout);
       }
     }
@@ -144,17 +159,21 @@ async function main() {
 
   const before = options.before !== null;
   const differing = before ? COMMANDS.filter((c) => c.args && outputs.get(`${c.name}|after`) !== outputs.get(`${c.name}|before`)).map((c) => c.name) : [];
-  const rows = COMMANDS.map((command) => {
-    const after = samples.get(`${command.name}|after`);
-    const cells = [command.name, command.goalS === null ? '' : `≤ ${command.goalS}`];
-    if (before) {
-      const prior = samples.get(`${command.name}|before`);
-      cells.push(prior ? sec(median(prior)) : '');
-    }
-    cells.push(`**${sec(median(after))}**`, `${sec(Math.min(...after))} – ${sec(Math.max(...after))}`, command.goalS === null ? '' : median(after) / 1000 <= command.goalS ? 'yes' : 'no');
-    return `| ${cells.join(' | ')} |`;
-  });
-  const head = before ? '| Command | Goal (s) | Before, median (s) | After, median (s) | After, min – max (s) | Goal met |' : '| Command | Goal (s) | Median (s) | Min – max (s) | Goal met |';
+  const hasCpu = cpu.size > 0;
+  const medianOf = (map, key) => (map.has(key) ? sec(median(map.get(key))) : '');
+  const columns = [
+    ['Command', (c) => c.name],
+    ['Goal (s)', (c) => (c.goalS === null ? '' : `≤ ${c.goalS}`)],
+    ...(before ? [['Before, median (s)', (c) => medianOf(samples, `${c.name}|before`)]] : []),
+    [before ? 'After, median (s)' : 'Median (s)', (c) => `**${medianOf(samples, `${c.name}|after`)}**`],
+    [before ? 'After, min – max (s)' : 'Min – max (s)', (c) => `${sec(Math.min(...samples.get(`${c.name}|after`)))} – ${sec(Math.max(...samples.get(`${c.name}|after`)))}`],
+    ...(hasCpu && before ? [['Before, CPU (s)', (c) => medianOf(cpu, `${c.name}|before`)]] : []),
+    ...(hasCpu ? [[before ? 'After, CPU (s)' : 'CPU (s)', (c) => medianOf(cpu, `${c.name}|after`)]] : []),
+    ['Goal met', (c) => (c.goalS === null ? '' : median(samples.get(`${c.name}|after`)) / 1000 <= c.goalS ? 'yes' : 'no')],
+  ];
+  const head = `| ${columns.map(([title]) => title).join(' | ')} |`;
+  const rule = `| ${columns.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`;
+  const rows = COMMANDS.map((command) => `| ${columns.map(([, cell]) => cell(command)).join(' | ')} |`);
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   const beforeCommit = before ? spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: options.before, encoding: 'utf8' }).stdout.trim() : null;
   const section = [
@@ -163,12 +182,12 @@ async function main() {
     `Written by \`npm run bench:cli\` (bench/cli-startup.mjs) on ${new Date().toISOString().slice(0, 10)}; a later run replaces this section.`,
     '',
     `- Machine: ${cpuModel()}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Node ${process.version}. 1-minute load average ${loadBefore} before the runs, ${loadAfter} after (other work shared the machine).`,
-    `- Wall: spawn to exit, Node start-up included; median of ${options.runs} runs per command after one warm-up, commands run round-robin${before ? `, before (${beforeCommit}) and after (${commit}) interleaved` : ` (at ${commit})`}.`,
+    `- Wall: spawn to exit, Node start-up included; median of ${options.runs} runs per command after one warm-up, commands run round-robin${before ? `, before (${beforeCommit}) and after (${commit}) interleaved` : ` (at ${commit})`}.${hasCpu ? ' CPU: user + system seconds of the process (median, by /usr/bin/time), which load on the machine inflates much less than wall.' : ''}`,
     `- Store-reading commands: the data dir of one default crawl (fixes generated and queued) of ${data.files} files of node_modules (bench/corpus.mjs, the crawl bench's corpus) on ${data.date}: ${data.walked} walked, ${data.findings} findings, ${data.fixes} fixes; the crawl took ${data.crawlS} s${reused ? ' (made by an earlier run, `--reuse-data`)' : ''}.`,
     ...(before ? [differing.length === 0 ? '- Output: every command printed the same bytes before and after.' : `- Output differs before/after for: ${differing.join(', ')}.`] : []),
     '',
     head,
-    `| ${head.split('|').slice(1, -1).map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
+    rule,
     ...rows,
     '',
   ].join('\n');
