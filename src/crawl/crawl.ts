@@ -46,6 +46,8 @@ import { withGrammarGaps } from './grammar-gaps.js';
 import { joinModules } from '../engine/module-join.js';
 import type { ModuleFacts } from '../domain/module-facts.js';
 import type { TargetSummary } from './project-target.js';
+import { readConfigText } from './project-target.js';
+import { loadPathAliases } from './path-aliases.js';
 import type { SkippedFile, WalkedFile } from './walk.js';
 import { ignoreError } from '../domain/ignore-error.js';
 import { maskSecretsInText } from '../engine/secrets/mask-text.js';
@@ -201,7 +203,7 @@ export async function crawl(store: PipelineStore, options: CrawlOptions): Promis
     const decisions = decideProject(options.decisions, options.rules, walkedFiles.flatMap((file) => [(stateByPath.get(file.path) ?? previous.get(file.path))?.conventionCounts ?? {}]));
     const done = new Set(analyzedPaths);
     await again(walkedFiles.filter((file) => !done.has(file.path) && previous.has(file.path) && (previous.get(file.path)?.decisions ?? '') !== decisions.key));
-    const modules = await joinAcrossModules(walked.files, states, previous, new Set(analyzedPaths), walkedFiles, again);
+    const modules = await joinAcrossModules(options.root, walked.files, states, previous, new Set(analyzedPaths), walkedFiles, again);
     for (const file of analyzedPaths) findings.push(...fileFindings(modules.findings.get(file) ?? []));
     // Parse errors the language's own parser contradicts are grammar gaps, not findings.
     const grammar = await withGrammarGaps(options.root, allOutcomes, findings);
@@ -327,11 +329,13 @@ async function generateFixes(
 }
 
 /**
- * Joins the modules' facts (this crawl's, else stored) into flows across files (see engine/module-join.ts). An
+ * Joins the modules' facts (this crawl's, else stored) into flows across files (see engine/module-join.ts),
+ * resolving TypeScript path aliases with the project's tsconfig files. An
  * unchanged file whose joined flows differ from those its issues were stored with is analyzed again, so
  * its issues are recorded anew (and flows that are gone resolve).
  */
 async function joinAcrossModules(
+  root: string,
   all: readonly WalkedFile[],
   states: readonly FileState[],
   previous: ReadonlyMap<string, FileState>,
@@ -350,7 +354,10 @@ async function joinAcrossModules(
     const own = (now.get(file.path) ?? previous.get(file.path))?.moduleFacts;
     if (own) facts.set(file.path, own);
   }
-  const joined = joinModules(facts, new Set(all.map((file) => file.path)));
+  // Read every crawl, so a change of the project's path aliases joins anew like a change of a module.
+  const aliased = [...facts].filter(([, own]) => own.calls.some((call) => !call.specifier.startsWith('.'))).map(([file]) => file);
+  const aliases = aliased.length === 0 ? undefined : await loadPathAliases(root, aliased, readConfigText);
+  const joined = joinModules(facts, new Set(all.map((file) => file.path)), aliases);
   await again(inScope.filter((file) => !done.has(file.path) && previous.has(file.path) && previous.get(file.path)?.moduleFlows !== joined.keys.get(file.path)));
   return joined;
 }

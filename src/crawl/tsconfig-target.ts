@@ -28,7 +28,7 @@ export async function tsconfigTarget(root: string, read: ReadText): Promise<Targ
   return null;
 }
 
-type ParseJsonc = (file: string, text: string) => unknown;
+export type ParseJsonc = (file: string, text: string) => unknown;
 
 /** TypeScript is loaded only for a project that has a tsconfig.json (it takes a while to load). */
 async function loadTypescript(root: string, read: ReadText): Promise<{ parse: ParseJsonc } | null> {
@@ -38,7 +38,7 @@ async function loadTypescript(root: string, read: ReadText): Promise<{ parse: Pa
 }
 
 /** The compilerOptions of a config and of what it extends, nearest first (a later extends wins over an earlier). */
-async function compilerOptionsChain(root: string, file: string, read: ReadText, parse: ParseJsonc, seen: Set<string>): Promise<[string, Record<string, unknown>][]> {
+export async function compilerOptionsChain(root: string, file: string, read: ReadText, parse: ParseJsonc, seen: Set<string>): Promise<[string, Record<string, unknown>][]> {
   if (seen.has(file) || seen.size >= MAX_EXTENDS_DEPTH) return [];
   seen.add(file);
   const text = await read(root, file);

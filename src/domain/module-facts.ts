@@ -37,7 +37,7 @@ export interface ModuleArgument {
 
 /** A call of a function that this module imports from another module of the project. */
 export interface ModuleCall {
-  /** As written: `./dao`, `../lib/run.js`. Only relative specifiers are recorded. */
+  /** As written: `./dao`, `../lib/run.js`, `@/lib/db` (a path alias, or a package the join finds no file for). Node's own modules are not recorded. */
   readonly specifier: string;
   readonly key: string;
   readonly label: string;

@@ -17,13 +17,76 @@ const MAX_HOPS = 4;
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 const COMPILED_EXTENSIONS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-/** The project file a relative specifier names: as written, with an extension, an index file, or the TypeScript source of a `.js` name. */
-export function resolveSpecifier(from: string, specifier: string, files: ReadonlySet<string>): string | null {
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
+/**
+ * TypeScript path aliases (`compilerOptions.baseUrl` and `paths`) of one tsconfig, with every folder
+ * already project-relative (resolved against the config that declares it, through `extends`).
+ */
+export interface PathAliasConfig {
+  /** Project-relative folder non-relative specifiers are looked up in; null: no baseUrl. */
+  readonly baseUrl: string | null;
+  /** In declaration order; a pattern holds at most one `*`, as do its targets. */
+  readonly paths: readonly { readonly pattern: string; readonly targets: readonly string[] }[];
+}
+
+/** The path aliases of a project: the settings of each tsconfig by its project-relative folder (`''`: the root). */
+export type PathAliases = Readonly<Record<string, PathAliasConfig>>;
+
+const NO_ALIASES: PathAliases = Object.freeze({});
+
+/** The settings of the tsconfig nearest above a file (the one TypeScript compiles it with), if any. */
+function nearestConfig(from: string, aliases: PathAliases): PathAliasConfig | null {
+  for (let dir = path.posix.dirname(from); ; dir = path.posix.dirname(dir)) {
+    const folder = dir === '.' ? '' : dir;
+    const config = Object.hasOwn(aliases, folder) ? aliases[folder] : undefined;
+    if (config) return config;
+    if (folder === '') return null;
+  }
+}
+
+/** What a `paths` pattern captures of a specifier: `@/*` of `@/lib/db` is `lib/db`; null: no match. */
+function captured(pattern: string, specifier: string): string | null {
+  const star = pattern.indexOf('*');
+  if (star < 0) return pattern === specifier ? '' : null;
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) return null;
+  return specifier.slice(prefix.length, specifier.length - suffix.length);
+}
+
+/** Project-relative paths a non-relative specifier may name, as TypeScript tries them: the longest matching `paths` prefix, then baseUrl. */
+function aliasedPaths(specifier: string, config: PathAliasConfig): string[] {
+  let best: { prefix: number; targets: readonly string[]; capture: string } | null = null;
+  for (const { pattern, targets } of config.paths) {
+    const capture = captured(pattern, specifier);
+    const prefix = pattern.includes('*') ? pattern.indexOf('*') : Number.POSITIVE_INFINITY;
+    if (capture !== null && (best === null || prefix > best.prefix)) best = { prefix, targets, capture };
+  }
+  const viaPaths = best ? best.targets.map((target) => target.replace('*', best.capture)) : [];
+  const viaBase = config.baseUrl === null ? [] : [path.posix.join(config.baseUrl, specifier)];
+  return [...viaPaths, ...viaBase].map((candidate) => path.posix.normalize(candidate)).filter((candidate) => !candidate.startsWith('../'));
+}
+
+/** The project file a base path names: as written, with an extension, an index file, or the TypeScript source of a `.js` name. */
+function fileOf(base: string, files: ReadonlySet<string>): string | null {
   const extension = path.posix.extname(base);
   const compiled = (COMPILED_EXTENSIONS[extension] ?? []).map((ext) => base.slice(0, -extension.length) + ext);
   const candidates = [base, ...compiled, ...EXTENSIONS.map((ext) => base + ext), ...EXTENSIONS.map((ext) => `${base}/index${ext}`)];
   return candidates.find((candidate) => files.has(candidate)) ?? null;
+}
+
+/**
+ * The project file a specifier names: a relative one from the importing file's folder, any other
+ * through the path aliases of the tsconfig nearest above the importing file (packages resolve to nothing).
+ */
+export function resolveSpecifier(from: string, specifier: string, files: ReadonlySet<string>, aliases: PathAliases = NO_ALIASES): string | null {
+  if (specifier.startsWith('./') || specifier.startsWith('../')) return fileOf(path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier)), files);
+  const config = nearestConfig(from, aliases);
+  if (!config) return null;
+  for (const base of aliasedPaths(specifier, config)) {
+    const found = fileOf(base, files);
+    if (found) return found;
+  }
+  return null;
 }
 
 export interface ModuleJoin {
@@ -49,7 +112,7 @@ function reachKey(file: string, key: string, param: number, ruleId: string): str
 }
 
 /** Sinks reachable from each exported parameter: the module's own, then through calls to other modules (up to MAX_HOPS). */
-function reachable(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<string>): Map<string, Reach[]> {
+function reachable(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<string>, aliases: PathAliases): Map<string, Reach[]> {
   const reach = new Map<string, Reach[]>();
   const seen = new Set<string>();
   const add = (at: string, item: Reach): boolean => {
@@ -64,7 +127,7 @@ function reachable(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<s
     let grew = false;
     for (const [file, own] of facts) {
       for (const call of own.calls) {
-        const target = resolveSpecifier(file, call.specifier, files);
+        const target = resolveSpecifier(file, call.specifier, files, aliases);
         if (!target) continue;
         for (const arg of call.args) {
           if (!arg.entry) continue;
@@ -88,14 +151,14 @@ function relativeTo(steps: readonly TraceStep[], file: string): TraceStep[] {
   return steps.map(({ file: own, ...step }) => (own === undefined || own === file ? step : { ...step, file: own }));
 }
 
-/** Joins every module's calls carrying untrusted data with the sinks their callees reach. */
-export function joinModules(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<string>): ModuleJoin {
-  const reach = reachable(facts, files);
+/** Joins every module's calls carrying untrusted data with the sinks their callees reach; `aliases`: the project's tsconfig path aliases. */
+export function joinModules(facts: ReadonlyMap<string, ModuleFacts>, files: ReadonlySet<string>, aliases: PathAliases = NO_ALIASES): ModuleJoin {
+  const reach = reachable(facts, files, aliases);
   const findings = new Map<string, Finding[]>();
   const reported = new Set<string>();
   for (const file of [...facts.keys()].sort()) {
     for (const call of facts.get(file)?.calls ?? []) {
-      const target = resolveSpecifier(file, call.specifier, files);
+      const target = resolveSpecifier(file, call.specifier, files, aliases);
       if (!target) continue;
       for (const arg of call.args) {
         if (!arg.trace) continue;

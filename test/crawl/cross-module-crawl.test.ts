@@ -55,4 +55,21 @@ describe('a crawl follows untrusted data across modules', () => {
     const alone = await crawlDir(await tempTree('roach-modules-', { 'dao/user.js': DAO }), { fix: false });
     expect(alone.findings.filter((f) => f.ruleId === 'js/no-sql-injection')).toEqual([]);
   }, 120_000);
+
+  it('follows a TypeScript path alias of the tsconfig, and joins anew when the aliases change', async () => {
+    const route = "import express from 'express';\nimport * as dao from '@/dao/user';\nconst router = express.Router();\nrouter.get('/user', (req, res) => {\n  dao.getByUserId(req.query.id as string);\n});\nexport default router;\n";
+    const daoTs = "import mysql from 'mysql';\nconst db = mysql.createConnection({});\nexport function getByUserId(userId: string) {\n  const sql = \"SELECT * FROM users WHERE id = '\" + userId + \"'\";\n  return db.query(sql);\n}\n";
+    const tsconfig = (target: string): string => `{\n  // aliases\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["${target}"], }, },\n}\n`;
+    const dir = await tempTree('roach-modules-', { 'tsconfig.json': tsconfig('src/*'), 'src/routes/user.ts': route, 'src/dao/user.ts': daoTs });
+    const first = await crawlDir(dir, { fix: false });
+    const sql = first.findings.filter((f) => f.ruleId === 'js/no-sql-injection');
+    expect(sql.map((f) => [f.file, f.range.startLine + 1])).toEqual([['src/dao/user.ts', 5]]);
+    expect(sql[0]?.message).toContain('Untrusted data from req.query.id (src/routes/user.ts line 5)');
+
+    // only the tsconfig changes (no source file does): the alias names another folder and the flow is gone
+    await writeFile(path.join(dir, 'tsconfig.json'), tsconfig('lib/*'));
+    const moved = await crawlDir(dir, { fix: false });
+    expect(moved.findings.filter((f) => f.ruleId === 'js/no-sql-injection')).toEqual([]);
+    expect(moved.resolvedIssues).toBe(1);
+  }, 120_000);
 });

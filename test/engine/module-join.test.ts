@@ -66,8 +66,12 @@ describe('calls of other modules', () => {
     ]);
   });
 
-  it('leave packages and local functions alone', () => {
-    expect(calls("const fs = require('fs');\nimport express from 'express';\nfunction local(x) {}\nfs.readFile(x);\nexpress();\nlocal(1);\n")).toEqual([null, null, null]);
+  it("leave Node's modules and local functions alone, and keep other specifiers (path aliases look like packages)", () => {
+    expect(calls("const fs = require('fs');\nimport { exec } from 'node:child_process';\nimport { readFile } from 'fs/promises';\nfunction local(x) {}\nfs.readFile(x);\nexec(x);\nreadFile(x);\nlocal(1);\n")).toEqual([null, null, null, null]);
+    expect(calls("import express from 'express';\nimport db from '@/lib/db';\nexpress();\ndb.query(1);\n")).toEqual([
+      { specifier: 'express', key: 'default' },
+      { specifier: '@/lib/db', key: 'query' },
+    ]);
   });
 });
 
@@ -80,6 +84,38 @@ describe('resolving a relative specifier to a project file', () => {
     expect(resolveSpecifier('src/x.js', './a.js', files)).toBe('src/a.js');
     expect(resolveSpecifier('src/x.js', './b', files)).toBe('src/b.mjs');
     expect(resolveSpecifier('src/x.js', './missing', files)).toBeNull();
+  });
+});
+
+describe('resolving a path alias of the nearest tsconfig', () => {
+  const files = new Set(['src/lib/db.ts', 'src/lib/index.ts', 'src/config.ts', 'shared/run.ts', 'packages/web/app/util.ts', 'packages/web/app/page.ts', 'packages/api/src/db.ts']);
+  const aliases = {
+    '': { baseUrl: '', paths: [{ pattern: '@/*', targets: ['src/*'] }, { pattern: '@/lib/special', targets: ['shared/run'] }, { pattern: '#shared/*', targets: ['missing/*', 'shared/*'] }] },
+    'packages/web': { baseUrl: null, paths: [{ pattern: '~/*', targets: ['packages/web/app/*'] }] },
+    'packages/api': { baseUrl: 'packages/api/src', paths: [] },
+  };
+  it.each([
+    ['src/routes/a.ts', '@/lib/db', 'src/lib/db.ts'],
+    ['src/routes/a.ts', '@/lib/db.js', 'src/lib/db.ts'],
+    ['src/routes/a.ts', '@/lib', 'src/lib/index.ts'],
+    // an exact pattern wins over a wildcard; of wildcards, the longest prefix
+    ['src/routes/a.ts', '@/lib/special', 'shared/run.ts'],
+    // targets are tried in order
+    ['src/routes/a.ts', '#shared/run', 'shared/run.ts'],
+    // baseUrl alone resolves a bare specifier
+    ['src/routes/a.ts', 'src/config', 'src/config.ts'],
+    // a package's own tsconfig, not the root's: its paths, no baseUrl
+    ['packages/web/app/page.ts', '~/util', 'packages/web/app/util.ts'],
+    ['packages/web/app/page.ts', '@/lib/db', null],
+    ['packages/api/src/routes/x.ts', 'db', 'packages/api/src/db.ts'],
+    // packages and missing files
+    ['src/routes/a.ts', 'express', null],
+    ['src/routes/a.ts', '@/missing', null],
+  ])('from %s, %s is %s', (from, specifier, expected) => {
+    expect(resolveSpecifier(from, specifier, files, aliases)).toBe(expected);
+  });
+  it('resolves nothing but relative specifiers without aliases', () => {
+    expect(resolveSpecifier('src/routes/a.ts', '@/lib/db', files)).toBeNull();
   });
 });
 
@@ -117,6 +153,14 @@ describe('joining modules', () => {
     expect(joinModules(factsOf({ 'routes/user.js': route, 'dao/other.js': dao }), new Set(['routes/user.js', 'dao/other.js'])).findings.size).toBe(0);
     const clean = route.replace('req.query.id', 'Number(req.query.id)');
     expect(joinModules(factsOf({ 'routes/user.js': clean, 'dao/user.js': dao }), new Set(['routes/user.js', 'dao/user.js'])).findings.size).toBe(0);
+  });
+
+  it('follows a call through a path alias', () => {
+    const files = { 'src/routes/user.js': route.replace('../dao/user', '@/dao/user'), 'src/dao/user.js': dao };
+    const aliases = { '': { baseUrl: null, paths: [{ pattern: '@/*', targets: ['src/*'] }] } };
+    expect(joinModules(factsOf(files), new Set(Object.keys(files))).findings.size).toBe(0);
+    const [finding] = joinModules(factsOf(files), new Set(Object.keys(files)), aliases).findings.get('src/dao/user.js') ?? [];
+    expect(finding?.trace?.source.file).toBe('src/routes/user.js');
   });
 });
 

@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import type { SgNode } from '@ast-grep/napi';
 import { functionName } from './calls.js';
 import { propertyName } from './syntax.js';
@@ -5,7 +6,7 @@ import { propertyName } from './syntax.js';
 /**
  * How a module's functions are reached from other modules of the project (issue 16): the export key a
  * function is called by (see domain/module-facts.ts), and the bindings through which a module calls
- * functions it imports by a relative specifier. Read from the syntax tree: `export`, `module.exports`,
+ * functions it imports from them. Read from the syntax tree: `export`, `module.exports`,
  * `exports.x`, `import`, `require`.
  */
 
@@ -24,8 +25,16 @@ export interface ExportShape {
   readonly wholes: ReadonlySet<string>;
 }
 
-function isRelative(specifier: string): boolean {
-  return specifier.startsWith('./') || specifier.startsWith('../');
+const BUILTINS = new Set(builtinModules);
+
+/**
+ * A specifier that may name a module of the project: a relative one, or any other but Node's own modules
+ * (a TypeScript path alias such as `@/lib/db` looks like a package name; the crawl's join tells them apart
+ * with the project's tsconfig, see engine/module-join.ts).
+ */
+function inProject(specifier: string): boolean {
+  if (specifier.startsWith('./') || specifier.startsWith('../')) return true;
+  return specifier !== '' && !specifier.startsWith('node:') && !BUILTINS.has(specifier) && !BUILTINS.has(specifier.split('/')[0] ?? '');
 }
 
 function stringValue(node: SgNode | null | undefined): string | null {
@@ -152,19 +161,19 @@ export function entryKeyOf(fn: SgNode, shape: ExportShape): string | null {
   return shape.keys.get(name) ?? null;
 }
 
-/** `require('./x')` -> './x' for a relative specifier. */
+/** `require('./x')` -> './x' for a specifier that may name a module of the project. */
 function requiredSpecifier(node: SgNode | null | undefined): string | null {
   if (node?.kind() !== 'call_expression' || node.field('function')?.text() !== 'require') return null;
   const specifier = stringValue(node.field('arguments')?.namedChildren()[0]);
-  return specifier !== null && isRelative(specifier) ? specifier : null;
+  return specifier !== null && inProject(specifier) ? specifier : null;
 }
 
-/** The names this module binds to other modules of the project (relative specifiers only); `typed`: TypeScript. */
+/** The names this module binds to other modules of the project (or to packages: the join drops those); `typed`: TypeScript. */
 export function importBindings(root: SgNode, typed = false): Map<string, ImportBinding> {
   const bindings = new Map<string, ImportBinding>();
   for (const statement of root.findAll({ rule: { kind: 'import_statement' } })) {
     const specifier = stringValue(statement.field('source'));
-    if (specifier === null || !isRelative(specifier)) continue;
+    if (specifier === null || !inProject(specifier)) continue;
     const clause = statement.children().find((child) => child.kind() === 'import_clause');
     for (const child of clause?.children() ?? []) {
       if (child.kind() === 'identifier') bindings.set(child.text(), { specifier, key: null });
