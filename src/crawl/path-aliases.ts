@@ -18,21 +18,30 @@ function underFolder(folder: string, relative: string): string {
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
 
+const CONFIG_DIR = '${configDir}';
+
+/** A folder a config names: `${configDir}` is the folder of the config in use (TypeScript 5.5), even when a base declares it. */
+function namedFolder(declaredIn: string, leaf: string, value: string): string {
+  return value.startsWith(CONFIG_DIR) ? underFolder(leaf, `.${value.slice(CONFIG_DIR.length)}`) : underFolder(declaredIn, value);
+}
+
 /**
  * The `baseUrl` and `paths` in effect for a config, following `extends` (the nearest declaration of each
  * wins): baseUrl is relative to the config that declares it, `paths` targets to baseUrl when there is
- * one, else to the config that declares `paths` (as TypeScript resolves them).
+ * one, else to the config that declares `paths`, and `${configDir}` to the config in use (as TypeScript
+ * resolves them).
  */
 async function aliasConfig(root: string, file: string, read: ReadText, parse: ParseJsonc): Promise<PathAliasConfig> {
   const chain = await compilerOptionsChain(root, file, read, parse, new Set());
+  const leaf = folderOf(file);
   const withBase = chain.find(([, options]) => typeof options['baseUrl'] === 'string');
-  const baseUrl = withBase ? underFolder(folderOf(withBase[0]), String(withBase[1]['baseUrl'])) : null;
+  const baseUrl = withBase ? namedFolder(folderOf(withBase[0]), leaf, String(withBase[1]['baseUrl'])) : null;
   const withPaths = chain.find(([, options]) => isRecord(options['paths']));
   const declared = withPaths && isRecord(withPaths[1]['paths']) ? withPaths[1]['paths'] : {};
   const pathsBase = baseUrl ?? (withPaths ? folderOf(withPaths[0]) : '');
   const paths = Object.entries(declared).flatMap(([pattern, targets]) => {
     const listed = Array.isArray(targets) ? targets.filter((target): target is string => typeof target === 'string') : [];
-    return listed.length === 0 ? [] : [Object.freeze({ pattern, targets: Object.freeze(listed.map((target) => underFolder(pathsBase, target))) })];
+    return listed.length === 0 ? [] : [Object.freeze({ pattern, targets: Object.freeze(listed.map((target) => namedFolder(pathsBase, leaf, target))) })];
   });
   return Object.freeze({ baseUrl, paths: Object.freeze(paths) });
 }

@@ -25,6 +25,16 @@ describe("a project's path aliases, read from its tsconfig files", () => {
     });
   });
 
+  it('reads ${configDir} as the folder of the config in use, not of the base that declares it', async () => {
+    const root = await tempTree('roach-aliases-', {
+      'config/tsconfig.shared.json': '{ "compilerOptions": { "paths": { "@/*": ["${configDir}/src/*"] } } }\n',
+      'apps/web/tsconfig.json': '{ "extends": "../../config/tsconfig.shared.json" }\n',
+    });
+    expect(await loadPathAliases(root, ['apps/web/src/page.ts'], readConfigText)).toEqual({
+      'apps/web': { baseUrl: null, paths: [{ pattern: '@/*', targets: ['apps/web/src/*'] }] },
+    });
+  });
+
   it('is empty without a config', async () => {
     const root = await tempTree('roach-aliases-', { 'src/a.js': '' });
     expect(await loadPathAliases(root, ['src/a.js'], readConfigText)).toEqual({});
