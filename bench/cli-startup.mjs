@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseArgsOf } from 'node:util';
 import { buildCorpus } from './corpus.mjs';
 import { cpuModel } from './machine.mjs';
 import { writeResultsSection } from './results-file.mjs';
@@ -37,20 +38,22 @@ const USAGE = `usage: node bench/cli-startup.mjs [options]
 `;
 
 function parseArgs(argv) {
-  const options = { runs: 9, before: null, maxFiles: 5000, reuseData: false, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--runs') options.runs = Math.max(1, Math.floor(Number(argv[++i])) || 0);
-    else if (arg === '--before') options.before = path.resolve(argv[++i]);
-    else if (arg === '--max-files') options.maxFiles = Math.max(1, Math.floor(Number(argv[++i])) || 0);
-    else if (arg === '--reuse-data') options.reuseData = true;
-    else if (arg === '--no-write') options.write = false;
-    else if (arg === '-h' || arg === '--help') {
-      process.stdout.write(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown argument: ${arg}\n${USAGE}`);
+  const { values } = parseArgsOf({
+    args: argv,
+    options: { runs: { type: 'string' }, before: { type: 'string' }, 'max-files': { type: 'string' }, 'reuse-data': { type: 'boolean' }, 'no-write': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
-  return options;
+  const count = (text, fallback) => (text === undefined ? fallback : Math.max(1, Math.floor(Number(text)) || 0));
+  return {
+    runs: count(values.runs, 9),
+    before: values.before ? path.resolve(values.before) : null,
+    maxFiles: count(values['max-files'], 5000),
+    reuseData: values['reuse-data'] === true,
+    write: values['no-write'] !== true,
+  };
 }
 
 function log(message) {
