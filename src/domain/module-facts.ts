@@ -50,3 +50,8 @@ export interface ModuleFacts {
   readonly sinks: readonly ModuleSink[];
   readonly calls: readonly ModuleCall[];
 }
+
+/** A specifier relative to the importing file: `./x`, `../x`, and the folders `.` and `..` themselves (their index file). */
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
+}

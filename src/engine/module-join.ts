@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Finding, FindingTrace, TraceStep } from '../domain/finding.js';
 import type { ModuleFacts, ModuleSink } from '../domain/module-facts.js';
+import { isRelativeSpecifier } from '../domain/module-facts.js';
 import { describeTrace } from './taint/index.js';
 
 /**
@@ -79,7 +80,7 @@ function fileOf(base: string, files: ReadonlySet<string>): string | null {
  * through the path aliases of the tsconfig nearest above the importing file (packages resolve to nothing).
  */
 export function resolveSpecifier(from: string, specifier: string, files: ReadonlySet<string>, aliases: PathAliases = NO_ALIASES): string | null {
-  if (specifier.startsWith('./') || specifier.startsWith('../')) return fileOf(path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier)), files);
+  if (isRelativeSpecifier(specifier)) return fileOf(path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier)), files);
   const config = nearestConfig(from, aliases);
   if (!config) return null;
   for (const base of aliasedPaths(specifier, config)) {

@@ -84,6 +84,8 @@ describe('resolving a relative specifier to a project file', () => {
     expect(resolveSpecifier('src/x.js', './a.js', files)).toBe('src/a.js');
     expect(resolveSpecifier('src/x.js', './b', files)).toBe('src/b.mjs');
     expect(resolveSpecifier('src/x.js', './missing', files)).toBeNull();
+    expect(resolveSpecifier('src/lib/x.js', '.', files)).toBe('src/lib/index.js');
+    expect(resolveSpecifier('src/lib/y/x.js', '..', files)).toBe('src/lib/index.js');
   });
 });
 

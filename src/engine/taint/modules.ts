@@ -1,4 +1,5 @@
 import { builtinModules } from 'node:module';
+import { isRelativeSpecifier } from '../../domain/module-facts.js';
 import type { SgNode } from '@ast-grep/napi';
 import { functionName } from './calls.js';
 import { propertyName } from './syntax.js';
@@ -33,7 +34,7 @@ const BUILTINS = new Set(builtinModules);
  * with the project's tsconfig, see engine/module-join.ts).
  */
 function inProject(specifier: string): boolean {
-  if (specifier.startsWith('./') || specifier.startsWith('../')) return true;
+  if (isRelativeSpecifier(specifier)) return true;
   return specifier !== '' && !specifier.startsWith('node:') && !BUILTINS.has(specifier) && !BUILTINS.has(specifier.split('/')[0] ?? '');
 }
 
